@@ -1,0 +1,48 @@
+// The reference cast, one element at a time: the slow path every fast path is measured against.
+#include <benchmark/benchmark.h>
+
+#include <cstdint>
+#include <vector>
+
+#include "ref/cast.hpp"
+#include "ref/format_name.hpp"
+
+namespace {
+
+// A fixed spread of fp32 inputs: every exponent, mixed mantissas, both signs (splitmix64 stream).
+std::vector<std::uint32_t> inputs() {
+  std::vector<std::uint32_t> v(1 << 16);
+  std::uint64_t state = 0;
+  for (std::uint32_t& x : v) {
+    std::uint64_t z = (state += 0x9E3779B97F4A7C15);
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9;
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EB;
+    x = static_cast<std::uint32_t>(z ^ (z >> 31));
+  }
+  return v;
+}
+
+void cast_fp32_to(benchmark::State& state, const char* target, mxref::Model model) {
+  const mxref::Format to = mxref::parse_format(target);
+  const std::vector<std::uint32_t> in = inputs();
+  const mxref::CastOptions options{.overflow = mxref::Overflow::saturate, .nan_to_finite = mxref::NanToFinite::max};
+  std::size_t i = 0;
+  for (auto _ : state) {
+    benchmark::DoNotOptimize(mxref::cast(mxref::fp32, to, in[i], options, model));
+    i = (i + 1) & (in.size() - 1);
+  }
+  state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations()));
+}
+
+BENCHMARK_CAPTURE(cast_fp32_to, e4m3_integer, "e4m3", mxref::Model::integer);
+BENCHMARK_CAPTURE(cast_fp32_to, e4m3_mpfr, "e4m3", mxref::Model::mpfr);
+BENCHMARK_CAPTURE(cast_fp32_to, e2m1_integer, "e2m1", mxref::Model::integer);
+BENCHMARK_CAPTURE(cast_fp32_to, e2m1_mpfr, "e2m1", mxref::Model::mpfr);
+BENCHMARK_CAPTURE(cast_fp32_to, bf16_integer, "bf16", mxref::Model::integer);
+BENCHMARK_CAPTURE(cast_fp32_to, bf16_mpfr, "bf16", mxref::Model::mpfr);
+BENCHMARK_CAPTURE(cast_fp32_to, e8m0_integer, "e8m0", mxref::Model::integer);
+BENCHMARK_CAPTURE(cast_fp32_to, e8m0_mpfr, "e8m0", mxref::Model::mpfr);
+
+}  // namespace
+
+BENCHMARK_MAIN();

@@ -1,0 +1,149 @@
+#include "ref/format_name.hpp"
+
+#include <array>
+#include <charconv>
+#include <optional>
+
+namespace mxref {
+
+namespace {
+
+constexpr std::array<NamedFormat, 16> builtins{{
+    {"e5m2", e5m2},
+    {"e4m3", e4m3},
+    {"e3m2", e3m2},
+    {"e2m3", e2m3},
+    {"e2m1", e2m1},
+    {"e3m0", e3m0},
+    {"int8", int8},
+    {"e8m0", e8m0},
+    {"ue4m3", ue4m3},
+    {"e4m3fnuz", e4m3fnuz},
+    {"e5m2fnuz", e5m2fnuz},
+    {"fp16", fp16},
+    {"bf16", bf16},
+    {"fp32", fp32},
+    {"fp64", fp64},
+    {"e3m4", e3m4},
+}};
+
+struct Alias {
+  std::string_view alias;
+  std::string_view name;
+};
+constexpr std::array<Alias, 14> aliases{{
+    {"e4m3fn", "e4m3"},
+    {"ue8m0", "e8m0"},
+    {"e8m0fnu", "e8m0"},
+    {"mxint8", "int8"},
+    {"f16", "fp16"},
+    {"half", "fp16"},
+    {"float16", "fp16"},
+    {"bfloat16", "bf16"},
+    {"f32", "fp32"},
+    {"float32", "fp32"},
+    {"float", "fp32"},
+    {"f64", "fp64"},
+    {"float64", "fp64"},
+    {"double", "fp64"},
+}};
+
+std::optional<Format> builtin(std::string_view name) {
+  for (const Alias& a : aliases)
+    if (a.alias == name) name = a.name;
+  for (const NamedFormat& n : builtins)
+    if (n.name == name) return n.format;
+  return std::nullopt;
+}
+
+// Reads a decimal number at the front of text, advancing it.
+std::optional<int> take_number(std::string_view& text) {
+  int value = 0;
+  const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (error != std::errc() || end == text.data()) return std::nullopt;
+  text.remove_prefix(static_cast<std::size_t>(end - text.data()));
+  return value;
+}
+
+[[noreturn]] void reject(std::string_view name, std::string_view why) {
+  throw FormatNameError("unknown format '" + std::string(name) + "': " + std::string(why));
+}
+
+Format parse_integer(std::string_view name) {
+  std::string_view rest = name.substr(3);
+  const std::optional<int> bits = take_number(rest);
+  if (!bits || !rest.empty()) reject(name, "expected int<N>");
+  if (*bits < 2 || *bits > 64) reject(name, "int<N> needs 2 <= N <= 64");
+  // MX integer elements: one sign bit, one integer bit, the rest fraction bits (MXINT8: 6).
+  return Format{true, 0, *bits - 1, *bits - 2, Encoding::twos_complement};
+}
+
+Format parse_exmy(std::string_view name) {
+  std::string_view rest = name;
+  const bool is_unsigned = rest.starts_with('u');
+  if (is_unsigned) rest.remove_prefix(1);
+  if (!rest.starts_with('e')) reject(name, "expected a built-in name, [u]e<X>m<Y>[fn|fnuz|ieee|fin] or int<N>");
+  rest.remove_prefix(1);
+  const std::optional<int> e = take_number(rest);
+  if (!e || !rest.starts_with('m')) reject(name, "expected e<X>m<Y>");
+  rest.remove_prefix(1);
+  const std::optional<int> m = take_number(rest);
+  if (!m) reject(name, "expected a mantissa width after 'm'");
+  if (*e < 1 || *e > 15) reject(name, "exponent bits must be 1..15");
+  if (*m < 0 || *m > 52) reject(name, "mantissa bits must be 0..52");
+  Format f{!is_unsigned, *e, *m, (1 << (*e - 1)) - 1, Encoding::finite};
+  if (width(f) > 64) reject(name, "wider than 64 bits");
+  // Zero-mantissa names without a suffix are E8M0's family: unsigned powers of two.
+  if (*m == 0 && rest.empty()) {
+    f.is_signed = false;
+    f.encoding = Encoding::exponent_only;
+  } else if (rest == "fn") {
+    f.encoding = Encoding::fn;
+  } else if (rest == "fnuz") {
+    if (is_unsigned) reject(name, "fnuz needs a sign bit");
+    f.encoding = Encoding::fnuz;
+    f.bias += 1;
+  } else if (rest == "ieee") {
+    if (*m == 0) reject(name, "an IEEE-like format needs mantissa bits for its NaNs");
+    f.encoding = Encoding::ieee;
+  } else if (rest != "fin" && !rest.empty()) {
+    reject(name, "unknown suffix '" + std::string(rest) + "' (fn, fnuz, ieee or fin)");
+  }
+  if (f.encoding == Encoding::exponent_only && *e < 2) reject(name, "an exponent-only format needs 2+ bits");
+  return f;
+}
+
+std::string suffix_of(const Format& f) {
+  switch (f.encoding) {
+    case Encoding::fn: return "fn";
+    case Encoding::fnuz: return "fnuz";
+    case Encoding::ieee: return "ieee";
+    case Encoding::finite: return f.mantissa_bits == 0 ? "fin" : "";
+    case Encoding::exponent_only:
+    case Encoding::twos_complement: return "";
+  }
+  return "";
+}
+
+}  // namespace
+
+std::span<const NamedFormat> builtin_formats() { return builtins; }
+
+Format parse_format(std::string_view name) {
+  if (name.empty()) reject(name, "empty name");
+  if (const std::optional<Format> f = builtin(name)) return *f;
+  if (name.starts_with("int")) return parse_integer(name);
+  return parse_exmy(name);
+}
+
+std::string format_name(const Format& f) {
+  for (const NamedFormat& n : builtins)
+    if (n.format == f) return std::string(n.name);
+  if (f.encoding == Encoding::twos_complement) return "int" + std::to_string(width(f));
+  // Exponent-only names carry no 'u': like e8m0, they are unsigned by definition.
+  const bool spell_unsigned = !f.is_signed && f.encoding != Encoding::exponent_only;
+  return std::string(spell_unsigned ? "u" : "") + "e" + std::to_string(f.exponent_bits) + "m" +
+         std::to_string(f.mantissa_bits) + suffix_of(f);
+}
+
+}  // namespace mxref

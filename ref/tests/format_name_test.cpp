@@ -1,0 +1,43 @@
+#include <gtest/gtest.h>
+
+#include "ref/format_name.hpp"
+
+namespace mxref {
+namespace {
+
+TEST(FormatName, BuiltinsAndAliases) {
+  EXPECT_EQ(parse_format("e4m3"), e4m3);
+  EXPECT_EQ(parse_format("e4m3fn"), e4m3);
+  EXPECT_EQ(parse_format("ue8m0"), e8m0);
+  EXPECT_EQ(parse_format("mxint8"), int8);
+  EXPECT_EQ(parse_format("f32"), fp32);
+  EXPECT_EQ(parse_format("bfloat16"), bf16);
+  for (const NamedFormat& n : builtin_formats()) {
+    EXPECT_EQ(parse_format(n.name), n.format) << n.name;
+    EXPECT_EQ(format_name(n.format), n.name);
+  }
+}
+
+TEST(FormatName, CustomGrammar) {
+  // E8M0's family: unsigned, bias 2^(X-1)-1.
+  EXPECT_EQ(parse_format("e6m0"), (Format{false, 6, 0, 31, Encoding::exponent_only}));
+  EXPECT_EQ(parse_format("e10m0"), (Format{false, 10, 0, 511, Encoding::exponent_only}));
+  EXPECT_EQ(parse_format("e8m1"), (Format{true, 8, 1, 127, Encoding::finite}));
+  EXPECT_EQ(parse_format("e5m3fn"), (Format{true, 5, 3, 15, Encoding::fn}));
+  EXPECT_EQ(parse_format("e4m4fnuz"), (Format{true, 4, 4, 8, Encoding::fnuz}));
+  EXPECT_EQ(parse_format("e6m9ieee"), (Format{true, 6, 9, 31, Encoding::ieee}));
+  EXPECT_EQ(parse_format("ue5m3"), (Format{false, 5, 3, 15, Encoding::finite}));
+  EXPECT_EQ(parse_format("e2m0fin"), (Format{true, 2, 0, 1, Encoding::finite}));
+  EXPECT_EQ(parse_format("int4"), (Format{true, 0, 3, 2, Encoding::twos_complement}));
+  for (const char* name : {"e6m0", "e10m0", "e8m1", "e5m3fn", "e4m4fnuz", "e6m9ieee", "ue5m3", "e2m0fin", "int4"})
+    EXPECT_EQ(format_name(parse_format(name)), name);
+}
+
+TEST(FormatName, RejectsImpossibleNames) {
+  for (const char* name : {"", "e0m3", "e16m1", "e4m53", "e20m60", "e4", "m3", "e4m3x", "ue4m3fnuz", "e4m0ieee",
+                           "int1", "int65", "int", "fp8", "e1m0", "e-1m2", "e4m3 "})
+    EXPECT_THROW(parse_format(name), FormatNameError) << name;
+}
+
+}  // namespace
+}  // namespace mxref

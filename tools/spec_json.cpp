@@ -1,0 +1,116 @@
+#include <nlohmann/json.hpp>
+#include <limits>
+#include <string>
+
+#include "ref/decode.hpp"
+#include "ref/dyadic.hpp"
+#include "ref/format_name.hpp"
+#include "ref/properties.hpp"
+#include "tools/spec_facts.hpp"
+#include "tools/spec_writers.hpp"
+
+namespace mxref::tools {
+
+namespace {
+
+using json = nlohmann::ordered_json;
+
+// Values as strings: a JSON number would pass through a double and lose digits.
+json both_forms(const Dyadic& d) { return {{"decimal", to_decimal(d)}, {"hex", to_hexfloat(d)}}; }
+
+json optional_forms(const std::optional<Dyadic>& d) { return d ? both_forms(*d) : json(nullptr); }
+
+json codes_of(const Format& f, CodeClass kind) {
+  json list = json::array();
+  for (const CodeRange& r : special_codes(f))
+    if (r.kind == kind) list.push_back(range_text(f, r));
+  return list;
+}
+
+// A count of 2^64 (64-bit formats) does not fit a uint64_t; as a double it is still exact.
+json count(const BigInt& n) {
+  if (n <= BigInt(std::numeric_limits<std::uint64_t>::max())) return static_cast<std::uint64_t>(n);
+  return static_cast<double>(n);
+}
+
+json counts_of(const Format& f, const CodeCounts& c) {
+  return {{"total", count(total_codes(f))}, {"zeros", c.zeros},           {"subnormals", c.subnormals},
+          {"normals", c.normals},           {"infinities", c.infinities}, {"nans", c.nans},
+          {"finite", count(finite_codes(f, c))}};
+}
+
+json properties_of(const Format& f) {
+  const FormatProperties p = properties(f);
+  return {
+      {"name", format_name(f)},
+      {"bits", width(f)},
+      {"sign_bits", f.is_signed ? 1 : 0},
+      {"exponent_bits", f.exponent_bits},
+      {"mantissa_bits", f.mantissa_bits},
+      {"bias", f.bias},
+      {"encoding", encoding_name(f.encoding)},
+      {"has_inf", has_inf(f)},
+      {"has_nan", has_nan(f)},
+      {"has_negative_zero", has_negative_zero(f)},
+      {"has_subnormals", has_subnormals(f)},
+      {"max_normal", both_forms(p.max_normal)},
+      {"min_normal", both_forms(p.min_normal)},
+      {"max_subnormal", optional_forms(p.max_subnormal)},
+      {"min_subnormal", optional_forms(p.min_subnormal)},
+      {"min_positive", both_forms(p.min_positive)},
+      {"epsilon", both_forms(p.epsilon)},
+      {"emax", p.max_exponent},
+      {"emin", p.min_exponent},
+      {"special_values",
+       {{"zero", codes_of(f, CodeClass::zero)},
+        {"inf", codes_of(f, CodeClass::infinity)},
+        {"nan", codes_of(f, CodeClass::nan)}}},
+      {"counts", counts_of(f, p.counts)},
+  };
+}
+
+json row_of(const Format& f, std::uint64_t code) {
+  const Value v = decode(f, code);
+  return {{"code", code_text(f, code)},
+          {"fields", field_bits(f, code)},
+          {"class", to_string(classify(f, code))},
+          {"decimal", signed_decimal(v)},
+          {"hex", signed_hexfloat(v)}};
+}
+
+// dump(2) of a nested object, shifted right so it sits inside an enclosing document.
+std::string indented(const json& j, int indent) {
+  std::string text = j.dump(2);
+  const std::string pad(static_cast<std::size_t>(indent), ' ');
+  std::string out;
+  for (char c : text) {
+    out += c;
+    if (c == '\n') out += pad;
+  }
+  return out;
+}
+
+}  // namespace
+
+void write_spec_json(OutputBuffer& out, const Format& f, bool with_table, int indent) {
+  json head = properties_of(f);
+  head["table_included"] = with_table;
+  std::string text = indented(head, indent);
+  if (!with_table) {
+    out.append(text);
+    return;
+  }
+  // The table is streamed after the other members: the object's closing brace is reopened.
+  const std::string pad(static_cast<std::size_t>(indent), ' ');
+  text.erase(text.rfind('\n'));
+  out.append(text + ",\n" + pad + "  \"table\": [");
+  const std::uint64_t last = code_mask(f);
+  for (std::uint64_t code = 0;; ++code) {
+    out.text() += (code == 0 ? "\n" : ",\n") + pad + "    " + row_of(f, code).dump();
+    out.maybe_flush();
+    if (code == last) break;
+  }
+  out.append("\n" + pad + "  ]\n" + pad + "}");
+}
+
+}  // namespace mxref::tools

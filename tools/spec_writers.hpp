@@ -1,0 +1,14 @@
+// `mxref spec` output for one format, as aligned text or as a JSON object. Both stream the code table
+// row by row: a 24-bit table has 16 million rows.
+#pragma once
+
+#include "ref/format.hpp"
+#include "tools/output_buffer.hpp"
+
+namespace mxref::tools {
+
+void write_spec_text(OutputBuffer& out, const Format& f, bool with_table);
+// One JSON object; `indent` spaces precede each of its lines but the first, for nesting in --all.
+void write_spec_json(OutputBuffer& out, const Format& f, bool with_table, int indent);
+
+}  // namespace mxref::tools
