@@ -58,7 +58,7 @@ constexpr int min_exponent(const Format& f) {
 
 // The largest positive finite code, before the sign bit.
 constexpr std::uint64_t max_finite_code(const Format& f) {
-  const std::uint64_t all = (std::uint64_t{1} << (f.exponent_bits + f.mantissa_bits)) - 1;
+  const std::uint64_t all = f.is_signed ? code_mask(f) >> 1 : code_mask(f);  // no 1 << 64 for ue*m* of 64 bits
   switch (f.encoding) {
     case Encoding::ieee: return all - (std::uint64_t{1} << f.mantissa_bits);
     case Encoding::fn:
@@ -92,5 +92,6 @@ static_assert(width(e4m3) == 8 && width(e2m1) == 4 && width(int8) == 8 && width(
 static_assert(max_finite_code(e4m3) == 0x7E && max_finite_code(e5m2) == 0x7B);
 static_assert(max_finite_code(fp32) == 0x7F7FFFFF && max_finite_code(e8m0) == 0xFE);
 static_assert(max_finite_code(e2m1) == 0x7 && max_finite_code(int8) == 0x7F);
+static_assert(max_finite_code(Format{false, 11, 53, 1023, Encoding::ieee}) == 0xFFDFFFFFFFFFFFFF);
 
 }  // namespace mxref

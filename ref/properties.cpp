@@ -10,10 +10,10 @@ Dyadic magnitude_of(const Format& f, std::uint64_t code) { return decode(f, code
 
 CodeCounts count_codes(const Format& f) {
   CodeCounts c;
-  c.total = width(f) >= 64 ? 0 : std::uint64_t{1} << width(f);  // 0 stands for 2^64
-  const std::uint64_t signs = f.is_signed ? 2 : 1;
-  const std::uint64_t mantissas = std::uint64_t{1} << f.mantissa_bits;
-  const std::uint64_t fields = max_exponent_field(f) + 1;
+  c.total = BigInt(1) << width(f);
+  const BigInt signs = f.is_signed ? 2 : 1;
+  const BigInt mantissas = BigInt(1) << f.mantissa_bits;
+  const BigInt fields = BigInt(1) << f.exponent_bits;
   switch (f.encoding) {
     case Encoding::twos_complement:
       c.zeros = 1;

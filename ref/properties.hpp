@@ -9,14 +9,15 @@
 
 namespace mxref {
 
+// Counts are big integers because a 64-bit format has 2^64 codes, one more than a uint64_t holds.
 struct CodeCounts {
-  std::uint64_t total = 0;
-  std::uint64_t zeros = 0;
-  std::uint64_t subnormals = 0;
-  std::uint64_t normals = 0;
-  std::uint64_t infinities = 0;
-  std::uint64_t nans = 0;
-  std::uint64_t finite() const { return zeros + subnormals + normals; }
+  BigInt total = 0;
+  BigInt zeros = 0;
+  BigInt subnormals = 0;
+  BigInt normals = 0;
+  BigInt infinities = 0;
+  BigInt nans = 0;
+  BigInt finite() const { return zeros + subnormals + normals; }
 };
 
 struct FormatProperties {

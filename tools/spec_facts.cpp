@@ -106,10 +106,4 @@ std::string range_text(const Format& f, const CodeRange& r) {
   return code_text(f, r.first) + ".." + code_text(f, r.last);
 }
 
-BigInt total_codes(const Format& f) { return BigInt(1) << width(f); }
-
-BigInt finite_codes(const Format& f, const CodeCounts& c) {
-  return total_codes(f) - BigInt(c.infinities) - BigInt(c.nans);
-}
-
 }  // namespace mxref::tools

@@ -41,11 +41,6 @@ std::vector<CodeRange> special_codes(const Format& f);
 // "0x7f" or "0x7c01..0x7fff".
 std::string range_text(const Format& f, const CodeRange& r);
 
-// Code counts that reach 2^64 (64-bit formats) and so overflow CodeCounts' uint64_t arithmetic:
-// CodeCounts::total stands 0 for 2^64, and finite() of int64 wraps to 0.
-BigInt total_codes(const Format& f);
-BigInt finite_codes(const Format& f, const CodeCounts& c);
-
 // Full tables are printed by default up to this width, and on request (--table) up to the next.
 inline constexpr int default_table_bits = 16;
 inline constexpr int max_table_bits = 24;

@@ -40,11 +40,10 @@ std::string codes_of(const Format& f, CodeClass kind) {
   return text.empty() ? "none" : text;
 }
 
-std::string counts_text(const Format& f, const CodeCounts& c) {
-  return "total " + total_codes(f).str() + ", zeros " + std::to_string(c.zeros) + ", subnormals " +
-         std::to_string(c.subnormals) + ", normals " + std::to_string(c.normals) + ", infinities " +
-         std::to_string(c.infinities) + ", nans " + std::to_string(c.nans) + ", finite " +
-         finite_codes(f, c).str();
+std::string counts_text(const CodeCounts& c) {
+  return "total " + c.total.str() + ", zeros " + c.zeros.str() + ", subnormals " + c.subnormals.str() +
+         ", normals " + c.normals.str() + ", infinities " + c.infinities.str() + ", nans " + c.nans.str() +
+         ", finite " + c.finite().str();
 }
 
 void write_table(OutputBuffer& out, const Format& f) {
@@ -100,7 +99,7 @@ void write_spec_text(OutputBuffer& out, const Format& f, bool with_table) {
   property(out, "zero codes", codes_of(f, CodeClass::zero));
   property(out, "inf codes", codes_of(f, CodeClass::infinity));
   property(out, "nan codes", codes_of(f, CodeClass::nan));
-  property(out, "counts", counts_text(f, p.counts));
+  property(out, "counts", counts_text(p.counts));
   if (!with_table) {
     property(out, "table", width(f) <= max_table_bits ? "omitted (wider than 16 bits; --table prints it)"
                                                       : "omitted (wider than 24 bits)");

@@ -42,6 +42,19 @@ TEST(Encode, E4M3Overflow) {
   EXPECT_THROW(encode(e4m3, value(1.0), {.overflow = Overflow::inf}), std::invalid_argument);
 }
 
+TEST(Encode, InfinityIntoFiniteFormat) {
+  // +Inf into E4M3 (no Inf): the overflow policy decides, in every rounding direction, and the flags
+  // are overflow + inexact (docs/spec-notes/overflow-policies.md), never invalid.
+  for (const Rounding r : {Rounding::rne, Rounding::rtz, Rounding::rdn, Rounding::rto}) {
+    const CastResult sat = encode(e4m3, value(INFINITY), {.rounding = r, .overflow = Overflow::saturate});
+    EXPECT_EQ(sat.code, 0x7Eu);  // 448
+    EXPECT_EQ(sat.flags, Flag::overflow | Flag::inexact);
+    const CastResult nan = encode(e4m3, value(-INFINITY), {.rounding = r, .overflow = Overflow::nan});
+    EXPECT_EQ(nan.code, 0xFFu);  // S.1111.111 with the sign kept
+    EXPECT_EQ(nan.flags, Flag::overflow | Flag::inexact);
+  }
+}
+
 TEST(Encode, E4M3SubnormalsAndTies) {
   EXPECT_EQ(code(e4m3, std::ldexp(1, -9)), 0x01u);  // min subnormal
   // 2^-10 is halfway between 0 and 2^-9: RNE keeps the even 0.

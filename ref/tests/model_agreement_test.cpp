@@ -4,11 +4,13 @@
 #include <mpfr.h>
 
 #include <algorithm>
+#include <array>
 #include <atomic>
 #include <cstdint>
 #include <functional>
 #include <mutex>
 #include <set>
+#include <span>
 #include <sstream>
 #include <stdexcept>
 #include <string>
@@ -129,11 +131,12 @@ std::vector<StochasticBits> stochastic_variants(std::uint64_t code, int how_many
   return out;
 }
 
-// Every option set of the sweep for one input and target: every deterministic mode × every valid
-// overflow policy, stochastic with `stochastic` variants × every valid policy, and FTZ under one policy.
-std::vector<CastOptions> option_sets(const Format& to, std::uint64_t code, int stochastic) {
+// Every option set of the sweep for one input and target: each of `modes` × every valid overflow
+// policy (stochastic with `stochastic` variants of its random bits), and, with `ftz`, FTZ under one policy.
+std::vector<CastOptions> option_sets(const Format& to, std::uint64_t code, int stochastic,
+                                     std::span<const Rounding> modes = all_roundings, bool ftz_too = true) {
   std::vector<CastOptions> out;
-  for (const Rounding mode : all_roundings) {
+  for (const Rounding mode : modes) {
     std::vector<StochasticBits> randoms{StochasticBits{}};
     if (mode == Rounding::stochastic) randoms = stochastic_variants(code, stochastic);
     for (const StochasticBits& random : randoms) {
@@ -145,6 +148,7 @@ std::vector<CastOptions> option_sets(const Format& to, std::uint64_t code, int s
         o.random = random;
         if (valid_for(to, o)) out.push_back(o);
       }
+      if (!ftz_too) continue;
       CastOptions ftz;
       ftz.rounding = mode;
       ftz.nan_to_finite = NanToFinite::max;
@@ -288,20 +292,9 @@ TEST(ModelAgreement, EveryBf16IntoCustomFormats) {
   const std::vector<std::uint64_t> codes = all_codes(bf16);
   Mismatches m;
   for (const Format& to : targets) {
+    static constexpr std::array modes{Rounding::rne, Rounding::rtz, Rounding::rup, Rounding::stochastic};
     parallel_for(codes.size(), m, [&](std::size_t i) {
-      for (const Rounding mode : {Rounding::rne, Rounding::rtz, Rounding::rup, Rounding::stochastic}) {
-        const std::vector<StochasticBits> randoms =
-            mode == Rounding::stochastic ? stochastic_variants(codes[i], 3) : std::vector<StochasticBits>{{}};
-        for (const StochasticBits& random : randoms)
-          for (const Overflow policy : all_overflows) {
-            CastOptions o;
-            o.rounding = mode;
-            o.overflow = policy;
-            o.nan_to_finite = NanToFinite::max;
-            o.random = random;
-            if (valid_for(to, o)) compare_cast(m, bf16, to, codes[i], o);
-          }
-      }
+      for (const CastOptions& o : option_sets(to, codes[i], 3, modes, false)) compare_cast(m, bf16, to, codes[i], o);
     });
   }
   m.check();

@@ -54,6 +54,12 @@ TEST(Properties, CountsMatchEnumeration) {
     EXPECT_EQ(c.infinities, counted.infinities) << name;
     EXPECT_EQ(c.nans, counted.nans) << name;
   }
+  // 64-bit formats have 2^64 codes; FP64 spends 2^53 of them on Inf and NaN (exponent field all ones).
+  const BigInt two64 = BigInt(1) << 64;
+  EXPECT_EQ(properties(fp64).counts.total, two64);
+  EXPECT_EQ(properties(fp64).counts.finite(), two64 - (BigInt(1) << 53));
+  EXPECT_EQ(properties(parse_format("int64")).counts.finite(), two64);
+  EXPECT_EQ(properties(Format{false, 12, 52, 2047, Encoding::ieee}).counts.nans, (BigInt(1) << 52) - 1);
   // Known totals: E4M3 has 2 NaNs and 2 zeros, 14 subnormals; E5M2 6 NaNs and 2 Infs.
   EXPECT_EQ(properties(e4m3).counts.nans, 2u);
   EXPECT_EQ(properties(e4m3).counts.subnormals, 14u);

@@ -40,6 +40,10 @@ TEST(Cast, E4m3OverflowPolicies) {
   EXPECT_EQ(cast({"--to", "e4m3", "--flags"}, "43F00000\n"), (Lines{"7e xo"}));
   EXPECT_EQ(cast({"--to", "e4m3", "--overflow", "saturate"}, "43F00000\n"), (Lines{"7e"}));
   EXPECT_EQ(cast({"--to", "e4m3", "--overflow", "nan"}, "43F00000\n"), (Lines{"7f"}));
+  // +Inf (0x7F800000) and -Inf (0xFF800000) overflow the same way, even rounding toward zero.
+  EXPECT_EQ(cast({"--to", "e4m3", "--rounding", "rtz", "--flags"}, "7F800000\nFF800000\n"),
+            (Lines{"7e xo", "fe xo"}));
+  EXPECT_EQ(cast({"--to", "e4m3", "--rounding", "rtz", "--overflow", "nan"}, "7F800000\n"), (Lines{"7f"}));
 }
 
 TEST(Cast, E4m3DirectedRoundings) {

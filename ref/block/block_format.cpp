@@ -1,0 +1,60 @@
+#include "ref/block/block_format.hpp"
+
+#include <array>
+#include <charconv>
+
+#include "ref/format_name.hpp"
+
+namespace mxref {
+
+namespace {
+
+constexpr std::array<NamedBlockFormat, 8> builtins{{
+    {"mxfp8_e5m2", {e5m2}},
+    {"mxfp8_e4m3", {e4m3}},
+    {"mxfp6_e3m2", {e3m2}},
+    {"mxfp6_e2m3", {e2m3}},
+    {"mxfp4_e2m1", {e2m1}},
+    {"mxint8", {int8}},
+    {"mxfp4_e3m0", {e3m0}},
+    {"nvfp4", {e2m1, ue4m3, 16, true}},
+}};
+
+[[noreturn]] void reject(std::string_view name, std::string_view why) {
+  throw FormatNameError("unknown block format '" + std::string(name) + "': " + std::string(why));
+}
+
+int parse_block_size(std::string_view whole, std::string_view text) {
+  int size = 0;
+  const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), size);
+  if (error != std::errc{} || end != text.data() + text.size() || size < 1 || size > (1 << 20))
+    reject(whole, "block size must be a whole number from 1 to 1048576");
+  return size;
+}
+
+}  // namespace
+
+std::span<const NamedBlockFormat> builtin_block_formats() { return builtins; }
+
+BlockFormat parse_block_format(std::string_view name) {
+  for (const NamedBlockFormat& b : builtins)
+    if (b.name == name) return b.format;
+  BlockFormat f;
+  const std::size_t first = name.find('/');
+  f.element = parse_format(name.substr(0, first));
+  if (first == std::string_view::npos) return f;
+  const std::string_view rest = name.substr(first + 1);
+  const std::size_t second = rest.find('/');
+  f.scale = parse_format(rest.substr(0, second));
+  if (second != std::string_view::npos) f.block_size = parse_block_size(name, rest.substr(second + 1));
+  if (f.scale.encoding == Encoding::twos_complement) reject(name, "a scale must be a float-like format");
+  return f;
+}
+
+std::string block_format_name(const BlockFormat& format) {
+  for (const NamedBlockFormat& b : builtins)
+    if (b.format == format) return std::string(b.name);
+  return format_name(format.element) + "/" + format_name(format.scale) + "/" + std::to_string(format.block_size);
+}
+
+}  // namespace mxref

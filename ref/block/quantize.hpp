@@ -1,0 +1,31 @@
+// A block of exact values -> one scale code and one element code each, and back.
+#pragma once
+
+#include <cstdint>
+#include <span>
+#include <vector>
+
+#include "ref/block/block_format.hpp"
+#include "ref/block/profile.hpp"
+#include "ref/value.hpp"
+
+namespace mxref {
+
+struct QuantizedBlock {
+  std::uint64_t scale = 0;
+  std::vector<std::uint64_t> elements;
+  std::uint8_t flags = 0;  // the union of the element casts' flags
+  friend bool operator==(const QuantizedBlock&, const QuantizedBlock&) = default;
+};
+
+// values.size() must be 1..format.block_size (a ragged last block is quantized as it is: see
+// docs/spec-notes/ragged-blocks.md). tensor_scale: NVFP4's per-tensor scale.
+QuantizedBlock quantize_block(const BlockFormat& format, const Profile& profile, std::span<const Value> values,
+                              const Dyadic& tensor_scale = Dyadic(1, 0));
+
+// The exact values a block stands for: scale × element (× tensor scale). A NaN scale makes every value
+// NaN (OCP MX v1.0 §5.2); a NaN element is NaN.
+std::vector<Value> dequantize_block(const BlockFormat& format, std::uint64_t scale,
+                                    std::span<const std::uint64_t> elements, const Dyadic& tensor_scale = Dyadic(1, 0));
+
+}  // namespace mxref

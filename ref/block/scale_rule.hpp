@@ -1,0 +1,52 @@
+// How a block's shared scale is chosen: one named rule per implementation family. Each rule is exact:
+// where an implementation computes an intermediate in FP32 (or with a float log2), the rule computes
+// that intermediate through ref/block/host_float.hpp, bit for bit. docs/spec-notes/scale-rules.md.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <string_view>
+
+#include "ref/block/block_format.hpp"
+#include "ref/dyadic.hpp"
+#include "ref/value.hpp"
+
+namespace mxref {
+
+enum class ScaleRule : std::uint8_t {
+  ocp,            // OCP MX v1.0 §6.3: 2^(floor(log2 amax) - emax_elem)
+  rceil,          // NVIDIA MXFP8 recipe: 2^ceil(log2(amax / max_elem)), from the exact quotient
+  torchao_floor,  // torchao FLOOR: the FP32 exponent field of amax, minus emax_elem
+  torchao_ceil,   // torchao CEIL: as FLOOR, one up when amax is not a power of two
+  torchao_even,   // torchao EVEN: amax rounded to the element's precision first, then as FLOOR
+  torchao_rceil,  // torchao RCEIL: ceil of the exponent of fl32(amax * fl32(1 / max_elem))
+  microxcaling,   // floor(fl32(log2(amax))) - emax_elem: a correctly rounded FP32 log2, then floor
+  amax_over_max,  // NVFP4: the scale format's rounding of amax / max_elem (divided by the tensor scale)
+};
+
+std::string_view to_string(ScaleRule rule);
+std::optional<ScaleRule> parse_scale_rule(std::string_view name);
+
+// What a rule needs to know of a block.
+struct BlockSummary {
+  Dyadic amax;  // largest finite magnitude (0 for a block of zeros)
+  bool any_nan = false;
+  bool any_infinity = false;
+};
+BlockSummary summarize(std::span<const Value> block);
+
+struct Scale {
+  std::uint64_t code = 0;
+  Value value;  // exact; NaN when the code is the scale format's NaN
+};
+
+// tensor_scale: NVFP4's per-tensor scale (ignored by the power-of-two rules).
+// Throws CastError when the block needs a NaN scale and the scale format has no NaN.
+Scale choose_scale(ScaleRule rule, const BlockSummary& block, const BlockFormat& format,
+                   const Dyadic& tensor_scale = Dyadic(1, 0));
+
+// 2^exponent clamped into the powers of two the scale format holds, and its code.
+Scale power_of_two_scale(const Format& scale, std::int64_t exponent);
+
+}  // namespace mxref
