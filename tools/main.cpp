@@ -5,6 +5,7 @@
 #include <exception>
 #include <string>
 
+#include "tools/block_command.hpp"
 #include "tools/cast_command.hpp"
 #include "tools/spec_command.hpp"
 
@@ -35,10 +36,11 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
   mxref::tools::add_spec_command(app);
   mxref::tools::add_cast_command(app);
+  mxref::tools::add_block_commands(app);
   try {
     // CLI11 would report a misspelt subcommand as "A subcommand is required"; name it instead.
     if (argc >= 2 && argv[1][0] != '-' && !is_subcommand(app, argv[1]))
-      return fail("unknown subcommand '" + std::string(argv[1]) + "' (spec or cast; see --help)");
+      return fail("unknown subcommand '" + std::string(argv[1]) + "' (spec, cast, quantize, dequantize or fakequant; see --help)");
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
     // --help and --version arrive as "errors" with status 0; CLI11's own statuses (105, 106, ...) are

@@ -59,7 +59,8 @@ std::vector<Value> dequantize_block(const BlockFormat& format, std::uint64_t sca
   out.reserve(elements.size());
   for (const std::uint64_t code : elements) {
     const Value e = decode(format.element, code);
-    if (x.is_nan() || e.is_nan()) out.push_back(Value::nan(e.negative));
+    if (x.is_nan()) out.push_back(Value::nan(false));  // the scale's NaN has no sign to give
+    else if (e.is_nan()) out.push_back(Value::nan(e.negative));
     else if (e.is_infinity()) out.push_back(e);
     else out.push_back(Value::finite(e.negative, e.magnitude * x.magnitude * tensor_scale));
   }

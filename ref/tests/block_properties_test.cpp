@@ -1,0 +1,104 @@
+// Properties of block quantization over random blocks of FP32 values.
+#include <gtest/gtest.h>
+#include <rapidcheck.h>
+#include <rapidcheck/gtest.h>
+
+#include <vector>
+
+#include "exact_values.hpp"
+#include "ref/block/block_format.hpp"
+#include "ref/block/quantize.hpp"
+#include "ref/decode.hpp"
+#include "ref/properties.hpp"
+
+namespace mxref {
+namespace {
+
+const char* const mx_formats[] = {"mxfp8_e5m2", "mxfp8_e4m3", "mxfp6_e3m2", "mxfp6_e2m3", "mxfp4_e2m1", "mxint8"};
+
+// A block of finite FP32 values whose magnitudes share a neighbourhood (as real tensors' blocks do), with
+// some zeros and sign changes, and the block's exponent anywhere in FP32's range.
+rc::Gen<std::vector<Value>> fp32_block(int size) {
+  return rc::gen::exec([size] {
+    const int centre = *rc::gen::inRange(-140, 128);
+    std::vector<Value> block;
+    for (int i = 0; i < size; ++i) {
+      const int e = std::clamp(centre - *rc::gen::inRange(0, 12), -149, 127);
+      const std::uint32_t m = *rc::gen::inRange<std::uint32_t>(0, 1u << 24);
+      const bool zero = *rc::gen::inRange(0, 10) == 0;
+      Value v = Value::finite(*rc::gen::arbitrary<bool>(), zero ? Dyadic() : Dyadic(BigInt(m | 1u << 23), e - 23));
+      // Round to FP32 by construction: drop bits below 2^-149.
+      if (!v.magnitude.is_zero() && v.magnitude.exponent() < -149) {
+        const std::int64_t shift = -149 - v.magnitude.exponent();
+        v.magnitude = Dyadic(v.magnitude.significand() >> shift, -149);
+      }
+      block.push_back(v);
+    }
+    return block;
+  });
+}
+
+Dyadic distance(const Value& a, const Value& b) {
+  if (a.negative == b.negative) return a.magnitude >= b.magnitude ? a.magnitude - b.magnitude : b.magnitude - a.magnitude;
+  return a.magnitude + b.magnitude;
+}
+
+// For ocp, every element that is not saturated is a nearest representable value of V / X: no other
+// element value, times X, is closer to V (the half-ulp bound, checked against the neighbouring codes).
+RC_GTEST_PROP(BlockProperties, OcpElementsAreNearest, ()) {
+  const BlockFormat f = parse_block_format(*rc::gen::elementOf(std::vector<const char*>(std::begin(mx_formats), std::end(mx_formats))));
+  const std::vector<Value> block = *fp32_block(f.block_size);
+  const QuantizedBlock q = quantize_block(f, find_profile("ocp"), block);
+  const std::vector<Value> d = dequantize_block(f, q.scale, q.elements);
+  const Value scale = decode(f.scale, q.scale);
+  const Dyadic max_normal = properties(f.element).max_normal;
+  for (std::size_t i = 0; i < block.size(); ++i) {
+    if (block[i].magnitude > max_normal * scale.magnitude) continue;  // saturated
+    for (const std::int64_t step : {-1, 1}) {
+      const std::int64_t neighbour = static_cast<std::int64_t>(q.elements[i]) + step;
+      if (neighbour < 0 || neighbour > static_cast<std::int64_t>(code_mask(f.element))) continue;
+      const std::vector<std::uint64_t> one{static_cast<std::uint64_t>(neighbour)};
+      const Value other = dequantize_block(f, q.scale, one)[0];
+      if (!other.is_finite()) continue;
+      RC_ASSERT(distance(d[i], block[i]) <= distance(other, block[i]));
+    }
+  }
+}
+
+// The OCP scale keeps the block's amax inside the element's top binade: amax / X < 2^(emax + 1), and
+// amax / X >= 2^emax unless the scale was clamped at E8M0's bottom.
+RC_GTEST_PROP(BlockProperties, OcpScaleBracketsAmax, ()) {
+  const BlockFormat f = parse_block_format(*rc::gen::elementOf(std::vector<const char*>(std::begin(mx_formats), std::end(mx_formats))));
+  const std::vector<Value> block = *fp32_block(f.block_size);
+  Dyadic amax;
+  for (const Value& v : block) amax = std::max(amax, v.magnitude);
+  RC_PRE(!amax.is_zero());
+  const QuantizedBlock q = quantize_block(f, find_profile("ocp"), block);
+  const std::int64_t x = decode(f.scale, q.scale).magnitude.floor_log2();
+  const std::int64_t emax = properties(f.element).max_exponent;
+  RC_ASSERT(amax.floor_log2() - x <= emax);
+  if (x > -127) RC_ASSERT(amax.floor_log2() - x == emax);
+}
+
+// microxcaling's float log2 changes the scale only for an amax within 2^-17 (relative) below a power of
+// two: there the FP32 log2 can round up to the integer (2^-17 bounds half an FP32 ulp of log2 values up
+// to 128, divided by ln 2 and rounded generously).
+RC_GTEST_PROP(BlockProperties, MicroxcalingDiffersFromOcpOnlyJustBelowPowersOfTwo, ()) {
+  const BlockFormat f = parse_block_format(*rc::gen::elementOf(std::vector<const char*>(std::begin(mx_formats), std::end(mx_formats))));
+  std::vector<Value> block = *fp32_block(f.block_size);
+  if (*rc::gen::inRange(0, 3) == 0) {  // often, an amax a few FP32 ulps below a power of two
+    const int e = *rc::gen::inRange(-120, 127);
+    block[0] = Value::finite(false, Dyadic(BigInt((1u << 24) - *rc::gen::inRange(1, 64)), e - 24));
+  }
+  Dyadic amax;
+  for (const Value& v : block) amax = std::max(amax, v.magnitude);
+  RC_PRE(!amax.is_zero());
+  const QuantizedBlock ocp = quantize_block(f, find_profile("ocp"), block);
+  const QuantizedBlock mx = quantize_block(f, find_profile("microxcaling-even"), block);
+  const Dyadic next = Dyadic::power_of_two(amax.floor_log2() + 1);
+  const bool predicted = next - amax <= next.scaled(-17);
+  if (!predicted) RC_ASSERT(ocp == mx);
+}
+
+}  // namespace
+}  // namespace mxref

@@ -1,0 +1,257 @@
+#include "tools/block_command.hpp"
+
+#include <cstdio>
+#include <memory>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "ref/block/block_format.hpp"
+#include "ref/block/host_float.hpp"
+#include "ref/block/packing.hpp"
+#include "ref/block/quantize.hpp"
+#include "ref/decode.hpp"
+#include "ref/encode.hpp"
+#include "ref/format_name.hpp"
+#include "tools/cli_choices.hpp"
+#include "tools/hex_lines.hpp"
+#include "tools/line_reader.hpp"
+#include "tools/output_buffer.hpp"
+#include "tools/usage_error.hpp"
+
+namespace mxref::tools {
+
+namespace {
+
+enum class Mode { quantize, dequantize, fakequant };
+
+struct BlockArguments {
+  std::string format;
+  std::string profile = "ocp";
+  int block = -1;  // -1: the format's own
+  std::string scale;
+  std::string from = "f32";
+  std::string to = "f32";
+  std::string tensor_scale = "3f800000";
+  bool packed = false;
+  std::string bit_order = "lsb-first";
+};
+
+struct BlockJob {
+  BlockFormat format;
+  const Profile* profile = nullptr;
+  Format from;
+  std::optional<Format> to;  // nullopt: exact values, as hex floats
+  Dyadic tensor_scale;
+  std::optional<BitOrder> packed;  // element bytes in this order instead of one code per token
+};
+
+BlockJob job_of(const BlockArguments& a, Mode mode) {
+  BlockJob job;
+  try {
+    job.format = parse_block_format(a.format);
+    if (!a.scale.empty()) job.format.scale = parse_format(a.scale);
+    job.profile = &find_profile(a.profile);
+  } catch (const std::invalid_argument& e) {
+    throw UsageError(e.what());
+  }
+  if (a.block != -1 && (a.block < 1 || a.block > (1 << 20))) throw UsageError("--block must be 1 to 1048576");
+  if (a.block != -1) job.format.block_size = a.block;
+  job.from = format_argument(a.from);
+  if (a.to != "exact") job.to = format_argument(a.to);
+  const std::optional<std::uint64_t> bits = parse_hex(a.tensor_scale);
+  if (!bits || *bits > 0xFFFFFFFF) throw UsageError("--tensor-scale takes an FP32 bit pattern in hex");
+  const Value t = decode(fp32, *bits);
+  if (!t.is_finite() || t.is_zero() || t.negative) throw UsageError("--tensor-scale must be a positive finite FP32");
+  job.tensor_scale = t.magnitude;
+  try {
+    validate(job.format.element, job.profile->element);
+  } catch (const std::invalid_argument& e) {
+    throw UsageError("profile " + std::string(job.profile->name) + " cannot quantize to " +
+                     block_format_name(job.format) + ": " + e.what());
+  }
+  if (a.packed) {
+    job.packed = parse_bit_order(a.bit_order);
+    if (!job.packed) throw UsageError("--bit-order must be lsb-first or msb-first");
+  }
+  (void)mode;
+  return job;
+}
+
+[[noreturn]] void fail_line(std::uint64_t line_number, const std::string& why) {
+  throw UsageError("line " + std::to_string(line_number) + ": " + why);
+}
+
+// The line's hex tokens, each checked against the width of its format.
+std::vector<std::uint64_t> tokens_of(std::string_view line, std::uint64_t line_number) {
+  std::vector<std::uint64_t> out;
+  std::size_t i = 0;
+  while (i < line.size()) {
+    while (i < line.size() && (line[i] == ' ' || line[i] == '\t' || line[i] == '\r')) ++i;
+    if (i == line.size()) break;
+    std::size_t end = i;
+    while (end < line.size() && line[end] != ' ' && line[end] != '\t' && line[end] != '\r') ++end;
+    const HexToken t = parse_hex_token(line.substr(i, end - i));
+    if (!t.ok()) fail_line(line_number, "token " + std::to_string(out.size() + 1) + ": " + t.error);
+    out.push_back(t.value);
+    i = end;
+  }
+  return out;
+}
+
+void check_width(const Format& f, std::uint64_t code, std::uint64_t line_number, std::size_t token) {
+  if (code > code_mask(f))
+    fail_line(line_number, "token " + std::to_string(token) + ": 0x" + to_hex(code, 1) + " does not fit " +
+                               format_name(f) + " (" + std::to_string(width(f)) + " bits)");
+}
+
+// A packed block as one token of hex byte pairs, byte 0 first.
+void append_bytes(std::string& text, std::span<const std::uint8_t> bytes) {
+  for (const std::uint8_t b : bytes) append_hex(text, b, 2);
+}
+
+std::vector<std::uint64_t> unpack_token(std::string_view token, const BlockJob& job, std::uint64_t line_number) {
+  const std::size_t n = static_cast<std::size_t>(job.format.block_size);
+  const int bits = width(job.format.element);
+  const std::size_t expected = (n * static_cast<std::size_t>(bits) + 7) / 8;
+  if (token.size() != 2 * expected)
+    fail_line(line_number, "expected " + std::to_string(expected) + " packed bytes (" + std::to_string(2 * expected) +
+                               " hex digits), found " + std::to_string(token.size()) + " digits");
+  std::vector<std::uint8_t> bytes;
+  for (std::size_t i = 0; i < token.size(); i += 2) {
+    const std::optional<std::uint64_t> b = parse_hex(token.substr(i, 2));
+    if (!b || token[i] == 'x' || token[i + 1] == 'x') fail_line(line_number, "packed bytes must be hex digits");
+    bytes.push_back(static_cast<std::uint8_t>(*b));
+  }
+  return unpack_codes(bytes, bits, n, *job.packed);
+}
+
+void append_value(std::string& text, const Value& v, const std::optional<Format>& to) {
+  if (to) {
+    append_hex(text, encode(*to, v, {}).code, hex_digits(width(*to)));
+    return;
+  }
+  if (v.is_nan()) text += v.negative ? "-nan" : "nan";
+  else if (v.is_infinity()) text += v.negative ? "-inf" : "inf";
+  else text += (v.negative ? "-" : "") + to_hexfloat(v.magnitude);
+}
+
+void run(const BlockArguments& arguments, Mode mode) {
+  const BlockJob job = job_of(arguments, mode);
+  const BlockFormat& f = job.format;
+  const std::size_t n = static_cast<std::size_t>(f.block_size);
+  LineReader lines(stdin);
+  OutputBuffer out(stdout);
+  std::uint64_t line_number = 0;
+  std::vector<Value> values;
+  while (const auto line = lines.next()) {
+    ++line_number;
+    if (mode == Mode::dequantize && job.packed) {
+      const std::string_view body = trim(*line);
+      const std::size_t space = body.find_first_of(" \t");
+      if (space == std::string_view::npos) fail_line(line_number, "expected a scale code and a token of packed bytes");
+      const HexToken scale = parse_hex_token(body.substr(0, space));
+      if (!scale.ok()) fail_line(line_number, "token 1: " + scale.error);
+      check_width(f.scale, scale.value, line_number, 1);
+      const std::vector<std::uint64_t> codes = unpack_token(trim(body.substr(space)), job, line_number);
+      std::string& text = out.text();
+      const std::vector<Value> v = dequantize_block(f, scale.value, codes, job.tensor_scale);
+      for (std::size_t i = 0; i < v.size(); ++i) {
+        if (i) text += ' ';
+        append_value(text, v[i], job.to);
+      }
+      text += '\n';
+      out.maybe_flush();
+      continue;
+    }
+    const std::vector<std::uint64_t> tokens = tokens_of(*line, line_number);
+    const std::size_t expected = mode == Mode::dequantize ? n + 1 : n;
+    if (tokens.size() != expected)
+      fail_line(line_number, "expected " + std::to_string(expected) + " hex codes (" +
+                                 (mode == Mode::dequantize ? "a scale and " + std::to_string(n) + " elements"
+                                                           : "one block of " + std::to_string(n)) +
+                                 "), found " + std::to_string(tokens.size()));
+    std::string& text = out.text();
+    if (mode == Mode::dequantize) {
+      check_width(f.scale, tokens[0], line_number, 1);
+      for (std::size_t i = 1; i < tokens.size(); ++i) check_width(f.element, tokens[i], line_number, i + 1);
+      const std::vector<Value> v =
+          dequantize_block(f, tokens[0], std::span(tokens).subspan(1), job.tensor_scale);
+      for (std::size_t i = 0; i < v.size(); ++i) {
+        if (i) text += ' ';
+        append_value(text, v[i], job.to);
+      }
+    } else {
+      values.clear();
+      for (std::size_t i = 0; i < tokens.size(); ++i) {
+        check_width(job.from, tokens[i], line_number, i + 1);
+        values.push_back(decode(job.from, tokens[i]));
+      }
+      QuantizedBlock q;
+      try {
+        q = quantize_block(f, *job.profile, values, job.tensor_scale);
+      } catch (const std::exception& e) {
+        fail_line(line_number, e.what());
+      }
+      if (mode == Mode::quantize) {
+        append_hex(text, q.scale, hex_digits(width(f.scale)));
+        if (job.packed) {
+          text += ' ';
+          append_bytes(text, pack_codes(q.elements, width(f.element), *job.packed));
+        }
+        for (const std::uint64_t c : job.packed ? std::span<const std::uint64_t>{} : std::span(q.elements)) {
+          text += ' ';
+          append_hex(text, c, hex_digits(width(f.element)));
+        }
+      } else {
+        const std::vector<Value> v = dequantize_block(f, q.scale, q.elements, job.tensor_scale);
+        for (std::size_t i = 0; i < v.size(); ++i) {
+          if (i) text += ' ';
+          append_value(text, v[i], job.to);
+        }
+      }
+    }
+    text += '\n';
+    out.maybe_flush();
+  }
+  out.flush();
+}
+
+CLI::App* add_block_command(CLI::App& app, Mode mode, const char* name, const char* description) {
+  auto a = std::make_shared<BlockArguments>();
+  CLI::App* cmd = app.add_subcommand(name, description);
+  cmd->add_option("--format", a->format,
+                  "Block format: mxfp8_e4m3, mxfp4_e2m1, mxint8, nvfp4, ... or ELEMENT[/SCALE[/BLOCK]]")
+      ->required();
+  cmd->add_option("--profile", a->profile, "ocp, nvidia-rceil, torchao-floor, microxcaling-even, ...")
+      ->capture_default_str();
+  cmd->add_option("--block", a->block, "Elements per block (default: the format's)");
+  cmd->add_option("--scale", a->scale, "Scale format (default: the format's; e8m0 for MX)");
+  cmd->add_option("--tensor-scale", a->tensor_scale, "NVFP4 per-tensor FP32 scale, as a hex bit pattern")
+      ->capture_default_str();
+  if (mode != Mode::dequantize)
+    cmd->add_option("--from", a->from, "Input format: f32, bf16, f16 or f64")->capture_default_str();
+  if (mode != Mode::fakequant) {
+    cmd->add_flag("--packed", a->packed, "Elements as one token of packed bytes (hex pairs, byte 0 first)");
+    cmd->add_option("--bit-order", a->bit_order,
+                    "Packed sub-byte elements: lsb-first (FP4 element 0 in the low nibble) or msb-first (torchao FP6)")
+        ->capture_default_str();
+  }
+  if (mode != Mode::quantize)
+    cmd->add_option("--to", a->to, "Output: f32, bf16, f16, f64 (RNE) or exact (hex floats)")->capture_default_str();
+  cmd->callback([a, mode] { run(*a, mode); });
+  return cmd;
+}
+
+}  // namespace
+
+void add_block_commands(CLI::App& app) {
+  add_block_command(app, Mode::quantize, "quantize",
+                    "Quantize blocks: one block of hex values per stdin line -> scale and element codes");
+  add_block_command(app, Mode::dequantize, "dequantize",
+                    "Dequantize blocks: a scale code and element codes per stdin line -> values");
+  add_block_command(app, Mode::fakequant, "fakequant", "Quantize then dequantize: hex values in, hex values out");
+}
+
+}  // namespace mxref::tools
