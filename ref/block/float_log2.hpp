@@ -11,5 +11,7 @@ namespace mxref {
 
 // x must be > 0.
 std::int64_t floor_of_rounded_log2(const Dyadic& x, int precision = 24);
+// ceil(fl(log2(x))), as torchao's legacy RCEIL computes ceil(torch.log2(descale)).
+std::int64_t ceil_of_rounded_log2(const Dyadic& x, int precision = 24);
 
 }  // namespace mxref

@@ -12,11 +12,13 @@
 
 namespace mxref {
 
-// How V / X reaches the element cast.
+// How V / X reaches the element cast. Where an implementation scales in FP32, the quotient is rounded
+// to FP32 first (a second rounding the element cast cannot undo), exactly as it does.
 enum class ElementScaling : std::uint8_t {
-  exact,                        // the exact quotient, rounded once by the element cast
-  fp32_divide,                  // fl32(V / X), then the element cast (torchao)
-  fp32_multiply_by_reciprocal,  // fl32(V * fl32(1 / X)), then the element cast
+  exact,                 // the exact quotient, rounded once by the element cast; NaN scale -> NaN elements
+  torchao_divide,        // fl32(V / max(fp32 bits (X << 23), 2^-126)): code 0 divides by 2^-126, 255 by Inf
+  multiply_reciprocal,   // fl32(V * R), R = 2^(127 - code) (2^127 .. 2^-127), NaN for 255 (TE, torchao main)
+  multiply_reciprocal_zero_is_one,  // the same, but R = 1 for code 0 (torchao v0.18 RCEIL, TE <= v2.12)
 };
 
 struct Profile {
@@ -24,9 +26,6 @@ struct Profile {
   ScaleRule rule = ScaleRule::ocp;
   ElementScaling scaling = ElementScaling::exact;
   CastOptions element{.rounding = Rounding::rne, .overflow = Overflow::saturate, .nan_to_finite = NanToFinite::zero};
-  // The smallest scale exponent the element division uses, when an implementation clamps the FP32
-  // scale it divides by (torchao: 2^-126, the smallest normal FP32) while storing the E8M0 code as is.
-  std::int64_t min_division_exponent = INT64_MIN;
   std::string_view summary;
   std::string_view note;  // the spec note that names the source and the differences from ocp
 };

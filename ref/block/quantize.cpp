@@ -11,20 +11,25 @@ namespace mxref {
 
 namespace {
 
+Value fp32_power_of_two(std::int64_t exponent) { return Value::finite(false, Dyadic::power_of_two(exponent)); }
+
 // V / X as the profile's implementation forms it, before the element cast.
 Value scaled_element(const Value& v, const Scale& scale, const Profile& profile) {
-  Dyadic divisor = scale.value.magnitude;
-  if (divisor.floor_log2() < profile.min_division_exponent) divisor = Dyadic::power_of_two(profile.min_division_exponent);
-  const Value x = Value::finite(false, divisor);
-  switch (profile.scaling) {
-    case ElementScaling::exact:
-      if (!v.is_finite()) return v;
-      return Value::finite(v.negative, sticky_quotient(v.magnitude, divisor));
-    case ElementScaling::fp32_divide: return divide_in(fp32, round_to(fp32, v), x);
-    case ElementScaling::fp32_multiply_by_reciprocal:
-      return multiply_in(fp32, round_to(fp32, v), divide_in(fp32, Value::finite(false, Dyadic(1, 0)), x));
+  if (profile.scaling == ElementScaling::exact) {
+    if (scale.value.is_nan()) return Value::nan(false);
+    if (!v.is_finite()) return v;
+    return Value::finite(v.negative, sticky_quotient(v.magnitude, scale.value.magnitude));
   }
-  return v;
+  // The FP32 scalings act on E8M0 codes (the rules that use them insist on an E8M0 scale).
+  const std::int64_t code = static_cast<std::int64_t>(scale.code);
+  const Value x = round_to(fp32, v);
+  if (profile.scaling == ElementScaling::torchao_divide) {
+    const Value divisor = code == 0xFF ? Value::infinity(false) : fp32_power_of_two(std::max<std::int64_t>(code - 127, -126));
+    return divide_in(fp32, x, divisor);
+  }
+  Value reciprocal = code == 0xFF ? Value::nan(false) : fp32_power_of_two(127 - code);
+  if (profile.scaling == ElementScaling::multiply_reciprocal_zero_is_one && code == 0) reciprocal = fp32_power_of_two(0);
+  return multiply_in(fp32, x, reciprocal);
 }
 
 }  // namespace
@@ -40,12 +45,8 @@ QuantizedBlock quantize_block(const BlockFormat& format, const Profile& profile,
   out.scale = scale.code;
   out.elements.reserve(values.size());
   for (const Value& v : values) {
-    // Under a NaN scale every value decodes as NaN whatever its element: the element is the cast of NaN
-    // (the element's NaN, or +0 where it has none) so that vectors stay deterministic.
-    const Value x = scale.value.is_nan() ? Value::nan(false) : scaled_element(v, scale, profile);
-    CastOptions options = profile.element;
-    if (scale.value.is_nan()) options.nan_to_finite = NanToFinite::zero;
-    const CastResult r = encode(format.element, x, options);
+    // Under a NaN scale every value decodes as NaN whatever its element (docs/spec-notes/block-edge-cases.md).
+    const CastResult r = encode(format.element, scaled_element(v, scale, profile), profile.element);
     out.elements.push_back(r.code);
     out.flags |= r.flags;
   }

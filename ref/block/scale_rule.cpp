@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <array>
+#include <stdexcept>
+#include <string>
 #include <utility>
 
 #include "ref/block/float_log2.hpp"
@@ -14,9 +16,10 @@ namespace mxref {
 
 namespace {
 
-constexpr std::array<std::pair<ScaleRule, std::string_view>, 8> names{{
+constexpr std::array<std::pair<ScaleRule, std::string_view>, 9> names{{
     {ScaleRule::ocp, "ocp"},
     {ScaleRule::rceil, "rceil"},
+    {ScaleRule::nvidia_rceil, "nvidia-rceil"},
     {ScaleRule::torchao_floor, "torchao-floor"},
     {ScaleRule::torchao_ceil, "torchao-ceil"},
     {ScaleRule::torchao_even, "torchao-even"},
@@ -25,10 +28,13 @@ constexpr std::array<std::pair<ScaleRule, std::string_view>, 8> names{{
     {ScaleRule::amax_over_max, "amax-over-max"},
 }};
 
+constexpr std::uint64_t e8m0_nan = 0xFF;
+
+Scale scale_of_code(const Format& scale, std::uint64_t code) { return {code, decode(scale, code)}; }
+
 Scale nan_scale(const Format& scale) {
   if (!has_nan(scale)) throw CastError("the block holds NaN or Inf and the scale format has no NaN");
-  const std::uint64_t code = nan_code(scale, false);
-  return {code, decode(scale, code)};
+  return scale_of_code(scale, nan_code(scale, false));
 }
 
 // ceil(log2 x) for x > 0.
@@ -37,9 +43,56 @@ std::int64_t ceil_log2(const Dyadic& x) {
   return x == Dyadic::power_of_two(floor) ? floor : floor + 1;
 }
 
-// The FP32 exponent field of a positive FP32 value, unbiased: what torchao's bit manipulations read.
-// A subnormal reads as -127 (field 0).
-std::int64_t fp32_exponent_field(const Value& v) { return std::max<std::int64_t>(v.magnitude.floor_log2(), -127); }
+std::uint32_t fp32_bits(const Value& v) {
+  CastOptions o;
+  o.nan_to_finite = NanToFinite::zero;
+  return static_cast<std::uint32_t>(encode(fp32, v, o).code);
+}
+
+Value positive(const Dyadic& x) { return Value::finite(false, x); }
+
+// The rules below reproduce integer manipulations of FP32 bit patterns, which only make sense for an
+// E8M0 scale.
+void require_e8m0(const BlockFormat& format, ScaleRule rule) {
+  if (format.scale != e8m0)
+    throw std::invalid_argument("scale rule " + std::string(to_string(rule)) + " needs an e8m0 scale");
+}
+
+// torchao v0.12-v0.18 FLOOR/CEIL/EVEN (mx_tensor.py, to_mx): integer work on the FP32 bits of the
+// NaN-propagating amax; the unbiased exponent is clamped to [-127, 128], so 255 (NaN) only from a NaN.
+std::uint64_t torchao_exponent_rule(ScaleRule rule, const BlockSummary& block, const Format& element, std::int64_t emax) {
+  if (block.any_nan) return e8m0_nan;
+  std::uint32_t bits = block.any_infinity ? 0x7F800000u : fp32_bits(positive(block.amax));
+  if (rule == ScaleRule::torchao_even)
+    bits = (bits + (std::uint32_t{1} << (22 - element.mantissa_bits))) & 0xFF800000u;
+  std::int64_t e = static_cast<std::int64_t>((bits >> 23) & 0xFF) - 127;
+  if (rule == ScaleRule::torchao_ceil && (bits & 0x7FFFFF) != 0) ++e;
+  return static_cast<std::uint64_t>(std::clamp<std::int64_t>(e - emax, -127, 128) + 127);
+}
+
+// torchao v0.18 RCEIL (_to_mx_rceil): descale = fl32(amax / max); NaN -> 255, Inf -> 254, zero -> 0,
+// else ceil(torch.log2(descale)) (a correctly rounded FP32 log2 here) clamped to [-127, 127].
+std::uint64_t torchao_rceil_rule(const BlockSummary& block, const Dyadic& max_normal) {
+  if (block.any_nan) return e8m0_nan;
+  if (block.any_infinity) return 254;
+  const Value descale = divide_in(fp32, round_to(fp32, positive(block.amax)), positive(max_normal));
+  if (descale.is_zero()) return 0;
+  return static_cast<std::uint64_t>(std::clamp<std::int64_t>(ceil_of_rounded_log2(descale.magnitude), -127, 127) + 127);
+}
+
+// TransformerEngine MXFP8 (quantize_mxfp8.cuh, float_to_e8m0): amax ignores NaN (fmaxf); descale =
+// fl32(amax * fl32(1 / max)); its biased exponent, rounded up when the mantissa is not zero (a subnormal
+// only above half the smallest normal), saturating at 0xFE: Inf -> 0xFE.
+std::uint64_t nvidia_rceil_rule(const BlockSummary& block, const Dyadic& max_normal) {
+  if (block.any_infinity) return 0xFE;
+  const Value reciprocal = divide_in(fp32, positive(Dyadic(1, 0)), positive(max_normal));
+  const std::uint32_t bits = fp32_bits(multiply_in(fp32, round_to(fp32, positive(block.amax)), reciprocal));
+  if ((bits & 0x7FFFFFFFu) >= 0x7F800000u) return 0xFE;
+  const std::uint32_t e = bits >> 23 & 0xFF;
+  const std::uint32_t m = bits & 0x7FFFFF;
+  const bool up = e == 0 ? m > 0x400000 : (m != 0 && e != 0xFE);
+  return e + (up ? 1 : 0);
+}
 
 }  // namespace
 
@@ -67,52 +120,43 @@ BlockSummary summarize(std::span<const Value> block) {
 
 Scale power_of_two_scale(const Format& scale, std::int64_t exponent) {
   const FormatProperties p = properties(scale);
-  const std::int64_t lowest = p.min_positive.floor_log2();
-  const std::int64_t clamped = std::clamp(exponent, lowest, p.max_normal.floor_log2());
-  const Value value = Value::finite(false, Dyadic::power_of_two(clamped));
+  const std::int64_t clamped = std::clamp(exponent, p.min_positive.floor_log2(), p.max_normal.floor_log2());
+  const Value value = positive(Dyadic::power_of_two(clamped));
   return {encode(scale, value).code, value};
 }
 
 Scale choose_scale(ScaleRule rule, const BlockSummary& block, const BlockFormat& format, const Dyadic& tensor_scale) {
   const Format& scale = format.scale;
-  if (block.any_nan || block.any_infinity) return nan_scale(scale);
   const FormatProperties element = properties(format.element);
   const std::int64_t emax = element.max_exponent;
-  const std::int64_t bottom = properties(scale).min_positive.floor_log2();
-  if (block.amax.is_zero() && rule != ScaleRule::amax_over_max) return power_of_two_scale(scale, bottom);
   switch (rule) {
-    case ScaleRule::ocp: return power_of_two_scale(scale, block.amax.floor_log2() - emax);
-    case ScaleRule::rceil: return power_of_two_scale(scale, ceil_log2(sticky_quotient(block.amax, element.max_normal)));
-    case ScaleRule::microxcaling: return power_of_two_scale(scale, floor_of_rounded_log2(block.amax) - emax);
     case ScaleRule::torchao_floor:
     case ScaleRule::torchao_ceil:
     case ScaleRule::torchao_even:
-    case ScaleRule::torchao_rceil: {
-      const Value amax = round_to(fp32, Value::finite(false, block.amax));
-      const std::int64_t field = fp32_exponent_field(amax);
-      if (rule == ScaleRule::torchao_floor) return power_of_two_scale(scale, field - emax);
-      if (rule == ScaleRule::torchao_ceil)
-        return power_of_two_scale(scale, (amax.magnitude == Dyadic::power_of_two(field) ? field : field + 1) - emax);
-      if (rule == ScaleRule::torchao_even) {
-        // Round amax to the element's precision (half up on the magnitude bits), then read the exponent.
-        const Value rounded = round_to(Format{false, 8, format.element.mantissa_bits, 127, Encoding::ieee},
-                                       amax, Rounding::rna);
-        return power_of_two_scale(scale, fp32_exponent_field(rounded) - emax);
-      }
-      const Value reciprocal = divide_in(fp32, Value::finite(false, Dyadic(1, 0)),
-                                         Value::finite(false, element.max_normal));
-      const Value descale = multiply_in(fp32, amax, reciprocal);
-      return power_of_two_scale(scale, ceil_log2(descale.magnitude));
-    }
+      require_e8m0(format, rule);
+      return scale_of_code(scale, torchao_exponent_rule(rule, block, format.element, emax));
+    case ScaleRule::torchao_rceil:
+      require_e8m0(format, rule);
+      return scale_of_code(scale, torchao_rceil_rule(block, element.max_normal));
+    case ScaleRule::nvidia_rceil:
+      require_e8m0(format, rule);
+      return scale_of_code(scale, nvidia_rceil_rule(block, element.max_normal));
+    default: break;
+  }
+  if (block.any_nan || block.any_infinity) return nan_scale(scale);
+  if (block.amax.is_zero() && rule != ScaleRule::amax_over_max)
+    return power_of_two_scale(scale, properties(scale).min_positive.floor_log2());
+  switch (rule) {
+    case ScaleRule::rceil: return power_of_two_scale(scale, ceil_log2(sticky_quotient(block.amax, element.max_normal)));
+    case ScaleRule::microxcaling: return power_of_two_scale(scale, floor_of_rounded_log2(block.amax) - emax);
     case ScaleRule::amax_over_max: {
       const Dyadic wanted = sticky_quotient(block.amax, element.max_normal * tensor_scale);
       CastOptions options;
       options.overflow = Overflow::saturate;
-      const std::uint64_t code = encode(scale, Value::finite(false, wanted), options).code;
-      return {code, decode(scale, code)};
+      return scale_of_code(scale, encode(scale, positive(wanted), options).code);
     }
+    default: return power_of_two_scale(scale, block.amax.floor_log2() - emax);
   }
-  return power_of_two_scale(scale, block.amax.floor_log2() - emax);
 }
 
 }  // namespace mxref

@@ -15,14 +15,15 @@
 namespace mxref {
 
 enum class ScaleRule : std::uint8_t {
-  ocp,            // OCP MX v1.0 §6.3: 2^(floor(log2 amax) - emax_elem)
-  rceil,          // NVIDIA MXFP8 recipe: 2^ceil(log2(amax / max_elem)), from the exact quotient
-  torchao_floor,  // torchao FLOOR: the FP32 exponent field of amax, minus emax_elem
-  torchao_ceil,   // torchao CEIL: as FLOOR, one up when amax is not a power of two
-  torchao_even,   // torchao EVEN: amax rounded to the element's precision first, then as FLOOR
-  torchao_rceil,  // torchao RCEIL: ceil of the exponent of fl32(amax * fl32(1 / max_elem))
-  microxcaling,   // floor(fl32(log2(amax))) - emax_elem: a correctly rounded FP32 log2, then floor
-  amax_over_max,  // NVFP4: the scale format's rounding of amax / max_elem (divided by the tensor scale)
+  ocp,             // OCP MX v1.0 §6.3: 2^(floor(log2 amax) - emax_elem); NaN/Inf in the block -> NaN scale
+  rceil,           // 2^ceil(log2(amax / max_elem)) from the exact quotient (the recipe's formula)
+  nvidia_rceil,    // TransformerEngine MXFP8: e8m0 round-up of fl32(amax * fl32(1/max)), satfinite, NaN ignored
+  torchao_floor,   // torchao v0.12-v0.18 FLOOR: the FP32 exponent field of amax, minus emax
+  torchao_ceil,    // ... CEIL: one up when amax's mantissa field is not zero
+  torchao_even,    // ... EVEN: amax's bits + 2^(22 - mbits), mantissa cleared (half up), then as FLOOR
+  torchao_rceil,   // torchao v0.18 RCEIL: ceil(fl32(log2(fl32(amax / max)))), Inf -> 254
+  microxcaling,    // floor(fl32(log2(amax))) - emax_elem: a correctly rounded FP32 log2, then floor
+  amax_over_max,   // the scale format's rounding of amax / (max_elem x tensor scale) (NVFP4)
 };
 
 std::string_view to_string(ScaleRule rule);

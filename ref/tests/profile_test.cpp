@@ -1,0 +1,133 @@
+// Third-party profiles, each expected value derived in the comment from the third party's documented rule
+// (file and behaviour named in docs/spec-notes/profile-*.md) or taken from its own published test vectors.
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <cstring>
+#include <vector>
+
+#include "exact_values.hpp"
+#include "ref/block/block_format.hpp"
+#include "ref/block/quantize.hpp"
+
+namespace mxref {
+namespace {
+
+using testing::value;
+using Codes = std::vector<std::uint64_t>;
+
+}  // namespace
+
+// Readable failures: "scale 0x78, elements {0x7e}, flags 1".
+void PrintTo(const QuantizedBlock& q, std::ostream* os) {
+  *os << std::hex << "scale 0x" << q.scale << ", elements {";
+  for (std::size_t i = 0; i < q.elements.size(); ++i) *os << (i ? ", 0x" : "0x") << q.elements[i];
+  *os << "}, flags " << std::dec << int{q.flags};
+}
+
+namespace {
+
+double from_bits(std::uint32_t bits) {
+  float f;
+  std::memcpy(&f, &bits, sizeof f);
+  return f;
+}
+
+QuantizedBlock quantize(const char* format, const char* profile, std::vector<double> xs) {
+  BlockFormat f = parse_block_format(format);
+  f.block_size = static_cast<int>(xs.size());
+  std::vector<Value> values;
+  for (const double x : xs) values.push_back(value(x));
+  return quantize_block(f, find_profile(profile), values);
+}
+
+// ---- torchao <= 0.18 FLOOR / CEIL / EVEN -----------------------------------------------------------
+
+TEST(Torchao, FloorGoldenCases) {
+  // torchao's MXFP8 semantic cases: all 480 -> scale 127 (480 = 1.875 x 2^8, 8 - 8 = 0), 480 saturates to 0x7e;
+  // FLT_MAX (2^127 x 1.99...) -> 127 - 8 + 127 = 246, 511.99997 saturates to 0x7e.
+  EXPECT_EQ(quantize("mxfp8_e4m3", "torchao-floor", {480.0, 480.0}), (QuantizedBlock{127, {0x7E, 0x7E}, 3}));
+  const QuantizedBlock big = quantize("mxfp8_e4m3", "torchao-floor", {from_bits(0x7F7FFFFF)});
+  EXPECT_EQ(big.scale, 246u);
+  EXPECT_EQ(big.elements, Codes{0x7E});
+}
+
+TEST(Torchao, SmallestScaleDividesBy2ToTheMinus126) {
+  // amax 2^-130: -130 - 8 clamps to -127, code 0 (2^-127). torchao divides by max(2^-127, 2^-126) = 2^-126:
+  // 2^-130 / 2^-126 = 2^-4 -> E4M3 0 0011 000 = 0x18. The exact OCP division by 2^-127 gives 2^-3 = 0x20.
+  EXPECT_EQ(quantize("mxfp8_e4m3", "torchao-floor", {std::ldexp(1.0, -130)}).elements, Codes{0x18});
+  EXPECT_EQ(quantize("mxfp8_e4m3", "ocp", {std::ldexp(1.0, -130)}).elements, Codes{0x20});
+}
+
+TEST(Torchao, CeilAndEven) {
+  // E2M1 (emax 2, one mantissa bit). CEIL: amax 1.0 is a power of two -> 0 - 2 -> 125; 1.5 -> 1 - 2 -> 126.
+  EXPECT_EQ(quantize("mxfp4_e2m1", "torchao-ceil", {1.0}).scale, 125u);
+  EXPECT_EQ(quantize("mxfp4_e2m1", "torchao-ceil", {1.5}).scale, 126u);
+  // EVEN adds 2^(22 - 1) to the bits: 1.9375 (0x3ff80000) + 0x200000 = 0x40180000 -> exponent 1 -> 126;
+  // 1.7 (0x3fd9999a) + 0x200000 = 0x3ff9999a -> exponent 0 -> 125. FLOOR gives 125 for both.
+  EXPECT_EQ(quantize("mxfp4_e2m1", "torchao-even", {1.9375}).scale, 126u);
+  EXPECT_EQ(quantize("mxfp4_e2m1", "torchao-even", {1.7}).scale, 125u);
+  EXPECT_EQ(quantize("mxfp4_e2m1", "torchao-floor", {1.9375}).scale, 125u);
+}
+
+TEST(Torchao, NanAndInfBlocks) {
+  // NaN amax -> 0xff; the FP32 scale 0xff << 23 is +Inf: finite values / Inf -> +-0 (E4M3 0x00, 0x80),
+  // NaN stays NaN (0x7f).
+  EXPECT_EQ(quantize("mxfp8_e4m3", "torchao-floor", {1.0, -1.0, NAN}), (QuantizedBlock{0xFF, {0x00, 0x80, 0x7F}, 0}));
+  // Inf amax (no NaN) keeps the arithmetic value: exponent field 255 -> 128, 128 - 8 + 127 = 247. Inf / 2^120
+  // is Inf, saturated to 0x7e; 1.0 / 2^120 underflows to 0.
+  const QuantizedBlock inf = quantize("mxfp8_e4m3", "torchao-floor", {INFINITY, 1.0});
+  EXPECT_EQ(inf.scale, 247u);
+  EXPECT_EQ(inf.elements, (Codes{0x7E, 0x00}));
+}
+
+// ---- torchao 0.18 RCEIL ------------------------------------------------------------------------------
+
+TEST(Torchao, RceilGoldenCases) {
+  // all 480: fl32(480 / 448) = 1.0714..., log2 = 0.0995 -> ceil 1 -> 128; 480 x 2^-1 = 240 = 0x77.
+  EXPECT_EQ(quantize("mxfp8_e4m3", "torchao-rceil", {480.0}), (QuantizedBlock{128, {0x77}, 0}));
+  // FLT_MAX / 448 -> log2 = 119.19 -> 120 -> 247; FLT_MAX x 2^-120 = 255.99998 -> RNE 256 = 0x78.
+  EXPECT_EQ(quantize("mxfp8_e4m3", "torchao-rceil", {from_bits(0x7F7FFFFF)}).elements, Codes{0x78});
+  EXPECT_EQ(quantize("mxfp8_e4m3", "torchao-rceil", {from_bits(0x7F7FFFFF)}).scale, 247u);
+  // 0x40600001 = 3.5 + 2^-22: / 448 = 2^-7 + 5.3e-10, 0.57 of an ulp (2^-30) above 2^-7, so it rounds up to
+  // 2^-7 (1 + 2^-23); log2 of that is -7 + 1.7e-7, less than half an ulp (4.8e-7) of -7: log2f gives
+  // exactly -7.0 and the ceil misses the bump: 120, not the exact 121. 3.5000002 x 2^7 = 448.00003 -> 0x7e.
+  EXPECT_EQ(quantize("mxfp8_e4m3", "torchao-rceil", {from_bits(0x40600001)}), (QuantizedBlock{120, {0x7E}, 1}));  // inexact, not overflow: 448.00003 rounds to 448
+  // A zero block: descale 0 -> code 0, and the reciprocal of code 0 is taken as 1: values pass unscaled.
+  EXPECT_EQ(quantize("mxfp8_e4m3", "torchao-rceil", {0.0}).scale, 0u);
+  // NaN -> 255; Inf -> 254.
+  EXPECT_EQ(quantize("mxfp8_e4m3", "torchao-rceil", {NAN}).scale, 255u);
+  EXPECT_EQ(quantize("mxfp8_e4m3", "torchao-rceil", {INFINITY}).scale, 254u);
+}
+
+// ---- TransformerEngine MXFP8 (nvidia-rceil) ----------------------------------------------------------
+
+TEST(NvidiaRceil, MultipliesByTheRoundedReciprocal) {
+  // fl32(1/448) = 0x3b124925 = (1/448)(1 + 4.5e-8). 3.5000002 x that = 2^-7 (1 + 1.13e-7): 0.95 ulp above
+  // 2^-7, rounds to 2^-7 (1 + 2^-23): mantissa not zero -> round up to 2^-6 (121). 3.5000002 x 2^6 =
+  // 224.00001 -> 224 = 0x76. (torchao's semantic test case for RCEIL gives the same.)
+  EXPECT_EQ(quantize("mxfp8_e4m3", "nvidia-rceil", {from_bits(0x40600001)}), (QuantizedBlock{121, {0x76}, 1}));
+  // bf16 3.5 exactly: 3.5 x fl32(1/448) = 2^-7 (1 + 4.5e-8) rounds to 2^-7 exactly: no round-up, 120;
+  // 3.5 x 2^7 = 448 = 0x7e. The exact recipe formula agrees here (3.5 / 448 = 2^-7).
+  EXPECT_EQ(quantize("mxfp8_e4m3", "nvidia-rceil", {3.5}), (QuantizedBlock{120, {0x7E}, 0}));
+}
+
+TEST(NvidiaRceil, NanIgnoredInfSaturates) {
+  // amax ignores NaN (fmaxf): amax 1 -> fl32(1/448) = 2^-9 x 1.14 -> exponent -9, mantissa set -> -8 (119);
+  // 1 x 2^8 = 256 (0x78), NaN -> 0x7f.
+  EXPECT_EQ(quantize("mxfp8_e4m3", "nvidia-rceil", {1.0, NAN}), (QuantizedBlock{119, {0x78, 0x7F}, 0}));
+  // Inf: the descale is Inf, satfinite -> 0xfe (2^127); Inf x 2^-127 = Inf -> satfinite 0x7e; 1 -> 0.
+  const QuantizedBlock inf = quantize("mxfp8_e4m3", "nvidia-rceil", {INFINITY, 1.0});
+  EXPECT_EQ(inf.scale, 0xFEu);
+  EXPECT_EQ(inf.elements, (Codes{0x7E, 0x00}));
+}
+
+TEST(Profiles, BitLevelRulesNeedE8m0) {
+  BlockFormat f = parse_block_format("e4m3/ue4m3/2");
+  const std::vector<Value> values{value(1.0), value(2.0)};
+  EXPECT_THROW(quantize_block(f, find_profile("torchao-floor"), values), std::invalid_argument);
+  EXPECT_NO_THROW(quantize_block(f, find_profile("ocp"), values));
+}
+
+}  // namespace
+}  // namespace mxref
