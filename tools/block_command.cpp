@@ -73,7 +73,7 @@ BlockJob job_of(const BlockArguments& a, Mode mode) {
   }
   if (a.packed) {
     job.packed = parse_bit_order(a.bit_order);
-    if (!job.packed) throw UsageError("--bit-order must be lsb-first or msb-first");
+    if (!job.packed) throw UsageError("--bit-order must be lsb-first, msb-first or fp6-planar32");
   }
   (void)mode;
   return job;
@@ -235,7 +235,7 @@ CLI::App* add_block_command(CLI::App& app, Mode mode, const char* name, const ch
   if (mode != Mode::fakequant) {
     cmd->add_flag("--packed", a->packed, "Elements as one token of packed bytes (hex pairs, byte 0 first)");
     cmd->add_option("--bit-order", a->bit_order,
-                    "Packed sub-byte elements: lsb-first (FP4 element 0 in the low nibble) or msb-first (torchao FP6)")
+                    "Packed sub-byte elements: lsb-first (FP4 element 0 in the low nibble), msb-first, fp6-planar32 (torchao 0.12-0.14)")
         ->capture_default_str();
   }
   if (mode != Mode::quantize)

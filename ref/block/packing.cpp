@@ -23,18 +23,64 @@ int bit_position(std::size_t k, BitOrder order) {
 // under lsb_first, so that FP4 0xA followed by 0x5 packs as 0x5A (lsb_first) or 0xA5 (msb_first).
 int element_bit(int j, int bits, BitOrder order) { return order == BitOrder::lsb_first ? j : bits - 1 - j; }
 
+// torchao's planar FP6: for each group g of four codes x0..x3 (codes 4g..4g+3 of a 32-code block), byte g
+// holds the high four bits of x0 and x1, byte 8 + g those of x2 and x3, and byte 16 + g the low two
+// bits of x0, x1, x2, x3 from the top down.
+void check_planar(int bits, std::size_t count) {
+  if (bits != 6 || count % 32 != 0)
+    throw std::invalid_argument("fp6-planar32 packs 6-bit codes in whole blocks of 32");
+}
+
+std::vector<std::uint8_t> pack_planar(std::span<const std::uint64_t> codes) {
+  std::vector<std::uint8_t> out(codes.size() / 32 * 24, 0);
+  for (std::size_t block = 0; block < codes.size() / 32; ++block)
+    for (std::size_t g = 0; g < 8; ++g) {
+      const auto x = [&](std::size_t k) { return static_cast<std::uint8_t>(codes[block * 32 + 4 * g + k]); };
+      std::uint8_t* b = out.data() + block * 24;
+      b[g] = static_cast<std::uint8_t>((x(0) >> 2) << 4 | x(1) >> 2);
+      b[8 + g] = static_cast<std::uint8_t>((x(2) >> 2) << 4 | x(3) >> 2);
+      b[16 + g] = static_cast<std::uint8_t>((x(0) & 3) << 6 | (x(1) & 3) << 4 | (x(2) & 3) << 2 | (x(3) & 3));
+    }
+  return out;
+}
+
+std::vector<std::uint64_t> unpack_planar(std::span<const std::uint8_t> bytes, std::size_t count) {
+  std::vector<std::uint64_t> out(count);
+  for (std::size_t block = 0; block < count / 32; ++block)
+    for (std::size_t g = 0; g < 8; ++g) {
+      const std::uint8_t* b = bytes.data() + block * 24;
+      const std::uint64_t high[4] = {std::uint64_t{b[g]} >> 4, std::uint64_t{b[g]} & 15u, std::uint64_t{b[8 + g]} >> 4,
+                                     std::uint64_t{b[8 + g]} & 15u};
+      for (std::size_t k = 0; k < 4; ++k) out[block * 32 + 4 * g + k] = high[k] << 2 | (b[16 + g] >> (6 - 2 * k) & 3u);
+    }
+  return out;
+}
+
 }  // namespace
 
-std::string_view to_string(BitOrder order) { return order == BitOrder::lsb_first ? "lsb-first" : "msb-first"; }
+std::string_view to_string(BitOrder order) {
+  switch (order) {
+    case BitOrder::lsb_first: return "lsb-first";
+    case BitOrder::msb_first: return "msb-first";
+    case BitOrder::fp6_planar32: return "fp6-planar32";
+  }
+  return "?";
+}
 
 std::optional<BitOrder> parse_bit_order(std::string_view name) {
-  if (name == "lsb-first") return BitOrder::lsb_first;
-  if (name == "msb-first") return BitOrder::msb_first;
+  for (const BitOrder o : {BitOrder::lsb_first, BitOrder::msb_first, BitOrder::fp6_planar32})
+    if (to_string(o) == name) return o;
   return std::nullopt;
 }
 
 std::vector<std::uint8_t> pack_codes(std::span<const std::uint64_t> codes, int bits, BitOrder order) {
   check_bits(bits);
+  if (order == BitOrder::fp6_planar32) {
+    check_planar(bits, codes.size());
+    for (const std::uint64_t c : codes)
+      if (c >> 6 != 0) throw std::invalid_argument("code " + std::to_string(c) + " does not fit 6 bits");
+    return pack_planar(codes);
+  }
   if (bits % 8 == 0) order = BitOrder::lsb_first;  // whole bytes: little-endian either way
   std::vector<std::uint8_t> out((codes.size() * static_cast<std::size_t>(bits) + 7) / 8, 0);
   std::size_t k = 0;
@@ -50,6 +96,11 @@ std::vector<std::uint8_t> pack_codes(std::span<const std::uint64_t> codes, int b
 std::vector<std::uint64_t> unpack_codes(std::span<const std::uint8_t> bytes, int bits, std::size_t count,
                                         BitOrder order) {
   check_bits(bits);
+  if (order == BitOrder::fp6_planar32) {
+    check_planar(bits, count);
+    if (bytes.size() < count / 32 * 24) throw std::invalid_argument("too few bytes for the fp6-planar32 blocks");
+    return unpack_planar(bytes, count);
+  }
   if (bits % 8 == 0) order = BitOrder::lsb_first;
   if (bytes.size() * 8 < count * static_cast<std::size_t>(bits))
     throw std::invalid_argument(std::to_string(bytes.size()) + " bytes hold fewer than " + std::to_string(count) +

@@ -16,7 +16,7 @@
 
 namespace mxref {
 
-enum class BitOrder : std::uint8_t { lsb_first, msb_first };
+enum class BitOrder : std::uint8_t { lsb_first, msb_first, fp6_planar32 };
 std::string_view to_string(BitOrder order);
 std::optional<BitOrder> parse_bit_order(std::string_view name);
 

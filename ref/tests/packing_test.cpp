@@ -30,6 +30,25 @@ TEST(Packing, Fp6FourInThreeBytes) {
   EXPECT_EQ(pack_codes(codes, 6, BitOrder::lsb_first), (Bytes{0xEA, 0x7C, 0xE0}));
 }
 
+TEST(Packing, TorchaoPlanarFp6) {
+  // A block of 32 codes, all 0 except x0 = 0b101101, x1 = 0b010011 (group 0) and x31 = 0b111111 (group 7,
+  // its x3). Byte 0 = x0[5:2] << 4 | x1[5:2] = 0b1011'0100 = 0xB4; byte 16 = x0[1:0] << 6 | x1[1:0] << 4
+  // = 0b0111'0000 = 0x70; byte 15 (8 + 7) = x2[5:2] << 4 | x3[5:2] = 0x0F; byte 23 = x3[1:0] = 0x03.
+  Codes codes(32, 0);
+  codes[0] = 0b101101;
+  codes[1] = 0b010011;
+  codes[31] = 0b111111;
+  Bytes expected(24, 0);
+  expected[0] = 0xB4;
+  expected[16] = 0x70;
+  expected[15] = 0x0F;
+  expected[23] = 0x03;
+  EXPECT_EQ(pack_codes(codes, 6, BitOrder::fp6_planar32), expected);
+  for (std::size_t i = 0; i < codes.size(); ++i) codes[i] = (i * 37 + 5) & 63;
+  EXPECT_EQ(unpack_codes(pack_codes(codes, 6, BitOrder::fp6_planar32), 6, 32, BitOrder::fp6_planar32), codes);
+  EXPECT_THROW(pack_codes(Codes(31, 0), 6, BitOrder::fp6_planar32), std::invalid_argument);
+}
+
 TEST(Packing, WholeBytesAreLittleEndianEitherWay) {
   EXPECT_EQ(pack_codes(Codes{0x12, 0xFE}, 8, BitOrder::msb_first), (Bytes{0x12, 0xFE}));
   EXPECT_EQ(pack_codes(Codes{0x1234}, 16, BitOrder::msb_first), (Bytes{0x34, 0x12}));
