@@ -12,7 +12,7 @@ constexpr CastOptions saturating(Rounding rounding) {
   return {.rounding = rounding, .overflow = Overflow::saturate, .nan_to_finite = NanToFinite::zero};
 }
 
-const std::array<Profile, 10> registry{{
+const std::array<Profile, 13> registry{{
     {.name = "ocp",
      .rule = ScaleRule::ocp,
      .summary = "OCP MX v1.0: X = 2^(floor(log2 amax) - emax), exact V / X, RNE, saturate",
@@ -60,6 +60,20 @@ const std::array<Profile, 10> registry{{
      .element = saturating(Rounding::rtz),
      .summary = "microxcaling round='floor': truncation toward zero",
      .note = "docs/spec-notes/profile-microxcaling.md"},
+    {.name = "nvfp4",
+     .rule = ScaleRule::amax_over_max,
+     .summary = "NVFP4, exact: s = e4m3(amax / (6 x tensor scale)), V / (s x tensor scale) exactly, RNE, saturate",
+     .note = "docs/spec-notes/profile-nvfp4.md"},
+    {.name = "nvfp4-torchao",
+     .rule = ScaleRule::nvfp4_torchao,
+     .scaling = ElementScaling::nvfp4_torchao,
+     .summary = "torchao 0.18 nvfp4_quantize: scale clamped to [2^-6, 448], V x fl32(fl32(1/pts) / s)",
+     .note = "docs/spec-notes/profile-nvfp4.md"},
+    {.name = "nvfp4-te",
+     .rule = ScaleRule::nvfp4_te,
+     .scaling = ElementScaling::nvfp4_te,
+     .summary = "TransformerEngine NVFP4: s = e4m3(amax x fl32(S_enc x fl32(1/6))), V x fl32(1 / (s x S_dec))",
+     .note = "docs/spec-notes/profile-nvfp4.md"},
 }};
 
 }  // namespace

@@ -13,12 +13,25 @@ namespace {
 
 Value fp32_power_of_two(std::int64_t exponent) { return Value::finite(false, Dyadic::power_of_two(exponent)); }
 
+Value one() { return fp32_power_of_two(0); }
+
 // V / X as the profile's implementation forms it, before the element cast.
-Value scaled_element(const Value& v, const Scale& scale, const Profile& profile) {
+Value scaled_element(const Value& v, const Scale& scale, const Profile& profile, const TensorScale& tensor) {
   if (profile.scaling == ElementScaling::exact) {
     if (scale.value.is_nan()) return Value::nan(false);
     if (!v.is_finite()) return v;
-    return Value::finite(v.negative, sticky_quotient(v.magnitude, scale.value.magnitude));
+    return Value::finite(v.negative, sticky_quotient(v.magnitude, scale.value.magnitude * tensor.decode));
+  }
+  if (profile.scaling == ElementScaling::nvfp4_torchao) {
+    const Value r = tensor.present ? divide_in(fp32, Value::finite(false, tensor.encode), scale.value)
+                                   : divide_in(fp32, one(), scale.value);
+    return multiply_in(fp32, round_to(fp32, v), r);
+  }
+  if (profile.scaling == ElementScaling::nvfp4_te) {
+    Value inv = divide_in(fp32, one(), multiply_in(fp32, scale.value, Value::finite(false, tensor.decode)));
+    const Value max = decode(fp32, 0x7F7FFFFF);
+    if (inv.is_infinity() || (inv.is_finite() && inv.magnitude > max.magnitude)) inv = max;
+    return multiply_in(fp32, round_to(fp32, v), inv);
   }
   // The FP32 scalings act on E8M0 codes (the rules that use them insist on an E8M0 scale).
   const std::int64_t code = static_cast<std::int64_t>(scale.code);
@@ -35,18 +48,18 @@ Value scaled_element(const Value& v, const Scale& scale, const Profile& profile)
 }  // namespace
 
 QuantizedBlock quantize_block(const BlockFormat& format, const Profile& profile, std::span<const Value> values,
-                              const Dyadic& tensor_scale) {
+                              const TensorScale& tensor) {
   if (values.empty() || values.size() > static_cast<std::size_t>(format.block_size))
     throw std::invalid_argument("a block holds 1 to " + std::to_string(format.block_size) + " values, not " +
                                 std::to_string(values.size()));
   validate(format.element, profile.element);
   QuantizedBlock out;
-  const Scale scale = choose_scale(profile.rule, summarize(values), format, tensor_scale);
+  const Scale scale = choose_scale(profile.rule, summarize(values), format, tensor);
   out.scale = scale.code;
   out.elements.reserve(values.size());
   for (const Value& v : values) {
     // Under a NaN scale every value decodes as NaN whatever its element (docs/spec-notes/block-edge-cases.md).
-    const CastResult r = encode(format.element, scaled_element(v, scale, profile), profile.element);
+    const CastResult r = encode(format.element, scaled_element(v, scale, profile, tensor), profile.element);
     out.elements.push_back(r.code);
     out.flags |= r.flags;
   }

@@ -19,9 +19,9 @@ struct QuantizedBlock {
 };
 
 // values.size() must be 1..format.block_size (a ragged last block is quantized as it is: see
-// docs/spec-notes/ragged-blocks.md). tensor_scale: NVFP4's per-tensor scale.
+// docs/spec-notes/block-edge-cases.md). tensor: NVFP4's per-tensor scale (tensor_scale_for()).
 QuantizedBlock quantize_block(const BlockFormat& format, const Profile& profile, std::span<const Value> values,
-                              const Dyadic& tensor_scale = Dyadic(1, 0));
+                              const TensorScale& tensor = {});
 
 // The exact values a block stands for: scale × element (× tensor scale). A NaN scale makes every value
 // NaN (OCP MX v1.0 §5.2); a NaN element is NaN.

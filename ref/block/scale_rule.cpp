@@ -16,7 +16,7 @@ namespace mxref {
 
 namespace {
 
-constexpr std::array<std::pair<ScaleRule, std::string_view>, 9> names{{
+constexpr std::array<std::pair<ScaleRule, std::string_view>, 11> names{{
     {ScaleRule::ocp, "ocp"},
     {ScaleRule::rceil, "rceil"},
     {ScaleRule::nvidia_rceil, "nvidia-rceil"},
@@ -26,6 +26,8 @@ constexpr std::array<std::pair<ScaleRule, std::string_view>, 9> names{{
     {ScaleRule::torchao_rceil, "torchao-rceil"},
     {ScaleRule::microxcaling, "microxcaling"},
     {ScaleRule::amax_over_max, "amax-over-max"},
+    {ScaleRule::nvfp4_torchao, "nvfp4-torchao"},
+    {ScaleRule::nvfp4_te, "nvfp4-te"},
 }};
 
 constexpr std::uint64_t e8m0_nan = 0xFF;
@@ -94,7 +96,68 @@ std::uint64_t nvidia_rceil_rule(const BlockSummary& block, const Dyadic& max_nor
   return e + (up ? 1 : 0);
 }
 
+Value fp32_max() { return decode(fp32, 0x7F7FFFFF); }
+
+Value min_of(const Value& a, const Value& b) {  // fminf: a NaN operand yields the other
+  if (a.is_nan()) return b;
+  if (b.is_nan()) return a;
+  return (b.is_infinity() || (a.is_finite() && a.magnitude <= b.magnitude)) ? a : b;
+}
+
+std::uint64_t e4m3_code(const Format& scale, const Value& v) {
+  CastOptions o;
+  o.overflow = Overflow::saturate;
+  o.nan_to_finite = NanToFinite::zero;
+  return encode(scale, v, o).code;
+}
+
+// torchao nvfp4_tensor.py, nvfp4_quantize: bs = fl32(amax / 6.0) (NaN propagates), divided by the
+// per-tensor scale when there is one, clamped to [2^-6, 448] (the smallest normal and the largest E4M3;
+// NaN passes the clamp) and cast RNE: a zero block stores 2^-6 (0x08), never 0.
+std::uint64_t nvfp4_torchao_rule(const BlockSummary& block, const Format& scale, const Dyadic& max_elem,
+                                 const TensorScale& tensor) {
+  if (block.any_nan) return e4m3_code(scale, Value::nan(false));
+  const Value amax = block.any_infinity ? Value::infinity(false) : round_to(fp32, positive(block.amax));
+  Value bs = divide_in(fp32, amax, positive(max_elem));
+  if (tensor.present) bs = divide_in(fp32, bs, positive(tensor.decode));
+  if (bs.is_nan()) return e4m3_code(scale, bs);
+  const Dyadic low = Dyadic::power_of_two(-6);
+  const Dyadic high = properties(scale).max_normal;
+  if (bs.is_infinity() || bs.magnitude > high) return e4m3_code(scale, positive(high));
+  return e4m3_code(scale, positive(std::max(bs.magnitude, low)));
+}
+
+// TransformerEngine core_nvfp4.cuh, compute_decoding_scaling_factor: fl32(amax x fl32(S_enc x fl32(1/6))),
+// amax ignoring NaN, min with FLT_MAX, then a satfinite RNE cast (zero and subnormal scales possible).
+std::uint64_t nvfp4_te_rule(const BlockSummary& block, const Format& scale, const Dyadic& max_elem,
+                            const TensorScale& tensor) {
+  const Value sixth = divide_in(fp32, positive(Dyadic(1, 0)), positive(max_elem));
+  const Value t = multiply_in(fp32, positive(tensor.encode), sixth);
+  const Value amax = block.any_infinity ? Value::infinity(false) : round_to(fp32, positive(block.amax));
+  return e4m3_code(scale, min_of(multiply_in(fp32, amax, t), fp32_max()));
+}
+
 }  // namespace
+
+TensorScale tensor_scale_for(ScaleRule rule, const BlockFormat& format, const Value& tensor_amax) {
+  TensorScale t;
+  t.present = true;
+  const Dyadic limit = properties(format.element).max_normal * properties(format.scale).max_normal;
+  const Value amax = round_to(fp32, tensor_amax);
+  if (rule == ScaleRule::nvfp4_te) {
+    Value encode = min_of(divide_in(fp32, positive(limit), amax), fp32_max());
+    if (amax.is_zero() || encode.is_zero()) encode = positive(Dyadic(1, 0));
+    t.encode = encode.magnitude;
+    t.decode = divide_in(fp32, positive(Dyadic(1, 0)), encode).magnitude;
+    return t;
+  }
+  if (!amax.is_finite()) throw std::invalid_argument("profile " + std::string(to_string(rule)) + " needs a finite tensor amax");
+  if (amax.is_zero() && rule != ScaleRule::nvfp4_torchao) return {};
+  const Value pts = divide_in(fp32, amax, positive(limit));
+  t.decode = pts.magnitude;  // torchao keeps a zero pts (no guard): its blocks then divide by zero
+  if (!pts.is_zero()) t.encode = divide_in(fp32, positive(Dyadic(1, 0)), pts).magnitude;
+  return t;
+}
 
 std::string_view to_string(ScaleRule rule) {
   for (const auto& [r, name] : names)
@@ -125,7 +188,7 @@ Scale power_of_two_scale(const Format& scale, std::int64_t exponent) {
   return {encode(scale, value).code, value};
 }
 
-Scale choose_scale(ScaleRule rule, const BlockSummary& block, const BlockFormat& format, const Dyadic& tensor_scale) {
+Scale choose_scale(ScaleRule rule, const BlockSummary& block, const BlockFormat& format, const TensorScale& tensor) {
   const Format& scale = format.scale;
   const FormatProperties element = properties(format.element);
   const std::int64_t emax = element.max_exponent;
@@ -141,6 +204,9 @@ Scale choose_scale(ScaleRule rule, const BlockSummary& block, const BlockFormat&
     case ScaleRule::nvidia_rceil:
       require_e8m0(format, rule);
       return scale_of_code(scale, nvidia_rceil_rule(block, element.max_normal));
+    case ScaleRule::nvfp4_torchao:
+      return scale_of_code(scale, nvfp4_torchao_rule(block, scale, element.max_normal, tensor));
+    case ScaleRule::nvfp4_te: return scale_of_code(scale, nvfp4_te_rule(block, scale, element.max_normal, tensor));
     default: break;
   }
   if (block.any_nan || block.any_infinity) return nan_scale(scale);
@@ -150,7 +216,7 @@ Scale choose_scale(ScaleRule rule, const BlockSummary& block, const BlockFormat&
     case ScaleRule::rceil: return power_of_two_scale(scale, ceil_log2(sticky_quotient(block.amax, element.max_normal)));
     case ScaleRule::microxcaling: return power_of_two_scale(scale, floor_of_rounded_log2(block.amax) - emax);
     case ScaleRule::amax_over_max: {
-      const Dyadic wanted = sticky_quotient(block.amax, element.max_normal * tensor_scale);
+      const Dyadic wanted = sticky_quotient(block.amax, element.max_normal * tensor.decode);
       CastOptions options;
       options.overflow = Overflow::saturate;
       return scale_of_code(scale, encode(scale, positive(wanted), options).code);

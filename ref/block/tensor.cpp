@@ -63,11 +63,12 @@ Blocks blocks_of(const BlockFormat& format, const BlockLayout& layout, std::size
 
 }  // namespace
 
-Dyadic nvfp4_tensor_scale(const BlockFormat& format, std::span<const Value> values) {
+TensorScale nvfp4_tensor_scale(const BlockFormat& format, const Profile& profile, std::span<const Value> values) {
   const BlockSummary s = summarize(values);
-  if (s.amax.is_zero()) return Dyadic(1, 0);
-  const Dyadic limit = properties(format.element).max_normal * properties(format.scale).max_normal;
-  return round_to(fp32, Value::finite(false, sticky_quotient(s.amax, limit))).magnitude;
+  // NaN is left out of the tensor amax (TransformerEngine's fmaxf does so; the blocks that hold it get
+  // their own NaN treatment); an Inf reaches the implementations that define what it does.
+  const bool infinite = s.any_infinity && profile.rule != ScaleRule::amax_over_max;
+  return tensor_scale_for(profile.rule, format, infinite ? Value::infinity(false) : Value::finite(false, s.amax));
 }
 
 QuantizedTensor quantize_tensor(const BlockFormat& format, const Profile& profile, std::span<const Value> values,
@@ -76,14 +77,16 @@ QuantizedTensor quantize_tensor(const BlockFormat& format, const Profile& profil
   QuantizedTensor q;
   q.scale_shape = b.scale_shape;
   q.elements.resize(values.size());
-  if (format.tensor_scale) q.tensor_scale = nvfp4_tensor_scale(format, values);
+  TensorScale tensor;
+  if (format.tensor_scale) tensor = nvfp4_tensor_scale(format, profile, values);
+  q.tensor_scale = tensor.decode;
   BlockFormat per_block = format;
   per_block.block_size = static_cast<int>(std::max<std::size_t>(1, layout.tile_rows) * format.block_size);
   std::vector<Value> block;
   for (const std::vector<std::size_t>& members : b.members) {
     block.clear();
     for (const std::size_t i : members) block.push_back(values[i]);
-    const QuantizedBlock qb = quantize_block(per_block, profile, block, q.tensor_scale);
+    const QuantizedBlock qb = quantize_block(per_block, profile, block, tensor);
     q.scales.push_back(qb.scale);
     q.flags |= qb.flags;
     for (std::size_t k = 0; k < members.size(); ++k) q.elements[members[k]] = qb.elements[k];

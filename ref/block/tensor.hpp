@@ -36,8 +36,8 @@ QuantizedTensor quantize_tensor(const BlockFormat& format, const Profile& profil
                                 const BlockLayout& layout);
 std::vector<Value> dequantize_tensor(const BlockFormat& format, const QuantizedTensor& q, const BlockLayout& layout);
 
-// NVFP4's per-tensor scale: amax over the tensor / (max_elem x max_scale), rounded to FP32
-// (docs/spec-notes/nvfp4.md); 1 for a tensor of zeros.
-Dyadic nvfp4_tensor_scale(const BlockFormat& format, std::span<const Value> values);
+// NVFP4's per-tensor scale from the tensor's amax, as the profile's implementation derives it
+// (tensor_scale_for(); docs/spec-notes/profile-nvfp4.md).
+TensorScale nvfp4_tensor_scale(const BlockFormat& format, const Profile& profile, std::span<const Value> values);
 
 }  // namespace mxref

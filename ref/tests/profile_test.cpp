@@ -122,6 +122,56 @@ TEST(NvidiaRceil, NanIgnoredInfSaturates) {
   EXPECT_EQ(inf.elements, (Codes{0x7E, 0x00}));
 }
 
+// ---- NVFP4 ---------------------------------------------------------------------------------------------
+
+TEST(Nvfp4, ExactOneLevel) {
+  // s = e4m3(amax / 6). [6, 1]: s = 1 (0x38); 6 -> E2M1 0x7, 1 -> 0x2. [12, 1]: s = 2 (0x40); 6 (0x7), 0.5 (0x1).
+  EXPECT_EQ(quantize("nvfp4", "nvfp4", {6.0, 1.0}), (QuantizedBlock{0x38, {0x7, 0x2}, 0}));
+  EXPECT_EQ(quantize("nvfp4", "nvfp4", {12.0, 1.0}), (QuantizedBlock{0x40, {0x7, 0x1}, 0}));
+  // [7, 1]: 7/6 = 1.1667 -> nearer 1.125 (0x39) than 1.25; 7 / 1.125 = 6.2 saturates to 6 (0x7);
+  // 1 / 1.125 = 0.89 -> 1.0 (0x2).
+  const QuantizedBlock q = quantize("nvfp4", "nvfp4", {7.0, 1.0});
+  EXPECT_EQ(q.scale, 0x39u);
+  EXPECT_EQ(q.elements, (Codes{0x7, 0x2}));
+}
+
+TEST(Nvfp4, TwoLevelsExact) {
+  // Tensor amax 5376 -> decode scale fl32(5376 / 2688) = 2. Block [5376, 1]: s = e4m3(5376 / (6 x 2)) = 448
+  // (0x7e); 5376 / (448 x 2) = 6 (0x7); 1 / 896 rounds to 0.
+  BlockFormat f = parse_block_format("nvfp4");
+  f.block_size = 2;
+  const TensorScale t = tensor_scale_for(ScaleRule::amax_over_max, f, value(5376.0));
+  EXPECT_EQ(t.decode, testing::dyadic(2.0));
+  const std::vector<Value> block{value(5376.0), value(1.0)};
+  EXPECT_EQ(quantize_block(f, find_profile("nvfp4"), block, t), (QuantizedBlock{0x7E, {0x7, 0x0}, 5}));  // inexact + underflow
+}
+
+TEST(Nvfp4, TinyBlocksShowEachImplementation) {
+  // Block [0.01]. Exact and TransformerEngine: 0.01 / 6 = 0.00167 -> E4M3's smallest subnormal 2^-9 (0x01)
+  // is nearer than 0; 0.01 / 2^-9 = 5.12 -> 6 (0x7). torchao clamps the scale up to 2^-6 (0x08):
+  // 0.01 x 64 = 0.64 -> 0.5 (0x1).
+  EXPECT_EQ(quantize("nvfp4", "nvfp4", {0.01}).scale, 0x01u);
+  EXPECT_EQ(quantize("nvfp4", "nvfp4", {0.01}).elements, Codes{0x7});
+  EXPECT_EQ(quantize("nvfp4", "nvfp4-te", {0.01}).scale, 0x01u);
+  EXPECT_EQ(quantize("nvfp4", "nvfp4-te", {0.01}).elements, Codes{0x7});
+  EXPECT_EQ(quantize("nvfp4", "nvfp4-torchao", {0.01}).scale, 0x08u);
+  EXPECT_EQ(quantize("nvfp4", "nvfp4-torchao", {0.01}).elements, Codes{0x1});
+  // A zero block: torchao stores 2^-6 (0x08), never 0; TransformerEngine stores 0 and multiplies by
+  // FLT_MAX (1 / 0 capped), which leaves the zeros zero.
+  EXPECT_EQ(quantize("nvfp4", "nvfp4-torchao", {0.0}), (QuantizedBlock{0x08, {0x0}, 0}));
+  EXPECT_EQ(quantize("nvfp4", "nvfp4-te", {0.0}), (QuantizedBlock{0x00, {0x0}, 0}));
+}
+
+TEST(Nvfp4, TransformerEngineTensorScale) {
+  // S_enc = fl32(2688 / amax), 1 when amax is 0 or S_enc underflows to 0; S_dec = fl32(1 / S_enc).
+  BlockFormat f = parse_block_format("nvfp4");
+  const TensorScale t = tensor_scale_for(ScaleRule::nvfp4_te, f, value(1344.0));
+  EXPECT_EQ(t.encode, testing::dyadic(2.0));
+  EXPECT_EQ(t.decode, testing::dyadic(0.5));
+  EXPECT_EQ(tensor_scale_for(ScaleRule::nvfp4_te, f, value(0.0)).encode, testing::dyadic(1.0));
+  EXPECT_EQ(tensor_scale_for(ScaleRule::nvfp4_te, f, value(INFINITY)).encode, testing::dyadic(1.0));
+}
+
 TEST(Profiles, BitLevelRulesNeedE8m0) {
   BlockFormat f = parse_block_format("e4m3/ue4m3/2");
   const std::vector<Value> values{value(1.0), value(2.0)};
