@@ -6,6 +6,7 @@
 #include <string>
 
 #include "ref/cast.hpp"
+#include "ref/cast_profile.hpp"
 #include "tools/cli_choices.hpp"
 #include "tools/flag_letters.hpp"
 #include "tools/hex_lines.hpp"
@@ -30,6 +31,9 @@ struct CastArguments {
   int random_bits = 0;
   std::string model = "integer";
   bool flags = false;
+  std::string profile = "spec";
+  bool rounding_given = false;
+  bool policy_given = false;  // --overflow, --nan, --ftz or --daz
 };
 
 struct CastJob {
@@ -39,6 +43,7 @@ struct CastJob {
   Model model = Model::integer;
   std::uint64_t seed = 0;
   bool flags = false;
+  CastProfile profile = CastProfile::spec;
 };
 
 CastJob job_of(const CastArguments& a) {
@@ -50,6 +55,21 @@ CastJob job_of(const CastArguments& a) {
   job.options.flush_subnormal_results = a.ftz;
   job.options.subnormal_inputs_as_zero = a.daz;
   job.options.random.count = a.random_bits;
+  const std::optional<CastProfile> profile = parse_cast_profile(a.profile);
+  if (!profile) throw UsageError("unknown profile '" + a.profile + "' (spec, ml_dtypes, cuda-satfinite or cuda-nosat)");
+  job.profile = *profile;
+  if (job.profile != CastProfile::spec) {
+    // A profile fixes the special-value and overflow rules; only the rounding stays the user's.
+    if (a.policy_given) throw UsageError("--profile fixes --overflow, --nan, --ftz and --daz; drop them");
+    if (job.options.rounding == Rounding::stochastic) throw UsageError("--profile casts do not round stochastically");
+    if (!a.rounding_given) job.options.rounding = default_rounding(job.profile, job.to);
+    try {  // an unsupported target or rounding fails here, before any input is read
+      (void)cast_with_profile(job.profile, job.to, Value::finite(false, Dyadic()), job.options.rounding);
+    } catch (const std::invalid_argument& e) {
+      throw UsageError(e.what());
+    }
+    return job;
+  }
   // Impossible combinations fail here, before any input is read.
   try {
     validate(job.to, job.options);
@@ -77,7 +97,9 @@ void run_cast(const CastArguments& arguments) {
     if (stochastic) job.options.random = stochastic_bits(job.seed, index, job.options.random.count);
     CastResult result;
     try {
-      result = cast(job.from, job.to, *code, job.options, job.model);
+      result = job.profile == CastProfile::spec
+                   ? cast(job.from, job.to, *code, job.options, job.model)
+                   : cast_with_profile(job.profile, job.to, decode(job.from, *code), job.options.rounding);
     } catch (const std::exception& e) {
       // Bits above the source width (std::invalid_argument) or a refused NaN (CastError).
       fail_line(line_number, e.what());
@@ -102,17 +124,27 @@ void add_cast_command(CLI::App& app) {
   CLI::App* cmd = app.add_subcommand("cast", "Convert hex codes (one per stdin line) to another format");
   cmd->add_option("--to", arguments->to, "Target format (e4m3, e2m1, bf16, e5m3fn, int8, ...)")->required();
   cmd->add_option("--from", arguments->from, "Source format")->capture_default_str();
-  cmd->add_option("--rounding", arguments->rounding, "rne, rna, rtz, rup, rdn, rto or stochastic")->capture_default_str();
-  cmd->add_option("--overflow", arguments->overflow, "natural, saturate, inf or nan")->capture_default_str();
-  cmd->add_option("--nan", arguments->nan, "NaN into a format without NaN: error, zero or max")->capture_default_str();
-  cmd->add_flag("--ftz", arguments->ftz, "Flush results that round to subnormals to zero");
-  cmd->add_flag("--daz", arguments->daz, "Read subnormal inputs as zero");
+  CLI::Option* rounding =
+      cmd->add_option("--rounding", arguments->rounding, "rne, rna, rtz, rup, rdn, rto or stochastic")->capture_default_str();
+  CLI::Option* overflow =
+      cmd->add_option("--overflow", arguments->overflow, "natural, saturate, inf or nan")->capture_default_str();
+  CLI::Option* nan =
+      cmd->add_option("--nan", arguments->nan, "NaN into a format without NaN: error, zero or max")->capture_default_str();
+  CLI::Option* ftz = cmd->add_flag("--ftz", arguments->ftz, "Flush results that round to subnormals to zero");
+  CLI::Option* daz = cmd->add_flag("--daz", arguments->daz, "Read subnormal inputs as zero");
+  cmd->add_option("--profile", arguments->profile,
+                  "Reproduce a converter's special values and overflow: spec, ml_dtypes, cuda-satfinite, cuda-nosat")
+      ->capture_default_str();
   cmd->add_option("--seed", arguments->seed,
                   "Stochastic rounding seed (line i uses splitmix64(seed + i) >> (64 - N))")->capture_default_str();
   cmd->add_option("--random-bits", arguments->random_bits, "Stochastic rounding: random bits N per value (1..64)");
   cmd->add_option("--model", arguments->model, "Reference rounding model: integer or mpfr")->capture_default_str();
   cmd->add_flag("--flags", arguments->flags, "Append exception flags: x inexact, o overflow, u underflow, i invalid");
-  cmd->callback([arguments] { run_cast(*arguments); });
+  cmd->callback([arguments, rounding, overflow, nan, ftz, daz] {
+    arguments->rounding_given = rounding->count() > 0;
+    arguments->policy_given = overflow->count() + nan->count() + ftz->count() + daz->count() > 0;
+    run_cast(*arguments);
+  });
 }
 
 }  // namespace mxref::tools

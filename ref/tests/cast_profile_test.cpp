@@ -1,0 +1,72 @@
+// Element-cast profiles: each expectation is the third party's documented rule applied by hand
+// (docs/spec-notes/profile-element-casts.md); ml_dtypes is also compared exhaustively in
+// tools/tests/ml_dtypes_profile_test.py.
+#include <gtest/gtest.h>
+
+#include <cmath>
+
+#include "exact_values.hpp"
+#include "ref/cast_profile.hpp"
+
+namespace mxref {
+namespace {
+
+using testing::value;
+
+std::uint64_t code(CastProfile p, const Format& to, double x, Rounding r = Rounding::rne) {
+  return cast_with_profile(p, to, value(x), r).code;
+}
+
+TEST(CastProfile, CudaFp8) {
+  // 480 overflows E4M3 (max 448): satfinite -> 0x7e; nosat -> NaN with the sign (0x7f / 0xff). E5M2 nosat
+  // -> Inf (0x7c). A NaN input gives 0x7f whatever its sign.
+  EXPECT_EQ(code(CastProfile::cuda_satfinite, e4m3, 480.0), 0x7Eu);
+  EXPECT_EQ(code(CastProfile::cuda_nosat, e4m3, 480.0), 0x7Fu);
+  EXPECT_EQ(code(CastProfile::cuda_nosat, e4m3, -480.0), 0xFFu);
+  EXPECT_EQ(code(CastProfile::cuda_nosat, e5m2, 1e6), 0x7Cu);
+  EXPECT_EQ(code(CastProfile::cuda_satfinite, e5m2, -INFINITY), 0xFBu);
+  EXPECT_EQ(cast_with_profile(CastProfile::cuda_satfinite, e4m3, Value::nan(true), Rounding::rne).code, 0x7Fu);
+  EXPECT_THROW(code(CastProfile::cuda_satfinite, e4m3, 1.0, Rounding::rtz), std::invalid_argument);
+}
+
+TEST(CastProfile, CudaFp6Fp4SaturateAndNanIsMax) {
+  // E2M1: 7 saturates to 6 (0x7); NaN -> +max (0x7); RTZ is offered: 5.9 -> 4 (0x6).
+  EXPECT_EQ(code(CastProfile::cuda_nosat, e2m1, 7.0), 0x7u);
+  EXPECT_EQ(code(CastProfile::cuda_satfinite, e2m1, NAN), 0x7u);
+  EXPECT_EQ(code(CastProfile::cuda_satfinite, e2m1, 5.9, Rounding::rtz), 0x6u);
+  EXPECT_EQ(code(CastProfile::cuda_satfinite, e3m2, -NAN), 0x1Fu);  // +max 28 even for -NaN
+}
+
+TEST(CastProfile, CudaE8m0) {
+  // |x| is used: -3 with RUP -> 4 = 2^2 -> 0x81; RTZ -> 2 -> 0x80. Inf: satfinite 0xfe, nosat 0xff.
+  EXPECT_EQ(code(CastProfile::cuda_satfinite, e8m0, -3.0, Rounding::rup), 0x81u);
+  EXPECT_EQ(code(CastProfile::cuda_satfinite, e8m0, -3.0, Rounding::rtz), 0x80u);
+  EXPECT_EQ(code(CastProfile::cuda_satfinite, e8m0, INFINITY, Rounding::rup), 0xFEu);
+  EXPECT_EQ(code(CastProfile::cuda_nosat, e8m0, INFINITY, Rounding::rup), 0xFFu);
+  EXPECT_EQ(code(CastProfile::cuda_nosat, e8m0, 0.0, Rounding::rup), 0x00u);
+  EXPECT_EQ(default_rounding(CastProfile::cuda_satfinite, e8m0), Rounding::rup);
+}
+
+TEST(CastProfile, MlDtypes) {
+  // E4M3: overflow and Inf -> NaN with sign; FP4: NaN -> a zero of the opposite sign (+NaN -> 0x8).
+  EXPECT_EQ(code(CastProfile::ml_dtypes, e4m3, -INFINITY), 0xFFu);
+  EXPECT_EQ(code(CastProfile::ml_dtypes, e4m3, 465.0), 0x7Fu);
+  EXPECT_EQ(code(CastProfile::ml_dtypes, e2m1, NAN), 0x8u);
+  EXPECT_EQ(cast_with_profile(CastProfile::ml_dtypes, e2m1, Value::nan(true), Rounding::rne).code, 0x0u);
+  EXPECT_EQ(code(CastProfile::ml_dtypes, e2m1, INFINITY), 0x7u);
+  // fnuz: everything special -> 0x80.
+  EXPECT_EQ(code(CastProfile::ml_dtypes, e4m3fnuz, -INFINITY), 0x80u);
+  // E8M0 rounds ties up (3 -> 4 = 0x81, 0.75 -> 1 = 0x7f), NaN for zero and negatives, and takes
+  // (2^-127, 2^-126) up to 2^-126 (0x01): 1.0156 x 2^-127 -> 0x01.
+  EXPECT_EQ(code(CastProfile::ml_dtypes, e8m0, 3.0, Rounding::rna), 0x81u);
+  EXPECT_EQ(code(CastProfile::ml_dtypes, e8m0, 0.75, Rounding::rna), 0x7Fu);
+  EXPECT_EQ(code(CastProfile::ml_dtypes, e8m0, 0.0, Rounding::rna), 0xFFu);
+  EXPECT_EQ(code(CastProfile::ml_dtypes, e8m0, -2.0, Rounding::rna), 0xFFu);
+  EXPECT_EQ(code(CastProfile::ml_dtypes, e8m0, std::ldexp(65.0 / 64.0, -127), Rounding::rna), 0x01u);
+  EXPECT_EQ(code(CastProfile::ml_dtypes, e8m0, std::ldexp(1.0, -127), Rounding::rna), 0x00u);
+  // IEEE-like targets: NaN is canonical (quiet, no payload), sign kept: E5M2 0x7e / 0xfe.
+  EXPECT_EQ(cast_with_profile(CastProfile::ml_dtypes, e5m2, Value::nan(true, 1), Rounding::rne).code, 0xFEu);
+}
+
+}  // namespace
+}  // namespace mxref

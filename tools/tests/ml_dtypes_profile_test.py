@@ -1,0 +1,76 @@
+#!/usr/bin/env python3
+"""`mxref cast --profile ml_dtypes` against ml_dtypes itself: every bf16 and every fp16 input into every
+format ml_dtypes has, bit for bit. Also runs on the lent GPU machine, beside torch (see
+docs/crosschecks.md). Usage: ml_dtypes_profile_test.py MXREF [--fp32-samples N]. Exit 77: skipped."""
+import subprocess
+import sys
+
+try:
+    import numpy as np
+    import ml_dtypes as md
+except ImportError as e:  # the suite runs without them; CI installs them (tools/setup.sh test)
+    print(f"skipped: {e}")
+    sys.exit(77)
+
+# mxref target name -> the ml_dtypes (or numpy) type, looked up lazily: older ml_dtypes lack some.
+TARGETS = {
+    "e4m3": "float8_e4m3fn", "e5m2": "float8_e5m2", "e4m3fnuz": "float8_e4m3fnuz",
+    "e5m2fnuz": "float8_e5m2fnuz", "e3m4": "float8_e3m4", "e3m2": "float6_e3m2fn",
+    "e2m3": "float6_e2m3fn", "e2m1": "float4_e2m1fn", "e8m0": "float8_e8m0fnu",
+    "fp16": "float16", "bf16": "bfloat16",
+}
+SOURCES = {"bf16": (md.bfloat16, np.uint16), "f16": (np.float16, np.uint16), "f32": (np.float32, np.uint32)}
+
+
+def dtype_of(name):
+    return np.float16 if name == "float16" else getattr(md, name, None)
+
+
+def mxref_cast(mxref, source, target, codes, digits):
+    text = "\n".join(f"{c:0{digits}x}" for c in codes) + "\n"
+    run = subprocess.run([mxref, "cast", "--from", source, "--to", target, "--profile", "ml_dtypes"],
+                         input=text, capture_output=True, text=True, check=False)
+    if run.returncode != 0:
+        raise RuntimeError(f"mxref cast --to {target} failed: {run.stderr.strip()}")
+    return np.array([int(line, 16) for line in run.stdout.split()], dtype=np.uint64)
+
+
+def check(mxref, source, codes):
+    src_type, bits_type = SOURCES[source]
+    x = codes.astype(bits_type).view(src_type)
+    digits = 2 * np.dtype(bits_type).itemsize
+    failures = 0
+    for target, type_name in TARGETS.items():
+        t = dtype_of(type_name)
+        if t is None or np.dtype(t) == np.dtype(src_type):
+            continue
+        if source == "f32" and type_name == "float16":
+            continue  # numpy's own float32 -> float16 (keeps signalling NaN payloads), not ml_dtypes
+        with np.errstate(all="ignore"):
+            y = x.astype(t)
+        expected = y.view(np.uint16 if np.dtype(t).itemsize == 2 else np.uint8).astype(np.uint64)
+        got = mxref_cast(mxref, source, target, codes, digits)
+        bad = np.nonzero(got != expected)[0]
+        print(f"{source} -> {target} ({type_name}): {len(codes)} compared, {len(bad)} mismatches")
+        for i in bad[:10]:
+            print(f"  input {int(codes[i]):0{digits}x}: mxref {int(got[i]):x}, ml_dtypes {int(expected[i]):x}")
+        failures += len(bad)
+    return failures
+
+
+def main():
+    mxref = sys.argv[1]
+    samples = int(sys.argv[sys.argv.index("--fp32-samples") + 1]) if "--fp32-samples" in sys.argv else 0
+    failures = 0
+    every16 = np.arange(1 << 16, dtype=np.uint64)
+    failures += check(mxref, "bf16", every16)
+    failures += check(mxref, "f16", every16)
+    if samples:
+        rng = np.random.default_rng(2026)
+        failures += check(mxref, "f32", rng.integers(0, 1 << 32, size=samples, dtype=np.uint64))
+    print(f"ml_dtypes {md.__version__}, numpy {np.__version__}: {failures} mismatches in all")
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
