@@ -34,6 +34,7 @@ struct BlockArguments {
   std::string from = "f32";
   std::string to = "f32";
   std::string tensor_scale = "3f800000";
+  std::string tensor_amax;  // empty: not given
   bool packed = false;
   std::string bit_order = "lsb-first";
 };
@@ -43,7 +44,7 @@ struct BlockJob {
   const Profile* profile = nullptr;
   Format from;
   std::optional<Format> to;  // nullopt: exact values, as hex floats
-  Dyadic tensor_scale;
+  TensorScale tensor_scale;
   std::optional<BitOrder> packed;  // element bytes in this order instead of one code per token
 };
 
@@ -65,6 +66,16 @@ BlockJob job_of(const BlockArguments& a, Mode mode) {
   const Value t = decode(fp32, *bits);
   if (!t.is_finite() || t.is_zero() || t.negative) throw UsageError("--tensor-scale must be a positive finite FP32");
   job.tensor_scale = t.magnitude;
+  if (!a.tensor_amax.empty()) {
+    // The implementation's own derivation of both of its tensor scales from the tensor amax.
+    const std::optional<std::uint64_t> amax = parse_hex(a.tensor_amax);
+    if (!amax || *amax > 0xFFFFFFFF) throw UsageError("--tensor-amax takes an FP32 bit pattern in hex");
+    try {
+      job.tensor_scale = tensor_scale_for(job.profile->rule, job.format, decode(fp32, *amax));
+    } catch (const std::invalid_argument& e) {
+      throw UsageError(e.what());
+    }
+  }
   try {
     validate(job.format.element, job.profile->element);
   } catch (const std::invalid_argument& e) {
@@ -156,7 +167,7 @@ void run(const BlockArguments& arguments, Mode mode) {
       check_width(f.scale, scale.value, line_number, 1);
       const std::vector<std::uint64_t> codes = unpack_token(trim(body.substr(space)), job, line_number);
       std::string& text = out.text();
-      const std::vector<Value> v = dequantize_block(f, scale.value, codes, job.tensor_scale);
+      const std::vector<Value> v = dequantize_block(f, scale.value, codes, job.tensor_scale.decode);
       for (std::size_t i = 0; i < v.size(); ++i) {
         if (i) text += ' ';
         append_value(text, v[i], job.to);
@@ -177,7 +188,7 @@ void run(const BlockArguments& arguments, Mode mode) {
       check_width(f.scale, tokens[0], line_number, 1);
       for (std::size_t i = 1; i < tokens.size(); ++i) check_width(f.element, tokens[i], line_number, i + 1);
       const std::vector<Value> v =
-          dequantize_block(f, tokens[0], std::span(tokens).subspan(1), job.tensor_scale);
+          dequantize_block(f, tokens[0], std::span(tokens).subspan(1), job.tensor_scale.decode);
       for (std::size_t i = 0; i < v.size(); ++i) {
         if (i) text += ' ';
         append_value(text, v[i], job.to);
@@ -205,7 +216,7 @@ void run(const BlockArguments& arguments, Mode mode) {
           append_hex(text, c, hex_digits(width(f.element)));
         }
       } else {
-        const std::vector<Value> v = dequantize_block(f, q.scale, q.elements, job.tensor_scale);
+        const std::vector<Value> v = dequantize_block(f, q.scale, q.elements, job.tensor_scale.decode);
         for (std::size_t i = 0; i < v.size(); ++i) {
           if (i) text += ' ';
           append_value(text, v[i], job.to);
@@ -228,7 +239,9 @@ CLI::App* add_block_command(CLI::App& app, Mode mode, const char* name, const ch
       ->capture_default_str();
   cmd->add_option("--block", a->block, "Elements per block (default: the format's)");
   cmd->add_option("--scale", a->scale, "Scale format (default: the format's; e8m0 for MX)");
-  cmd->add_option("--tensor-scale", a->tensor_scale, "NVFP4 per-tensor FP32 scale, as a hex bit pattern")
+  cmd->add_option("--tensor-amax", a->tensor_amax,
+                  "NVFP4: the tensor's amax (FP32 hex); the profile derives its tensor scales from it");
+  cmd->add_option("--tensor-scale", a->tensor_scale, "NVFP4 per-tensor FP32 (decode) scale, as a hex bit pattern")
       ->capture_default_str();
   if (mode != Mode::dequantize)
     cmd->add_option("--from", a->from, "Input format: f32, bf16, f16 or f64")->capture_default_str();

@@ -59,7 +59,15 @@ QuantizedBlock quantize_block(const BlockFormat& format, const Profile& profile,
   out.elements.reserve(values.size());
   for (const Value& v : values) {
     // Under a NaN scale every value decodes as NaN whatever its element (docs/spec-notes/block-edge-cases.md).
-    const CastResult r = encode(format.element, scaled_element(v, scale, profile, tensor), profile.element);
+    Value x = scaled_element(v, scale, profile, tensor);
+    // Saturating MX implementations clamp to ±max before (or in) the cast, which takes an Inf element to
+    // ±max even where the element format could hold Inf (E5M2): torchao's clamp, CUDA's satfinite.
+    if (x.is_infinity() && profile.element.overflow == Overflow::saturate && has_inf(format.element)) {
+      out.elements.push_back(max_finite_code(format.element) | (x.negative ? sign_bit(format.element) : 0));
+      out.flags |= Flag::overflow | Flag::inexact;
+      continue;
+    }
+    const CastResult r = encode(format.element, x, profile.element);
     out.elements.push_back(r.code);
     out.flags |= r.flags;
   }

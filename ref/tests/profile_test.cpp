@@ -79,6 +79,10 @@ TEST(Torchao, NanAndInfBlocks) {
   const QuantizedBlock inf = quantize("mxfp8_e4m3", "torchao-floor", {INFINITY, 1.0});
   EXPECT_EQ(inf.scale, 247u);
   EXPECT_EQ(inf.elements, (Codes{0x7E, 0x00}));
+  // E5M2 could hold the Inf, but torchao clamps to ±57344 before the cast: 0x7b, 0xfb. Scale 128 - 15 + 127.
+  const QuantizedBlock e5m2 = quantize("mxfp8_e5m2", "torchao-floor", {INFINITY, -INFINITY});
+  EXPECT_EQ(e5m2.scale, 240u);
+  EXPECT_EQ(e5m2.elements, (Codes{0x7B, 0xFB}));
 }
 
 // ---- torchao 0.18 RCEIL ------------------------------------------------------------------------------
