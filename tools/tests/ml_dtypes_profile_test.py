@@ -2,11 +2,11 @@
 """`mxref cast --profile ml_dtypes` against ml_dtypes itself: every bf16 and every fp16 input into every
 format ml_dtypes has, bit for bit. Also runs on the lent GPU machine, beside torch (see
 docs/crosschecks.md). Usage: ml_dtypes_profile_test.py MXREF [--fp32-samples N]. Exit 77: skipped."""
-import subprocess
 import sys
 
 try:
     import numpy as np
+    from mxref_process import mxref_cast
     import ml_dtypes as md
 except ImportError as e:  # the suite runs without them; CI installs them (tools/setup.sh test)
     print(f"skipped: {e}")
@@ -26,13 +26,6 @@ def dtype_of(name):
     return np.float16 if name == "float16" else getattr(md, name, None)
 
 
-def mxref_cast(mxref, source, target, codes, digits):
-    text = "\n".join(f"{c:0{digits}x}" for c in codes) + "\n"
-    run = subprocess.run([mxref, "cast", "--from", source, "--to", target, "--profile", "ml_dtypes"],
-                         input=text, capture_output=True, text=True, check=False)
-    if run.returncode != 0:
-        raise RuntimeError(f"mxref cast --to {target} failed: {run.stderr.strip()}")
-    return np.array([int(line, 16) for line in run.stdout.split()], dtype=np.uint64)
 
 
 def check(mxref, source, codes):
@@ -49,7 +42,7 @@ def check(mxref, source, codes):
         with np.errstate(all="ignore"):
             y = x.astype(t)
         expected = y.view(np.uint16 if np.dtype(t).itemsize == 2 else np.uint8).astype(np.uint64)
-        got = mxref_cast(mxref, source, target, codes, digits)
+        got = mxref_cast(mxref, source, target, codes, digits, "ml_dtypes")
         bad = np.nonzero(got != expected)[0]
         print(f"{source} -> {target} ({type_name}): {len(codes)} compared, {len(bad)} mismatches")
         for i in bad[:10]:

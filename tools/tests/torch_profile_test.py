@@ -2,11 +2,11 @@
 """torch's casts (CPU, and CUDA where a GPU is present) against `mxref cast --profile torch`: every
 bf16 input and N random fp32 inputs into torch's float8 types. Usage: torch_profile_test.py MXREF
 [--fp32-samples N]. Exit 77 when torch is missing. Results on the lent GPU: docs/crosschecks.md."""
-import subprocess
 import sys
 
 try:
     import numpy as np
+    from mxref_process import mxref_cast
     import torch
 except ImportError as e:
     print(f"skipped: {e}")
@@ -25,13 +25,6 @@ TARGETS = {"e4m3": "float8_e4m3fn", "e5m2": "float8_e5m2", "e4m3fnuz": "float8_e
            "e5m2fnuz": "float8_e5m2fnuz", "e8m0": "float8_e8m0fnu", "fp16": "float16", "bf16": "bfloat16"}
 
 
-def mxref_cast(mxref, source, target, codes, digits):
-    text = "\n".join(f"{c:0{digits}x}" for c in codes) + "\n"
-    run = subprocess.run([mxref, "cast", "--from", source, "--to", target, "--profile", "torch"],
-                         input=text, capture_output=True, text=True, check=False)
-    if run.returncode != 0:
-        raise RuntimeError(f"mxref cast --to {target} failed: {run.stderr.strip()}")
-    return np.array([int(line, 16) for line in run.stdout.split()], dtype=np.uint64)
 
 
 def torch_cast(bits, source, type_name, device):
@@ -55,7 +48,7 @@ def main():
         for target, type_name in TARGETS.items():
             if not hasattr(torch, type_name) or (source == "bf16" and target == "bf16"):
                 continue
-            expected = mxref_cast(mxref, source, target, codes, digits)
+            expected = mxref_cast(mxref, source, target, codes, digits, "torch")
             for device in devices:
                 try:
                     got = torch_cast(codes, source, type_name, device)
