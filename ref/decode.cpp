@@ -41,6 +41,7 @@ void require_in_range(const Format& f, std::uint64_t code) {
 CodeClass classify(const Format& f, std::uint64_t code) {
   require_in_range(f, code);
   if (f.encoding == Encoding::twos_complement) return code == 0 ? CodeClass::zero : CodeClass::normal;
+  if (f.encoding == Encoding::sign_magnitude) return (code & ~sign_bit(f)) == 0 ? CodeClass::zero : CodeClass::normal;
   const Fields x = split(f, code);
   const bool top_field = x.exponent == max_exponent_field(f);
   const std::uint64_t all_mantissa = (std::uint64_t{1} << f.mantissa_bits) - 1;
@@ -58,6 +59,7 @@ CodeClass classify(const Format& f, std::uint64_t code) {
       return top_field ? CodeClass::nan : CodeClass::normal;
     case Encoding::finite:
     case Encoding::twos_complement:
+    case Encoding::sign_magnitude:
       break;
   }
   if (x.exponent == 0) return x.mantissa == 0 ? CodeClass::zero : CodeClass::subnormal;
@@ -71,6 +73,8 @@ Value decode(const Format& f, std::uint64_t code, const DecodeOptions& options) 
     const std::uint64_t magnitude = negative ? ((~code + 1) & code_mask(f)) : code;
     return Value::finite(negative && magnitude != 0, Dyadic(magnitude, -f.bias));
   }
+  if (f.encoding == Encoding::sign_magnitude)
+    return Value::finite((code & sign_bit(f)) != 0, Dyadic(code & ~sign_bit(f), -f.bias));
   const Fields x = split(f, code);
   switch (c) {
     case CodeClass::infinity: return Value::infinity(x.negative);

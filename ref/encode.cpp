@@ -21,7 +21,7 @@ std::uint64_t with_sign(const Format& f, std::uint64_t magnitude_code, bool nega
 // The positive code of a grid point, or nothing when it lies beyond the largest finite value.
 std::optional<std::uint64_t> code_of(const Format& f, const GridPoint& g) {
   const std::uint64_t max_code = max_finite_code(f);
-  if (f.encoding == Encoding::twos_complement) {
+  if (is_fixed_point(f)) {
     if (g.multiple > max_code) return std::nullopt;
     return static_cast<std::uint64_t>(g.multiple);
   }
@@ -42,7 +42,7 @@ std::optional<std::uint64_t> code_of(const Format& f, const GridPoint& g) {
 
 // Smallest positive normal code: what a subnormal result is compared against.
 std::uint64_t min_normal_code(const Format& f) {
-  if (f.encoding == Encoding::twos_complement || f.encoding == Encoding::exponent_only) return 0;
+  if (is_fixed_point(f) || f.encoding == Encoding::exponent_only) return 0;
   return std::uint64_t{1} << f.mantissa_bits;
 }
 
@@ -97,7 +97,8 @@ std::uint64_t nan_code(const Format& f, bool negative, std::uint64_t payload) {
     case Encoding::fnuz: return sign_bit(f);
     case Encoding::exponent_only: return max_exponent_field(f);
     case Encoding::finite:
-    case Encoding::twos_complement: break;
+    case Encoding::twos_complement:
+    case Encoding::sign_magnitude: break;
   }
   throw std::logic_error("nan_code: format has no NaN");
 }

@@ -14,6 +14,7 @@ enum class Encoding : std::uint8_t {
   fnuz,             // 1000...0 is the only NaN; no negative zero, no Inf: ml_dtypes/AMD *fnuz
   exponent_only,    // unsigned powers of two, all ones NaN, no zero, no subnormals: E8M0
   twos_complement,  // fixed point: two's-complement integer times 2^-bias: MXINT8
+  sign_magnitude,   // fixed point: sign bit and magnitude integer times 2^-bias, ±0: block floating point
 };
 
 struct Format {
@@ -38,7 +39,10 @@ constexpr std::uint64_t sign_bit(const Format& f) {
 constexpr std::uint64_t max_exponent_field(const Format& f) {
   return (std::uint64_t{1} << f.exponent_bits) - 1;
 }
-constexpr bool is_float_like(const Format& f) { return f.encoding != Encoding::twos_complement; }
+constexpr bool is_fixed_point(const Format& f) {
+  return f.encoding == Encoding::twos_complement || f.encoding == Encoding::sign_magnitude;
+}
+constexpr bool is_float_like(const Format& f) { return !is_fixed_point(f); }
 constexpr bool has_inf(const Format& f) { return f.encoding == Encoding::ieee; }
 constexpr bool has_nan(const Format& f) {
   return f.encoding == Encoding::ieee || f.encoding == Encoding::fn || f.encoding == Encoding::fnuz ||
@@ -65,7 +69,8 @@ constexpr std::uint64_t max_finite_code(const Format& f) {
     case Encoding::exponent_only: return all - 1;
     case Encoding::finite:
     case Encoding::fnuz:
-    case Encoding::twos_complement: return all;
+    case Encoding::twos_complement:
+    case Encoding::sign_magnitude: return all;
   }
   return all;
 }

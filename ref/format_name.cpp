@@ -69,20 +69,22 @@ std::optional<int> take_number(std::string_view& text) {
   throw FormatNameError("unknown format '" + std::string(name) + "': " + std::string(why));
 }
 
-Format parse_integer(std::string_view name) {
-  std::string_view rest = name.substr(3);
+// int<N> (two's complement) and sm<N> (sign and magnitude), N bits in all: like MX integer elements,
+// one sign bit, one integer bit, the rest fraction bits (MXINT8: 6).
+Format parse_fixed_point(std::string_view name, std::string_view prefix, Encoding encoding) {
+  std::string_view rest = name.substr(prefix.size());
   const std::optional<int> bits = take_number(rest);
-  if (!bits || !rest.empty()) reject(name, "expected int<N>");
-  if (*bits < 2 || *bits > 64) reject(name, "int<N> needs 2 <= N <= 64");
-  // MX integer elements: one sign bit, one integer bit, the rest fraction bits (MXINT8: 6).
-  return Format{true, 0, *bits - 1, *bits - 2, Encoding::twos_complement};
+  const std::string grammar = std::string(prefix) + "<N>";
+  if (!bits || !rest.empty()) reject(name, "expected " + grammar);
+  if (*bits < 2 || *bits > 64) reject(name, grammar + " needs 2 <= N <= 64");
+  return Format{true, 0, *bits - 1, *bits - 2, encoding};
 }
 
 Format parse_exmy(std::string_view name) {
   std::string_view rest = name;
   const bool is_unsigned = rest.starts_with('u');
   if (is_unsigned) rest.remove_prefix(1);
-  if (!rest.starts_with('e')) reject(name, "expected a built-in name, [u]e<X>m<Y>[fn|fnuz|ieee|fin] or int<N>");
+  if (!rest.starts_with('e')) reject(name, "expected a built-in name, [u]e<X>m<Y>[fn|fnuz|ieee|fin], int<N> or sm<N>");
   rest.remove_prefix(1);
   const std::optional<int> e = take_number(rest);
   if (!e || !rest.starts_with('m')) reject(name, "expected e<X>m<Y>");
@@ -120,7 +122,8 @@ std::string suffix_of(const Format& f) {
     case Encoding::ieee: return "ieee";
     case Encoding::finite: return f.mantissa_bits == 0 ? "fin" : "";
     case Encoding::exponent_only:
-    case Encoding::twos_complement: return "";
+    case Encoding::twos_complement:
+    case Encoding::sign_magnitude: return "";
   }
   return "";
 }
@@ -132,7 +135,8 @@ std::span<const NamedFormat> builtin_formats() { return builtins; }
 Format parse_format(std::string_view name) {
   if (name.empty()) reject(name, "empty name");
   if (const std::optional<Format> f = builtin(name)) return *f;
-  if (name.starts_with("int")) return parse_integer(name);
+  if (name.starts_with("int")) return parse_fixed_point(name, "int", Encoding::twos_complement);
+  if (name.starts_with("sm")) return parse_fixed_point(name, "sm", Encoding::sign_magnitude);
   return parse_exmy(name);
 }
 
@@ -140,6 +144,7 @@ std::string format_name(const Format& f) {
   for (const NamedFormat& n : builtins)
     if (n.format == f) return std::string(n.name);
   if (f.encoding == Encoding::twos_complement) return "int" + std::to_string(width(f));
+  if (f.encoding == Encoding::sign_magnitude) return "sm" + std::to_string(width(f));
   // Exponent-only names carry no 'u': like e8m0, they are unsigned by definition.
   const bool spell_unsigned = !f.is_signed && f.encoding != Encoding::exponent_only;
   return std::string(spell_unsigned ? "u" : "") + "e" + std::to_string(f.exponent_bits) + "m" +

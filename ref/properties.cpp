@@ -19,6 +19,10 @@ CodeCounts count_codes(const Format& f) {
       c.zeros = 1;
       c.normals = c.total - 1;
       return c;
+    case Encoding::sign_magnitude:
+      c.zeros = 2;
+      c.normals = c.total - 2;
+      return c;
     case Encoding::exponent_only:
       c.normals = fields - 1;
       c.nans = 1;
@@ -51,7 +55,7 @@ CodeCounts count_codes(const Format& f) {
 FormatProperties properties(const Format& f) {
   FormatProperties p;
   p.max_normal = magnitude_of(f, max_finite_code(f));
-  const bool integer = f.encoding == Encoding::twos_complement;
+  const bool integer = is_fixed_point(f);
   const std::uint64_t min_normal_code =
       integer ? 1 : (f.encoding == Encoding::exponent_only ? 0 : std::uint64_t{1} << f.mantissa_bits);
   p.min_normal = magnitude_of(f, min_normal_code);

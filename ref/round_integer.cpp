@@ -8,7 +8,7 @@ namespace mxref {
 namespace {
 
 std::int64_t grid_exponent(const Format& f, const Dyadic& x) {
-  if (f.encoding == Encoding::twos_complement) return -f.bias;
+  if (is_fixed_point(f)) return -f.bias;
   return std::max(x.floor_log2(), static_cast<std::int64_t>(min_exponent(f))) - f.mantissa_bits;
 }
 

@@ -282,7 +282,7 @@ GridPoint round_to_grid_mpfr(const Format& f, const Dyadic& magnitude, const Rou
   Scratch& s = scratch();
   const ExponentRange wide(wide_emin(), wide_emax());
   load_exact(s, magnitude);
-  return f.encoding == Encoding::twos_complement ? round_fixed_point(s, f, request)
+  return is_fixed_point(f) ? round_fixed_point(s, f, request)
                                                  : round_float_like(s, f, request);
 }
 

@@ -16,6 +16,7 @@ std::string_view encoding_name(Encoding e) {
     case Encoding::fnuz: return "fnuz";
     case Encoding::exponent_only: return "exponent_only";
     case Encoding::twos_complement: return "twos_complement";
+    case Encoding::sign_magnitude: return "sign_magnitude";
   }
   return "?";
 }
@@ -95,7 +96,8 @@ std::vector<CodeRange> special_codes(const Format& f) {
     case Encoding::fnuz: one(CodeClass::nan, sign_bit(f)); break;
     case Encoding::exponent_only: one(CodeClass::nan, top_field); break;
     case Encoding::finite:
-    case Encoding::twos_complement: break;
+    case Encoding::twos_complement:
+    case Encoding::sign_magnitude: break;
   }
   std::sort(out.begin(), out.end(), [](const CodeRange& a, const CodeRange& b) { return a.first < b.first; });
   return out;

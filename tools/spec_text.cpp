@@ -82,7 +82,7 @@ void write_spec_text(OutputBuffer& out, const Format& f, bool with_table) {
   property(out, "exponent bits", std::to_string(f.exponent_bits));
   property(out, "mantissa bits", std::to_string(f.mantissa_bits));
   property(out, "bias", std::to_string(f.bias) +
-                            (f.encoding == Encoding::twos_complement ? " (value = integer x 2^-bias)" : ""));
+                            (is_fixed_point(f) ? " (value = integer x 2^-bias)" : ""));
   property(out, "encoding", std::string(encoding_name(f.encoding)));
   property(out, "has inf", yes_no(has_inf(f)));
   property(out, "has nan", yes_no(has_nan(f)));

@@ -95,6 +95,19 @@ TEST(Decode, Int8IsTwosComplementWithSixFractionBits) {
   EXPECT_FALSE(decode(int8, 0x00).negative);
 }
 
+TEST(Decode, SignMagnitudeIsSignAndMagnitudeTimes2ToMinusBias) {
+  // sm8 (block floating point elements): sign bit, 7-bit magnitude k, value k x 2^-6: 0x7f = 127/64,
+  // 0xff = -127/64, 0x80 = -0, 0x01 = 1/64, 0x81 = -1/64.
+  const Format f = parse_format("sm8");
+  EXPECT_EQ(to_double(decode(f, 0x7F)), 127.0 / 64);
+  EXPECT_EQ(to_double(decode(f, 0xFF)), -127.0 / 64);
+  EXPECT_TRUE(decode(f, 0x80).is_zero());
+  EXPECT_TRUE(decode(f, 0x80).negative);
+  EXPECT_EQ(to_double(decode(f, 0x81)), -1.0 / 64);
+  EXPECT_EQ(classify(f, 0x80), CodeClass::zero);
+  EXPECT_EQ(classify(f, 0x81), CodeClass::normal);
+}
+
 TEST(Decode, FnuzHasOneNanAndNoNegativeZero) {
   EXPECT_TRUE(decode(e4m3fnuz, 0x80).is_nan());
   EXPECT_TRUE(decode(e5m2fnuz, 0x80).is_nan());

@@ -29,7 +29,9 @@ TEST(FormatName, CustomGrammar) {
   EXPECT_EQ(parse_format("ue5m3"), (Format{false, 5, 3, 15, Encoding::finite}));
   EXPECT_EQ(parse_format("e2m0fin"), (Format{true, 2, 0, 1, Encoding::finite}));
   EXPECT_EQ(parse_format("int4"), (Format{true, 0, 3, 2, Encoding::twos_complement}));
-  for (const char* name : {"e6m0", "e10m0", "e8m1", "e5m3fn", "e4m4fnuz", "e6m9ieee", "ue5m3", "e2m0fin", "int4"})
+  EXPECT_EQ(parse_format("sm8"), (Format{true, 0, 7, 6, Encoding::sign_magnitude}));
+  EXPECT_THROW(parse_format("sm1"), FormatNameError);
+  for (const char* name : {"e6m0", "e10m0", "e8m1", "e5m3fn", "e4m4fnuz", "e6m9ieee", "ue5m3", "e2m0fin", "int4", "sm8"})
     EXPECT_EQ(format_name(parse_format(name)), name);
 }
 

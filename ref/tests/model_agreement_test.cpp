@@ -287,7 +287,7 @@ TEST(ModelAgreement, EveryBf16IntoCustomFormats) {
   std::vector<Format> targets;
   for (const char* name : {"e6m0", "e10m0", "e2m0", "e8m1", "ue4m3", "e5m3fn", "ue5m3", "e4m4fnuz", "e3m3fnuz",
                            "e6m9ieee", "e2m1ieee", "e8m23ieee", "e1m0fin", "e1m1", "e2m0fin", "e1m6fn", "int2", "int4",
-                           "int16", "int32", "e11m52ieee", "e15m20"})
+                           "int16", "int32", "sm4", "sm8", "sm17", "e11m52ieee", "e15m20"})
     targets.push_back(parse_format(name));
   const std::vector<std::uint64_t> codes = all_codes(bf16);
   Mismatches m;

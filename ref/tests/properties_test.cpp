@@ -33,7 +33,7 @@ TEST(Properties, KnownExtremes) {
 
 TEST(Properties, CountsMatchEnumeration) {
   for (const char* name : {"e5m2", "e4m3", "e3m2", "e2m3", "e2m1", "e3m0", "int8", "e8m0", "ue4m3", "e4m3fnuz",
-                           "e5m2fnuz", "fp16", "bf16", "e3m4", "e6m0", "e8m1", "e5m3fn", "e2m0fin", "int4", "e6m9ieee"}) {
+                           "e5m2fnuz", "fp16", "bf16", "e3m4", "e6m0", "e8m1", "e5m3fn", "e2m0fin", "int4", "sm4", "sm8", "e6m9ieee"}) {
     const Format f = parse_format(name);
     CodeCounts counted;
     for (std::uint64_t code = 0; code <= code_mask(f); ++code) {

@@ -22,7 +22,7 @@ const std::vector<Format>& formats() {
     std::vector<Format> v;
     for (const NamedFormat& n : builtin_formats()) v.push_back(n.format);
     for (const char* name : {"e6m0", "e10m0", "e8m1", "e5m3fn", "e4m4fnuz", "e6m9ieee", "ue5m3", "e2m0fin", "int4",
-                             "e1m1", "e7m20"})
+                             "e1m1", "e7m20", "sm5", "sm12"})
       v.push_back(parse_format(name));
     return v;
   }();
