@@ -200,8 +200,10 @@ void run(const BlockArguments& arguments, Mode mode) {
         values.push_back(decode(job.from, tokens[i]));
       }
       QuantizedBlock q;
+      std::vector<Value> v;
       try {
-        q = quantize_block(f, *job.profile, values, job.tensor_scale);
+        if (mode == Mode::quantize) q = quantize_block(f, *job.profile, values, job.tensor_scale);
+        else v = fake_quantize_block(f, *job.profile, values, job.tensor_scale);
       } catch (const std::exception& e) {
         fail_line(line_number, e.what());
       }
@@ -216,7 +218,6 @@ void run(const BlockArguments& arguments, Mode mode) {
           append_hex(text, c, hex_digits(width(f.element)));
         }
       } else {
-        const std::vector<Value> v = dequantize_block(f, q.scale, q.elements, job.tensor_scale.decode);
         for (std::size_t i = 0; i < v.size(); ++i) {
           if (i) text += ' ';
           append_value(text, v[i], job.to);

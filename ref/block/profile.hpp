@@ -28,6 +28,9 @@ struct Profile {
   ScaleRule rule = ScaleRule::ocp;
   ElementScaling scaling = ElementScaling::exact;
   CastOptions element{.rounding = Rounding::rne, .overflow = Overflow::saturate, .nan_to_finite = NanToFinite::zero};
+  // microxcaling rounds each element in its own FP32 arithmetic (a float log2 picks the binade, and
+  // floor(fl32(x + 0.5)) rounds): see microxcaling_element in ref/block/quantize.cpp.
+  bool microxcaling_elements = false;
   std::string_view summary;
   std::string_view note;  // the spec note that names the source and the differences from ocp
 };

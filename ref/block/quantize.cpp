@@ -1,8 +1,11 @@
 #include "ref/block/quantize.hpp"
 
+#include <algorithm>
+#include <optional>
 #include <stdexcept>
 #include <string>
 
+#include "ref/block/float_log2.hpp"
 #include "ref/block/host_float.hpp"
 #include "ref/decode.hpp"
 #include "ref/encode.hpp"
@@ -45,6 +48,36 @@ Value scaled_element(const Value& v, const Scale& scale, const Profile& profile,
   return multiply_in(fp32, x, reciprocal);
 }
 
+// microxcaling's element rounding (mx/elemwise_ops.py, _quantize_elemwise_core, _round_mantissa), in
+// its FP32 arithmetic: binade p = max(floor(torch.log2(|a|)), emin) (none for integer elements),
+// x = |a| x 2^(m - p), then 'nearest' n = floor(fl32(x + 0.5)), 'even' the same minus one where x - 0.5
+// is an even integer, 'floor' n = floor(x); the result n x 2^(p - m) keeps a's sign (the clamp to ±max
+// is the element cast's saturation). fl32(x + 0.5) can round up to the next integer from just below a
+// half, and the float log2 can pick the binade above: both are reproduced here.
+Value microxcaling_element(const Format& element, const Value& a, Rounding rounding) {
+  if (!a.is_finite() || a.is_zero()) return a;
+  const std::int64_t m = is_fixed_point(element) ? element.bias : element.mantissa_bits;
+  const std::int64_t p =
+      is_fixed_point(element) ? 0 : std::max<std::int64_t>(floor_of_rounded_log2(a.magnitude), min_exponent(element));
+  const Dyadic x = a.magnitude.scaled(m - p);
+  const Dyadic half(1, -1);
+  // A normalised Dyadic (odd significand) is an integer iff its exponent is >= 0, even iff >= 1.
+  const auto floor_of = [](const Dyadic& d) {
+    return d.exponent() >= 0 ? d : Dyadic(d.significand() >> static_cast<unsigned>(-d.exponent()), 0);
+  };
+  Dyadic n;
+  if (rounding == Rounding::rtz) {
+    n = floor_of(x);
+  } else {
+    n = floor_of(round_to(fp32, Value::finite(false, x + half)).magnitude);
+    if (rounding == Rounding::rne && x >= half) {
+      const Dyadic below = x - half;
+      if (below.is_zero() || below.exponent() >= 1) n = n - Dyadic(1, 0);  // x = 2j + 0.5: down to 2j
+    }
+  }
+  return Value::finite(a.negative, n.scaled(p - m));
+}
+
 }  // namespace
 
 QuantizedBlock quantize_block(const BlockFormat& format, const Profile& profile, std::span<const Value> values,
@@ -67,10 +100,25 @@ QuantizedBlock quantize_block(const BlockFormat& format, const Profile& profile,
       out.flags |= Flag::overflow | Flag::inexact;
       continue;
     }
+    if (profile.microxcaling_elements) {
+      const Value rounded = microxcaling_element(format.element, x, profile.element.rounding);
+      if (rounded != x) out.flags |= Flag::inexact;
+      x = rounded;
+    }
     const CastResult r = encode(format.element, x, profile.element);
     out.elements.push_back(r.code);
     out.flags |= r.flags;
   }
+  return out;
+}
+
+std::vector<Value> fake_quantize_block(const BlockFormat& format, const Profile& profile, std::span<const Value> values,
+                                       const TensorScale& tensor) {
+  const QuantizedBlock q = quantize_block(format, profile, values, tensor);
+  std::vector<Value> out = dequantize_block(format, q.scale, q.elements, tensor.decode);
+  if (profile.microxcaling_elements)
+    for (std::size_t i = 0; i < out.size(); ++i)
+      if (out[i].is_zero() && values[i].negative) out[i].negative = true;
   return out;
 }
 

@@ -23,6 +23,12 @@ struct QuantizedBlock {
 QuantizedBlock quantize_block(const BlockFormat& format, const Profile& profile, std::span<const Value> values,
                               const TensorScale& tensor = {});
 
+// Quantize, then dequantize: the values fake-quantizing implementations (microxcaling, pychop) report.
+// Under a microxcaling profile a negative input that becomes zero stays -0, as its sign(x) * ... does,
+// even for MXINT8, whose codes have no -0.
+std::vector<Value> fake_quantize_block(const BlockFormat& format, const Profile& profile, std::span<const Value> values,
+                                       const TensorScale& tensor = {});
+
 // The exact values a block stands for: scale × element (× tensor scale). A NaN scale makes every value
 // NaN (OCP MX v1.0 §5.2); a NaN element is NaN.
 std::vector<Value> dequantize_block(const BlockFormat& format, std::uint64_t scale,

@@ -210,11 +210,18 @@ Scale choose_scale(ScaleRule rule, const BlockSummary& block, const BlockFormat&
     default: break;
   }
   if (block.any_nan || block.any_infinity) return nan_scale(scale);
+  if (rule == ScaleRule::microxcaling) {
+    // microsoft/microxcaling mx/mx_ops.py (_shared_exponents, _quantize_mx): floor(torch.log2(amax)), with
+    // amax 0 read as 2^-126 (FP32_MIN_NORMAL); minus emax; above the scale's largest exponent -> NaN,
+    // below its smallest -> the smallest.
+    const std::int64_t e = (block.amax.is_zero() ? -126 : floor_of_rounded_log2(block.amax)) - emax;
+    if (e > properties(scale).max_normal.floor_log2()) return nan_scale(scale);
+    return power_of_two_scale(scale, e);
+  }
   if (block.amax.is_zero() && rule != ScaleRule::amax_over_max)
     return power_of_two_scale(scale, properties(scale).min_positive.floor_log2());
   switch (rule) {
     case ScaleRule::rceil: return power_of_two_scale(scale, ceil_log2(sticky_quotient(block.amax, element.max_normal)));
-    case ScaleRule::microxcaling: return power_of_two_scale(scale, floor_of_rounded_log2(block.amax) - emax);
     case ScaleRule::amax_over_max: {
       const Dyadic wanted = sticky_quotient(block.amax, element.max_normal * tensor.decode);
       CastOptions options;

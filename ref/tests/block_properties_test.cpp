@@ -82,7 +82,8 @@ RC_GTEST_PROP(BlockProperties, OcpScaleBracketsAmax, ()) {
 
 // microxcaling's float log2 changes the scale only for an amax within 2^-17 (relative) below a power of
 // two: there the FP32 log2 can round up to the integer (2^-17 bounds half an FP32 ulp of log2 values up
-// to 128, divided by ln 2 and rounded generously).
+// to 128, divided by ln 2 and rounded generously). (Its elements differ in more places: its FP32
+// floor(x + 0.5) rounds values just below a half up; BlockQuantize.Microxcaling* pins those.)
 RC_GTEST_PROP(BlockProperties, MicroxcalingDiffersFromOcpOnlyJustBelowPowersOfTwo, ()) {
   const BlockFormat f = parse_block_format(*rc::gen::elementOf(std::vector<const char*>(std::begin(mx_formats), std::end(mx_formats))));
   std::vector<Value> block = *fp32_block(f.block_size);
@@ -97,7 +98,7 @@ RC_GTEST_PROP(BlockProperties, MicroxcalingDiffersFromOcpOnlyJustBelowPowersOfTw
   const QuantizedBlock mx = quantize_block(f, find_profile("microxcaling-even"), block);
   const Dyadic next = Dyadic::power_of_two(amax.floor_log2() + 1);
   const bool predicted = next - amax <= next.scaled(-17);
-  if (!predicted) RC_ASSERT(ocp == mx);
+  if (!predicted) RC_ASSERT(ocp.scale == mx.scale);
 }
 
 // torchao FLOOR reads the same exponent as OCP; its elements differ only where it divides by 2^-126

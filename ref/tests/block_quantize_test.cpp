@@ -118,6 +118,44 @@ TEST(BlockQuantize, MicroxcalingNearestTiesAwayFromZero) {
   EXPECT_EQ(quantize("mxfp4_e2m1", "microxcaling-floor", {4.0, 2.9}).elements[1], 0x4u);
 }
 
+TEST(BlockQuantize, MicroxcalingZeroBlocksReadAmaxAs2ToMinus126) {
+  // microxcaling adds FP32_MIN_NORMAL to a zero amax: floor(log2 2^-126) - emax. MXINT8 (emax 0): 2^-126,
+  // E8M0 code 1; E4M3 (emax 8): -134 clamps to -127, code 0 like OCP.
+  EXPECT_EQ(quantize("mxint8", "microxcaling-even", {0.0, 0.0}).scale, 0x01u);
+  EXPECT_EQ(quantize("mxint8", "ocp", {0.0, 0.0}).scale, 0x00u);
+  EXPECT_EQ(quantize("mxfp8_e4m3", "microxcaling-even", {0.0}).scale, 0x00u);
+}
+
+TEST(BlockQuantize, MicroxcalingFloorTruncatesOnTheFloatLog2Binade) {
+  // Block [256, 8 - 2^-21] (the FP32 just below 8): X = 2^(8 - 8) = 1. The element has log2 = 3 - 8.6e-8,
+  // within half an FP32 ulp (2^-22 / 2 = 1.2e-7) of 3, so torch.log2 gives 3.0: microxcaling truncates on binade 3's grid (step 1) -> 7.0 =
+  // 1.75 x 2^2 = 0 1001 110 = 0x4e; exact truncation on binade 2 (step 0.5) gives 7.5 = 0x4f. Rounding to
+  // nearest gives 8 (0 1010 000 = 0x50) on either grid.
+  const double x = 8.0 - std::ldexp(1.0, -21);
+  EXPECT_EQ(quantize("mxfp8_e4m3", "microxcaling-floor", {256.0, x}).elements[1], 0x4Eu);
+  EXPECT_EQ(quantize("mxfp8_e4m3", "microxcaling-even", {256.0, x}).elements[1], 0x50u);
+  BlockFormat f = parse_block_format("mxfp8_e4m3");
+  f.block_size = 2;
+  Profile truncating = find_profile("ocp");
+  truncating.element.rounding = Rounding::rtz;
+  const std::vector<Value> block{value(256.0), value(x)};
+  EXPECT_EQ(quantize_block(f, truncating, block).elements[1], 0x4Fu);
+}
+
+TEST(BlockQuantize, MicroxcalingNearestRoundsInFp32) {
+  // E3M2 (m = 2, emin -2, smallest subnormal 2^-4). Block [1.5, t], t = 2^-9 (1 - 2^-24): amax 1.5 gives
+  // X = 2^(0 - 4) = 2^-4 (code 0x7b), so the element is a = t / X = 2^-5 (1 - 2^-24). Its binade is clamped
+  // to emin -2, so x = a x 2^(m - p) = a x 2^4 = 0.5 - 2^-25, just below a half. microxcaling computes
+  // floor(fl32(x + 0.5)): 1 - 2^-25 is a tie between 1 - 2^-24 and 1.0 in FP32 and goes to the even 1.0,
+  // so n = 1 and the element is 2^-4 (code 0x01). Exact rounding of x < 0.5 gives 0. (Found by the
+  // cross-check against microxcaling itself, docs/crosschecks.md.)
+  const double tiny = std::ldexp(1.0, -9) * (1.0 - std::ldexp(1.0, -24));  // 2^-5 (1 - 2^-24) x X
+  EXPECT_EQ(quantize("mxfp6_e3m2", "microxcaling-nearest", {1.5, tiny}).scale, 0x7Bu);
+  EXPECT_EQ(quantize("mxfp6_e3m2", "microxcaling-nearest", {1.5, tiny}).elements[1], 0x01u);
+  EXPECT_EQ(quantize("mxfp6_e3m2", "microxcaling-even", {1.5, tiny}).elements[1], 0x01u);
+  EXPECT_EQ(quantize("mxfp6_e3m2", "ocp", {1.5, tiny}).elements[1], 0x00u);
+}
+
 TEST(BlockQuantize, DequantizeMultipliesScaleAndElement) {
   // Scale 0x7E = 2^-1; E2M1 0xF = -6 -> -3; a NaN scale makes every value NaN.
   const BlockFormat f = parse_block_format("mxfp4_e2m1");
