@@ -70,14 +70,23 @@ std::optional<int> take_number(std::string_view& text) {
 }
 
 // int<N> (two's complement) and sm<N> (sign and magnitude), N bits in all: like MX integer elements,
-// one sign bit, one integer bit, the rest fraction bits (MXINT8: 6).
+// one sign bit, one integer bit, the rest fraction bits (MXINT8: 6); f<F> sets F fraction bits
+// instead (block floating point's [-1, 1) mantissas: sm8f7).
 Format parse_fixed_point(std::string_view name, std::string_view prefix, Encoding encoding) {
   std::string_view rest = name.substr(prefix.size());
   const std::optional<int> bits = take_number(rest);
-  const std::string grammar = std::string(prefix) + "<N>";
-  if (!bits || !rest.empty()) reject(name, "expected " + grammar);
+  const std::string grammar = std::string(prefix) + "<N>[f<F>]";
+  if (!bits) reject(name, "expected " + grammar);
   if (*bits < 2 || *bits > 64) reject(name, grammar + " needs 2 <= N <= 64");
-  return Format{true, 0, *bits - 1, *bits - 2, encoding};
+  int fraction = *bits - 2;
+  if (rest.starts_with('f')) {
+    rest.remove_prefix(1);
+    const std::optional<int> f = take_number(rest);
+    if (!f || *f < 0 || *f > 1100) reject(name, "f<F> needs 0 <= F <= 1100 fraction bits");
+    fraction = *f;
+  }
+  if (!rest.empty()) reject(name, "expected " + grammar);
+  return Format{true, 0, *bits - 1, fraction, encoding};
 }
 
 Format parse_exmy(std::string_view name) {
@@ -143,8 +152,10 @@ Format parse_format(std::string_view name) {
 std::string format_name(const Format& f) {
   for (const NamedFormat& n : builtins)
     if (n.format == f) return std::string(n.name);
-  if (f.encoding == Encoding::twos_complement) return "int" + std::to_string(width(f));
-  if (f.encoding == Encoding::sign_magnitude) return "sm" + std::to_string(width(f));
+  if (is_fixed_point(f)) {
+    const std::string fraction = f.bias == width(f) - 2 ? "" : "f" + std::to_string(f.bias);
+    return (f.encoding == Encoding::twos_complement ? "int" : "sm") + std::to_string(width(f)) + fraction;
+  }
   // Exponent-only names carry no 'u': like e8m0, they are unsigned by definition.
   const bool spell_unsigned = !f.is_signed && f.encoding != Encoding::exponent_only;
   return std::string(spell_unsigned ? "u" : "") + "e" + std::to_string(f.exponent_bits) + "m" +

@@ -23,18 +23,24 @@ if ((${#missing[@]})); then
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 
-# The tests check mxref against real third parties (numpy, ml_dtypes) where they are importable.
+# The tests check mxref against real third parties where they are importable: numpy, ml_dtypes, and
+# pychop, of which the tests load only the NumPy backend files (so its heavy dependencies are skipped).
 python=$(command -v python3 || true)
-if [ "$mode" = test ] && [ -n "$python" ] && ! "$python" -c 'import numpy, ml_dtypes' 2>/dev/null; then
-  echo "setup: installing numpy and ml_dtypes for $python" >&2
+have_python_peers() {
+  "$python" -c 'import importlib.util as u, sys; sys.exit(not all(u.find_spec(m) for m in ("numpy", "ml_dtypes", "pychop")))'
+}
+pip_install() {  # Debian's system Python wants --break-system-packages; a user's Python does not
+  "$python" -m pip install --quiet "$@" 2>/dev/null || "$python" -m pip install --quiet --break-system-packages "$@"
+}
+if [ "$mode" = test ] && [ -n "$python" ] && ! have_python_peers; then
+  echo "setup: installing numpy, ml_dtypes and pychop for $python" >&2
   if ! "$python" -m pip --version >/dev/null 2>&1; then
     sudo=""
     [ "$(id -u)" -eq 0 ] || sudo="sudo"
     DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends python3-pip >/dev/null
   fi
-  "$python" -m pip install --quiet numpy ml_dtypes 2>/dev/null ||
-    "$python" -m pip install --quiet --break-system-packages numpy ml_dtypes ||
-    echo "setup: numpy/ml_dtypes unavailable; their cross-checks will be skipped" >&2
+  { pip_install numpy ml_dtypes && pip_install --no-deps pychop==0.6.2; } ||
+    echo "setup: numpy/ml_dtypes/pychop unavailable; their cross-checks will be skipped" >&2
 fi
 
 build=${MXREF_BUILD_DIR:-build}

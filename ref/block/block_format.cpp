@@ -9,7 +9,14 @@ namespace mxref {
 
 namespace {
 
-constexpr std::array<NamedBlockFormat, 8> builtins{{
+// Block floating point (pychop's presets, pychop/bfp_formats.py): N-bit mantissas with N - 1 fraction
+// bits, values in [-1, 1) times the shared exponent. Two's complement, because pychop clips to
+// [-2^(N-1), 2^(N-1) - 1] (negative saturation reaches -1); sm<N>f<N-1> spells the sign-magnitude kind.
+constexpr Format bfp_mantissa(int bits) { return Format{true, 0, bits - 1, bits - 1, Encoding::twos_complement}; }
+// Flexpoint's 5-bit shared exponent: 2^-15 .. 2^15.
+constexpr Format e5m0{false, 5, 0, 15, Encoding::exponent_only};
+
+constexpr std::array<NamedBlockFormat, 17> builtins{{
     {"mxfp8_e5m2", {e5m2}},
     {"mxfp8_e4m3", {e4m3}},
     {"mxfp6_e3m2", {e3m2}},
@@ -18,6 +25,15 @@ constexpr std::array<NamedBlockFormat, 8> builtins{{
     {"mxint8", {int8}},
     {"mxfp4_e3m0", {e3m0}},
     {"nvfp4", {e2m1, ue4m3, 16, true}},
+    {"bfp16", {bfp_mantissa(16), e8m0, 16}},
+    {"bfp12", {bfp_mantissa(12), e8m0, 16}},
+    {"bfp8", {bfp_mantissa(8), e8m0, 32}},
+    {"bfp6", {bfp_mantissa(6), e8m0, 32}},
+    {"bfp4", {bfp_mantissa(4), e8m0, 32}},
+    {"bfp3", {bfp_mantissa(3), e8m0, 64}},
+    {"bfp2", {bfp_mantissa(2), e8m0, 128}},
+    {"flexpoint16", {bfp_mantissa(16), e5m0, 16}},
+    {"flexpoint8", {bfp_mantissa(8), e5m0, 32}},
 }};
 
 [[noreturn]] void reject(std::string_view name, std::string_view why) {

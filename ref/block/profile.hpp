@@ -31,6 +31,15 @@ struct Profile {
   // microxcaling rounds each element in its own FP32 arithmetic (a float log2 picks the binade, and
   // floor(fl32(x + 0.5)) rounds): see microxcaling_element in ref/block/quantize.cpp.
   bool microxcaling_elements = false;
+  // pychop's MX elements: a result that rounds to zero is +0 (its `if rounded == 0: return 0.0`).
+  bool zero_drops_sign = false;
+  // pychop's MXINT clips to [-2^(N-1), 2^(N-1) - 1]: two's-complement elements may take -2.0 (0x80).
+  bool int_full_range = false;
+  // Fake quantization keeps a negative input's sign on an integer element that rounds to zero (pychop's
+  // rint(-0.3) = -0.0), though the two's-complement code has no -0.
+  bool integer_zero_keeps_sign = false;
+  // Fake quantization returns NaN for a NaN input even where the element cannot hold NaN (pychop).
+  bool fakequant_keeps_nan = false;
   std::string_view summary;
   std::string_view note;  // the spec note that names the source and the differences from ocp
 };

@@ -12,7 +12,7 @@ constexpr CastOptions saturating(Rounding rounding) {
   return {.rounding = rounding, .overflow = Overflow::saturate, .nan_to_finite = NanToFinite::zero};
 }
 
-const std::array<Profile, 13> registry{{
+const std::array<Profile, 16> registry{{
     {.name = "ocp",
      .rule = ScaleRule::ocp,
      .summary = "OCP MX v1.0: X = 2^(floor(log2 amax) - emax), exact V / X, RNE, saturate",
@@ -63,6 +63,26 @@ const std::array<Profile, 13> registry{{
      .microxcaling_elements = true,
      .summary = "microxcaling round='floor': truncation toward zero",
      .note = "docs/spec-notes/profile-microxcaling.md"},
+    {.name = "pychop",
+     .rule = ScaleRule::pychop_mx,
+     .zero_drops_sign = true,
+     .int_full_range = true,
+     .integer_zero_keeps_sign = true,
+     .fakequant_keeps_nan = true,
+     .summary = "pychop MX (mx_quantize): float log2 scale, NaN ignored, RNE, +0 for zeros, MXINT down to -2",
+     .note = "docs/spec-notes/profile-pychop.md"},
+    {.name = "pychop-bfp",
+     .rule = ScaleRule::pychop_bfp,
+     .int_full_range = true,
+     .integer_zero_keeps_sign = true,
+     .fakequant_keeps_nan = true,
+     .summary = "pychop BFP (bfp_quantize): 2^ceil(log2(amax / max)) with mantissas in [-1, 1), RNE",
+     .note = "docs/spec-notes/profile-pychop.md"},
+    {.name = "inc",
+     .rule = ScaleRule::inc,
+     .microxcaling_elements = true,
+     .summary = "Intel Neural Compressor / auto-round MX RTN: float log2 scale, zero block 2^(1-emax), 'even'",
+     .note = "docs/spec-notes/profile-inc.md"},
     {.name = "nvfp4",
      .rule = ScaleRule::amax_over_max,
      .summary = "NVFP4, exact: s = e4m3(amax / (6 x tensor scale)), V / (s x tensor scale) exactly, RNE, saturate",

@@ -78,6 +78,16 @@ Value microxcaling_element(const Format& element, const Value& a, Rounding round
   return Value::finite(a.negative, n.scaled(p - m));
 }
 
+// Whether x (negative) rounds to the two's-complement minimum -2^(N-1) x 2^-bias, which saturating
+// casts avoid and pychop's clip keeps; -Inf counts (pychop maps it to the minimum).
+bool reaches_most_negative(const Format& element, const Value& x, Rounding rounding) {
+  if (x.is_infinity()) return true;
+  if (!x.is_finite()) return false;
+  const Format wider{true, 0, 62, element.bias, Encoding::sign_magnitude};
+  const Value r = decode(wider, encode(wider, x, CastOptions{.rounding = rounding, .overflow = Overflow::saturate}).code);
+  return r.magnitude >= Dyadic(1, width(element) - 1 - element.bias);
+}
+
 }  // namespace
 
 QuantizedBlock quantize_block(const BlockFormat& format, const Profile& profile, std::span<const Value> values,
@@ -100,12 +110,20 @@ QuantizedBlock quantize_block(const BlockFormat& format, const Profile& profile,
       out.flags |= Flag::overflow | Flag::inexact;
       continue;
     }
+    if (profile.int_full_range && format.element.encoding == Encoding::twos_complement && x.negative &&
+        reaches_most_negative(format.element, x, profile.element.rounding)) {
+      out.elements.push_back(sign_bit(format.element));
+      if (!x.is_finite() || x.magnitude != Dyadic(1, width(format.element) - 1 - format.element.bias))
+        out.flags |= Flag::inexact;
+      continue;
+    }
     if (profile.microxcaling_elements) {
       const Value rounded = microxcaling_element(format.element, x, profile.element.rounding);
       if (rounded != x) out.flags |= Flag::inexact;
       x = rounded;
     }
-    const CastResult r = encode(format.element, x, profile.element);
+    CastResult r = encode(format.element, x, profile.element);
+    if (profile.zero_drops_sign && decode(format.element, r.code).is_zero()) r.code = 0;
     out.elements.push_back(r.code);
     out.flags |= r.flags;
   }
@@ -116,9 +134,12 @@ std::vector<Value> fake_quantize_block(const BlockFormat& format, const Profile&
                                        const TensorScale& tensor) {
   const QuantizedBlock q = quantize_block(format, profile, values, tensor);
   std::vector<Value> out = dequantize_block(format, q.scale, q.elements, tensor.decode);
-  if (profile.microxcaling_elements)
-    for (std::size_t i = 0; i < out.size(); ++i)
-      if (out[i].is_zero() && values[i].negative) out[i].negative = true;
+  for (std::size_t i = 0; i < out.size(); ++i) {
+    const bool keeps_sign =
+        profile.microxcaling_elements || (profile.integer_zero_keeps_sign && is_fixed_point(format.element));
+    if (keeps_sign && out[i].is_zero() && values[i].negative) out[i].negative = true;
+    if (profile.fakequant_keeps_nan && values[i].is_nan()) out[i] = values[i];
+  }
   return out;
 }
 

@@ -16,7 +16,7 @@ namespace mxref {
 
 namespace {
 
-constexpr std::array<std::pair<ScaleRule, std::string_view>, 11> names{{
+constexpr std::array<std::pair<ScaleRule, std::string_view>, 14> names{{
     {ScaleRule::ocp, "ocp"},
     {ScaleRule::rceil, "rceil"},
     {ScaleRule::nvidia_rceil, "nvidia-rceil"},
@@ -28,6 +28,9 @@ constexpr std::array<std::pair<ScaleRule, std::string_view>, 11> names{{
     {ScaleRule::amax_over_max, "amax-over-max"},
     {ScaleRule::nvfp4_torchao, "nvfp4-torchao"},
     {ScaleRule::nvfp4_te, "nvfp4-te"},
+    {ScaleRule::pychop_mx, "pychop-mx"},
+    {ScaleRule::pychop_bfp, "pychop-bfp"},
+    {ScaleRule::inc, "inc"},
 }};
 
 constexpr std::uint64_t e8m0_nan = 0xFF;
@@ -173,7 +176,9 @@ std::optional<ScaleRule> parse_scale_rule(std::string_view name) {
 
 BlockSummary summarize(std::span<const Value> block) {
   BlockSummary s;
+  s.all_nan = !block.empty();
   for (const Value& v : block) {
+    s.all_nan = s.all_nan && v.is_nan();
     if (v.is_nan()) s.any_nan = true;
     else if (v.is_infinity()) s.any_infinity = true;
     else s.amax = std::max(s.amax, v.magnitude);
@@ -208,6 +213,28 @@ Scale choose_scale(ScaleRule rule, const BlockSummary& block, const BlockFormat&
       return scale_of_code(scale, nvfp4_torchao_rule(block, scale, element.max_normal, tensor));
     case ScaleRule::nvfp4_te: return scale_of_code(scale, nvfp4_te_rule(block, scale, element.max_normal, tensor));
     default: break;
+  }
+  if (rule == ScaleRule::pychop_mx || rule == ScaleRule::pychop_bfp) {
+    // inEXASCALE/pychop pychop/np/mx_formats.py (MXBlock_._quantize) and bfp_formats.py
+    // (BFPBlock_._quantize): np.nanmax (NaN ignored), Inf -> the largest exponent, zero -> the smallest;
+    // MX: floor(np.log2(float32 amax)) - emax; BFP: ceil(math.log2(fl32(amax / max_elem))), a double log2
+    // of an FP32 value, which is the exact ceil. Clipped to the scale's exponent range.
+    if (block.all_nan) return nan_scale(scale);
+    if (block.any_infinity) return power_of_two_scale(scale, properties(scale).max_normal.floor_log2());
+    if (block.amax.is_zero()) return power_of_two_scale(scale, properties(scale).min_positive.floor_log2());
+    if (rule == ScaleRule::pychop_mx) return power_of_two_scale(scale, floor_of_rounded_log2(block.amax) - emax);
+    const Value descale = divide_in(fp32, round_to(fp32, positive(block.amax)), positive(element.max_normal));
+    return power_of_two_scale(scale, ceil_log2(descale.magnitude));
+  }
+  if (rule == ScaleRule::inc) {
+    // intel/auto-round auto_round/data_type/mxfp.py (quant_mx, the RTN path Intel Neural Compressor
+    // uses): amax NaN-propagating; exponent 1 for a zero amax, else floor(torch.log2(amax)); minus emax,
+    // clamped to [-127, 127] (Inf -> 127).
+    if (block.any_nan) return nan_scale(scale);
+    const std::int64_t e = block.any_infinity ? properties(scale).max_normal.floor_log2() + emax
+                           : block.amax.is_zero() ? 1
+                                                  : floor_of_rounded_log2(block.amax);
+    return power_of_two_scale(scale, e - emax);
   }
   if (block.any_nan || block.any_infinity) return nan_scale(scale);
   if (rule == ScaleRule::microxcaling) {

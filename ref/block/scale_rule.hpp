@@ -26,6 +26,9 @@ enum class ScaleRule : std::uint8_t {
   amax_over_max,   // the scale format's rounding of amax / (max_elem x tensor scale), exactly (NVFP4)
   nvfp4_torchao,   // torchao nvfp4_quantize: e4m3(clamp(fl32(fl32(amax / 6) / pts), 2^-6, 448))
   nvfp4_te,        // TransformerEngine NVFP4: e4m3 satfinite(fl32(amax x fl32(S_enc x fl32(1/6))))
+  pychop_mx,       // pychop MX: floor(fl32(log2 amax)) - emax; NaN ignored, Inf -> largest, zero -> smallest
+  pychop_bfp,      // pychop BFP: ceil(log2(fl32(amax / max_elem))); NaN ignored, Inf -> largest, zero -> smallest
+  inc,             // Intel auto-round (INC) MX RTN: floor(fl32(log2 amax)) - emax, zero -> 1 - emax, Inf -> largest
 };
 
 std::string_view to_string(ScaleRule rule);
@@ -36,6 +39,7 @@ struct BlockSummary {
   Dyadic amax;  // largest finite magnitude (0 for a block of zeros)
   bool any_nan = false;
   bool any_infinity = false;
+  bool all_nan = false;  // every value NaN (pychop's np.nanmax then gives NaN)
 };
 BlockSummary summarize(std::span<const Value> block);
 

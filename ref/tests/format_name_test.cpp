@@ -31,6 +31,11 @@ TEST(FormatName, CustomGrammar) {
   EXPECT_EQ(parse_format("int4"), (Format{true, 0, 3, 2, Encoding::twos_complement}));
   EXPECT_EQ(parse_format("sm8"), (Format{true, 0, 7, 6, Encoding::sign_magnitude}));
   EXPECT_THROW(parse_format("sm1"), FormatNameError);
+  EXPECT_EQ(parse_format("sm8f7"), (Format{true, 0, 7, 7, Encoding::sign_magnitude}));
+  EXPECT_EQ(format_name(parse_format("int8f7")), "int8f7");
+  EXPECT_EQ(format_name(parse_format("int8f6")), "int8");
+  EXPECT_THROW(parse_format("sm8f"), FormatNameError);
+  EXPECT_THROW(parse_format("sm8x"), FormatNameError);
   for (const char* name : {"e6m0", "e10m0", "e8m1", "e5m3fn", "e4m4fnuz", "e6m9ieee", "ue5m3", "e2m0fin", "int4", "sm8"})
     EXPECT_EQ(format_name(parse_format(name)), name);
 }

@@ -176,6 +176,45 @@ TEST(Nvfp4, TransformerEngineTensorScale) {
   EXPECT_EQ(tensor_scale_for(ScaleRule::nvfp4_te, f, value(INFINITY)).encode, testing::dyadic(1.0));
 }
 
+// ---- pychop and Intel Neural Compressor (auto-round) ------------------------------------------------------
+
+TEST(Pychop, MxDropsTheSignOfZerosAndReachesMinusTwoInMxint8) {
+  // E4M3 [1, -2^-20]: X = 2^-8; -2^-12 is below half the smallest subnormal (2^-9): 0, and pychop
+  // returns +0.0 for it (0x00, not OCP's 0x80).
+  EXPECT_EQ(quantize("mxfp8_e4m3", "pychop", {1.0, -std::ldexp(1.0, -20)}).elements[1], 0x00u);
+  EXPECT_EQ(quantize("mxfp8_e4m3", "ocp", {1.0, -std::ldexp(1.0, -20)}).elements[1], 0x80u);
+  // MXINT8 [-1.9990234375]: X = 1 (floor(log2) = 0, emax 0); x 64 = -127.94 -> rint -128: pychop clips to
+  // [-128, 127], so the code is 0x80 (-2.0); OCP saturates to -127/64 (0x81).
+  EXPECT_EQ(quantize("mxint8", "pychop", {-1.9990234375}).elements, Codes{0x80});
+  EXPECT_EQ(quantize("mxint8", "ocp", {-1.9990234375}).elements, Codes{0x81});
+}
+
+TEST(Pychop, NanIgnoredInfTakesTheLargestScale) {
+  // np.nanmax skips NaN: [4, NaN] in E2M1 -> X = 2^(2 - 2) = 1 (0x7f); Inf -> the largest exponent 127 (0xfe).
+  EXPECT_EQ(quantize("mxfp4_e2m1", "pychop", {4.0, NAN}).scale, 0x7Fu);
+  EXPECT_EQ(quantize("mxfp4_e2m1", "pychop", {INFINITY, 1.0}).scale, 0xFEu);
+}
+
+TEST(Pychop, BfpScaleIsTheCeilingOfAmaxOverTheLargestMantissa) {
+  // bfp8: mantissas k / 128, |k| <= 127. amax 1.0: 1 / (127/128) = 1.0079 -> ceil(log2) = 1 -> X = 2 (0x80);
+  // 1.0 / 2 = 0.5 = 64/128 -> two's complement 0x40. amax 0.99 / (127/128) = 0.9978 -> X = 1 (0x7f).
+  EXPECT_EQ(quantize("bfp8", "pychop-bfp", {1.0}), (QuantizedBlock{0x80, {0x40}, 0}));
+  EXPECT_EQ(quantize("bfp8", "pychop-bfp", {0.99}).scale, 0x7Fu);
+  // Negative saturation reaches -1 (0x80): flexpoint8's scale tops out at 2^15, -2^20 / 2^15 -> -1.
+  EXPECT_EQ(quantize("flexpoint8", "pychop-bfp", {-std::ldexp(1.0, 20)}).elements, Codes{0x80});
+}
+
+TEST(Inc, ZeroBlocksAndInfinities) {
+  // auto-round reads a zero amax as exponent 1: E4M3 -> 1 - 8 = -7 (0x78); microxcaling gives 0x00.
+  EXPECT_EQ(quantize("mxfp8_e4m3", "inc", {0.0, 0.0}).scale, 0x78u);
+  // Inf: log2 -> Inf, clamped to 127 -> 0xfe; Inf / 2^127 is clamped to 448 (0x7e).
+  const QuantizedBlock inf = quantize("mxfp8_e4m3", "inc", {INFINITY, 1.0});
+  EXPECT_EQ(inf.scale, 0xFEu);
+  EXPECT_EQ(inf.elements[0], 0x7Eu);
+  // NaN propagates: a NaN scale.
+  EXPECT_EQ(quantize("mxfp8_e4m3", "inc", {NAN, 1.0}).scale, 0xFFu);
+}
+
 TEST(Profiles, BitLevelRulesNeedE8m0) {
   BlockFormat f = parse_block_format("e4m3/ue4m3/2");
   const std::vector<Value> values{value(1.0), value(2.0)};
