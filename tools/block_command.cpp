@@ -14,6 +14,7 @@
 #include "ref/decode.hpp"
 #include "ref/encode.hpp"
 #include "ref/format_name.hpp"
+#include "tools/block_job.hpp"
 #include "tools/cli_choices.hpp"
 #include "tools/hex_lines.hpp"
 #include "tools/line_reader.hpp"
@@ -21,32 +22,6 @@
 #include "tools/usage_error.hpp"
 
 namespace mxref::tools {
-
-namespace {
-
-enum class Mode { quantize, dequantize, fakequant };
-
-struct BlockArguments {
-  std::string format;
-  std::string profile = "ocp";
-  int block = -1;  // -1: the format's own
-  std::string scale;
-  std::string from = "f32";
-  std::string to = "f32";
-  std::string tensor_scale = "3f800000";
-  std::string tensor_amax;  // empty: not given
-  bool packed = false;
-  std::string bit_order = "lsb-first";
-};
-
-struct BlockJob {
-  BlockFormat format;
-  const Profile* profile = nullptr;
-  Format from;
-  std::optional<Format> to;  // nullopt: exact values, as hex floats
-  TensorScale tensor_scale;
-  std::optional<BitOrder> packed;  // element bytes in this order instead of one code per token
-};
 
 BlockJob job_of(const BlockArguments& a, Mode mode) {
   BlockJob job;
@@ -89,6 +64,8 @@ BlockJob job_of(const BlockArguments& a, Mode mode) {
   (void)mode;
   return job;
 }
+
+namespace {
 
 [[noreturn]] void fail_line(std::uint64_t line_number, const std::string& why) {
   throw UsageError("line " + std::to_string(line_number) + ": " + why);
@@ -150,6 +127,11 @@ void append_value(std::string& text, const Value& v, const std::optional<Format>
 
 void run(const BlockArguments& arguments, Mode mode) {
   const BlockJob job = job_of(arguments, mode);
+  if (!arguments.in.empty() || !arguments.out.empty()) {
+    if (arguments.in.empty() || arguments.out.empty()) throw UsageError("--in and --out go together");
+    run_tensor_files(job, arguments, mode);
+    return;
+  }
   const BlockFormat& f = job.format;
   const std::size_t n = static_cast<std::size_t>(f.block_size);
   LineReader lines(stdin);
@@ -254,6 +236,12 @@ CLI::App* add_block_command(CLI::App& app, Mode mode, const char* name, const ch
   }
   if (mode != Mode::quantize)
     cmd->add_option("--to", a->to, "Output: f32, bf16, f16, f64 (RNE) or exact (hex floats)")->capture_default_str();
+  cmd->add_option("--in", a->in, "Input tensor file: .npy (quantize/fakequant), .npz from quantize (dequantize), "
+                  "or raw little-endian values with --shape");
+  cmd->add_option("--out", a->out, "Output file: .npz of elements, scales and tensor_scale (quantize), .npy otherwise");
+  cmd->add_option("--shape", a->shape, "Shape of a raw --in file, e.g. 4,32");
+  cmd->add_option("--axis", a->axis, "Tensor mode: the blocked axis (negative counts from the end)")->capture_default_str();
+  cmd->add_option("--tile", a->tile, "Tensor mode: 2-D tiles of this many rows by --block columns (last two axes)");
   cmd->callback([a, mode] { run(*a, mode); });
   return cmd;
 }

@@ -134,13 +134,17 @@ std::vector<Value> fake_quantize_block(const BlockFormat& format, const Profile&
                                        const TensorScale& tensor) {
   const QuantizedBlock q = quantize_block(format, profile, values, tensor);
   std::vector<Value> out = dequantize_block(format, q.scale, q.elements, tensor.decode);
-  for (std::size_t i = 0; i < out.size(); ++i) {
-    const bool keeps_sign =
-        profile.microxcaling_elements || (profile.integer_zero_keeps_sign && is_fixed_point(format.element));
-    if (keeps_sign && out[i].is_zero() && values[i].negative) out[i].negative = true;
-    if (profile.fakequant_keeps_nan && values[i].is_nan()) out[i] = values[i];
-  }
+  keep_fake_quant_conventions(profile, format.element, values, out);
   return out;
+}
+
+void keep_fake_quant_conventions(const Profile& profile, const Format& element, std::span<const Value> inputs,
+                                 std::span<Value> outputs) {
+  const bool keeps_sign = profile.microxcaling_elements || (profile.integer_zero_keeps_sign && is_fixed_point(element));
+  for (std::size_t i = 0; i < outputs.size(); ++i) {
+    if (keeps_sign && outputs[i].is_zero() && inputs[i].negative) outputs[i].negative = true;
+    if (profile.fakequant_keeps_nan && inputs[i].is_nan()) outputs[i] = inputs[i];
+  }
 }
 
 std::vector<Value> dequantize_block(const BlockFormat& format, std::uint64_t scale,

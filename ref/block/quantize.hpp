@@ -26,6 +26,10 @@ QuantizedBlock quantize_block(const BlockFormat& format, const Profile& profile,
 // Quantize, then dequantize: the values fake-quantizing implementations (microxcaling, pychop) report.
 // Under a microxcaling profile a negative input that becomes zero stays -0, as its sign(x) * ... does,
 // even for MXINT8, whose codes have no -0.
+// The conventions above, applied to dequantized outputs of the given inputs (a block or a tensor).
+void keep_fake_quant_conventions(const Profile& profile, const Format& element, std::span<const Value> inputs,
+                                 std::span<Value> outputs);
+
 std::vector<Value> fake_quantize_block(const BlockFormat& format, const Profile& profile, std::span<const Value> values,
                                        const TensorScale& tensor = {});
 

@@ -72,7 +72,7 @@ TensorScale nvfp4_tensor_scale(const BlockFormat& format, const Profile& profile
 }
 
 QuantizedTensor quantize_tensor(const BlockFormat& format, const Profile& profile, std::span<const Value> values,
-                                const BlockLayout& layout) {
+                                const BlockLayout& layout, const Progress& progress) {
   const Blocks b = blocks_of(format, layout, values.size());
   QuantizedTensor q;
   q.scale_shape = b.scale_shape;
@@ -90,6 +90,7 @@ QuantizedTensor quantize_tensor(const BlockFormat& format, const Profile& profil
     q.scales.push_back(qb.scale);
     q.flags |= qb.flags;
     for (std::size_t k = 0; k < members.size(); ++k) q.elements[members[k]] = qb.elements[k];
+    if (progress) progress(q.scales.size(), b.members.size());
   }
   return q;
 }

@@ -5,6 +5,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <span>
 #include <vector>
 
@@ -32,8 +33,10 @@ struct QuantizedTensor {
 
 // Throws std::invalid_argument for a shape that does not match values.size(), an axis out of range,
 // or tiles on fewer than two axes.
+// progress(done, total) is called after each block, for long runs on a terminal.
+using Progress = std::function<void(std::size_t, std::size_t)>;
 QuantizedTensor quantize_tensor(const BlockFormat& format, const Profile& profile, std::span<const Value> values,
-                                const BlockLayout& layout);
+                                const BlockLayout& layout, const Progress& progress = {});
 std::vector<Value> dequantize_tensor(const BlockFormat& format, const QuantizedTensor& q, const BlockLayout& layout);
 
 // NVFP4's per-tensor scale from the tensor's amax, as the profile's implementation derives it
