@@ -241,6 +241,9 @@ CLI::App* add_block_command(CLI::App& app, Mode mode, const char* name, const ch
   cmd->add_option("--out", a->out, "Output file: .npz of elements, scales and tensor_scale (quantize), .npy otherwise");
   cmd->add_option("--shape", a->shape, "Shape of a raw --in file, e.g. 4,32");
   cmd->add_option("--axis", a->axis, "Tensor mode: the blocked axis (negative counts from the end)")->capture_default_str();
+  if (mode == Mode::quantize)
+    cmd->add_flag("--swizzle", a->swizzle,
+                  "Tensor mode: scales in NVIDIA's swizzled block-scale layout (rows = all leading axes, padded to 128 x 4)");
   cmd->add_option("--tile", a->tile, "Tensor mode: 2-D tiles of this many rows by --block columns (last two axes)");
   cmd->callback([a, mode] { run(*a, mode); });
   return cmd;

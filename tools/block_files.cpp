@@ -165,6 +165,19 @@ void run_tensor_files(const BlockJob& job, const BlockArguments& a, Mode mode) {
     const NpyArray& scales = member(members, "scales", a.in);
     q.scales = codes_of(scales, width(f.scale));
     q.scale_shape = scales.shape;
+    if (members.contains("scale_shape")) {  // swizzled by quantize --swizzle
+      q.scale_shape.clear();
+      for (const std::uint64_t d : codes_of(members.at("scale_shape"), 64)) q.scale_shape.push_back(static_cast<std::size_t>(d));
+      const std::size_t cols = q.scale_shape.empty() ? 0 : q.scale_shape.back();
+      const std::size_t rows = cols == 0 ? 0 : NpyArray{"", q.scale_shape, {}}.count() / cols;
+      try {
+        const std::vector<std::uint8_t> bytes(q.scales.begin(), q.scales.end());
+        const std::vector<std::uint8_t> plain = unswizzle_scales(bytes, rows, cols);
+        q.scales.assign(plain.begin(), plain.end());
+      } catch (const std::invalid_argument& e) {
+        throw UsageError(a.in + ": " + e.what());
+      }
+    }
     const Value t = decode(fp32, codes_of(member(members, "tensor_scale", a.in), 32).at(0));
     if (!t.is_finite()) throw UsageError(a.in + ": the tensor scale is not finite");
     q.tensor_scale = t.magnitude;
@@ -204,7 +217,20 @@ void run_tensor_files(const BlockJob& job, const BlockArguments& a, Mode mode) {
   } else {
     members["elements"] = array_of(q.elements, width(f.element), shape);
   }
-  members["scales"] = array_of(q.scales, width(f.scale), q.scale_shape);
+  if (a.swizzle) {
+    // Rows are every axis but the last merged (as torchao's to_blocked does); the result is 1-D.
+    if (width(f.scale) > 8) throw UsageError("--swizzle needs one-byte scales");
+    const std::size_t cols = q.scale_shape.back();
+    const std::size_t rows = q.scales.size() / cols;
+    const std::vector<std::uint8_t> row_major(q.scales.begin(), q.scales.end());
+    const std::vector<std::uint8_t> swizzled = swizzle_scales(row_major, rows, cols);
+    members["scales"] = NpyArray{"|u1", {swizzled.size()}, swizzled};
+    members["scale_shape"] = array_of(std::vector<std::uint64_t>(q.scale_shape.begin(), q.scale_shape.end()), 64,
+                                      {q.scale_shape.size()});
+    members["scale_shape"].descr = "<i8";
+  } else {
+    members["scales"] = array_of(q.scales, width(f.scale), q.scale_shape);
+  }
   NpyArray tensor_scale = array_of(std::vector<std::uint64_t>{encode(fp32, Value::finite(false, q.tensor_scale), {}).code}, 32, {});
   tensor_scale.descr = "<f4";
   members["tensor_scale"] = tensor_scale;

@@ -60,6 +60,23 @@ def main():
         r = run("fakequant", "--format", "mxfp8_e4m3", "--block", "2", "--in", "r.bin", "--shape", "1,2", "--out", "f.npy")
         check("fakequant of a raw file", r.returncode == 0 and np.load(path("f.npy")).tolist() == [[0.3125, 1.0]])
 
+        # Swizzled scales: the layout as torchao's to_blocked builds it (pad to 128 x 4, view as
+        # (R/128, 128, C/4, 4), swap the middle axes, view as (-1, 4, 32, 4), swap axes 1 and 2), here in numpy.
+        big = np.random.default_rng(1).standard_normal((130, 160)).astype(np.float32)
+        np.save(path("big.npy"), big)
+        run("quantize", "--format", "mxfp8_e4m3", "--in", "big.npy", "--out", "plain.npz")
+        r = run("quantize", "--format", "mxfp8_e4m3", "--in", "big.npy", "--out", "swizzled.npz", "--swizzle")
+        plain = np.load(path("plain.npz"))["scales"]
+        rows, cols = plain.shape
+        padded = np.zeros(((rows + 127) // 128 * 128, (cols + 3) // 4 * 4), np.uint8)
+        padded[:rows, :cols] = plain
+        blocked = padded.reshape(padded.shape[0] // 128, 128, padded.shape[1] // 4, 4).transpose(0, 2, 1, 3)
+        blocked = blocked.reshape(-1, 4, 32, 4).transpose(0, 2, 1, 3).reshape(-1)
+        check("swizzled scales follow to_blocked", r.returncode == 0 and np.array_equal(np.load(path("swizzled.npz"))["scales"], blocked))
+        run("dequantize", "--format", "mxfp8_e4m3", "--in", "swizzled.npz", "--out", "sw.npy")
+        run("dequantize", "--format", "mxfp8_e4m3", "--in", "plain.npz", "--out", "pl.npy")
+        check("swizzled scales dequantize the same", np.array_equal(np.load(path("sw.npy")), np.load(path("pl.npy"))))
+
         # Errors: status 2, one line, and no output file left behind.
         for args in (["--in", "x.npy", "--out", "bad.npz", "--from", "bf16"],
                      ["--in", "missing.npy", "--out", "bad.npz"],
