@@ -88,8 +88,9 @@ BlockLayout layout_of(const BlockArguments& a, const std::vector<std::size_t>& s
   return {shape, static_cast<std::size_t>(axis), static_cast<std::size_t>(a.tile)};
 }
 
-// The input tensor's values and shape: a .npy of the source format, or raw codes with --shape.
-std::vector<Value> read_values(const BlockJob& job, const BlockArguments& a, std::vector<std::size_t>& shape) {
+// The input tensor's codes (in the --from format) and shape: a .npy of the source format, or raw codes
+// with --shape. Codes are 8 bytes a value; Values (exact) are made a block at a time where possible.
+std::vector<std::uint64_t> read_codes(const BlockJob& job, const BlockArguments& a, std::vector<std::size_t>& shape) {
   const std::vector<std::uint8_t> bytes = read_file_bytes(a.in);
   const int bits = width(job.from);
   std::vector<std::uint64_t> codes;
@@ -109,27 +110,61 @@ std::vector<Value> read_values(const BlockJob& job, const BlockArguments& a, std
                        format_name(job.from) + " values");
     codes = codes_of(raw, bits);
   }
-  std::vector<Value> values;
-  values.reserve(codes.size());
-  for (const std::uint64_t c : codes) {
+  for (const std::uint64_t c : codes)
     if (c > code_mask(job.from)) throw UsageError(a.in + ": a code does not fit " + format_name(job.from));
-    values.push_back(decode(job.from, c));
-  }
-  return values;
+  return codes;
 }
 
-void write_values(const BlockJob& job, const BlockArguments& a, std::span<const Value> values,
-                  const std::vector<std::size_t>& shape) {
-  if (!job.to) throw UsageError("--to exact is for text output; a tensor file needs f32, bf16, f16 or f64");
-  const Format to = *job.to;
+std::vector<std::uint64_t> encoded(const Format& to, std::span<const Value> values) {
   std::vector<std::uint64_t> codes;
   codes.reserve(values.size());
   for (const Value& v : values) codes.push_back(encode(to, v, {}).code);
+  return codes;
+}
+
+void write_codes(const BlockArguments& a, const Format& to, std::span<const std::uint64_t> codes,
+                 const std::vector<std::size_t>& shape) {
   NpyArray out = array_of(codes, width(to), shape);
   if (to == fp32) out.descr = "<f4";
   else if (to == fp64) out.descr = "<f8";
   else if (to == fp16) out.descr = "<f2";
   write_file_atomically(a.out, npy_bytes(out));
+}
+
+Format output_format(const BlockJob& job) {
+  if (!job.to) throw UsageError("--to exact is for text output; a tensor file needs f32, bf16, f16 or f64");
+  return *job.to;
+}
+
+// Blocks along the last axis, one at a time: no tensor of exact Values is ever built. fakequant_out
+// (when not null) receives the fake-quantized values' codes instead of q's elements.
+void quantize_rows(const BlockJob& job, std::span<const std::uint64_t> codes, const std::vector<std::size_t>& shape,
+                   QuantizedTensor& q, std::vector<std::uint64_t>* fakequant_out, ProgressLine& progress) {
+  const BlockFormat& f = job.format;
+  const std::size_t n = shape.back();
+  const std::size_t size = static_cast<std::size_t>(f.block_size);
+  const std::size_t per_row = (n + size - 1) / size;
+  const std::size_t blocks = codes.size() / n * per_row;
+  q.scale_shape = shape;
+  q.scale_shape.back() = per_row;
+  q.scales.reserve(blocks);
+  (fakequant_out ? *fakequant_out : q.elements).resize(codes.size());
+  std::vector<Value> block;
+  for (std::size_t row = 0; row < codes.size() / n; ++row)
+    for (std::size_t start = 0; start < n; start += size) {
+      const std::size_t first = row * n + start, length = std::min(size, n - start);
+      block.clear();
+      for (std::size_t k = 0; k < length; ++k) block.push_back(decode(job.from, codes[first + k]));
+      if (fakequant_out) {
+        const std::vector<Value> v = fake_quantize_block(f, *job.profile, block);
+        for (std::size_t k = 0; k < length; ++k) (*fakequant_out)[first + k] = encode(*job.to, v[k], {}).code;
+      } else {
+        const QuantizedBlock qb = quantize_block(f, *job.profile, block);
+        q.scales.push_back(qb.scale);
+        for (std::size_t k = 0; k < length; ++k) q.elements[first + k] = qb.elements[k];
+      }
+      progress(row * per_row + start / size + 1, blocks);
+    }
 }
 
 std::int64_t scalar(const std::map<std::string, NpyArray>& members, const std::string& name, const std::string& what) {
@@ -191,23 +226,37 @@ void run_tensor_files(const BlockJob& job, const BlockArguments& a, Mode mode) {
     } catch (const std::invalid_argument& e) {
       throw UsageError(a.in + ": " + e.what());
     }
-    write_values(job, a, values, shape);
+    write_codes(a, output_format(job), encoded(output_format(job), values), shape);
     return;
   }
+  if (mode == Mode::fakequant) (void)output_format(job);  // refuse --to exact before the work
   std::vector<std::size_t> shape;
-  const std::vector<Value> values = read_values(job, a, shape);
+  const std::vector<std::uint64_t> codes = read_codes(job, a, shape);
   const BlockLayout layout = layout_of(a, shape);
   QuantizedTensor q;
+  std::vector<std::uint64_t> fakequant_codes;
   try {
     ProgressLine progress(mode == Mode::quantize ? "quantize" : "fakequant");
-    q = quantize_tensor(f, *job.profile, values, layout, std::ref(progress));
+    if (layout.tile_rows == 0 && layout.axis + 1 == shape.size() && !f.tensor_scale && shape.back() > 0) {
+      quantize_rows(job, codes, shape, q, mode == Mode::fakequant ? &fakequant_codes : nullptr, progress);
+    } else {  // other axes, tiles and NVFP4's tensor-wide scale: the whole tensor at once
+      std::vector<Value> values;
+      values.reserve(codes.size());
+      for (const std::uint64_t c : codes) values.push_back(decode(job.from, c));
+      q = quantize_tensor(f, *job.profile, values, layout, std::ref(progress));
+      if (mode == Mode::fakequant) {
+        std::vector<Value> out = dequantize_tensor(f, q, layout);
+        keep_fake_quant_conventions(*job.profile, f.element, values, out);
+        fakequant_codes = encoded(output_format(job), out);
+      }
+    }
+  } catch (const UsageError&) {
+    throw;
   } catch (const std::exception& e) {
     throw UsageError(a.in + ": " + e.what());
   }
   if (mode == Mode::fakequant) {
-    std::vector<Value> out = dequantize_tensor(f, q, layout);
-    keep_fake_quant_conventions(*job.profile, f.element, values, out);
-    write_values(job, a, out, shape);
+    write_codes(a, output_format(job), fakequant_codes, shape);
     return;
   }
   std::map<std::string, NpyArray> members;
