@@ -13,10 +13,13 @@ namespace {
 // bits, values in [-1, 1) times the shared exponent. Two's complement, because pychop clips to
 // [-2^(N-1), 2^(N-1) - 1] (negative saturation reaches -1); sm<N>f<N-1> spells the sign-magnitude kind.
 constexpr Format bfp_mantissa(int bits) { return Format{true, 0, bits - 1, bits - 1, Encoding::twos_complement}; }
+// MSFP (Microsoft floating point, Rouhani et al. 2020): sign and magnitude, 8-bit shared exponent,
+// blocks of 16; MSFP12 has 3 magnitude bits, MSFP16 7.
+constexpr Format msfp_mantissa(int bits) { return Format{true, 0, bits - 1, bits - 1, Encoding::sign_magnitude}; }
 // Flexpoint's 5-bit shared exponent: 2^-15 .. 2^15.
 constexpr Format e5m0{false, 5, 0, 15, Encoding::exponent_only};
 
-constexpr std::array<NamedBlockFormat, 17> builtins{{
+constexpr std::array<NamedBlockFormat, 19> builtins{{
     {"mxfp8_e5m2", {e5m2}},
     {"mxfp8_e4m3", {e4m3}},
     {"mxfp6_e3m2", {e3m2}},
@@ -34,6 +37,8 @@ constexpr std::array<NamedBlockFormat, 17> builtins{{
     {"bfp2", {bfp_mantissa(2), e8m0, 128}},
     {"flexpoint16", {bfp_mantissa(16), e5m0, 16}},
     {"flexpoint8", {bfp_mantissa(8), e5m0, 32}},
+    {"msfp12", {msfp_mantissa(4), e8m0, 16}},
+    {"msfp16", {msfp_mantissa(8), e8m0, 16}},
 }};
 
 [[noreturn]] void reject(std::string_view name, std::string_view why) {

@@ -174,6 +174,15 @@ TEST(BlockQuantize, RejectsWrongBlockLengths) {
   EXPECT_THROW(find_profile("nope"), std::invalid_argument);
 }
 
+TEST(BlockQuantize, MsfpIsSignMagnitudeBlockFloatingPoint) {
+  // msfp12: 4-bit sign-magnitude mantissas k / 8 (|k| <= 7), shared E8M0 exponent, OCP rule with emax
+  // floor(log2(7/8)) = -1. Block [1, -0.25, -0.01]: X = 2^(0 + 1) = 2; 1/2 = 4/8 -> 0x4; -0.25/2 = -1/8
+  // -> sign | 1 = 0x9; -0.005 rounds to -0 (0x8: sign-magnitude keeps it).
+  const QuantizedBlock q = quantize("msfp12", "ocp", {1.0, -0.25, -0.01});
+  EXPECT_EQ(q.scale, 0x80u);
+  EXPECT_EQ(q.elements, (std::vector<std::uint64_t>{0x4, 0x9, 0x8}));
+}
+
 TEST(BlockFormats, NamesAndCustomGrammar) {
   EXPECT_EQ(parse_block_format("mxfp6_e2m3").element, e2m3);
   EXPECT_EQ(parse_block_format("mxfp6_e2m3").block_size, 32);
