@@ -160,7 +160,8 @@ void run(const BlockArguments& arguments, Mode mode) {
     }
     const std::vector<std::uint64_t> tokens = tokens_of(*line, line_number);
     const std::size_t expected = mode == Mode::dequantize ? n + 1 : n;
-    if (tokens.size() != expected)
+    const bool short_ok = arguments.ragged && mode != Mode::dequantize && !tokens.empty() && tokens.size() < expected;
+    if (tokens.size() != expected && !short_ok)
       fail_line(line_number, "expected " + std::to_string(expected) + " hex codes (" +
                                  (mode == Mode::dequantize ? "a scale and " + std::to_string(n) + " elements"
                                                            : "one block of " + std::to_string(n)) +
@@ -241,6 +242,8 @@ CLI::App* add_block_command(CLI::App& app, Mode mode, const char* name, const ch
   cmd->add_option("--out", a->out, "Output file: .npz of elements, scales and tensor_scale (quantize), .npy otherwise");
   cmd->add_option("--shape", a->shape, "Shape of a raw --in file, e.g. 4,32");
   cmd->add_option("--axis", a->axis, "Tensor mode: the blocked axis (negative counts from the end)")->capture_default_str();
+  if (mode != Mode::dequantize)
+    cmd->add_flag("--ragged", a->ragged, "Text mode: accept lines of fewer values, each a ragged last block");
   if (mode == Mode::quantize)
     cmd->add_flag("--swizzle", a->swizzle,
                   "Tensor mode: scales in NVIDIA's swizzled block-scale layout (rows = all leading axes, padded to 128 x 4)");

@@ -30,6 +30,7 @@ struct BlockArguments {
   std::string shape;        // raw input: "4,32"
   int axis = -1;            // the blocked axis; negative counts from the end
   int tile = 0;             // 2-D tiles of this many rows (0: 1-D blocks)
+  bool ragged = false;      // text mode: a line may hold a shorter, ragged block
   bool swizzle = false;     // scales in NVIDIA's 128x4-tile layout (ref/block/packing.hpp)
 };
 

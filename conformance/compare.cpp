@@ -1,0 +1,127 @@
+#include "conformance/compare.hpp"
+
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <sstream>
+#include <stdexcept>
+
+namespace mxref::conformance {
+
+namespace {
+
+std::string read_text(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw std::invalid_argument("cannot read '" + path + "'");
+  std::ostringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+std::vector<std::string> lines_of(const std::string& text) {
+  std::vector<std::string> out;
+  std::istringstream in(text);
+  for (std::string line; std::getline(in, line);) {
+    if (!line.empty() && line.back() == '\r') line.pop_back();
+    out.push_back(line);
+  }
+  return out;
+}
+
+// A line's codes as numbers, so that "0x7E" and "7e" agree; nothing for a malformed line.
+std::optional<std::vector<unsigned long long>> codes_of(const std::string& line) {
+  std::vector<unsigned long long> out;
+  std::istringstream in(line);
+  for (std::string token; in >> token;) {
+    if (token.starts_with("0x") || token.starts_with("0X")) token = token.substr(2);
+    if (token.empty() || token.size() > 16 || token.find_first_not_of("0123456789abcdefABCDEF") != std::string::npos)
+      return std::nullopt;
+    out.push_back(std::stoull(token, nullptr, 16));
+  }
+  return out;
+}
+
+std::string escape_xml(const std::string& s) {
+  std::string out;
+  for (const char c : s) {
+    if (c == '<') out += "&lt;";
+    else if (c == '>') out += "&gt;";
+    else if (c == '&') out += "&amp;";
+    else if (c == '"') out += "&quot;";
+    else out += c;
+  }
+  return out;
+}
+
+}  // namespace
+
+Report compare(const std::string& suite_dir, const std::string& results, std::size_t keep) {
+  const nlohmann::json doc = nlohmann::json::parse(read_text(suite_dir + "/vectors.json"));
+  const std::vector<std::string> inputs = lines_of(read_text(suite_dir + "/stdin.txt"));
+  const std::vector<std::string> expected = lines_of(read_text(suite_dir + "/expected.txt"));
+  const std::vector<std::string> got = lines_of(results);
+  const auto& vectors = doc.at("vectors");
+  if (expected.size() != vectors.size() || inputs.size() != vectors.size())
+    throw std::invalid_argument(suite_dir + ": the suite's files disagree (regenerate it with mxref gen)");
+  Report r;
+  r.suite = doc.at("suite").value("name", "?");
+  for (std::size_t i = 0; i < vectors.size(); ++i) {
+    const std::vector<std::string> tags = vectors[i].at("tags").get<std::vector<std::string>>();
+    const bool present = i < got.size();
+    const bool pass = present && codes_of(got[i]) == codes_of(expected[i]);
+    (pass ? r.passed : r.failed)++;
+    for (const std::string& t : tags) (pass ? r.by_tag[t].passed : r.by_tag[t].failed)++;
+    if (!pass && r.mismatches.size() < keep)
+      r.mismatches.push_back({i, inputs[i], expected[i], present ? got[i] : "<missing>", tags});
+  }
+  r.extra_lines = got.size() > vectors.size() ? got.size() - vectors.size() : 0;
+  return r;
+}
+
+std::string text_report(const Report& r) {
+  std::ostringstream o;
+  o << "suite " << r.suite << ": " << r.passed << " passed, " << r.failed << " failed";
+  if (r.extra_lines) o << ", " << r.extra_lines << " extra output lines";
+  o << (r.ok() ? "  PASS\n" : "  FAIL\n");
+  for (const auto& [tag, c] : r.by_tag)
+    o << "  " << tag << ": " << c.passed << " passed, " << c.failed << " failed\n";
+  for (const Mismatch& m : r.mismatches) {
+    o << "  vector " << m.id << " [";
+    for (std::size_t k = 0; k < m.tags.size(); ++k) o << (k ? "," : "") << m.tags[k];
+    o << "]\n    input    " << m.inputs << "\n    expected " << m.expected << "\n    got      " << m.got << "\n";
+  }
+  return o.str();
+}
+
+std::string json_report(const Report& r) {
+  nlohmann::ordered_json j;
+  j["suite"] = r.suite;
+  j["passed"] = r.passed;
+  j["failed"] = r.failed;
+  j["extra_lines"] = r.extra_lines;
+  j["ok"] = r.ok();
+  for (const auto& [tag, c] : r.by_tag) j["tags"][tag] = {{"passed", c.passed}, {"failed", c.failed}};
+  j["mismatches"] = nlohmann::ordered_json::array();
+  for (const Mismatch& m : r.mismatches)
+    j["mismatches"].push_back({{"id", m.id}, {"input", m.inputs}, {"expected", m.expected}, {"got", m.got}, {"tags", m.tags}});
+  return j.dump(1) + "\n";
+}
+
+std::string junit_report(const Report& r) {
+  // One test case per tag, failing with the tag's mismatch count: a CI dashboard shows what broke.
+  std::ostringstream o;
+  o << "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuite name=\"" << escape_xml(r.suite) << "\" tests=\""
+    << r.by_tag.size() << "\" failures=\"";
+  std::size_t failing = 0;
+  for (const auto& [tag, c] : r.by_tag) failing += c.failed ? 1 : 0;
+  o << failing << "\">\n";
+  for (const auto& [tag, c] : r.by_tag) {
+    o << "  <testcase classname=\"" << escape_xml(r.suite) << "\" name=\"" << escape_xml(tag) << "\"";
+    if (c.failed) o << ">\n    <failure message=\"" << c.failed << " of " << c.passed + c.failed << " vectors differ\"/>\n  </testcase>\n";
+    else o << "/>\n";
+  }
+  o << "</testsuite>\n";
+  return o.str();
+}
+
+}  // namespace mxref::conformance

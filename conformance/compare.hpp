@@ -1,0 +1,43 @@
+// Comparing an implementation's outputs with a generated suite's expected outputs, vector by vector and
+// code by code, and tallying the result per tag.
+#pragma once
+
+#include <cstddef>
+#include <map>
+#include <string>
+#include <vector>
+
+namespace mxref::conformance {
+
+struct Mismatch {
+  std::size_t id = 0;
+  std::string inputs;    // the vector's input line
+  std::string expected;  // the expected output line
+  std::string got;       // the implementation's line ("<missing>" past its end)
+  std::vector<std::string> tags;
+};
+
+struct TagCount {
+  std::size_t passed = 0;
+  std::size_t failed = 0;
+};
+
+struct Report {
+  std::string suite;
+  std::size_t passed = 0;
+  std::size_t failed = 0;
+  std::map<std::string, TagCount> by_tag;
+  std::vector<Mismatch> mismatches;  // the first `keep` of them
+  std::size_t extra_lines = 0;       // lines the implementation wrote beyond the vectors
+  bool ok() const { return failed == 0 && extra_lines == 0; }
+};
+
+// suite_dir holds the files `mxref gen` wrote; results is the implementation's output in the form of
+// expected.txt (the text output of `mxref cast` / `mxref quantize`: hex codes, case and 0x ignored).
+Report compare(const std::string& suite_dir, const std::string& results, std::size_t keep = 20);
+
+std::string text_report(const Report& r);
+std::string json_report(const Report& r);
+std::string junit_report(const Report& r);
+
+}  // namespace mxref::conformance

@@ -1,0 +1,91 @@
+#!/usr/bin/env python3
+"""`mxref gen` and `mxref conform`: the checked-in golden sets regenerate byte for byte and match their
+manifests (SHA-256 recomputed here with hashlib), and the runner catches each injected fault class in
+the vectors tagged for it. Usage: vectors_test.py MXREF REPO_ROOT."""
+import hashlib
+import json
+import os
+import subprocess
+import sys
+import tempfile
+
+failures = 0
+
+
+def check(name, condition):
+    global failures
+    print(("ok   " if condition else "FAIL ") + name)
+    failures += 0 if condition else 1
+
+
+def main():
+    mxref, root = os.path.abspath(sys.argv[1]), os.path.abspath(sys.argv[2])
+    golden = os.path.join(root, "vectors", "golden")
+    with tempfile.TemporaryDirectory() as d:
+        for suite in sorted(os.listdir(golden)):
+            ours = os.path.join(golden, suite)
+            fresh = os.path.join(d, suite)
+            run = subprocess.run([mxref, "gen", "--suite", os.path.join(root, "vectors", "suites", suite + ".json"),
+                                  "--out", fresh], capture_output=True, text=True)
+            check(f"{suite}: gen runs", run.returncode == 0)
+            same = sorted(os.listdir(ours)) == sorted(os.listdir(fresh)) and all(
+                open(os.path.join(ours, f), "rb").read() == open(os.path.join(fresh, f), "rb").read()
+                for f in os.listdir(ours))
+            check(f"{suite}: the checked-in set regenerates byte for byte", same)
+            manifest = json.load(open(os.path.join(ours, "manifest.json")))
+            check(f"{suite}: manifest SHA-256 of every file", all(
+                hashlib.sha256(open(os.path.join(ours, f), "rb").read()).hexdigest() == h
+                for f, h in manifest["sha256"].items()) and len(manifest["sha256"]) == len(os.listdir(ours)) - 1)
+
+        cast = os.path.join(golden, "e4m3-cast")
+        block = os.path.join(golden, "mxfp4-e2m1-ocp")
+        reference_cast = f"{mxref} cast --to e4m3 --overflow saturate --nan zero"
+        reference_block = f"{mxref} quantize --format mxfp4_e2m1 --ragged"
+
+        def conform(suite, command):
+            r = subprocess.run([mxref, "conform", "--suite", suite, "--cmd", command, "--report", "json"],
+                               capture_output=True, text=True)
+            return r.returncode, json.loads(r.stdout) if r.stdout else {}
+
+        status, report = conform(cast, reference_cast)
+        check("the reference itself passes the cast suite", status == 0 and report["failed"] == 0)
+        status, report = conform(block, reference_block)
+        check("the reference itself passes the block suite", status == 0 and report["failed"] == 0)
+
+        def failed(report, tag):
+            return report.get("tags", {}).get(tag, {}).get("failed", 0)
+
+        # Injected faults, each caught in the vectors tagged for it (and exit status 1).
+        status, report = conform(cast, reference_cast + " --rounding rna")
+        check("ties away instead of to even: 'tie' vectors fail", status == 1 and failed(report, "tie") > 0
+              and failed(report, "inexact") == 0)
+        status, report = conform(cast, reference_cast.replace("--overflow saturate", "--overflow nan"))
+        check("no saturation: 'saturate' vectors fail", status == 1 and failed(report, "saturate") > 0)
+        nan_to_zero = f"{reference_cast} | sed 's/^7f$/00/; s/^ff$/80/'"
+        status, report = conform(cast, nan_to_zero)
+        check("NaN mishandled: 'nan-in' vectors fail, and only NaN ones", status == 1 and failed(report, "nan-in") > 0
+              and report["failed"] == failed(report, "nan-in") + failed(report, "nan-out"))
+        def through(program):  # the reference's output, rewritten line by line by a Python filter
+            return f"{reference_block} | {sys.executable} -c '{program}'"
+
+        scale_plus_one = through("import sys\nfor l in sys.stdin:\n t = l.split(); t[0] = format(int(t[0], 16) + 1, \"02x\"); print(*t)")
+        status, report = conform(block, scale_plus_one)
+        check("scale off by one: every block fails", status == 1 and report["passed"] == 0)
+        swapped = through("import sys\nfor l in sys.stdin:\n t = l.split(); e = t[1:]; e[0:len(e) - len(e) % 2] = [e[i ^ 1] for i in range(len(e) - len(e) % 2)]; print(t[0], *e)")
+        status, report = conform(block, swapped)
+        # Only blocks whose neighbouring elements differ can show it: NaN blocks (all elements alike) pass.
+        check("element pairs swapped (nibble order): blocks with differing neighbours fail", status == 1
+              and failed(report, "random-wide") > 0 and failed(report, "nan-block") == 0)
+        r = subprocess.run([mxref, "conform", "--suite", block, "--cmd", "true"], capture_output=True, text=True)
+        check("no output at all fails every vector", r.returncode == 1 and "207 failed" in r.stdout)
+        r = subprocess.run([mxref, "conform", "--suite", block], capture_output=True, text=True)
+        check("neither --results nor --cmd: usage error", r.returncode == 2 and r.stderr.startswith("mxref: "))
+        r = subprocess.run([mxref, "conform", "--suite", block, "--cmd", reference_block, "--report", "junit"],
+                           capture_output=True, text=True)
+        check("JUnit report", r.returncode == 0 and r.stdout.startswith("<?xml") and "<testcase" in r.stdout)
+    print(f"{failures} failures")
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

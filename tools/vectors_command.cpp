@@ -1,0 +1,123 @@
+#include "tools/vectors_command.hpp"
+
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <memory>
+#include <sstream>
+#include <stdexcept>
+#include <string>
+
+#include "conformance/compare.hpp"
+#include "tools/file_bytes.hpp"
+#include "tools/usage_error.hpp"
+#include "vectors/generate.hpp"
+#include "vectors/suite.hpp"
+
+namespace mxref::tools {
+
+namespace {
+
+struct GenArguments {
+  std::string suite, out;
+};
+
+struct ConformArguments {
+  std::string suite, results, command, report = "text", out;
+  std::size_t keep = 20;
+};
+
+void write_text(const std::string& path, const std::string& text) {
+  write_file_atomically(path, {reinterpret_cast<const std::uint8_t*>(text.data()), text.size()});
+}
+
+void run_gen(const GenArguments& a) {
+  const std::vector<std::uint8_t> bytes = read_file_bytes(a.suite);
+  nlohmann::json definition;
+  try {
+    definition = nlohmann::json::parse(bytes.begin(), bytes.end());
+  } catch (const nlohmann::json::exception& e) {
+    throw UsageError(a.suite + ": not valid JSON: " + e.what());
+  }
+  vectors::Suite suite;
+  std::vector<vectors::Vector> generated;
+  try {
+    suite = vectors::parse_suite(definition, a.suite);
+    generated = vectors::generate(suite);
+  } catch (const std::invalid_argument& e) {
+    throw UsageError(e.what());
+  }
+  std::error_code error;
+  std::filesystem::create_directories(a.out, error);
+  if (error) throw UsageError("cannot create '" + a.out + "': " + error.message());
+  for (const auto& [name, content] : vectors::suite_files(suite, generated, MXREF_VERSION))
+    write_text(a.out + "/" + name, content);
+  std::printf("%s: %zu vectors in %s\n", suite.name.c_str(), generated.size(), a.out.c_str());
+}
+
+// The implementation's output for the suite's stdin.txt, from a file or a command.
+std::string results_of(const ConformArguments& a) {
+  if (!a.results.empty()) {
+    const std::vector<std::uint8_t> bytes = read_file_bytes(a.results);
+    return {bytes.begin(), bytes.end()};
+  }
+  const std::string input = a.suite + "/stdin.txt";
+  if (!std::filesystem::exists(input)) throw UsageError("'" + input + "' is missing: is --suite a generated suite?");
+  std::string quoted = "'";
+  for (const char c : input) quoted += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  quoted += "'";
+  const std::string shell = "(" + a.command + ") < " + quoted;
+  std::unique_ptr<std::FILE, int (*)(std::FILE*)> pipe(::popen(shell.c_str(), "r"), ::pclose);
+  if (!pipe) throw UsageError("cannot run --cmd");
+  std::string out;
+  char buffer[1 << 16];
+  for (std::size_t n; (n = std::fread(buffer, 1, sizeof buffer, pipe.get())) > 0;) out.append(buffer, n);
+  const int status = ::pclose(pipe.release());
+  if (status != 0) throw UsageError("--cmd exited with status " + std::to_string(WEXITSTATUS(status)));
+  return out;
+}
+
+int run_conform(const ConformArguments& a) {
+  if (a.results.empty() == a.command.empty()) throw UsageError("give exactly one of --results FILE and --cmd COMMAND");
+  conformance::Report report;
+  try {
+    report = conformance::compare(a.suite, results_of(a), a.keep);
+  } catch (const std::invalid_argument& e) {
+    throw UsageError(e.what());
+  } catch (const nlohmann::json::exception& e) {
+    throw UsageError(a.suite + "/vectors.json: " + e.what());
+  }
+  std::string text;
+  if (a.report == "text") text = conformance::text_report(report);
+  else if (a.report == "json") text = conformance::json_report(report);
+  else if (a.report == "junit") text = conformance::junit_report(report);
+  else throw UsageError("--report must be text, json or junit");
+  if (a.out.empty()) std::fputs(text.c_str(), stdout);
+  else write_text(a.out, text);
+  return report.ok() ? 0 : 1;
+}
+
+}  // namespace
+
+void add_vectors_commands(CLI::App& app) {
+  auto gen = std::make_shared<GenArguments>();
+  CLI::App* g = app.add_subcommand("gen", "Generate a suite's golden vectors (JSON, $readmemh, text) with a manifest");
+  g->add_option("--suite", gen->suite, "Suite definition (vectors/suites/*.json)")->required();
+  g->add_option("--out", gen->out, "Output folder")->required();
+  g->callback([gen] { run_gen(*gen); });
+
+  auto conform = std::make_shared<ConformArguments>();
+  CLI::App* c = app.add_subcommand("conform", "Check an implementation's outputs against a generated suite");
+  c->add_option("--suite", conform->suite, "A folder written by mxref gen")->required();
+  c->add_option("--results", conform->results, "The implementation's output for the suite's stdin.txt");
+  c->add_option("--cmd", conform->command, "A command that reads stdin.txt on stdin and writes its output");
+  c->add_option("--report", conform->report, "text, json or junit")->capture_default_str();
+  c->add_option("--out", conform->out, "Write the report here instead of stdout");
+  c->add_option("--max-mismatches", conform->keep, "Mismatches listed in the report")->capture_default_str();
+  c->callback([conform] {
+    const int status = run_conform(*conform);
+    if (status != 0) throw CLI::RuntimeError(status);  // mismatches: exit 1, not the usage status 2
+  });
+}
+
+}  // namespace mxref::tools

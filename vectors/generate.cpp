@@ -1,0 +1,352 @@
+#include "vectors/generate.hpp"
+
+#include <algorithm>
+#include <set>
+#include <stdexcept>
+
+#include "ref/block/quantize.hpp"
+#include "ref/cast_profile.hpp"
+#include "ref/decode.hpp"
+#include "ref/encode.hpp"
+#include "ref/format_name.hpp"
+#include "ref/properties.hpp"
+#include "vectors/sha256.hpp"
+
+namespace mxref::vectors {
+
+namespace {
+
+// SplitMix64: the same stream on every machine.
+struct Random {
+  std::uint64_t state;
+  std::uint64_t next() {
+    std::uint64_t z = (state += 0x9E3779B97F4A7C15ull);
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+    return z ^ (z >> 31);
+  }
+  std::int64_t in(std::int64_t low, std::int64_t high) {  // [low, high]
+    return low + static_cast<std::int64_t>(next() % static_cast<std::uint64_t>(high - low + 1));
+  }
+};
+
+// The source code nearest an exact value (ties to even), saturating: how every input is made.
+std::uint64_t source_code(const Format& from, const Value& v) {
+  return encode(from, v, CastOptions{.overflow = Overflow::saturate, .nan_to_finite = NanToFinite::zero}).code;
+}
+
+Value finite(bool negative, const Dyadic& d) { return Value::finite(negative, d); }
+
+// A random value 1.m x 2^e with 24 random mantissa bits.
+Value random_value(Random& r, std::int64_t exponent, bool negative) {
+  return finite(negative, Dyadic(BigInt((r.next() & 0xFFFFFF) | 0x1000000), exponent - 24));
+}
+
+// ---- element casts -----------------------------------------------------------------------------------
+
+CastResult reference_cast(const Suite& s, std::uint64_t code) {
+  const Value v = decode(s.from, code);
+  if (s.cast_profile != CastProfile::spec) return cast_with_profile(s.cast_profile, s.to, v, s.options.rounding);
+  return encode(s.to, v, s.options);
+}
+
+// What a cast vector covers, read from the input, the result and the exact value between its neighbours.
+std::vector<std::string> cast_tags(const Suite& s, std::uint64_t code, const CastResult& r) {
+  std::vector<std::string> tags;
+  const CodeClass in = classify(s.from, code);
+  const Value v = decode(s.from, code);
+  if (in == CodeClass::nan) tags.push_back("nan-in");
+  if (in == CodeClass::infinity) tags.push_back("inf-in");
+  if (in == CodeClass::zero) tags.push_back(v.negative ? "negative-zero-in" : "zero-in");
+  if (in == CodeClass::subnormal) tags.push_back("subnormal-in");
+  const CodeClass out = classify(s.to, r.code);
+  if (r.flags & Flag::overflow) tags.push_back(out == CodeClass::normal ? "saturate" : "overflow");
+  if (r.flags & Flag::underflow) tags.push_back("underflow");
+  if (out == CodeClass::subnormal) tags.push_back("subnormal-out");
+  if (out == CodeClass::nan && in != CodeClass::nan) tags.push_back("nan-out");
+  if (in == CodeClass::nan && out != CodeClass::nan) tags.push_back("nan-to-finite");
+  if (out == CodeClass::normal && (r.code & ~sign_bit(s.to)) == max_finite_code(s.to)) tags.push_back("max-out");
+  if ((r.flags & Flag::inexact) && v.is_finite()) {
+    // A tie: the value is exactly halfway between its neighbours toward zero and away from zero.
+    const CastOptions down{.rounding = Rounding::rtz, .overflow = Overflow::saturate};
+    const CastOptions up{.rounding = v.negative ? Rounding::rdn : Rounding::rup, .overflow = Overflow::saturate};
+    const Value low = decode(s.to, encode(s.to, v, down).code), high = decode(s.to, encode(s.to, v, up).code);
+    if (low.is_finite() && high.is_finite() && high.magnitude > v.magnitude &&
+        v.magnitude - low.magnitude == high.magnitude - v.magnitude)
+      tags.push_back("tie");
+    else
+      tags.push_back("inexact");
+  }
+  return tags;
+}
+
+// fp32-style sources: for every exponent field and sign, mantissas that put each rounding decision at the
+// target's last kept bit: exact, tie, one source ulp either side of the tie, sticky bit only.
+std::vector<std::uint64_t> rounding_decisions(const Suite& s) {
+  std::vector<std::uint64_t> codes;
+  const int ms = s.from.mantissa_bits, mt = is_float_like(s.to) ? s.to.mantissa_bits : s.to.mantissa_bits;
+  const int cut = ms - mt;
+  if (cut < 2 || !is_float_like(s.from)) return codes;
+  const std::uint64_t half = std::uint64_t{1} << (cut - 1);
+  for (std::uint64_t sign = 0; sign < 2; ++sign)
+    for (std::uint64_t field = 0; field < max_exponent_field(s.from); ++field)
+      for (const std::uint64_t kept : {std::uint64_t{0}, std::uint64_t{1} << cut})
+        for (const std::uint64_t below : {std::uint64_t{0}, half, half + 1, half - 1, std::uint64_t{1}}) {
+          const std::uint64_t mantissa = (kept | below) & ((std::uint64_t{1} << ms) - 1);
+          codes.push_back((sign ? sign_bit(s.from) : 0) | field << ms | mantissa);
+        }
+  return codes;
+}
+
+// The target's boundaries as source codes: each boundary value rounded down and up into the source,
+// and the source neighbours of those, both signs.
+std::vector<std::uint64_t> boundaries(const Suite& s) {
+  const FormatProperties p = properties(s.to);
+  std::vector<Dyadic> points{p.max_normal, p.min_normal, p.min_positive, p.min_positive.scaled(-1), Dyadic()};
+  // The overflow threshold: halfway between max normal and the next step beyond it.
+  const Dyadic step = Dyadic::power_of_two(p.max_normal.floor_log2() - (is_float_like(s.to) ? s.to.mantissa_bits : 0));
+  points.push_back(p.max_normal + step.scaled(-1));
+  std::set<std::uint64_t> codes;
+  for (const Dyadic& d : points)
+    for (const bool negative : {false, true})
+      for (const Rounding r : {Rounding::rtz, Rounding::rup, Rounding::rdn}) {
+        const std::uint64_t c = encode(s.from, finite(negative, d), CastOptions{.rounding = r, .overflow = Overflow::saturate}).code;
+        for (const std::int64_t delta : {-1, 0, 1}) {
+          const std::int64_t n = static_cast<std::int64_t>(c) + delta;
+          if (n >= 0 && static_cast<std::uint64_t>(n) <= code_mask(s.from)) codes.insert(static_cast<std::uint64_t>(n));
+        }
+      }
+  return {codes.begin(), codes.end()};
+}
+
+std::vector<std::uint64_t> specials(const Suite& s) {
+  std::vector<std::uint64_t> codes;
+  for (std::uint64_t code = 0; code <= std::min<std::uint64_t>(code_mask(s.from), 0xFFFF); ++code) {
+    const CodeClass c = classify(s.from, code);
+    if (c == CodeClass::infinity) codes.push_back(code);
+  }
+  if (has_nan(s.from)) {
+    for (const bool negative : {false, true}) {
+      codes.push_back(nan_code(s.from, negative));
+      if (s.from.encoding == Encoding::ieee) {
+        const std::uint64_t top = max_exponent_field(s.from) << s.from.mantissa_bits | (negative ? sign_bit(s.from) : 0);
+        codes.push_back(top | 1);                                                  // signalling, payload 1
+        codes.push_back(top | ((std::uint64_t{1} << s.from.mantissa_bits) - 1));   // every payload bit
+      }
+    }
+  }
+  if (s.from.encoding == Encoding::ieee)  // ±Inf of wide formats, which the scan above does not reach
+    for (const bool negative : {false, true})
+      codes.push_back(max_exponent_field(s.from) << s.from.mantissa_bits | (negative ? sign_bit(s.from) : 0));
+  std::sort(codes.begin(), codes.end());
+  codes.erase(std::unique(codes.begin(), codes.end()), codes.end());
+  return codes;
+}
+
+std::vector<Vector> cast_vectors(const Suite& s) {
+  std::vector<Vector> out;
+  Random random{s.seed};
+  for (const std::string& cls : s.classes) {
+    std::vector<std::uint64_t> codes;
+    if (cls == "exhaustive") {
+      if (width(s.from) > 16) throw std::invalid_argument("class exhaustive needs a source of at most 16 bits");
+      for (std::uint64_t c = 0; c <= code_mask(s.from); ++c) codes.push_back(c);
+    } else if (cls == "rounding-decisions") {
+      codes = rounding_decisions(s);
+    } else if (cls == "boundaries") {
+      codes = boundaries(s);
+    } else if (cls == "specials") {
+      codes = specials(s);
+    } else {
+      for (int i = 0; i < s.count; ++i) codes.push_back(random.next() & code_mask(s.from));
+    }
+    for (const std::uint64_t code : codes) {
+      const CastResult r = reference_cast(s, code);
+      Vector v{{code}, 0, {r.code}, {cls}};
+      for (std::string& t : cast_tags(s, code, r)) v.tags.push_back(std::move(t));
+      out.push_back(std::move(v));
+    }
+  }
+  return out;
+}
+
+// ---- blocks -------------------------------------------------------------------------------------------
+
+std::vector<std::vector<Value>> block_inputs(const Suite& s, const std::string& cls, Random& r) {
+  const int n = s.block.block_size;
+  const FormatProperties src = properties(s.from);
+  const FormatProperties el = properties(s.block.element);
+  const std::int64_t top = src.max_normal.floor_log2(), bottom = src.min_normal.floor_log2();
+  std::vector<std::vector<Value>> blocks;
+  const auto random_block = [&](std::int64_t centre, int spread, int size) {
+    std::vector<Value> b;
+    for (int i = 0; i < size; ++i)
+      b.push_back(random_value(r, std::clamp<std::int64_t>(centre - r.in(0, spread), bottom, top - 1), r.next() & 1));
+    return b;
+  };
+  if (cls == "random-wide" || cls == "ragged") {
+    for (int k = 0; k < s.count; ++k)
+      blocks.push_back(random_block(r.in(bottom + 20, top - 1), 40, cls == "ragged" ? static_cast<int>(r.in(1, std::max(1, n - 1))) : n));
+  } else if (cls == "outlier") {
+    for (int k = 0; k < s.count; ++k) {
+      const std::int64_t c = r.in(bottom + 20, top - 40);
+      std::vector<Value> b = random_block(c, 4, n);
+      b[static_cast<std::size_t>(r.in(0, n - 1))] = random_value(r, c + r.in(8, 30), r.next() & 1);
+      blocks.push_back(b);
+    }
+  } else if (cls == "zero") {
+    blocks.push_back(std::vector<Value>(static_cast<std::size_t>(n), finite(false, Dyadic())));
+    std::vector<Value> mixed;
+    for (int i = 0; i < n; ++i) mixed.push_back(finite(i % 2 == 1, Dyadic()));
+    blocks.push_back(mixed);
+  } else if (cls == "nan-inf") {
+    for (const Value special : {Value::nan(false), Value::infinity(false), Value::infinity(true)}) {
+      if (special.is_nan() && !has_nan(s.from)) continue;
+      if (special.is_infinity() && !has_inf(s.from)) continue;
+      std::vector<Value> b = random_block(0, 6, n);
+      b[static_cast<std::size_t>(r.in(0, n - 1))] = special;
+      blocks.push_back(b);
+    }
+  } else if (cls == "amax-pow2" || cls == "amax-elem-max") {
+    for (int k = 0; k < s.count; ++k) {
+      const std::int64_t e = r.in(bottom + 20, top - 2);
+      const Dyadic anchor = cls == "amax-pow2" ? Dyadic::power_of_two(e) : el.max_normal.scaled(e - el.max_exponent);
+      const std::uint64_t at = source_code(s.from, finite(false, anchor));
+      const std::int64_t delta = static_cast<std::int64_t>(k % 3) - 1;  // one ulp below, on, above
+      std::vector<Value> b = random_block(e - 2, 6, n);
+      b[static_cast<std::size_t>(r.in(0, n - 1))] = decode(s.from, static_cast<std::uint64_t>(static_cast<std::int64_t>(at) + delta));
+      blocks.push_back(b);
+    }
+  } else if (cls == "scale-clamp") {
+    blocks.push_back(random_block(src.min_positive.floor_log2() + 10, 4, n));  // below 2^-127 x element range
+    blocks.push_back(random_block(top - 1, 2, n));                              // near the source maximum
+  } else if (cls == "subnormal") {
+    for (int k = 0; k < std::max(1, s.count / 4); ++k) {
+      std::vector<Value> b;
+      for (int i = 0; i < n; ++i) b.push_back(finite(r.next() & 1, Dyadic(BigInt(r.next() % (1u << 20) + 1), src.min_positive.exponent())));
+      blocks.push_back(b);
+    }
+  } else if (cls == "ties") {
+    // amax 2^(emax + x) gives X = 2^x; elements halfway between two element values of a random binade.
+    const int m = is_float_like(s.block.element) ? s.block.element.mantissa_bits : s.block.element.bias;
+    for (int k = 0; k < s.count; ++k) {
+      const std::int64_t x = r.in(-20, 20);
+      std::vector<Value> b{finite(false, Dyadic::power_of_two(el.max_exponent + x))};
+      for (int i = 1; i < n; ++i) {
+        const std::int64_t binade = is_float_like(s.block.element) ? r.in(std::max<std::int64_t>(min_exponent(s.block.element), el.max_exponent - 3), el.max_exponent - 1) : 0;
+        const std::int64_t odd = 2 * r.in(0, (std::int64_t{1} << m) - 1) + 1;
+        b.push_back(finite(r.next() & 1, (Dyadic::power_of_two(binade) + Dyadic(BigInt(odd), binade - m - 1)).scaled(x)));
+      }
+      blocks.push_back(b);
+    }
+  }
+  return blocks;
+}
+
+std::vector<Vector> block_vectors(const Suite& s) {
+  std::vector<Vector> out;
+  Random random{s.seed};
+  const std::uint64_t lowest = encode(s.block.scale, finite(false, properties(s.block.scale).min_positive)).code;
+  const std::uint64_t highest = max_finite_code(s.block.scale);
+  for (const std::string& cls : s.classes) {
+    for (const std::vector<Value>& exact : block_inputs(s, cls, random)) {
+      Vector v;
+      std::vector<Value> values;
+      for (const Value& x : exact) {
+        v.inputs.push_back(source_code(s.from, x));
+        values.push_back(decode(s.from, v.inputs.back()));
+      }
+      BlockFormat f = s.block;
+      const QuantizedBlock q = quantize_block(f, *s.profile, values);
+      v.scale = q.scale;
+      v.expected = q.elements;
+      v.tags = {cls};
+      const CodeClass scale_class = classify(f.scale, q.scale);
+      if (scale_class == CodeClass::nan) v.tags.push_back("nan-block");
+      else if (q.scale == lowest) v.tags.push_back("scale-clamp-low");
+      else if (q.scale == highest) v.tags.push_back("scale-clamp-high");
+      if (q.flags & Flag::overflow) v.tags.push_back("saturate");
+      if (q.flags & Flag::underflow) v.tags.push_back("underflow");
+      if (std::any_of(q.elements.begin(), q.elements.end(), [&](std::uint64_t c) { return classify(f.element, c) == CodeClass::subnormal; }))
+        v.tags.push_back("subnormal-out");
+      if (static_cast<int>(values.size()) < f.block_size) v.tags.push_back("ragged");
+      out.push_back(std::move(v));
+    }
+  }
+  return out;
+}
+
+std::string hex(std::uint64_t code, int bits) {
+  static const char* digits = "0123456789abcdef";
+  std::string s(static_cast<std::size_t>((bits + 3) / 4), '0');
+  for (std::size_t i = s.size(); i-- > 0; code >>= 4) s[i] = digits[code & 15];
+  return s;
+}
+
+}  // namespace
+
+std::vector<Vector> generate(const Suite& suite) {
+  return suite.kind == Suite::Kind::cast ? cast_vectors(suite) : block_vectors(suite);
+}
+
+std::map<std::string, std::string> suite_files(const Suite& s, const std::vector<Vector>& vectors,
+                                               const std::string& version) {
+  const bool block = s.kind == Suite::Kind::block;
+  const int in_bits = width(s.from);
+  const int out_bits = width(block ? s.block.element : s.to);
+  const int scale_bits = block ? width(s.block.scale) : 0;
+  std::map<std::string, std::string> files;
+  nlohmann::ordered_json list = nlohmann::ordered_json::array();
+  std::string stdin_text, expected_text, inputs, expected, scales, tags;
+  for (std::size_t i = 0; i < vectors.size(); ++i) {
+    const Vector& v = vectors[i];
+    nlohmann::ordered_json j;
+    j["id"] = i;
+    std::vector<std::string> in, out;
+    for (const std::uint64_t c : v.inputs) in.push_back(hex(c, in_bits));
+    for (const std::uint64_t c : v.expected) out.push_back(hex(c, out_bits));
+    j["inputs"] = in;
+    if (block) j["scale"] = hex(v.scale, scale_bits);
+    j["expected"] = out;
+    j["tags"] = v.tags;
+    list.push_back(j);
+    for (std::size_t k = 0; k < in.size(); ++k) {
+      stdin_text += (k ? " " : "") + in[k];
+      inputs += in[k] + "\n";
+    }
+    stdin_text += "\n";
+    if (block) {
+      expected_text += hex(v.scale, scale_bits);
+      scales += hex(v.scale, scale_bits) + "\n";
+      for (const std::string& o : out) expected_text += " " + o;
+    } else {
+      expected_text += out[0];
+    }
+    expected_text += "\n";
+    for (const std::string& o : out) expected += o + "\n";
+    tags += std::to_string(i) + "\t" + std::to_string(in.size()) + "\t";
+    for (std::size_t k = 0; k < v.tags.size(); ++k) tags += (k ? "," : "") + v.tags[k];
+    tags += "\n";
+  }
+  nlohmann::ordered_json doc;
+  doc["mxref"] = version;
+  doc["suite"] = s.definition;
+  doc["vectors"] = list;
+  files["vectors.json"] = doc.dump(1) + "\n";
+  files["stdin.txt"] = stdin_text;
+  files["expected.txt"] = expected_text;
+  files["inputs.memh"] = inputs;
+  files["expected.memh"] = expected;
+  if (block) files["scales.memh"] = scales;
+  files["tags.tsv"] = tags;
+  nlohmann::ordered_json manifest;
+  manifest["suite"] = s.name;
+  manifest["mxref"] = version;
+  manifest["vectors"] = vectors.size();
+  for (const auto& [name, content] : files)
+    manifest["sha256"][name] = sha256_hex({reinterpret_cast<const std::uint8_t*>(content.data()), content.size()});
+  files["manifest.json"] = manifest.dump(1) + "\n";
+  return files;
+}
+
+}  // namespace mxref::vectors
