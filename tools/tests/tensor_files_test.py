@@ -14,13 +14,10 @@ except ImportError as e:
     print(f"skipped: {e}")
     sys.exit(77)
 
-failures = 0
+from checklist import Checklist
 
-
-def check(name, condition):
-    global failures
-    print(("ok   " if condition else "FAIL ") + name)
-    failures += 0 if condition else 1
+checks = Checklist()
+check = checks.check
 
 
 def main():
@@ -86,8 +83,7 @@ def main():
             r = run("quantize", "--format", "mxfp4_e2m1", *args)
             check(f"error {' '.join(args)}", r.returncode == 2 and r.stderr.startswith("mxref: ") and r.stderr.count("\n") == 1)
         check("no partial output files", not [f for f in os.listdir(d) if f.startswith("bad") or ".tmp" in f])
-    print(f"{failures} failures")
-    return 1 if failures else 0
+    return checks.status()
 
 
 if __name__ == "__main__":

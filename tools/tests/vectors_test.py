@@ -9,13 +9,10 @@ import subprocess
 import sys
 import tempfile
 
-failures = 0
+from checklist import Checklist
 
-
-def check(name, condition):
-    global failures
-    print(("ok   " if condition else "FAIL ") + name)
-    failures += 0 if condition else 1
+checks = Checklist()
+check = checks.check
 
 
 def main():
@@ -83,8 +80,7 @@ def main():
         r = subprocess.run([mxref, "conform", "--suite", block, "--cmd", reference_block, "--report", "junit"],
                            capture_output=True, text=True)
         check("JUnit report", r.returncode == 0 and r.stdout.startswith("<?xml") and "<testcase" in r.stdout)
-    print(f"{failures} failures")
-    return 1 if failures else 0
+    return checks.status()
 
 
 if __name__ == "__main__":
