@@ -9,6 +9,7 @@
 #include <string>
 
 #include "conformance/compare.hpp"
+#include "conformance/infer.hpp"
 #include "tools/file_bytes.hpp"
 #include "tools/usage_error.hpp"
 #include "vectors/generate.hpp"
@@ -25,6 +26,7 @@ struct GenArguments {
 struct ConformArguments {
   std::string suite, results, command, report = "text", out;
   std::size_t keep = 20;
+  bool infer = false;
 };
 
 void write_text(const std::string& path, const std::string& text) {
@@ -80,15 +82,25 @@ std::string results_of(const ConformArguments& a) {
 int run_conform(const ConformArguments& a) {
   if (a.results.empty() == a.command.empty()) throw UsageError("give exactly one of --results FILE and --cmd COMMAND");
   conformance::Report report;
+  std::string output;
   try {
-    report = conformance::compare(a.suite, results_of(a), a.keep);
+    output = results_of(a);
+    report = conformance::compare(a.suite, output, a.keep);
   } catch (const std::invalid_argument& e) {
     throw UsageError(e.what());
   } catch (const nlohmann::json::exception& e) {
     throw UsageError(a.suite + "/vectors.json: " + e.what());
   }
   std::string text;
-  if (a.report == "text") text = conformance::text_report(report);
+  std::vector<conformance::Candidate> candidates;
+  if (a.infer) {
+    try {
+      candidates = conformance::infer_profiles(a.suite, output);
+    } catch (const std::exception& e) {
+      throw UsageError(std::string("profile inference: ") + e.what());
+    }
+  }
+  if (a.report == "text") text = conformance::text_report(report) + (a.infer ? conformance::text_inference(candidates) : "");
   else if (a.report == "json") text = conformance::json_report(report);
   else if (a.report == "junit") text = conformance::junit_report(report);
   else throw UsageError("--report must be text, json or junit");
@@ -114,6 +126,7 @@ void add_vectors_commands(CLI::App& app) {
   c->add_option("--report", conform->report, "text, json or junit")->capture_default_str();
   c->add_option("--out", conform->out, "Write the report here instead of stdout");
   c->add_option("--max-mismatches", conform->keep, "Mismatches listed in the report")->capture_default_str();
+  c->add_flag("--infer", conform->infer, "Also report which mxref profiles the outputs are consistent with (text report)");
   c->callback([conform] {
     const int status = run_conform(*conform);
     if (status != 0) throw CLI::RuntimeError(status);  // mismatches: exit 1, not the usage status 2

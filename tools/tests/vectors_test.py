@@ -73,6 +73,12 @@ def main():
         # Only blocks whose neighbouring elements differ can show it: NaN blocks (all elements alike) pass.
         check("element pairs swapped (nibble order): blocks with differing neighbours fail", status == 1
               and failed(report, "random-wide") > 0 and failed(report, "nan-block") == 0)
+        # Profile inference names the profile an implementation follows.
+        r = subprocess.run([mxref, "conform", "--suite", block, "--infer", "--cmd",
+                            reference_block + " --profile torchao-floor"], capture_output=True, text=True)
+        inference = r.stdout.split("profile inference:")[-1].splitlines()
+        check("inference: a torchao-floor implementation is consistent with torchao-floor first",
+              r.returncode == 1 and inference[1].strip() == "torchao-floor: 207 of 207 (consistent)")
         r = subprocess.run([mxref, "conform", "--suite", block, "--cmd", "true"], capture_output=True, text=True)
         check("no output at all fails every vector", r.returncode == 1 and "207 failed" in r.stdout)
         r = subprocess.run([mxref, "conform", "--suite", block], capture_output=True, text=True)

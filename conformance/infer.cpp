@@ -1,0 +1,135 @@
+#include "conformance/infer.hpp"
+
+#include <algorithm>
+#include <fstream>
+#include <functional>
+#include <nlohmann/json.hpp>
+#include <sstream>
+#include <stdexcept>
+
+#include "ref/block/quantize.hpp"
+#include "ref/cast_profile.hpp"
+#include "ref/decode.hpp"
+#include "ref/encode.hpp"
+#include "vectors/suite.hpp"
+
+namespace mxref::conformance {
+
+namespace {
+
+std::vector<std::uint64_t> codes_of(const std::string& line) {
+  std::vector<std::uint64_t> out;
+  std::istringstream in(line);
+  for (std::string token; in >> token;) {
+    if (token.starts_with("0x") || token.starts_with("0X")) token = token.substr(2);
+    try {
+      out.push_back(std::stoull(token, nullptr, 16));
+    } catch (const std::exception&) {
+      return {};
+    }
+  }
+  return out;
+}
+
+std::vector<std::uint64_t> hex_list(const nlohmann::json& list) {
+  std::vector<std::uint64_t> out;
+  for (const auto& h : list) out.push_back(std::stoull(h.get<std::string>(), nullptr, 16));
+  return out;
+}
+
+// A candidate's output line for one vector, as codes; empty where it refuses the input.
+using Outputs = std::vector<std::uint64_t>;
+
+struct Trial {
+  std::string name;
+  std::function<Outputs(const std::vector<std::uint64_t>&)> run;
+};
+
+std::vector<Trial> trials(const vectors::Suite& s) {
+  std::vector<Trial> out;
+  if (s.kind == vectors::Suite::Kind::block) {
+    for (const Profile& p : profiles()) {
+      out.push_back({std::string(p.name), [&s, &p](const std::vector<std::uint64_t>& inputs) -> Outputs {
+                       std::vector<Value> values;
+                       for (const std::uint64_t c : inputs) values.push_back(decode(s.from, c));
+                       const QuantizedBlock q = quantize_block(s.block, p, values);
+                       Outputs o{q.scale};
+                       o.insert(o.end(), q.elements.begin(), q.elements.end());
+                       return o;
+                     }});
+    }
+    return out;
+  }
+  for (const CastProfile p : {CastProfile::ml_dtypes, CastProfile::torch, CastProfile::cuda_satfinite, CastProfile::cuda_nosat})
+    for (const Rounding r : {Rounding::rne, Rounding::rna, Rounding::rtz, Rounding::rup})
+      out.push_back({std::string(to_string(p)) + " " + std::string(to_string(r)),
+                     [&s, p, r](const std::vector<std::uint64_t>& inputs) -> Outputs {
+                       return {cast_with_profile(p, s.to, decode(s.from, inputs.at(0)), r).code};
+                     }});
+  for (const Rounding r : {Rounding::rne, Rounding::rna, Rounding::rtz, Rounding::rup, Rounding::rdn})
+    for (const Overflow o : {Overflow::saturate, Overflow::inf, Overflow::nan})
+      for (const NanToFinite n : {NanToFinite::zero, NanToFinite::max})
+        out.push_back({"spec " + std::string(to_string(r)) + " " + std::string(to_string(o)) + " nan=" +
+                           std::string(to_string(n)),
+                       [&s, r, o, n](const std::vector<std::uint64_t>& inputs) -> Outputs {
+                         return {encode(s.to, decode(s.from, inputs.at(0)),
+                                        CastOptions{.rounding = r, .overflow = o, .nan_to_finite = n})
+                                     .code};
+                       }});
+  return out;
+}
+
+}  // namespace
+
+std::vector<Candidate> infer_profiles(const std::string& suite_dir, const std::string& results) {
+  std::ifstream in(suite_dir + "/vectors.json");
+  if (!in) throw std::invalid_argument("cannot read '" + suite_dir + "/vectors.json'");
+  const nlohmann::json doc = nlohmann::json::parse(in);
+  const vectors::Suite suite = vectors::parse_suite(doc.at("suite"), suite_dir);
+  std::vector<std::string> got;
+  std::istringstream lines(results);
+  for (std::string line; std::getline(lines, line);) got.push_back(line);
+  std::vector<Candidate> out;
+  for (const Trial& t : trials(suite)) {
+    Candidate c{t.name, 0, doc.at("vectors").size(), {}};
+    bool usable = true;
+    for (std::size_t i = 0; i < c.total && usable; ++i) {
+      const auto& v = doc["vectors"][i];
+      Outputs want;
+      try {
+        want = t.run(hex_list(v.at("inputs")));
+      } catch (const std::exception&) {
+        usable = false;  // the candidate cannot express this suite (a format or rounding it lacks)
+        break;
+      }
+      if (i < got.size() && codes_of(got[i]) == want) ++c.matched;
+      else for (const auto& tag : v.at("tags")) ++c.unexplained_tags[tag.get<std::string>()];
+    }
+    if (usable) out.push_back(std::move(c));
+  }
+  std::stable_sort(out.begin(), out.end(), [](const Candidate& a, const Candidate& b) { return a.matched > b.matched; });
+  return out;
+}
+
+std::string text_inference(const std::vector<Candidate>& candidates, std::size_t show) {
+  std::ostringstream o;
+  o << "profile inference:\n";
+  for (std::size_t i = 0; i < std::min(show, candidates.size()); ++i) {
+    const Candidate& c = candidates[i];
+    o << "  " << c.name << ": " << c.matched << " of " << c.total;
+    if (c.matched == c.total) {
+      o << " (consistent)\n";
+      continue;
+    }
+    // The tags that most distinguish it: those most often unexplained.
+    std::vector<std::pair<std::string, std::size_t>> tags(c.unexplained_tags.begin(), c.unexplained_tags.end());
+    std::sort(tags.begin(), tags.end(), [](const auto& a, const auto& b) { return a.second > b.second; });
+    o << ", except";
+    for (std::size_t k = 0; k < std::min<std::size_t>(4, tags.size()); ++k)
+      o << (k ? "," : "") << " " << tags[k].second << " " << tags[k].first;
+    o << "\n";
+  }
+  return o.str();
+}
+
+}  // namespace mxref::conformance
