@@ -2,6 +2,7 @@
 
 #include <fstream>
 #include <nlohmann/json.hpp>
+#include <algorithm>
 #include <optional>
 #include <sstream>
 #include <stdexcept>
@@ -55,6 +56,12 @@ std::string escape_xml(const std::string& s) {
 
 }  // namespace
 
+bool outputs_match(const std::vector<unsigned long long>& expected, const std::vector<unsigned long long>& got,
+                   bool expected_scale_is_nan) {
+  if (expected_scale_is_nan) return !got.empty() && !expected.empty() && got.size() == expected.size() && got[0] == expected[0];
+  return got == expected;
+}
+
 Report compare(const std::string& suite_dir, const std::string& results, std::size_t keep) {
   const nlohmann::json doc = nlohmann::json::parse(read_text(suite_dir + "/vectors.json"));
   const std::vector<std::string> inputs = lines_of(read_text(suite_dir + "/stdin.txt"));
@@ -68,7 +75,10 @@ Report compare(const std::string& suite_dir, const std::string& results, std::si
   for (std::size_t i = 0; i < vectors.size(); ++i) {
     const std::vector<std::string> tags = vectors[i].at("tags").get<std::vector<std::string>>();
     const bool present = i < got.size();
-    const bool pass = present && codes_of(got[i]) == codes_of(expected[i]);
+    const bool nan_scale = std::find(tags.begin(), tags.end(), "nan-block") != tags.end();
+    const auto want = codes_of(expected[i]);
+    const auto have = present ? codes_of(got[i]) : std::nullopt;
+    const bool pass = want && have && outputs_match(*want, *have, nan_scale);
     (pass ? r.passed : r.failed)++;
     for (const std::string& t : tags) (pass ? r.by_tag[t].passed : r.by_tag[t].failed)++;
     if (!pass && r.mismatches.size() < keep)

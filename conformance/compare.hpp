@@ -36,6 +36,12 @@ struct Report {
 // expected.txt (the text output of `mxref cast` / `mxref quantize`: hex codes, case and 0x ignored).
 Report compare(const std::string& suite_dir, const std::string& results, std::size_t keep = 20);
 
+// Whether got matches expected: every code equal, except that a block whose expected scale is NaN is
+// judged on its scale alone — every value of it is NaN whatever its elements hold
+// (docs/spec-notes/block-edge-cases.md).
+bool outputs_match(const std::vector<unsigned long long>& expected, const std::vector<unsigned long long>& got,
+                   bool expected_scale_is_nan);
+
 std::string text_report(const Report& r);
 std::string json_report(const Report& r);
 std::string junit_report(const Report& r);
