@@ -8,7 +8,10 @@
 #include <stdexcept>
 #include <string>
 
+#include <dlfcn.h>
+
 #include "conformance/compare.hpp"
+#include "conformance/include/mxref_plugin.h"
 #include "conformance/infer.hpp"
 #include "tools/file_bytes.hpp"
 #include "tools/usage_error.hpp"
@@ -24,7 +27,7 @@ struct GenArguments {
 };
 
 struct ConformArguments {
-  std::string suite, results, command, report = "text", out;
+  std::string suite, results, command, plugin, report = "text", out;
   std::size_t keep = 20;
   bool infer = false;
 };
@@ -57,8 +60,51 @@ void run_gen(const GenArguments& a) {
   std::printf("%s: %zu vectors in %s\n", suite.name.c_str(), generated.size(), a.out.c_str());
 }
 
-// The implementation's output for the suite's stdin.txt, from a file or a command.
+std::string hex(std::uint64_t code, int bits) {
+  static const char* digits = "0123456789abcdef";
+  std::string s(static_cast<std::size_t>((bits + 3) / 4), '0');
+  for (std::size_t i = s.size(); i-- > 0; code >>= 4) s[i] = digits[code & 15];
+  return s;
+}
+
+// A shared library implementing conformance/include/mxref_plugin.h, called once per vector; its outputs
+// are written out as the lines of expected.txt would be.
+std::string plugin_results(const ConformArguments& a) {
+  std::unique_ptr<void, int (*)(void*)> library(::dlopen(a.plugin.c_str(), RTLD_NOW | RTLD_LOCAL), ::dlclose);
+  if (!library) throw UsageError("cannot load --plugin: " + std::string(::dlerror()));
+  const auto version = reinterpret_cast<int (*)()>(::dlsym(library.get(), "mxref_plugin_abi_version"));
+  const auto run = reinterpret_cast<int (*)(const char*, const std::uint64_t*, std::size_t, std::uint64_t*, std::size_t)>(
+      ::dlsym(library.get(), "mxref_plugin_run"));
+  if (!version || !run) throw UsageError(a.plugin + " does not export mxref_plugin_abi_version and mxref_plugin_run");
+  if (version() != MXREF_PLUGIN_ABI_VERSION)
+    throw UsageError(a.plugin + " speaks plugin ABI " + std::to_string(version()) + ", mxref " +
+                     std::to_string(MXREF_PLUGIN_ABI_VERSION));
+  const std::vector<std::uint8_t> bytes = read_file_bytes(a.suite + "/vectors.json");
+  const nlohmann::json doc = nlohmann::json::parse(bytes.begin(), bytes.end());
+  const vectors::Suite suite = vectors::parse_suite(doc.at("suite"), a.suite);
+  const std::string definition = doc.at("suite").dump();
+  const bool block = suite.kind == vectors::Suite::Kind::block;
+  const int out_bits = width(block ? suite.block.element : suite.to);
+  std::string text;
+  std::vector<std::uint64_t> inputs, outputs;
+  for (const auto& v : doc.at("vectors")) {
+    inputs.clear();
+    for (const auto& h : v.at("inputs")) inputs.push_back(std::stoull(h.get<std::string>(), nullptr, 16));
+    outputs.assign(inputs.size() + 1, 0);
+    const int n = run(definition.c_str(), inputs.data(), inputs.size(), outputs.data(), outputs.size());
+    if (n < 0) throw UsageError(a.plugin + " refused suite " + suite.name);
+    for (int k = 0; k < n; ++k) {
+      if (k) text += ' ';
+      text += hex(outputs[static_cast<std::size_t>(k)], block && k == 0 ? width(suite.block.scale) : out_bits);
+    }
+    text += '\n';
+  }
+  return text;
+}
+
+// The implementation's output for the suite's stdin.txt, from a file, a command or a plugin.
 std::string results_of(const ConformArguments& a) {
+  if (!a.plugin.empty()) return plugin_results(a);
   if (!a.results.empty()) {
     const std::vector<std::uint8_t> bytes = read_file_bytes(a.results);
     return {bytes.begin(), bytes.end()};
@@ -80,7 +126,8 @@ std::string results_of(const ConformArguments& a) {
 }
 
 int run_conform(const ConformArguments& a) {
-  if (a.results.empty() == a.command.empty()) throw UsageError("give exactly one of --results FILE and --cmd COMMAND");
+  if ((a.results.empty() ? 0 : 1) + (a.command.empty() ? 0 : 1) + (a.plugin.empty() ? 0 : 1) != 1)
+    throw UsageError("give exactly one of --results FILE, --cmd COMMAND and --plugin LIBRARY");
   conformance::Report report;
   std::string output;
   try {
@@ -123,6 +170,7 @@ void add_vectors_commands(CLI::App& app) {
   c->add_option("--suite", conform->suite, "A folder written by mxref gen")->required();
   c->add_option("--results", conform->results, "The implementation's output for the suite's stdin.txt");
   c->add_option("--cmd", conform->command, "A command that reads stdin.txt on stdin and writes its output");
+  c->add_option("--plugin", conform->plugin, "A shared library with the C ABI of conformance/include/mxref_plugin.h");
   c->add_option("--report", conform->report, "text, json or junit")->capture_default_str();
   c->add_option("--out", conform->out, "Write the report here instead of stdout");
   c->add_option("--max-mismatches", conform->keep, "Mismatches listed in the report")->capture_default_str();

@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """`mxref gen` and `mxref conform`: the checked-in golden sets regenerate byte for byte and match their
 manifests (SHA-256 recomputed here with hashlib), and the runner catches each injected fault class in
-the vectors tagged for it. Usage: vectors_test.py MXREF REPO_ROOT."""
+the vectors tagged for it; the C-ABI plug-in path runs the example plugin. Usage: vectors_test.py MXREF
+REPO_ROOT [PLUGIN]."""
 import hashlib
 import json
 import os
@@ -79,6 +80,14 @@ def main():
         inference = r.stdout.split("profile inference:")[-1].splitlines()
         check("inference: a torchao-floor implementation is consistent with torchao-floor first",
               r.returncode == 1 and inference[1].strip() == "torchao-floor: 207 of 207 (consistent)")
+        if len(sys.argv) > 3:  # the example plug-in: an FP32 -> E4M3 encoder in C
+            r = subprocess.run([mxref, "conform", "--suite", cast, "--plugin", sys.argv[3]], capture_output=True, text=True)
+            check("the example plug-in passes the cast suite", r.returncode == 0 and "5399 passed, 0 failed" in r.stdout)
+            r = subprocess.run([mxref, "conform", "--suite", block, "--plugin", sys.argv[3]], capture_output=True, text=True)
+            check("a plug-in that refuses a suite stops the run with a clear error",
+                  r.returncode == 2 and "refused suite" in r.stderr)
+            r = subprocess.run([mxref, "conform", "--suite", cast, "--plugin", "/nonexistent.so"], capture_output=True, text=True)
+            check("an unloadable plug-in is a usage error", r.returncode == 2 and "cannot load --plugin" in r.stderr)
         r = subprocess.run([mxref, "conform", "--suite", block, "--cmd", "true"], capture_output=True, text=True)
         check("no output at all fails every vector", r.returncode == 1 and "207 failed" in r.stdout)
         r = subprocess.run([mxref, "conform", "--suite", block], capture_output=True, text=True)
