@@ -23,7 +23,7 @@ namespace mxref::tools {
 namespace {
 
 struct GenArguments {
-  std::string suite, out;
+  std::string suite, out, format = "all", shard;
 };
 
 struct ConformArguments {
@@ -52,10 +52,28 @@ void run_gen(const GenArguments& a) {
   } catch (const std::invalid_argument& e) {
     throw UsageError(e.what());
   }
+  vectors::Output output = vectors::Output::all;
+  if (a.format == "json") output = vectors::Output::json;
+  else if (a.format == "memh") output = vectors::Output::memh;
+  else if (a.format == "text") output = vectors::Output::text;
+  else if (a.format == "bin") output = vectors::Output::bin;
+  else if (a.format != "all") throw UsageError("--format must be all, json, memh, text or bin");
+  if (!a.shard.empty()) {
+    std::size_t index = 0, count = 0;
+    char slash = 0;
+    std::istringstream in(a.shard);
+    if (!(in >> index >> slash >> count) || slash != '/' || !in.eof())
+      throw UsageError("--shard takes i/n, e.g. 0/4");
+    try {
+      generated = vectors::shard(std::move(generated), index, count);
+    } catch (const std::invalid_argument& e) {
+      throw UsageError(e.what());
+    }
+  }
   std::error_code error;
   std::filesystem::create_directories(a.out, error);
   if (error) throw UsageError("cannot create '" + a.out + "': " + error.message());
-  for (const auto& [name, content] : vectors::suite_files(suite, generated, MXREF_VERSION))
+  for (const auto& [name, content] : vectors::suite_files(suite, generated, MXREF_VERSION, output))
     write_text(a.out + "/" + name, content);
   std::printf("%s: %zu vectors in %s\n", suite.name.c_str(), generated.size(), a.out.c_str());
 }
@@ -163,6 +181,8 @@ void add_vectors_commands(CLI::App& app) {
   CLI::App* g = app.add_subcommand("gen", "Generate a suite's golden vectors (JSON, $readmemh, text) with a manifest");
   g->add_option("--suite", gen->suite, "Suite definition (vectors/suites/*.json)")->required();
   g->add_option("--out", gen->out, "Output folder")->required();
+  g->add_option("--format", gen->format, "all, json, memh ($readmemh), text (for conform --cmd) or bin")->capture_default_str();
+  g->add_option("--shard", gen->shard, "Write only shard i of n (i/n): a contiguous share, vector ids kept");
   g->callback([gen] { run_gen(*gen); });
 
   auto conform = std::make_shared<ConformArguments>();

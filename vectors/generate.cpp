@@ -162,7 +162,7 @@ std::vector<Vector> cast_vectors(const Suite& s) {
     }
     for (const std::uint64_t code : codes) {
       const CastResult r = reference_cast(s, code);
-      Vector v{{code}, 0, {r.code}, {cls}};
+      Vector v{0, {code}, 0, {r.code}, {cls}};
       for (std::string& t : cast_tags(s, code, r)) v.tags.push_back(std::move(t));
       out.push_back(std::move(v));
     }
@@ -286,22 +286,41 @@ std::string hex(std::uint64_t code, int bits) {
 }  // namespace
 
 std::vector<Vector> generate(const Suite& suite) {
-  return suite.kind == Suite::Kind::cast ? cast_vectors(suite) : block_vectors(suite);
+  std::vector<Vector> out = suite.kind == Suite::Kind::cast ? cast_vectors(suite) : block_vectors(suite);
+  for (std::size_t i = 0; i < out.size(); ++i) out[i].id = i;
+  return out;
 }
 
+std::vector<Vector> shard(std::vector<Vector> vectors, std::size_t index, std::size_t count) {
+  if (count == 0 || index >= count) throw std::invalid_argument("--shard i/n needs 0 <= i < n");
+  const std::size_t n = vectors.size();
+  const auto begin = vectors.begin() + static_cast<std::ptrdiff_t>(n * index / count);
+  const auto end = vectors.begin() + static_cast<std::ptrdiff_t>(n * (index + 1) / count);
+  return {std::make_move_iterator(begin), std::make_move_iterator(end)};
+}
+
+namespace {
+
+void append_le(std::string& out, std::uint64_t code, int bits) {
+  const int bytes = bits <= 8 ? 1 : bits <= 16 ? 2 : bits <= 32 ? 4 : 8;
+  for (int b = 0; b < bytes; ++b) out.push_back(static_cast<char>(code >> (8 * b)));
+}
+
+}  // namespace
+
 std::map<std::string, std::string> suite_files(const Suite& s, const std::vector<Vector>& vectors,
-                                               const std::string& version) {
+                                               const std::string& version, Output output) {
   const bool block = s.kind == Suite::Kind::block;
   const int in_bits = width(s.from);
   const int out_bits = width(block ? s.block.element : s.to);
   const int scale_bits = block ? width(s.block.scale) : 0;
   std::map<std::string, std::string> files;
   nlohmann::ordered_json list = nlohmann::ordered_json::array();
-  std::string stdin_text, expected_text, inputs, expected, scales, tags;
+  std::string stdin_text, expected_text, inputs, expected, scales, tags, inputs_bin, expected_bin, scales_bin;
   for (std::size_t i = 0; i < vectors.size(); ++i) {
     const Vector& v = vectors[i];
     nlohmann::ordered_json j;
-    j["id"] = i;
+    j["id"] = v.id;
     std::vector<std::string> in, out;
     for (const std::uint64_t c : v.inputs) in.push_back(hex(c, in_bits));
     for (const std::uint64_t c : v.expected) out.push_back(hex(c, out_bits));
@@ -313,7 +332,10 @@ std::map<std::string, std::string> suite_files(const Suite& s, const std::vector
     for (std::size_t k = 0; k < in.size(); ++k) {
       stdin_text += (k ? " " : "") + in[k];
       inputs += in[k] + "\n";
+      append_le(inputs_bin, v.inputs[k], in_bits);
     }
+    for (const std::uint64_t c : v.expected) append_le(expected_bin, c, out_bits);
+    if (block) append_le(scales_bin, v.scale, scale_bits);
     stdin_text += "\n";
     if (block) {
       expected_text += hex(v.scale, scale_bits);
@@ -324,7 +346,7 @@ std::map<std::string, std::string> suite_files(const Suite& s, const std::vector
     }
     expected_text += "\n";
     for (const std::string& o : out) expected += o + "\n";
-    tags += std::to_string(i) + "\t" + std::to_string(in.size()) + "\t";
+    tags += std::to_string(v.id) + "\t" + std::to_string(in.size()) + "\t";
     for (std::size_t k = 0; k < v.tags.size(); ++k) tags += (k ? "," : "") + v.tags[k];
     tags += "\n";
   }
@@ -332,17 +354,34 @@ std::map<std::string, std::string> suite_files(const Suite& s, const std::vector
   doc["mxref"] = version;
   doc["suite"] = s.definition;
   doc["vectors"] = list;
-  files["vectors.json"] = doc.dump(1) + "\n";
-  files["stdin.txt"] = stdin_text;
-  files["expected.txt"] = expected_text;
-  files["inputs.memh"] = inputs;
-  files["expected.memh"] = expected;
-  if (block) files["scales.memh"] = scales;
-  files["tags.tsv"] = tags;
+  const auto wanted = [output](Output o) { return (static_cast<unsigned>(output) & static_cast<unsigned>(o)) != 0; };
+  if (wanted(Output::json)) files["vectors.json"] = doc.dump(1) + "\n";
+  if (wanted(Output::text)) {
+    files["stdin.txt"] = stdin_text;
+    files["expected.txt"] = expected_text;
+  }
+  if (wanted(Output::memh)) {
+    files["inputs.memh"] = inputs;
+    files["expected.memh"] = expected;
+    if (block) files["scales.memh"] = scales;
+    files["tags.tsv"] = tags;
+  }
+  if (wanted(Output::bin)) {
+    // Little-endian codes of 1, 2, 4 or 8 bytes (the manifest's *_bytes), in the order of the .memh files.
+    files["inputs.bin"] = inputs_bin;
+    files["expected.bin"] = expected_bin;
+    if (block) files["scales.bin"] = scales_bin;
+  }
   nlohmann::ordered_json manifest;
   manifest["suite"] = s.name;
   manifest["mxref"] = version;
   manifest["vectors"] = vectors.size();
+  const auto bytes_of = [](int bits) { return bits <= 8 ? 1 : bits <= 16 ? 2 : bits <= 32 ? 4 : 8; };
+  if (wanted(Output::bin)) {
+    manifest["input_bytes"] = bytes_of(in_bits);
+    manifest["expected_bytes"] = bytes_of(out_bits);
+    if (block) manifest["scale_bytes"] = bytes_of(scale_bits);
+  }
   for (const auto& [name, content] : files)
     manifest["sha256"][name] = sha256_hex({reinterpret_cast<const std::uint8_t*>(content.data()), content.size()});
   files["manifest.json"] = manifest.dump(1) + "\n";
