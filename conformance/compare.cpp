@@ -4,6 +4,11 @@
 #include <nlohmann/json.hpp>
 #include <algorithm>
 #include <optional>
+
+#include "ref/block/quantize.hpp"
+#include "ref/decode.hpp"
+#include "ref/dyadic.hpp"
+#include "vectors/suite.hpp"
 #include <sstream>
 #include <stdexcept>
 
@@ -54,6 +59,37 @@ std::string escape_xml(const std::string& s) {
   return out;
 }
 
+std::string decimal(const Value& v) {
+  if (v.is_nan()) return "nan";
+  if (v.is_infinity()) return v.negative ? "-inf" : "inf";
+  std::string d = to_decimal(v.magnitude);
+  if (d.size() > 24) d = to_hexfloat(v.magnitude);  // long expansions read better as hex floats
+  return (v.negative ? "-" : "") + d;
+}
+
+// A line's codes as values: inputs in the source format; outputs as the values they stand for (a
+// block's elements times its scale). Empty for a malformed line or codes too wide for their format.
+std::string decimals(const vectors::Suite& s, const std::string& line, bool output) {
+  const auto codes = codes_of(line);
+  if (!codes || codes->empty()) return "";
+  const bool block = s.kind == vectors::Suite::Kind::block;
+  std::string out;
+  try {
+    if (!output) {
+      for (const auto c : *codes) out += (out.empty() ? "" : " ") + decimal(decode(s.from, c));
+    } else if (!block) {
+      out = decimal(decode(s.to, codes->front()));
+    } else {
+      const std::vector<std::uint64_t> elements(codes->begin() + 1, codes->end());
+      for (const Value& v : dequantize_block(s.block, codes->front(), elements))
+        out += (out.empty() ? "" : " ") + decimal(v);
+    }
+  } catch (const std::exception&) {
+    return "";
+  }
+  return out;
+}
+
 }  // namespace
 
 bool outputs_match(const std::vector<unsigned long long>& expected, const std::vector<unsigned long long>& got,
@@ -70,6 +106,7 @@ Report compare(const std::string& suite_dir, const std::string& results, std::si
   const auto& vectors = doc.at("vectors");
   if (expected.size() != vectors.size() || inputs.size() != vectors.size())
     throw std::invalid_argument(suite_dir + ": the suite's files disagree (regenerate it with mxref gen)");
+  const vectors::Suite suite = vectors::parse_suite(doc.at("suite"), suite_dir);
   Report r;
   r.suite = doc.at("suite").value("name", "?");
   for (std::size_t i = 0; i < vectors.size(); ++i) {
@@ -82,7 +119,9 @@ Report compare(const std::string& suite_dir, const std::string& results, std::si
     (pass ? r.passed : r.failed)++;
     for (const std::string& t : tags) (pass ? r.by_tag[t].passed : r.by_tag[t].failed)++;
     if (!pass && r.mismatches.size() < keep)
-      r.mismatches.push_back({i, inputs[i], expected[i], present ? got[i] : "<missing>", tags});
+      r.mismatches.push_back({i, inputs[i], expected[i], present ? got[i] : "<missing>", tags,
+                              decimals(suite, inputs[i], false), decimals(suite, expected[i], true),
+                              present ? decimals(suite, got[i], true) : ""});
   }
   r.extra_lines = got.size() > vectors.size() ? got.size() - vectors.size() : 0;
   return r;
@@ -98,7 +137,9 @@ std::string text_report(const Report& r) {
   for (const Mismatch& m : r.mismatches) {
     o << "  vector " << m.id << " [";
     for (std::size_t k = 0; k < m.tags.size(); ++k) o << (k ? "," : "") << m.tags[k];
-    o << "]\n    input    " << m.inputs << "\n    expected " << m.expected << "\n    got      " << m.got << "\n";
+    o << "]\n    input    " << m.inputs << "\n             = " << m.inputs_decimal << "\n    expected " << m.expected
+      << "\n             = " << m.expected_decimal << "\n    got      " << m.got << "\n             = " << m.got_decimal
+      << "\n";
   }
   return o.str();
 }
@@ -113,7 +154,9 @@ std::string json_report(const Report& r) {
   for (const auto& [tag, c] : r.by_tag) j["tags"][tag] = {{"passed", c.passed}, {"failed", c.failed}};
   j["mismatches"] = nlohmann::ordered_json::array();
   for (const Mismatch& m : r.mismatches)
-    j["mismatches"].push_back({{"id", m.id}, {"input", m.inputs}, {"expected", m.expected}, {"got", m.got}, {"tags", m.tags}});
+    j["mismatches"].push_back({{"id", m.id}, {"input", m.inputs}, {"expected", m.expected}, {"got", m.got},
+                               {"tags", m.tags}, {"input_values", m.inputs_decimal},
+                               {"expected_values", m.expected_decimal}, {"got_values", m.got_decimal}});
   return j.dump(1) + "\n";
 }
 

@@ -15,6 +15,8 @@ struct Mismatch {
   std::string expected;  // the expected output line
   std::string got;       // the implementation's line ("<missing>" past its end)
   std::vector<std::string> tags;
+  // The same lines as decimal values ("nan", "-inf", exact decimals; scale x element for blocks).
+  std::string inputs_decimal, expected_decimal, got_decimal;
 };
 
 struct TagCount {
