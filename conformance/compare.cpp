@@ -34,8 +34,10 @@ std::vector<std::string> lines_of(const std::string& text) {
   return out;
 }
 
-// A line's codes as numbers, so that "0x7E" and "7e" agree; nothing for a malformed line.
-std::optional<std::vector<unsigned long long>> codes_of(const std::string& line) {
+}  // namespace
+
+// Codes as numbers, so that "0x7E" and "7e" agree.
+std::optional<std::vector<unsigned long long>> parse_codes(const std::string& line) {
   std::vector<unsigned long long> out;
   std::istringstream in(line);
   for (std::string token; in >> token;) {
@@ -46,6 +48,8 @@ std::optional<std::vector<unsigned long long>> codes_of(const std::string& line)
   }
   return out;
 }
+
+namespace {
 
 std::string escape_xml(const std::string& s) {
   std::string out;
@@ -70,7 +74,7 @@ std::string decimal(const Value& v) {
 // A line's codes as values: inputs in the source format; outputs as the values they stand for (a
 // block's elements times its scale). Empty for a malformed line or codes too wide for their format.
 std::string decimals(const vectors::Suite& s, const std::string& line, bool output) {
-  const auto codes = codes_of(line);
+  const auto codes = parse_codes(line);
   if (!codes || codes->empty()) return "";
   const bool block = s.kind == vectors::Suite::Kind::block;
   std::string out;
@@ -113,8 +117,8 @@ Report compare(const std::string& suite_dir, const std::string& results, std::si
     const std::vector<std::string> tags = vectors[i].at("tags").get<std::vector<std::string>>();
     const bool present = i < got.size();
     const bool nan_scale = std::find(tags.begin(), tags.end(), "nan-block") != tags.end();
-    const auto want = codes_of(expected[i]);
-    const auto have = present ? codes_of(got[i]) : std::nullopt;
+    const auto want = parse_codes(expected[i]);
+    const auto have = present ? parse_codes(got[i]) : std::nullopt;
     const bool pass = want && have && outputs_match(*want, *have, nan_scale);
     (pass ? r.passed : r.failed)++;
     for (const std::string& t : tags) (pass ? r.by_tag[t].passed : r.by_tag[t].failed)++;

@@ -4,6 +4,7 @@
 
 #include <cstddef>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -37,6 +38,9 @@ struct Report {
 // suite_dir holds the files `mxref gen` wrote; results is the implementation's output in the form of
 // expected.txt (the text output of `mxref cast` / `mxref quantize`: hex codes, case and 0x ignored).
 Report compare(const std::string& suite_dir, const std::string& results, std::size_t keep = 20);
+
+// A results line's codes ("7e 0x7F" -> {0x7e, 0x7f}); nothing for a malformed line.
+std::optional<std::vector<unsigned long long>> parse_codes(const std::string& line);
 
 // Whether got matches expected: every code equal, except that a block whose expected scale is NaN is
 // judged on its scale alone — every value of it is NaN whatever its elements hold

@@ -19,20 +19,6 @@ namespace mxref::conformance {
 
 namespace {
 
-std::vector<std::uint64_t> codes_of(const std::string& line) {
-  std::vector<std::uint64_t> out;
-  std::istringstream in(line);
-  for (std::string token; in >> token;) {
-    if (token.starts_with("0x") || token.starts_with("0X")) token = token.substr(2);
-    try {
-      out.push_back(std::stoull(token, nullptr, 16));
-    } catch (const std::exception&) {
-      return {};
-    }
-  }
-  return out;
-}
-
 std::vector<std::uint64_t> hex_list(const nlohmann::json& list) {
   std::vector<std::uint64_t> out;
   for (const auto& h : list) out.push_back(std::stoull(h.get<std::string>(), nullptr, 16));
@@ -107,9 +93,8 @@ std::vector<Candidate> infer_profiles(const std::string& suite_dir, const std::s
       // The candidate's own NaN scale makes its elements don't-care, as in compare().
       const bool nan_scale = suite.kind == vectors::Suite::Kind::block && !want.empty() &&
                              classify(suite.block.scale, want[0]) == CodeClass::nan;
-      const auto have = i < got.size() ? codes_of(got[i]) : Outputs{};
-      if (i < got.size() && outputs_match(std::vector<unsigned long long>(want.begin(), want.end()),
-                                          std::vector<unsigned long long>(have.begin(), have.end()), nan_scale))
+      const auto have = i < got.size() ? parse_codes(got[i]) : std::nullopt;
+      if (have && outputs_match(std::vector<unsigned long long>(want.begin(), want.end()), *have, nan_scale))
         ++c.matched;
       else for (const auto& tag : v.at("tags")) ++c.unexplained_tags[tag.get<std::string>()];
     }

@@ -14,6 +14,7 @@
 #include "conformance/include/mxref_plugin.h"
 #include "conformance/infer.hpp"
 #include "tools/file_bytes.hpp"
+#include "tools/hex_lines.hpp"
 #include "tools/usage_error.hpp"
 #include "vectors/generate.hpp"
 #include "vectors/suite.hpp"
@@ -78,13 +79,6 @@ void run_gen(const GenArguments& a) {
   std::printf("%s: %zu vectors in %s\n", suite.name.c_str(), generated.size(), a.out.c_str());
 }
 
-std::string hex(std::uint64_t code, int bits) {
-  static const char* digits = "0123456789abcdef";
-  std::string s(static_cast<std::size_t>((bits + 3) / 4), '0');
-  for (std::size_t i = s.size(); i-- > 0; code >>= 4) s[i] = digits[code & 15];
-  return s;
-}
-
 // A shared library implementing conformance/include/mxref_plugin.h, called once per vector; its outputs
 // are written out as the lines of expected.txt would be.
 std::string plugin_results(const ConformArguments& a) {
@@ -113,7 +107,7 @@ std::string plugin_results(const ConformArguments& a) {
     if (n < 0) throw UsageError(a.plugin + " refused suite " + suite.name);
     for (int k = 0; k < n; ++k) {
       if (k) text += ' ';
-      text += hex(outputs[static_cast<std::size_t>(k)], block && k == 0 ? width(suite.block.scale) : out_bits);
+      text += to_hex(outputs[static_cast<std::size_t>(k)], hex_digits(block && k == 0 ? width(suite.block.scale) : out_bits));
     }
     text += '\n';
   }
