@@ -117,7 +117,9 @@ RC_GTEST_PROP(BlockProperties, TorchaoFloorDiffersFromOcpOnlyAtTheSmallestScale,
 // FP8 elements: fl32(1/448) = (1/448)(1 + 4.5e-8) (and 1/57344 likewise, both maxima being 1.75 x 2^k),
 // an error below half an FP32 ulp, so a quotient that is exactly 2^k rounds back to 2^k; and an FP32 amax
 // 1.75 x 2^k (1 - e) with 0 < e < 4.5e-8 does not exist (its neighbours are 6.8e-8 apart, relative).
-// So on FP32 blocks the two rules must agree everywhere, not only away from powers of two.
+// So on FP32 blocks the two rules must agree wherever amax / max is an FP32 normal number; below 2^-126
+// the FP32 product is subnormal and loses the bits that decide the round-up (E5M2, amax 1.75 x 2^-112
+// (1 + 2^-23): exact 2^-126, TransformerEngine 2^-127), so those blocks are left out.
 RC_GTEST_PROP(BlockProperties, NvidiaRceilEqualsExactRceilOnFp32Blocks, ()) {
   const BlockFormat f = parse_block_format(*rc::gen::elementOf(std::vector<const char*>{"mxfp8_e5m2", "mxfp8_e4m3"}));
   std::vector<Value> block = *fp32_block(f.block_size);
@@ -127,6 +129,9 @@ RC_GTEST_PROP(BlockProperties, NvidiaRceilEqualsExactRceilOnFp32Blocks, ()) {
     for (std::size_t i = 1; i < block.size(); ++i)
       block[i].magnitude = block[i].magnitude.is_zero() ? Dyadic() : Dyadic(1, e - 30);
   }
+  Dyadic amax;
+  for (const Value& v : block) amax = std::max(amax, v.magnitude);
+  RC_PRE(amax >= properties(f.element).max_normal.scaled(-126));
   const QuantizedBlock exact = quantize_block(f, find_profile("rceil"), block);
   const QuantizedBlock te = quantize_block(f, find_profile("nvidia-rceil"), block);
   RC_ASSERT(exact.scale == te.scale);

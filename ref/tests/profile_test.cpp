@@ -116,6 +116,15 @@ TEST(NvidiaRceil, MultipliesByTheRoundedReciprocal) {
   EXPECT_EQ(quantize("mxfp8_e4m3", "nvidia-rceil", {3.5}), (QuantizedBlock{120, {0x7E}, 0}));
 }
 
+TEST(NvidiaRceil, SubnormalDescalesLoseTheRoundUp) {
+  // E5M2, amax 1.75 x 2^-112 x (1 + 2^-23): amax / 57344 = 2^-127 (1 + 2^-23/1.75), so the exact rule
+  // gives 2^-126 (code 1). TransformerEngine's FP32 product is subnormal there (spacing 2^-149, 2^-22
+  // relative) and rounds to 2^-127 exactly, whose mantissa 0x400000 is not above half: code 0.
+  const double amax = std::ldexp(static_cast<double>(0xE00001), -135);
+  EXPECT_EQ(quantize("mxfp8_e5m2", "rceil", {amax}).scale, 1u);
+  EXPECT_EQ(quantize("mxfp8_e5m2", "nvidia-rceil", {amax}).scale, 0u);
+}
+
 TEST(NvidiaRceil, NanIgnoredInfSaturates) {
   // amax ignores NaN (fmaxf): amax 1 -> fl32(1/448) = 2^-9 x 1.14 -> exponent -9, mantissa set -> -8 (119);
   // 1 x 2^8 = 256 (0x78), NaN -> 0x7f.
