@@ -1,0 +1,80 @@
+// FP32 -> small float element casts on bit patterns: round to nearest even, saturating or IEEE overflow,
+// NaN kept where the format has one (with its leading payload bits; else +0, the `--nan zero` policy), subnormals kept. One branch-light
+// function per format, instantiated from a traits struct (the ml_dtypes float8 style), so loops over
+// arrays auto-vectorize. Proven equal to ref/ over every rounding decision (fast/tests/).
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <span>
+
+namespace mxref::fast {
+
+// A small float format: sign, E exponent bits, M mantissa bits, bias 2^(E-1) - 1 (the OCP layout),
+// and how the top of the code space is spent.
+template <int E, int M, bool Ieee, bool FnNan>
+struct SmallFloat {
+  static constexpr int exponent_bits = E;
+  static constexpr int mantissa_bits = M;
+  static constexpr int bias = (1 << (E - 1)) - 1;
+  static constexpr bool ieee = Ieee;   // all-ones exponent is Inf/NaN (E5M2)
+  static constexpr bool fn_nan = FnNan;  // S.1..1.1..1 is NaN (E4M3)
+  static constexpr std::uint32_t sign_bit = 1u << (E + M);
+  static constexpr std::uint32_t max_finite = Ieee ? (((1u << E) - 2) << M) | ((1u << M) - 1)
+                                              : FnNan ? (1u << (E + M)) - 2
+                                                      : (1u << (E + M)) - 1;
+  static constexpr std::uint32_t nan_code = Ieee ? ((1u << E) - 1) << M | (1u << (M - 1)) : (1u << (E + M)) - 1;
+  static constexpr std::uint32_t inf_code = ((1u << E) - 1) << M;  // IEEE only
+};
+
+using E5M2 = SmallFloat<5, 2, true, false>;
+using E4M3 = SmallFloat<4, 3, false, true>;
+using E3M2 = SmallFloat<3, 2, false, false>;
+using E2M3 = SmallFloat<2, 3, false, false>;
+using E2M1 = SmallFloat<2, 1, false, false>;
+
+// saturate: finite overflow goes to ±max finite; otherwise IEEE-like formats overflow to ±Inf (formats
+// without Inf saturate anyway). An Inf input stays Inf in a format that has it, as in ref/.
+template <class F>
+constexpr std::uint32_t cast_fp32(std::uint32_t x, bool saturate = true) {
+  constexpr int M = F::mantissa_bits;
+  constexpr int min_exponent = 1 - F::bias;  // of the smallest normal
+  const std::uint32_t sign = (x >> 31) ? F::sign_bit : 0;
+  const std::uint32_t field = x >> 23 & 0xFF;
+  const std::uint32_t fraction = x & 0x7FFFFF;
+  if (field == 0xFF) {
+    // NaN: IEEE-like targets keep the payload's leading bits and set the quiet bit (ref/encode.cpp);
+    // E4M3 has one NaN per sign; formats without NaN take +0. Inf stays Inf where the target has it.
+    if (fraction != 0) {
+      if (F::ieee) return sign | F::inf_code | fraction >> (23 - M) | 1u << (M - 1);
+      return F::fn_nan ? sign | F::nan_code : 0;
+    }
+    return sign | (F::ieee ? F::inf_code : F::max_finite);
+  }
+  if (field == 0) return sign;  // FP32 zeros and subnormals are far below every small format's half ulp
+  const int exponent = static_cast<int>(field) - 127;
+  const std::uint32_t significand = fraction | 0x800000;
+  // Bits to drop: 23 - M for normal results, more below the smallest normal (capped: all round to 0).
+  int shift = 23 - M + (exponent < min_exponent ? min_exponent - exponent : 0);
+  if (shift > 25) shift = 25;
+  const std::uint32_t kept = significand >> shift;
+  const std::uint32_t rest = significand & ((1u << shift) - 1);
+  const std::uint32_t half = 1u << (shift - 1);
+  const std::uint32_t rounded = kept + ((rest > half || (rest == half && (kept & 1))) ? 1u : 0u);
+  // Normal results: the code is (exponent field << M) + mantissa, and a carry out of the mantissa moves
+  // into the exponent field by itself; subnormal results are the rounded multiple of the smallest step.
+  const std::uint32_t code = exponent < min_exponent
+                                 ? rounded
+                                 : (static_cast<std::uint32_t>(exponent - min_exponent) << M) + rounded;
+  const bool overflow = exponent > F::bias + 1 || code > F::max_finite;
+  if (overflow) return sign | (F::ieee && !saturate ? F::inf_code : F::max_finite);
+  return sign | code;
+}
+
+// The same over arrays: a plain loop the compiler vectorizes.
+template <class F>
+void cast_fp32(std::span<const std::uint32_t> in, std::span<std::uint8_t> out, bool saturate = true) {
+  for (std::size_t i = 0; i < in.size(); ++i) out[i] = static_cast<std::uint8_t>(cast_fp32<F>(in[i], saturate));
+}
+
+}  // namespace mxref::fast

@@ -1,0 +1,96 @@
+// fast::cast_fp32 against ref/'s exact encoder, on FP32 inputs chosen to put every kind of rounding
+// decision at every target's last kept bit, plus all bf16 and fp16 inputs and 2^24 random patterns.
+#include <gtest/gtest.h>
+
+#include <cstdint>
+#include <set>
+#include <vector>
+
+#include "fast/cpu/element_cast.hpp"
+#include "ref/cast.hpp"
+#include "ref/format.hpp"
+
+namespace mxref {
+namespace {
+
+template <class F>
+std::uint32_t reference(const Format& to, std::uint32_t x, bool saturate) {
+  const CastOptions o{.rounding = Rounding::rne,
+                      .overflow = saturate ? Overflow::saturate : Overflow::natural,
+                      .nan_to_finite = NanToFinite::zero};
+  return static_cast<std::uint32_t>(cast(fp32, to, x, o).code);
+}
+
+// For every FP32 exponent and sign: the mantissa patterns exact / tie / ±1 around the tie / sticky only
+// at every cut position 1..23 (so at the last kept bit of every target, normal or subnormal).
+std::vector<std::uint32_t> decision_inputs() {
+  std::set<std::uint32_t> mantissas{0, 0x7FFFFF};
+  for (int cut = 1; cut <= 23; ++cut) {
+    const std::uint32_t half = 1u << (cut - 1);
+    for (const std::uint32_t upper : {0u, 0x7FFFFFu})
+      for (const std::uint32_t last : {0u, 1u}) {
+        const std::uint32_t kept = ((upper >> (cut + 1)) << (cut + 1) | last << cut) & 0x7FFFFF;
+        for (const std::uint32_t below : {0u, half, half + 1, half - 1, 1u}) mantissas.insert((kept | below) & 0x7FFFFF);
+      }
+  }
+  std::vector<std::uint32_t> out;
+  for (std::uint32_t sign = 0; sign < 2; ++sign)
+    for (std::uint32_t field = 0; field < 256; ++field)
+      for (const std::uint32_t m : mantissas) out.push_back(sign << 31 | field << 23 | m);
+  return out;
+}
+
+std::vector<std::uint32_t> sixteen_bit_inputs() {
+  std::vector<std::uint32_t> out;
+  for (std::uint32_t b = 0; b < 65536; ++b) {
+    out.push_back(b << 16);                                              // every bf16
+    out.push_back(static_cast<std::uint32_t>(cast(fp16, fp32, b).code));  // every fp16, exactly in FP32
+  }
+  return out;
+}
+
+std::vector<std::uint32_t> random_inputs(std::size_t count) {
+  std::vector<std::uint32_t> out(count);
+  std::uint64_t state = 2026;
+  for (std::uint32_t& x : out) {
+    std::uint64_t z = (state += 0x9E3779B97F4A7C15ull);
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+    x = static_cast<std::uint32_t>(z ^ (z >> 31));
+  }
+  return out;
+}
+
+template <class F>
+void expect_equal(const Format& to, const std::vector<std::uint32_t>& inputs, bool saturate) {
+  std::vector<std::uint8_t> fast(inputs.size());
+  fast::cast_fp32<F>(inputs, fast, saturate);
+  std::size_t mismatches = 0;
+  for (std::size_t i = 0; i < inputs.size(); ++i) {
+    const std::uint32_t want = reference<F>(to, inputs[i], saturate);
+    if (fast[i] != want && ++mismatches <= 5)
+      ADD_FAILURE() << "input 0x" << std::hex << inputs[i] << ": fast 0x" << int{fast[i]} << ", ref 0x" << want;
+  }
+  EXPECT_EQ(mismatches, 0u);
+}
+
+template <class F>
+void all_inputs(const Format& to) {
+  static const std::vector<std::uint32_t> decisions = decision_inputs();
+  static const std::vector<std::uint32_t> sixteen = sixteen_bit_inputs();
+  static const std::vector<std::uint32_t> random = random_inputs(std::size_t{1} << 24);
+  for (const bool saturate : {true, false}) {
+    expect_equal<F>(to, decisions, saturate);
+    expect_equal<F>(to, sixteen, saturate);
+    expect_equal<F>(to, random, saturate);
+  }
+}
+
+TEST(FastElementCast, E4M3) { all_inputs<fast::E4M3>(e4m3); }
+TEST(FastElementCast, E5M2) { all_inputs<fast::E5M2>(e5m2); }
+TEST(FastElementCast, E3M2) { all_inputs<fast::E3M2>(e3m2); }
+TEST(FastElementCast, E2M3) { all_inputs<fast::E2M3>(e2m3); }
+TEST(FastElementCast, E2M1) { all_inputs<fast::E2M1>(e2m1); }
+
+}  // namespace
+}  // namespace mxref

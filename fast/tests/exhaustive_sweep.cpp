@@ -1,0 +1,64 @@
+// The opt-in sweep: fast::cast_fp32 against ref/ on every one of the 2^32 FP32 inputs, for every element
+// format and both overflow modes, over all cores. Too long for CI (minutes on 16 cores); results are
+// recorded in docs/performance.md. Usage: fast_exhaustive_sweep [threads]
+#include <atomic>
+#include <cstdint>
+#include <cstdio>
+#include <cstdlib>
+#include <thread>
+#include <vector>
+
+#include "fast/cpu/element_cast.hpp"
+#include "ref/cast.hpp"
+#include "ref/format.hpp"
+
+namespace {
+
+template <class F>
+std::uint64_t sweep(const mxref::Format& to, bool saturate, unsigned threads) {
+  std::atomic<std::uint64_t> mismatches{0};
+  std::atomic<std::uint64_t> next{0};
+  constexpr std::uint64_t chunk = std::uint64_t{1} << 20;
+  const mxref::CastOptions o{.rounding = mxref::Rounding::rne,
+                             .overflow = saturate ? mxref::Overflow::saturate : mxref::Overflow::natural,
+                             .nan_to_finite = mxref::NanToFinite::zero};
+  std::vector<std::thread> pool;
+  for (unsigned t = 0; t < threads; ++t)
+    pool.emplace_back([&] {
+      for (std::uint64_t start; (start = next.fetch_add(chunk)) < (std::uint64_t{1} << 32);)
+        for (std::uint64_t x = start; x < start + chunk; ++x) {
+          const auto bits = static_cast<std::uint32_t>(x);
+          if (mxref::fast::cast_fp32<F>(bits, saturate) != mxref::cast(mxref::fp32, to, bits, o).code) {
+            if (mismatches.fetch_add(1) < 5) std::printf("  mismatch at 0x%08x\n", bits);
+          }
+        }
+    });
+  for (std::thread& t : pool) t.join();
+  return mismatches;
+}
+
+template <class F>
+std::uint64_t both(const char* name, const mxref::Format& to, unsigned threads) {
+  std::uint64_t total = 0;
+  for (const bool saturate : {true, false}) {
+    const std::uint64_t m = sweep<F>(to, saturate, threads);
+    std::printf("%s %s: 4294967296 inputs, %llu mismatches\n", name, saturate ? "saturate" : "natural",
+                static_cast<unsigned long long>(m));
+    std::fflush(stdout);
+    total += m;
+  }
+  return total;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  const unsigned threads = argc > 1 ? static_cast<unsigned>(std::atoi(argv[1])) : std::thread::hardware_concurrency();
+  std::uint64_t total = 0;
+  total += both<mxref::fast::E4M3>("e4m3", mxref::e4m3, threads);
+  total += both<mxref::fast::E5M2>("e5m2", mxref::e5m2, threads);
+  total += both<mxref::fast::E3M2>("e3m2", mxref::e3m2, threads);
+  total += both<mxref::fast::E2M3>("e2m3", mxref::e2m3, threads);
+  total += both<mxref::fast::E2M1>("e2m1", mxref::e2m1, threads);
+  return total == 0 ? 0 : 1;
+}
