@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <vector>
 
+#include "fast/cpu/element_cast.hpp"
 #include "ref/cast.hpp"
 #include "ref/format_name.hpp"
 
@@ -33,6 +34,22 @@ void cast_fp32_to(benchmark::State& state, const char* target, mxref::Model mode
   }
   state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations()));
 }
+
+// The fast path over an array (fast/cpu/element_cast.hpp), side by side with the reference above.
+template <class F>
+void fast_cast_fp32_to(benchmark::State& state) {
+  const std::vector<std::uint32_t> in = inputs();
+  std::vector<std::uint8_t> out(in.size());
+  for (auto _ : state) {
+    mxref::fast::cast_fp32<F>(in, out);
+    benchmark::DoNotOptimize(out.data());
+    benchmark::ClobberMemory();
+  }
+  state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations() * in.size()));
+  state.SetBytesProcessed(static_cast<std::int64_t>(state.iterations() * in.size() * sizeof(std::uint32_t)));
+}
+BENCHMARK(fast_cast_fp32_to<mxref::fast::E4M3>)->Name("fast_cast_fp32_to/e4m3");
+BENCHMARK(fast_cast_fp32_to<mxref::fast::E2M1>)->Name("fast_cast_fp32_to/e2m1");
 
 BENCHMARK_CAPTURE(cast_fp32_to, e4m3_integer, "e4m3", mxref::Model::integer);
 BENCHMARK_CAPTURE(cast_fp32_to, e4m3_mpfr, "e4m3", mxref::Model::mpfr);
