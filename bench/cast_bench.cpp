@@ -2,8 +2,10 @@
 #include <benchmark/benchmark.h>
 
 #include <cstdint>
+#include <string>
 #include <vector>
 
+#include "fast/cpu/cast_array.hpp"
 #include "fast/cpu/element_cast.hpp"
 #include "ref/cast.hpp"
 #include "ref/format_name.hpp"
@@ -48,8 +50,24 @@ void fast_cast_fp32_to(benchmark::State& state) {
   state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations() * in.size()));
   state.SetBytesProcessed(static_cast<std::int64_t>(state.iterations() * in.size() * sizeof(std::uint32_t)));
 }
-BENCHMARK(fast_cast_fp32_to<mxref::fast::E4M3>)->Name("fast_cast_fp32_to/e4m3");
-BENCHMARK(fast_cast_fp32_to<mxref::fast::E2M1>)->Name("fast_cast_fp32_to/e2m1");
+BENCHMARK(fast_cast_fp32_to<mxref::fast::E4M3>)->Name("fast_scalar_loop/e4m3");
+BENCHMARK(fast_cast_fp32_to<mxref::fast::E2M1>)->Name("fast_scalar_loop/e2m1");
+
+// The run-time dispatched array cast (fast/cpu/cast_array.hpp): the widest vector ISA the CPU has.
+void fast_dispatched(benchmark::State& state, mxref::fast::Element to) {
+  const std::vector<std::uint32_t> in = inputs();
+  std::vector<std::uint8_t> out(in.size());
+  for (auto _ : state) {
+    mxref::fast::cast_fp32_array(to, in, out);
+    benchmark::DoNotOptimize(out.data());
+    benchmark::ClobberMemory();
+  }
+  state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations() * in.size()));
+  state.SetBytesProcessed(static_cast<std::int64_t>(state.iterations() * in.size() * sizeof(std::uint32_t)));
+  state.SetLabel(std::string(mxref::fast::simd_level()));
+}
+BENCHMARK_CAPTURE(fast_dispatched, e4m3, mxref::fast::Element::e4m3);
+BENCHMARK_CAPTURE(fast_dispatched, e2m1, mxref::fast::Element::e2m1);
 
 BENCHMARK_CAPTURE(cast_fp32_to, e4m3_integer, "e4m3", mxref::Model::integer);
 BENCHMARK_CAPTURE(cast_fp32_to, e4m3_mpfr, "e4m3", mxref::Model::mpfr);

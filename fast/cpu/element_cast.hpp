@@ -37,38 +37,36 @@ using E2M1 = SmallFloat<2, 1, false, false>;
 // without Inf saturate anyway). An Inf input stays Inf in a format that has it, as in ref/.
 template <class F>
 constexpr std::uint32_t cast_fp32(std::uint32_t x, bool saturate = true) {
+  // Every case is computed and the answer selected, without early returns: a loop over this stays
+  // branch-free and the compiler vectorizes it.
   constexpr int M = F::mantissa_bits;
   constexpr int min_exponent = 1 - F::bias;  // of the smallest normal
   const std::uint32_t sign = (x >> 31) ? F::sign_bit : 0;
   const std::uint32_t field = x >> 23 & 0xFF;
   const std::uint32_t fraction = x & 0x7FFFFF;
-  if (field == 0xFF) {
-    // NaN: IEEE-like targets keep the payload's leading bits and set the quiet bit (ref/encode.cpp);
-    // E4M3 has one NaN per sign; formats without NaN take +0. Inf stays Inf where the target has it.
-    if (fraction != 0) {
-      if (F::ieee) return sign | F::inf_code | fraction >> (23 - M) | 1u << (M - 1);
-      return F::fn_nan ? sign | F::nan_code : 0;
-    }
-    return sign | (F::ieee ? F::inf_code : F::max_finite);
-  }
-  if (field == 0) return sign;  // FP32 zeros and subnormals are far below every small format's half ulp
   const int exponent = static_cast<int>(field) - 127;
   const std::uint32_t significand = fraction | 0x800000;
   // Bits to drop: 23 - M for normal results, more below the smallest normal (capped: all round to 0).
   int shift = 23 - M + (exponent < min_exponent ? min_exponent - exponent : 0);
-  if (shift > 25) shift = 25;
+  shift = shift > 25 ? 25 : shift;
   const std::uint32_t kept = significand >> shift;
   const std::uint32_t rest = significand & ((1u << shift) - 1);
   const std::uint32_t half = 1u << (shift - 1);
   const std::uint32_t rounded = kept + ((rest > half || (rest == half && (kept & 1))) ? 1u : 0u);
   // Normal results: the code is (exponent field << M) + mantissa, and a carry out of the mantissa moves
   // into the exponent field by itself; subnormal results are the rounded multiple of the smallest step.
-  const std::uint32_t code = exponent < min_exponent
-                                 ? rounded
-                                 : (static_cast<std::uint32_t>(exponent - min_exponent) << M) + rounded;
+  const std::uint32_t normal = (static_cast<std::uint32_t>(exponent - min_exponent) << M) + rounded;
+  const std::uint32_t code = exponent < min_exponent ? rounded : normal;
   const bool overflow = exponent > F::bias + 1 || code > F::max_finite;
-  if (overflow) return sign | (F::ieee && !saturate ? F::inf_code : F::max_finite);
-  return sign | code;
+  const std::uint32_t too_big = F::ieee && !saturate ? F::inf_code : F::max_finite;
+  const std::uint32_t finite = field == 0 ? 0 : overflow ? too_big : code;  // FP32 subnormals round to 0
+  // NaN: IEEE-like targets keep the payload's leading bits and set the quiet bit (ref/encode.cpp); E4M3
+  // has one NaN per sign; formats without NaN take +0. Inf stays Inf where the target has it.
+  const std::uint32_t nan = F::ieee ? sign | F::inf_code | fraction >> (23 - M) | 1u << (M - 1)
+                            : F::fn_nan ? sign | F::nan_code
+                                        : 0;
+  const std::uint32_t infinity = sign | (F::ieee ? F::inf_code : F::max_finite);
+  return field == 0xFF ? (fraction != 0 ? nan : infinity) : sign | finite;
 }
 
 // The same over arrays: a plain loop the compiler vectorizes.

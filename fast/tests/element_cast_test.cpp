@@ -3,9 +3,12 @@
 #include <gtest/gtest.h>
 
 #include <cstdint>
+#include <cstdio>
+#include <string>
 #include <set>
 #include <vector>
 
+#include "fast/cpu/cast_array.hpp"
 #include "fast/cpu/element_cast.hpp"
 #include "ref/cast.hpp"
 #include "ref/format.hpp"
@@ -84,6 +87,30 @@ void all_inputs(const Format& to) {
     expect_equal<F>(to, sixteen, saturate);
     expect_equal<F>(to, random, saturate);
   }
+}
+
+// The run-time dispatched array cast (AVX-512, AVX2 or baseline code of the same arithmetic) equals the
+// scalar function on every input set above.
+TEST(FastCastArray, DispatchedEqualsScalar) {
+  std::vector<std::uint32_t> inputs = decision_inputs();
+  for (const std::uint32_t x : sixteen_bit_inputs()) inputs.push_back(x);
+  for (const std::uint32_t x : random_inputs(std::size_t{1} << 20)) inputs.push_back(x);
+  std::vector<std::uint8_t> out(inputs.size());
+  const auto check = [&](fast::Element e, auto scalar) {
+    for (const std::string_view level : fast::simd_levels())
+      for (const bool saturate : {true, false}) {
+        fast::cast_fp32_array_at(level, e, inputs, out, saturate);
+        std::size_t mismatches = 0;
+        for (std::size_t i = 0; i < inputs.size(); ++i) mismatches += out[i] != scalar(inputs[i], saturate);
+        EXPECT_EQ(mismatches, 0u) << "element " << int(e) << " on " << level;
+      }
+  };
+  check(fast::Element::e4m3, [](std::uint32_t x, bool s) { return fast::cast_fp32<fast::E4M3>(x, s); });
+  check(fast::Element::e5m2, [](std::uint32_t x, bool s) { return fast::cast_fp32<fast::E5M2>(x, s); });
+  check(fast::Element::e3m2, [](std::uint32_t x, bool s) { return fast::cast_fp32<fast::E3M2>(x, s); });
+  check(fast::Element::e2m3, [](std::uint32_t x, bool s) { return fast::cast_fp32<fast::E2M3>(x, s); });
+  check(fast::Element::e2m1, [](std::uint32_t x, bool s) { return fast::cast_fp32<fast::E2M1>(x, s); });
+  std::printf("dispatched to: %s\n", std::string(fast::simd_level()).c_str());
 }
 
 TEST(FastElementCast, E4M3) { all_inputs<fast::E4M3>(e4m3); }
