@@ -129,9 +129,13 @@ void run(const BlockArguments& arguments, Mode mode) {
   const BlockJob job = job_of(arguments, mode);
   if (!arguments.in.empty() || !arguments.out.empty()) {
     if (arguments.in.empty() || arguments.out.empty()) throw UsageError("--in and --out go together");
+    if (arguments.ragged) throw UsageError("--ragged is for text mode; tensor files cut ragged blocks themselves");
     run_tensor_files(job, arguments, mode);
     return;
   }
+  // Tensor-file options would otherwise be silently ignored by text mode.
+  if (!arguments.shape.empty() || arguments.axis != -1 || arguments.tile != 0 || arguments.swizzle)
+    throw UsageError("--shape, --axis, --tile and --swizzle are for tensor files (--in FILE --out FILE)");
   const BlockFormat& f = job.format;
   const std::size_t n = static_cast<std::size_t>(f.block_size);
   LineReader lines(stdin);
@@ -240,14 +244,20 @@ CLI::App* add_block_command(CLI::App& app, Mode mode, const char* name, const ch
   cmd->add_option("--in", a->in, "Input tensor file: .npy (quantize/fakequant), .npz from quantize (dequantize), "
                   "or raw little-endian values with --shape");
   cmd->add_option("--out", a->out, "Output file: .npz of elements, scales and tensor_scale (quantize), .npy otherwise");
-  cmd->add_option("--shape", a->shape, "Shape of a raw --in file, e.g. 4,32");
-  cmd->add_option("--axis", a->axis, "Tensor mode: the blocked axis (negative counts from the end)")->capture_default_str();
+  cmd->add_option("--shape", a->shape, mode == Mode::dequantize
+                                           ? "Tensor shape, e.g. 4,32, for packed elements in an archive without 'shape'"
+                                           : "Shape of a raw --in file, e.g. 4,32");
+  cmd->add_option("--axis", a->axis, mode == Mode::dequantize
+                                         ? "Tensor mode: the blocked axis, for an archive without 'axis' (np.savez)"
+                                         : "Tensor mode: the blocked axis (negative counts from the end)")
+      ->capture_default_str();
   if (mode != Mode::dequantize)
     cmd->add_flag("--ragged", a->ragged, "Text mode: accept lines of fewer values, each a ragged last block");
   if (mode == Mode::quantize)
     cmd->add_flag("--swizzle", a->swizzle,
                   "Tensor mode: scales in NVIDIA's swizzled block-scale layout (rows = all leading axes, padded to 128 x 4)");
-  cmd->add_option("--tile", a->tile, "Tensor mode: 2-D tiles of this many rows by --block columns (last two axes)");
+  cmd->add_option("--tile", a->tile, "Tensor mode: 2-D tiles of this many rows by --block columns (last two axes)"
+                                     + std::string(mode == Mode::dequantize ? ", for an archive without 'tile'" : ""));
   cmd->callback([a, mode] { run(*a, mode); });
   return cmd;
 }

@@ -1,7 +1,13 @@
 // The tensor-file mode of quantize / dequantize / fakequant.
+//
+// Tensors stay as their files' code bytes (code_bytes.hpp); blocks are taken one at a time (BlockWalk),
+// decoded to exact Values, quantized and stored back as codes. Memory is therefore about the input file
+// plus the output, whatever the axis or tiling: a tensor of exact Values would take some 100 bytes an
+// element.
+#include <algorithm>
 #include <charconv>
-#include <cstring>
 #include <map>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -13,6 +19,8 @@
 #include "ref/encode.hpp"
 #include "ref/format_name.hpp"
 #include "tools/block_job.hpp"
+#include "tools/block_walk.hpp"
+#include "tools/code_bytes.hpp"
 #include "tools/file_bytes.hpp"
 #include "tools/npy.hpp"
 #include "tools/progress.hpp"
@@ -22,46 +30,55 @@ namespace mxref::tools {
 
 namespace {
 
-// The .npy dtype that holds codes of `bits` bits.
-std::string code_descr(int bits) {
-  if (bits <= 8) return "|u1";
-  if (bits <= 16) return "<u2";
-  if (bits <= 32) return "<u4";
-  return "<u8";
+// Codes of one format in a tensor's shape, little-endian in code_bytes(width) bytes each.
+struct CodeTensor {
+  Format format;
+  std::vector<std::size_t> shape;
+  std::vector<std::uint8_t> bytes;
+  std::size_t size() const { return code_bytes(width(format)); }
+  std::size_t count() const { return bytes.size() / size(); }
+  std::uint64_t at(std::size_t i) const { return code_at(bytes, i, size()); }
+  void put(std::size_t i, std::uint64_t code) { put_code(bytes, i, size(), code); }
+};
+
+CodeTensor zeros(const Format& format, std::vector<std::size_t> shape, std::size_t count) {
+  CodeTensor t{format, std::move(shape), {}};
+  t.bytes.assign(count * t.size(), 0);
+  return t;
 }
 
-std::size_t code_bytes(int bits) { return bits <= 8 ? 1 : bits <= 16 ? 2 : bits <= 32 ? 4 : 8; }
+// The .npy dtype a tensor of codes is stored as: floats as numpy's own float types, bf16 and every
+// other format as unsigned integers of its bits.
+std::string value_descr(const Format& f) {
+  if (f == fp32) return "<f4";
+  if (f == fp64) return "<f8";
+  if (f == fp16) return "<f2";
+  return code_descr(width(f));
+}
 
-// The dtypes a source format's values may arrive as: numpy's float types, and for bf16 its bits (ml_dtypes
-// saves bfloat16 arrays as raw 2-byte voids).
-bool matches(const Format& from, const std::string& descr) {
+// The dtypes a source format's values may arrive as: numpy's float types, and for bf16 (which numpy
+// lacks) its bits as integers, or as the 2-byte void that np.save writes for ml_dtypes.bfloat16.
+bool holds(const Format& from, const std::string& descr) {
   const std::string kind = descr.substr(1);
   if (from == fp32) return kind == "f4";
   if (from == fp64) return kind == "f8";
   if (from == fp16) return kind == "f2";
-  if (from == bf16) return kind == "u2" || kind == "i2" || kind == "V2";
-  return kind == "u" + std::to_string(code_bytes(width(from))) || kind == "V" + std::to_string(code_bytes(width(from)));
+  const std::string size = std::to_string(code_bytes(width(from)));
+  return kind == "u" + size || kind == "i" + size || kind == "V" + size;
 }
 
-std::vector<std::uint64_t> codes_of(const NpyArray& a, int bits) {
-  const std::size_t size = code_bytes(bits);
-  if (a.data.size() != a.count() * size) throw UsageError("array data does not match its element size");
-  std::vector<std::uint64_t> out(a.count());
-  for (std::size_t i = 0; i < out.size(); ++i)
-    for (std::size_t b = size; b-- > 0;) out[i] = out[i] << 8 | a.data[i * size + b];
-  return out;
+// Integer arrays of codes (elements, scales) as numpy code would save them: any width-sized integer.
+bool holds_codes(const Format& f, const std::string& descr) {
+  const std::string kind = descr.substr(1), size = std::to_string(code_bytes(width(f)));
+  return kind == "u" + size || kind == "i" + size || kind == "V" + size;
 }
 
-NpyArray array_of(std::span<const std::uint64_t> codes, int bits, std::vector<std::size_t> shape) {
-  NpyArray a{code_descr(bits), std::move(shape), {}};
-  const std::size_t size = code_bytes(bits);
-  a.data.reserve(codes.size() * size);
-  for (const std::uint64_t c : codes)
-    for (std::size_t b = 0; b < size; ++b) a.data.push_back(static_cast<std::uint8_t>(c >> (8 * b)));
-  return a;
+void check_codes(const CodeTensor& t, const std::string& what, const std::string& role) {
+  if (width(t.format) == static_cast<int>(8 * t.size())) return;  // every bit pattern is a code
+  const std::uint64_t mask = code_mask(t.format);
+  for (std::size_t i = 0; i < t.count(); ++i)
+    if (t.at(i) > mask) throw UsageError(what + ": " + role + " code " + std::to_string(t.at(i)) + " does not fit " + format_name(t.format));
 }
-
-NpyArray scalar_i64(std::int64_t v) { return array_of(std::vector<std::uint64_t>{static_cast<std::uint64_t>(v)}, 64, {}); }
 
 std::vector<std::size_t> parse_shape(const std::string& text) {
   std::vector<std::size_t> shape;
@@ -71,7 +88,7 @@ std::vector<std::size_t> parse_shape(const std::string& text) {
     const auto [end, error] = std::from_chars(rest.data(), rest.data() + rest.size(), d);
     if (error != std::errc{} || d == 0) throw UsageError("--shape takes positive sizes separated by commas, e.g. 4,32");
     rest.remove_prefix(static_cast<std::size_t>(end - rest.data()));
-    if (!rest.empty() && rest.front() != ',') throw UsageError("--shape takes positive sizes separated by commas");
+    if (!rest.empty() && rest.front() != ',') throw UsageError("--shape takes positive sizes separated by commas, e.g. 4,32");
     if (!rest.empty()) rest.remove_prefix(1);
     shape.push_back(d);
   }
@@ -79,56 +96,70 @@ std::vector<std::size_t> parse_shape(const std::string& text) {
   return shape;
 }
 
-BlockLayout layout_of(const BlockArguments& a, const std::vector<std::size_t>& shape) {
-  const long rank = static_cast<long>(shape.size());
-  const long axis = a.axis < 0 ? rank + a.axis : a.axis;
-  if (axis < 0 || axis >= rank) throw UsageError("--axis " + std::to_string(a.axis) + " is out of range for " + std::to_string(rank) + " axes");
-  if (a.tile < 0) throw UsageError("--tile must be positive");
-  if (a.tile > 0 && rank < 2) throw UsageError("--tile needs at least two axes");
-  return {shape, static_cast<std::size_t>(axis), static_cast<std::size_t>(a.tile)};
+std::size_t product(const std::vector<std::size_t>& shape) {
+  std::size_t p = 1;
+  for (const std::size_t d : shape) {
+    if (d != 0 && p > SIZE_MAX / d) throw UsageError("the tensor shape is too large");
+    p *= d;
+  }
+  return p;
 }
 
-// The input tensor's codes (in the --from format) and shape: a .npy of the source format, or raw codes
-// with --shape. Codes are 8 bytes a value; Values (exact) are made a block at a time where possible.
-std::vector<std::uint64_t> read_codes(const BlockJob& job, const BlockArguments& a, std::vector<std::size_t>& shape) {
-  const std::vector<std::uint8_t> bytes = read_file_bytes(a.in);
-  const int bits = width(job.from);
-  std::vector<std::uint64_t> codes;
+BlockLayout layout_of(long axis_argument, long tile, const std::vector<std::size_t>& shape) {
+  const long rank = static_cast<long>(shape.size());
+  const long axis = axis_argument < 0 ? rank + axis_argument : axis_argument;
+  if (axis < 0 || axis >= rank)
+    throw UsageError("--axis " + std::to_string(axis_argument) + " is out of range for " + std::to_string(rank) +
+                     (rank == 1 ? " axis" : " axes"));
+  if (tile < 0) throw UsageError("--tile must be positive");
+  if (tile > 0 && rank < 2) throw UsageError("--tile needs at least two axes");
+  // Tiles always span the last two axes; an --axis naming another would be silently ignored.
+  if (tile > 0 && axis != rank - 1) throw UsageError("--tile blocks the last two axes; leave --axis at -1");
+  return {shape, static_cast<std::size_t>(axis), static_cast<std::size_t>(tile)};
+}
+
+// The input tensor in the --from format: a .npy of a matching dtype, or raw little-endian values with --shape.
+CodeTensor read_input(const BlockJob& job, const BlockArguments& a) {
+  CodeTensor t{job.from, {}, {}};
   if (a.in.ends_with(".npy")) {
     if (!a.shape.empty()) throw UsageError("--shape is for raw input; a .npy file carries its shape");
-    const NpyArray array = parse_npy(bytes, a.in);
-    if (!matches(job.from, array.descr))
-      throw UsageError(a.in + ": dtype '" + array.descr + "' does not hold " + format_name(job.from) + " values (--from)");
-    shape = array.shape.empty() ? std::vector<std::size_t>{1} : array.shape;
-    codes = codes_of(array, bits);
+    NpyArray array = parse_npy(read_file_bytes(a.in), a.in);
+    if (!holds(job.from, array.descr))
+      throw UsageError(a.in + ": dtype '" + array.descr + "' does not hold " + format_name(job.from) + " values (--from " + a.from + ")");
+    t.shape = array.shape.empty() ? std::vector<std::size_t>{1} : array.shape;  // a 0-d array: one value
+    t.bytes = std::move(array.data);
   } else {
     if (a.shape.empty()) throw UsageError("raw input needs --shape (or give a .npy file)");
-    shape = parse_shape(a.shape);
-    NpyArray raw{code_descr(bits), shape, bytes};
-    if (bytes.size() != raw.count() * code_bytes(bits))
-      throw UsageError(a.in + ": " + std::to_string(bytes.size()) + " bytes do not hold the --shape of " +
-                       format_name(job.from) + " values");
-    codes = codes_of(raw, bits);
+    t.shape = parse_shape(a.shape);
+    t.bytes = read_file_bytes(a.in);
+    const std::size_t count = product(t.shape);
+    if (count > t.bytes.size() / t.size() || t.bytes.size() != count * t.size())
+      throw UsageError(a.in + ": " + std::to_string(t.bytes.size()) + " bytes are not --shape " + a.shape + " of " +
+                       format_name(job.from) + " values (" + std::to_string(t.size()) + " bytes each)");
   }
-  for (const std::uint64_t c : codes)
-    if (c > code_mask(job.from)) throw UsageError(a.in + ": a code does not fit " + format_name(job.from));
-  return codes;
+  check_codes(t, a.in, "a value");
+  return t;
 }
 
-std::vector<std::uint64_t> encoded(const Format& to, std::span<const Value> values) {
-  std::vector<std::uint64_t> codes;
-  codes.reserve(values.size());
-  for (const Value& v : values) codes.push_back(encode(to, v, {}).code);
-  return codes;
-}
-
-void write_codes(const BlockArguments& a, const Format& to, std::span<const std::uint64_t> codes,
-                 const std::vector<std::size_t>& shape) {
-  NpyArray out = array_of(codes, width(to), shape);
-  if (to == fp32) out.descr = "<f4";
-  else if (to == fp64) out.descr = "<f8";
-  else if (to == fp16) out.descr = "<f2";
-  write_file_atomically(a.out, npy_bytes(out));
+// NVFP4's tensor scale, as quantize_tensor derives it from the whole tensor (nvfp4_tensor_scale) — or
+// from --tensor-amax where the user gives the amax (a calibrated one, say). nvfp4_tensor_scale looks only
+// at the largest finite magnitude and whether any value is infinite, so those two stand in for the tensor.
+TensorScale tensor_scale_of(const BlockJob& job, const BlockArguments& a, const CodeTensor& in) {
+  if (!job.format.tensor_scale) return {};
+  if (!a.tensor_amax.empty()) return job.tensor_scale;
+  std::optional<Value> largest, infinity;
+  for (std::size_t i = 0; i < in.count(); ++i) {
+    Value v = decode(in.format, in.at(i));
+    if (v.is_infinity()) {
+      if (!infinity) infinity = std::move(v);
+    } else if (!v.is_nan() && (!largest || v.magnitude > largest->magnitude)) {
+      largest = std::move(v);
+    }
+  }
+  std::vector<Value> stand_ins;
+  if (largest) stand_ins.push_back(*largest);
+  if (infinity) stand_ins.push_back(*infinity);
+  return nvfp4_tensor_scale(job.format, *job.profile, stand_ins);
 }
 
 Format output_format(const BlockJob& job) {
@@ -136,163 +167,251 @@ Format output_format(const BlockJob& job) {
   return *job.to;
 }
 
-// Blocks along the last axis, one at a time: no tensor of exact Values is ever built. fakequant_out
-// (when not null) receives the fake-quantized values' codes instead of q's elements.
-void quantize_rows(const BlockJob& job, std::span<const std::uint64_t> codes, const std::vector<std::size_t>& shape,
-                   QuantizedTensor& q, std::vector<std::uint64_t>* fakequant_out, ProgressLine& progress) {
-  const BlockFormat& f = job.format;
-  const std::size_t n = shape.back();
-  const std::size_t size = static_cast<std::size_t>(f.block_size);
-  const std::size_t per_row = (n + size - 1) / size;
-  const std::size_t blocks = codes.size() / n * per_row;
-  q.scale_shape = shape;
-  q.scale_shape.back() = per_row;
-  q.scales.reserve(blocks);
-  (fakequant_out ? *fakequant_out : q.elements).resize(codes.size());
-  std::vector<Value> block;
-  for (std::size_t row = 0; row < codes.size() / n; ++row)
-    for (std::size_t start = 0; start < n; start += size) {
-      const std::size_t first = row * n + start, length = std::min(size, n - start);
-      block.clear();
-      for (std::size_t k = 0; k < length; ++k) block.push_back(decode(job.from, codes[first + k]));
-      if (fakequant_out) {
-        const std::vector<Value> v = fake_quantize_block(f, *job.profile, block);
-        for (std::size_t k = 0; k < length; ++k) (*fakequant_out)[first + k] = encode(*job.to, v[k], {}).code;
-      } else {
-        const QuantizedBlock qb = quantize_block(f, *job.profile, block);
-        q.scales.push_back(qb.scale);
-        for (std::size_t k = 0; k < length; ++k) q.elements[first + k] = qb.elements[k];
-      }
-      progress(row * per_row + start / size + 1, blocks);
-    }
+void write_npy(const std::string& path, const CodeTensor& t) {
+  write_file_atomically(path, {npy_header(value_descr(t.format), t.shape), t.bytes});
 }
 
-std::int64_t scalar(const std::map<std::string, NpyArray>& members, const std::string& name, const std::string& what) {
-  const auto it = members.find(name);
-  if (it == members.end() || it->second.count() != 1) throw UsageError(what + ": no '" + name + "' in the archive");
-  return static_cast<std::int64_t>(codes_of(it->second, 64).at(0));
+// Packed element bytes, a chunk of codes at a time: chunks of 4096 codes end on a byte boundary for any
+// width and on a 32-code group for fp6-planar32, so packing them one after another is packing the whole.
+constexpr std::size_t pack_chunk = 4096;
+
+std::vector<std::uint8_t> packed(const CodeTensor& t, BitOrder order) {
+  std::vector<std::uint8_t> out;
+  std::vector<std::uint64_t> codes;
+  for (std::size_t first = 0; first < t.count(); first += pack_chunk) {
+    codes.clear();
+    for (std::size_t i = first; i < std::min(t.count(), first + pack_chunk); ++i) codes.push_back(t.at(i));
+    const std::vector<std::uint8_t> bytes = pack_codes(codes, width(t.format), order);
+    out.insert(out.end(), bytes.begin(), bytes.end());
+  }
+  return out;
+}
+
+void unpack_into(CodeTensor& t, std::span<const std::uint8_t> bytes, BitOrder order) {
+  const std::size_t chunk_bytes = pack_chunk * static_cast<std::size_t>(width(t.format)) / 8;
+  for (std::size_t first = 0, chunk = 0; first < t.count(); first += pack_chunk, ++chunk) {
+    const std::size_t count = std::min(t.count() - first, pack_chunk);
+    const std::size_t offset = std::min(bytes.size(), chunk * chunk_bytes);
+    const std::vector<std::uint64_t> codes = unpack_codes(bytes.subspan(offset), width(t.format), count, order);
+    for (std::size_t k = 0; k < count; ++k) t.put(first + k, codes[k]);
+  }
 }
 
 const NpyArray& member(const std::map<std::string, NpyArray>& members, const std::string& name, const std::string& what) {
   const auto it = members.find(name);
-  if (it == members.end()) throw UsageError(what + ": no '" + name + "' in the archive (not written by mxref quantize?)");
+  if (it == members.end()) throw UsageError(what + ": no '" + name + "' array in the archive");
   return it->second;
+}
+
+// An integer array of the archive (mxref's own metadata, stored as int64), when present.
+std::optional<std::vector<std::int64_t>> integers(const std::map<std::string, NpyArray>& members, const std::string& name,
+                                                  const std::string& what) {
+  const auto it = members.find(name);
+  if (it == members.end()) return std::nullopt;
+  const NpyArray& a = it->second;
+  if (a.descr.size() < 3 || (a.descr[1] != 'i' && a.descr[1] != 'u'))
+    throw UsageError(what + ": '" + name + "' is not an integer array");
+  const std::size_t size = a.data.size() / std::max<std::size_t>(1, a.count());
+  std::vector<std::int64_t> out;
+  for (std::size_t i = 0; i < a.count(); ++i) {
+    std::uint64_t v = code_at(a.data, i, size);
+    if (a.descr[1] == 'i' && size < 8 && (v >> (8 * size - 1)) != 0) v |= ~std::uint64_t{0} << (8 * size);  // sign
+    out.push_back(static_cast<std::int64_t>(v));
+  }
+  return out;
+}
+
+std::int64_t integer(const std::map<std::string, NpyArray>& members, const std::string& name, std::int64_t otherwise,
+                     const std::string& what) {
+  const auto v = integers(members, name, what);
+  if (!v) return otherwise;
+  if (v->size() != 1) throw UsageError(what + ": '" + name + "' is not a single integer");
+  return v->front();
+}
+
+std::vector<std::size_t> dimensions(const std::vector<std::int64_t>& v, const std::string& what) {
+  std::vector<std::size_t> shape;
+  for (const std::int64_t d : v) {
+    if (d < 0) throw UsageError(what + ": a negative dimension");
+    shape.push_back(static_cast<std::size_t>(d));
+  }
+  return shape;
+}
+
+// A code array of the archive (elements, scales), as numpy code would have saved it.
+CodeTensor codes_member(const NpyArray& a, const Format& f, const std::string& name, const std::string& what) {
+  if (!holds_codes(f, a.descr))
+    throw UsageError(what + ": '" + name + "' has dtype '" + a.descr + "'; " + format_name(f) + " codes need " + code_descr(width(f)));
+  CodeTensor t{f, a.shape, a.data};
+  check_codes(t, what, name);
+  return t;
+}
+
+void dequantize_file(const BlockJob& job, const BlockArguments& a) {
+  const BlockFormat& f = job.format;
+  const Format to = output_format(job);
+  const std::string& what = a.in;
+  const auto members = parse_npz(read_file_bytes(a.in), what);
+  // mxref quantize stores the layout beside the codes; an archive made otherwise (np.savez of some other
+  // quantizer's arrays) takes it from the options.
+  const std::int64_t packing = integer(members, "packing", job.packed ? static_cast<std::int64_t>(*job.packed) + 1 : 0, what);
+  if (packing < 0 || packing > 3) throw UsageError(what + ": unknown 'packing' " + std::to_string(packing));
+  const NpyArray& elements = member(members, "elements", what);
+  std::vector<std::size_t> shape;
+  if (const auto stored = integers(members, "shape", what)) {
+    shape = dimensions(*stored, what);
+    if (!a.shape.empty() && parse_shape(a.shape) != shape) throw UsageError(what + ": --shape differs from the archive's 'shape'");
+  } else if (!a.shape.empty()) shape = parse_shape(a.shape);
+  else if (packing == 0) shape = elements.shape;
+  else throw UsageError(what + ": packed elements need the tensor's --shape");
+  if (shape.empty()) shape = {1};
+  const BlockLayout layout = layout_of(integer(members, "axis", a.axis, what), integer(members, "tile", a.tile, what), shape);
+  const BlockWalk walk(layout, static_cast<std::size_t>(f.block_size));
+
+  CodeTensor codes{f.element, shape, {}};
+  if (packing == 0) {
+    codes = codes_member(elements, f.element, "elements", what);
+  } else {
+    codes = zeros(f.element, shape, product(shape));
+    try {
+      unpack_into(codes, elements.data, static_cast<BitOrder>(packing - 1));
+    } catch (const std::invalid_argument& e) {
+      throw UsageError(what + ": packed elements: " + e.what());
+    }
+  }
+  if (codes.count() != walk.values())
+    throw UsageError(what + ": " + std::to_string(codes.count()) + " elements do not fill the shape's " +
+                     std::to_string(walk.values()));
+  CodeTensor scales = codes_member(member(members, "scales", what), f.scale, "scales", what);
+  if (const auto swizzled_shape = integers(members, "scale_shape", what)) {  // quantize --swizzle
+    const std::vector<std::size_t> plain_shape = dimensions(*swizzled_shape, what);
+    if (plain_shape != walk.scale_shape() || scales.size() != 1) throw UsageError(what + ": 'scale_shape' does not match the layout");
+    const std::size_t columns = plain_shape.back(), rows = walk.blocks() / std::max<std::size_t>(1, columns);
+    try {
+      scales.bytes = unswizzle_scales(scales.bytes, rows, columns);
+    } catch (const std::invalid_argument& e) {
+      throw UsageError(what + ": " + e.what());
+    }
+  }
+  if (scales.count() != walk.blocks())
+    throw UsageError(what + ": " + std::to_string(scales.count()) + " scales for " + std::to_string(walk.blocks()) + " blocks");
+  Dyadic tensor_scale = job.tensor_scale.decode;  // --tensor-scale, where the archive has none
+  if (members.contains("tensor_scale")) {
+    const NpyArray& t = members.at("tensor_scale");
+    if (t.descr != "<f4" || t.count() != 1) throw UsageError(what + ": 'tensor_scale' must be one float32");
+    const Value v = decode(fp32, code_at(t.data, 0, 4));
+    if (!v.is_finite() || v.negative) throw UsageError(what + ": the tensor scale must be finite and not negative");
+    tensor_scale = v.magnitude;
+  }
+
+  CodeTensor out = zeros(to, shape, walk.values());
+  ProgressLine progress("dequantize");
+  std::vector<std::size_t> indices;
+  std::vector<std::uint64_t> block;
+  for (std::size_t b = 0; b < walk.blocks(); ++b) {
+    walk.members(b, indices);
+    block.clear();
+    for (const std::size_t i : indices) block.push_back(codes.at(i));
+    const std::vector<Value> values = dequantize_block(f, scales.at(b), block, tensor_scale);
+    for (std::size_t k = 0; k < indices.size(); ++k) out.put(indices[k], encode(to, values[k], {}).code);
+    progress(b + 1, walk.blocks());
+  }
+  write_npy(a.out, out);
+}
+
+void quantize_file(const BlockJob& job, const BlockArguments& a, Mode mode) {
+  const std::optional<Format> to = mode == Mode::fakequant ? std::optional(output_format(job)) : std::nullopt;
+  if (a.swizzle && width(job.format.scale) > 8) throw UsageError("--swizzle needs one-byte scales");
+  const CodeTensor in = read_input(job, a);
+  const BlockLayout layout = layout_of(a.axis, a.tile, in.shape);
+  const BlockWalk walk(layout, static_cast<std::size_t>(job.format.block_size));
+  // A block holds up to the tile's values: quantize_tensor quantizes each as a block of that size.
+  BlockFormat per_block = job.format;
+  per_block.block_size = static_cast<int>(walk.block_capacity());
+  TensorScale tensor;
+  try {
+    tensor = tensor_scale_of(job, a, in);
+  } catch (const std::exception& e) {
+    throw UsageError(a.in + ": " + e.what());
+  }
+
+  CodeTensor elements = zeros(to ? *to : job.format.element, in.shape, in.count());  // fakequant: the values
+  CodeTensor scales = zeros(job.format.scale, walk.scale_shape(), mode == Mode::quantize ? walk.blocks() : 0);
+  ProgressLine progress(mode == Mode::quantize ? "quantize" : "fakequant");
+  std::vector<std::size_t> indices;
+  std::vector<Value> block;
+  for (std::size_t b = 0; b < walk.blocks(); ++b) {
+    walk.members(b, indices);
+    block.clear();
+    for (const std::size_t i : indices) block.push_back(decode(in.format, in.at(i)));
+    try {
+      if (to) {
+        const std::vector<Value> v = fake_quantize_block(per_block, *job.profile, block, tensor);
+        for (std::size_t k = 0; k < indices.size(); ++k) elements.put(indices[k], encode(*to, v[k], {}).code);
+      } else {
+        const QuantizedBlock q = quantize_block(per_block, *job.profile, block, tensor);
+        scales.put(b, q.scale);
+        for (std::size_t k = 0; k < indices.size(); ++k) elements.put(indices[k], q.elements[k]);
+      }
+    } catch (const std::exception& e) {
+      throw UsageError(a.in + ": block " + std::to_string(b) + ": " + e.what());
+    }
+    progress(b + 1, walk.blocks());
+  }
+  if (to) {
+    write_npy(a.out, elements);
+    return;
+  }
+
+  std::map<std::string, NpyArray> archive;
+  const auto int64s = [](const std::vector<std::size_t>& v, std::vector<std::size_t> shape) {
+    NpyArray array{"<i8", std::move(shape), std::vector<std::uint8_t>(8 * v.size())};
+    for (std::size_t i = 0; i < v.size(); ++i) put_code(array.data, i, 8, v[i]);
+    return array;
+  };
+  if (job.packed) {
+    std::vector<std::uint8_t> bytes;
+    try {
+      bytes = packed(elements, *job.packed);
+    } catch (const std::invalid_argument& e) {
+      throw UsageError(std::string("--packed: ") + e.what());
+    }
+    archive["elements"] = NpyArray{"|u1", {bytes.size()}, std::move(bytes)};
+  } else {
+    archive["elements"] = NpyArray{code_descr(width(elements.format)), in.shape, std::move(elements.bytes)};
+  }
+  if (a.swizzle) {
+    // Rows are every axis but the last merged (as torchao's to_blocked does); the result is 1-D, and the
+    // plain scale shape is kept beside it for dequantize.
+    const std::size_t columns = walk.scale_shape().back();
+    const std::size_t rows = walk.blocks() / std::max<std::size_t>(1, columns);
+    std::vector<std::uint8_t> swizzled = swizzle_scales(scales.bytes, rows, columns);
+    archive["scales"] = NpyArray{"|u1", {swizzled.size()}, std::move(swizzled)};
+    archive["scale_shape"] = int64s(walk.scale_shape(), {walk.scale_shape().size()});
+  } else {
+    archive["scales"] = NpyArray{code_descr(width(scales.format)), walk.scale_shape(), std::move(scales.bytes)};
+  }
+  NpyArray tensor_scale{"<f4", {}, std::vector<std::uint8_t>(4)};
+  put_code(tensor_scale.data, 0, 4, encode(fp32, Value::finite(false, tensor.decode), {}).code);
+  archive["tensor_scale"] = std::move(tensor_scale);
+  archive["shape"] = int64s(in.shape, {in.shape.size()});
+  archive["axis"] = int64s({layout.axis}, {});
+  archive["tile"] = int64s({layout.tile_rows}, {});
+  archive["packing"] = int64s({job.packed ? static_cast<std::size_t>(*job.packed) + 1 : 0}, {});
+  write_file_atomically(a.out, npz_bytes(archive));
 }
 
 }  // namespace
 
 void run_tensor_files(const BlockJob& job, const BlockArguments& a, Mode mode) {
-  const BlockFormat& f = job.format;
-  if (mode == Mode::dequantize) {
-    const auto members = parse_npz(read_file_bytes(a.in), a.in);
-    std::vector<std::size_t> shape;
-    for (const std::uint64_t d : codes_of(member(members, "shape", a.in), 64)) shape.push_back(static_cast<std::size_t>(d));
-    const BlockArguments stored{.axis = static_cast<int>(scalar(members, "axis", a.in)),
-                                .tile = static_cast<int>(scalar(members, "tile", a.in))};
-    const BlockLayout layout = layout_of(stored, shape);
-    QuantizedTensor q;
-    const std::int64_t packing = scalar(members, "packing", a.in);
-    const NpyArray& elements = member(members, "elements", a.in);
-    const std::size_t count = layout_of(stored, shape).shape.empty() ? 0 : NpyArray{"", shape, {}}.count();
-    q.elements = packing == 0 ? codes_of(elements, width(f.element))
-                              : unpack_codes(elements.data, width(f.element), count, static_cast<BitOrder>(packing - 1));
-    if (q.elements.size() != count) throw UsageError(a.in + ": elements do not match the stored shape");
-    const NpyArray& scales = member(members, "scales", a.in);
-    q.scales = codes_of(scales, width(f.scale));
-    q.scale_shape = scales.shape;
-    if (members.contains("scale_shape")) {  // swizzled by quantize --swizzle
-      q.scale_shape.clear();
-      for (const std::uint64_t d : codes_of(members.at("scale_shape"), 64)) q.scale_shape.push_back(static_cast<std::size_t>(d));
-      const std::size_t cols = q.scale_shape.empty() ? 0 : q.scale_shape.back();
-      const std::size_t rows = cols == 0 ? 0 : NpyArray{"", q.scale_shape, {}}.count() / cols;
-      try {
-        const std::vector<std::uint8_t> bytes(q.scales.begin(), q.scales.end());
-        const std::vector<std::uint8_t> plain = unswizzle_scales(bytes, rows, cols);
-        q.scales.assign(plain.begin(), plain.end());
-      } catch (const std::invalid_argument& e) {
-        throw UsageError(a.in + ": " + e.what());
-      }
-    }
-    const Value t = decode(fp32, codes_of(member(members, "tensor_scale", a.in), 32).at(0));
-    if (!t.is_finite()) throw UsageError(a.in + ": the tensor scale is not finite");
-    q.tensor_scale = t.magnitude;
-    for (const std::uint64_t c : q.elements)
-      if (c > code_mask(f.element)) throw UsageError(a.in + ": an element code does not fit " + format_name(f.element));
-    for (const std::uint64_t c : q.scales)
-      if (c > code_mask(f.scale)) throw UsageError(a.in + ": a scale code does not fit " + format_name(f.scale));
-    std::vector<Value> values;
-    try {
-      values = dequantize_tensor(f, q, layout);
-    } catch (const std::invalid_argument& e) {
-      throw UsageError(a.in + ": " + e.what());
-    }
-    write_codes(a, output_format(job), encoded(output_format(job), values), shape);
-    return;
-  }
-  if (mode == Mode::fakequant) (void)output_format(job);  // refuse --to exact before the work
-  std::vector<std::size_t> shape;
-  const std::vector<std::uint64_t> codes = read_codes(job, a, shape);
-  const BlockLayout layout = layout_of(a, shape);
-  QuantizedTensor q;
-  std::vector<std::uint64_t> fakequant_codes;
   try {
-    ProgressLine progress(mode == Mode::quantize ? "quantize" : "fakequant");
-    if (layout.tile_rows == 0 && layout.axis + 1 == shape.size() && !f.tensor_scale && shape.back() > 0) {
-      quantize_rows(job, codes, shape, q, mode == Mode::fakequant ? &fakequant_codes : nullptr, progress);
-    } else {  // other axes, tiles and NVFP4's tensor-wide scale: the whole tensor at once
-      std::vector<Value> values;
-      values.reserve(codes.size());
-      for (const std::uint64_t c : codes) values.push_back(decode(job.from, c));
-      q = quantize_tensor(f, *job.profile, values, layout, std::ref(progress));
-      if (mode == Mode::fakequant) {
-        std::vector<Value> out = dequantize_tensor(f, q, layout);
-        keep_fake_quant_conventions(*job.profile, f.element, values, out);
-        fakequant_codes = encoded(output_format(job), out);
-      }
-    }
+    if (mode == Mode::dequantize) dequantize_file(job, a);
+    else quantize_file(job, a, mode);
   } catch (const UsageError&) {
     throw;
-  } catch (const std::exception& e) {
+  } catch (const std::invalid_argument& e) {  // a layout the reference refuses
     throw UsageError(a.in + ": " + e.what());
   }
-  if (mode == Mode::fakequant) {
-    write_codes(a, output_format(job), fakequant_codes, shape);
-    return;
-  }
-  std::map<std::string, NpyArray> members;
-  if (job.packed) {
-    const std::vector<std::uint8_t> bytes = pack_codes(q.elements, width(f.element), *job.packed);
-    members["elements"] = NpyArray{"|u1", {bytes.size()}, bytes};
-  } else {
-    members["elements"] = array_of(q.elements, width(f.element), shape);
-  }
-  if (a.swizzle) {
-    // Rows are every axis but the last merged (as torchao's to_blocked does); the result is 1-D.
-    if (width(f.scale) > 8) throw UsageError("--swizzle needs one-byte scales");
-    const std::size_t cols = q.scale_shape.back();
-    const std::size_t rows = q.scales.size() / cols;
-    const std::vector<std::uint8_t> row_major(q.scales.begin(), q.scales.end());
-    const std::vector<std::uint8_t> swizzled = swizzle_scales(row_major, rows, cols);
-    members["scales"] = NpyArray{"|u1", {swizzled.size()}, swizzled};
-    members["scale_shape"] = array_of(std::vector<std::uint64_t>(q.scale_shape.begin(), q.scale_shape.end()), 64,
-                                      {q.scale_shape.size()});
-    members["scale_shape"].descr = "<i8";
-  } else {
-    members["scales"] = array_of(q.scales, width(f.scale), q.scale_shape);
-  }
-  NpyArray tensor_scale = array_of(std::vector<std::uint64_t>{encode(fp32, Value::finite(false, q.tensor_scale), {}).code}, 32, {});
-  tensor_scale.descr = "<f4";
-  members["tensor_scale"] = tensor_scale;
-  std::vector<std::uint64_t> dims(shape.begin(), shape.end());
-  members["shape"] = array_of(dims, 64, {dims.size()});
-  members["shape"].descr = "<i8";
-  members["axis"] = scalar_i64(static_cast<std::int64_t>(layout.axis));
-  members["axis"].descr = "<i8";
-  members["tile"] = scalar_i64(static_cast<std::int64_t>(layout.tile_rows));
-  members["tile"].descr = "<i8";
-  members["packing"] = scalar_i64(job.packed ? static_cast<std::int64_t>(*job.packed) + 1 : 0);
-  members["packing"].descr = "<i8";
-  write_file_atomically(a.out, npz_bytes(members));
 }
 
 }  // namespace mxref::tools

@@ -38,7 +38,9 @@ std::size_t item_size(const std::string& descr, const std::string& what) {
 
 // The value text after 'key': in the header dict.
 std::string_view field(std::string_view header, std::string_view key, const std::string& what) {
-  const std::string quoted = "'" + std::string(key) + "'";
+  // Appended piece by piece: `"literal" + std::string` trips GCC 12's bogus -Wrestrict.
+  std::string quoted = "'";
+  quoted.append(key).append("'");
   const std::size_t at = header.find(quoted);
   if (at == std::string_view::npos) throw UsageError(what + ": .npy header lacks " + quoted);
   std::string_view rest = header.substr(at + quoted.size());
@@ -70,25 +72,32 @@ std::size_t NpyArray::count() const {
   return std::accumulate(shape.begin(), shape.end(), std::size_t{1}, std::multiplies<>());
 }
 
-NpyArray parse_npy(std::span<const std::uint8_t> bytes, const std::string& what) {
+namespace {
+
+// The array's description from its header, and where its data starts; the data's size is checked.
+NpyArray parse_header(std::span<const std::uint8_t> bytes, const std::string& what, std::size_t& payload) {
   if (bytes.size() < 10 || std::string_view(reinterpret_cast<const char*>(bytes.data()), 6) != magic)
     throw UsageError(what + ": not a .npy file");
   const int major = bytes[6];
   if (major < 1 || major > 3) throw UsageError(what + ": unsupported .npy version " + std::to_string(major));
   const int length_bytes = major == 1 ? 2 : 4;
-  const std::size_t header_length = little_endian(bytes, 8, length_bytes);
   const std::size_t start = 8 + static_cast<std::size_t>(length_bytes);
-  if (bytes.size() < start + header_length) throw UsageError(what + ": truncated .npy header");
+  if (bytes.size() < start) throw UsageError(what + ": truncated .npy header");
+  const std::size_t header_length = little_endian(bytes, 8, length_bytes);
+  if (bytes.size() - start < header_length) throw UsageError(what + ": truncated .npy header");
   const std::string_view header(reinterpret_cast<const char*>(bytes.data() + start), header_length);
   NpyArray a;
   std::string_view descr = field(header, "descr", what);
   if (descr.empty() || descr.front() != '\'') throw UsageError(what + ": unsupported .npy dtype (structured?)");
   descr.remove_prefix(1);
   a.descr = std::string(descr.substr(0, descr.find('\'')));
-  if (field(header, "fortran_order", what).starts_with("True"))
+  const std::string_view fortran = field(header, "fortran_order", what);
+  if (fortran.starts_with("True"))
     throw UsageError(what + ": Fortran-order arrays are not supported (save a C-contiguous array)");
+  if (!fortran.starts_with("False")) throw UsageError(what + ": malformed .npy header (fortran_order)");
   std::string_view shape = field(header, "shape", what);
-  if (shape.empty() || shape.front() != '(') throw UsageError(what + ": malformed .npy shape");
+  if (shape.empty() || shape.front() != '(' || shape.find(')') == std::string_view::npos)
+    throw UsageError(what + ": malformed .npy shape");
   shape = shape.substr(1, shape.find(')') - 1);
   while (!shape.empty()) {
     while (!shape.empty() && (shape.front() == ' ' || shape.front() == ',')) shape.remove_prefix(1);
@@ -103,17 +112,39 @@ NpyArray parse_npy(std::span<const std::uint8_t> bytes, const std::string& what)
     a.shape.push_back(dim);
   }
   const std::size_t size = item_size(a.descr, what);
-  const std::size_t payload = start + header_length;
-  if (a.count() > (bytes.size() - payload) / size || bytes.size() - payload != a.count() * size)
+  payload = start + header_length;
+  // Checked by division first: a forged shape must not overflow the product.
+  std::size_t count = 1;
+  for (const std::size_t d : a.shape) {
+    if (d != 0 && count > (bytes.size() - payload) / d) throw UsageError(what + ": data size does not match the .npy shape");
+    count *= d;
+  }
+  if (count > (bytes.size() - payload) / size || bytes.size() - payload != count * size)
     throw UsageError(what + ": data size does not match the .npy shape");
+  return a;
+}
+
+}  // namespace
+
+NpyArray parse_npy(std::span<const std::uint8_t> bytes, const std::string& what) {
+  std::size_t payload = 0;
+  NpyArray a = parse_header(bytes, what, payload);
   a.data.assign(bytes.begin() + static_cast<std::ptrdiff_t>(payload), bytes.end());
   return a;
 }
 
-std::vector<std::uint8_t> npy_bytes(const NpyArray& a) {
-  std::string header = "{'descr': '" + a.descr + "', 'fortran_order': False, 'shape': (";
-  for (std::size_t i = 0; i < a.shape.size(); ++i) header += (i ? ", " : "") + std::to_string(a.shape[i]);
-  header += a.shape.size() == 1 ? ",), }" : "), }";  // a 1-tuple needs its comma
+NpyArray parse_npy(std::vector<std::uint8_t>&& bytes, const std::string& what) {
+  std::size_t payload = 0;
+  NpyArray a = parse_header(bytes, what, payload);
+  bytes.erase(bytes.begin(), bytes.begin() + static_cast<std::ptrdiff_t>(payload));
+  a.data = std::move(bytes);
+  return a;
+}
+
+std::vector<std::uint8_t> npy_header(const std::string& descr, const std::vector<std::size_t>& shape) {
+  std::string header = "{'descr': '" + descr + "', 'fortran_order': False, 'shape': (";
+  for (std::size_t i = 0; i < shape.size(); ++i) header += (i ? ", " : "") + std::to_string(shape[i]);
+  header += shape.size() == 1 ? ",), }" : "), }";  // a 1-tuple needs its comma
   // Pad with spaces so that the data starts at a multiple of 64 bytes, ending the header with '\n'.
   const std::size_t unpadded = 10 + header.size() + 1;
   header.append((64 - unpadded % 64) % 64, ' ');
@@ -123,6 +154,11 @@ std::vector<std::uint8_t> npy_bytes(const NpyArray& a) {
   out.push_back(0);
   put(out, header.size(), 2);
   out.insert(out.end(), header.begin(), header.end());
+  return out;
+}
+
+std::vector<std::uint8_t> npy_bytes(const NpyArray& a) {
+  std::vector<std::uint8_t> out = npy_header(a.descr, a.shape);
   out.insert(out.end(), a.data.begin(), a.data.end());
   return out;
 }
@@ -187,38 +223,47 @@ std::map<std::string, NpyArray> parse_npz(std::span<const std::uint8_t> bytes, c
   if (at == 0xFFFFFFFFu || entries == 0xFFFF) {  // ZIP64: the locator sits just before the record
     if (end < 20 || little_endian(bytes, end - 20, 4) != 0x07064b50) throw fail("malformed ZIP64 directory");
     const std::uint64_t record = little_endian(bytes, end - 12, 8);
-    if (record + 56 > bytes.size() || little_endian(bytes, record, 4) != 0x06064b50) throw fail("malformed ZIP64 record");
+    if (record > bytes.size() || bytes.size() - record < 56 || little_endian(bytes, record, 4) != 0x06064b50) throw fail("malformed ZIP64 record");
     entries = little_endian(bytes, record + 32, 8);
     at = little_endian(bytes, record + 48, 8);
   }
   std::map<std::string, NpyArray> out;
   for (std::uint64_t e = 0; e < entries; ++e) {
-    if (at + 46 > bytes.size() || little_endian(bytes, at, 4) != 0x02014b50) throw fail("malformed zip directory");
+    if (at > bytes.size() || bytes.size() - at < 46 || little_endian(bytes, at, 4) != 0x02014b50) throw fail("malformed zip directory");
     if (little_endian(bytes, at + 10, 2) != 0) throw fail("compressed members are not supported (use np.savez)");
     const std::uint32_t crc = static_cast<std::uint32_t>(little_endian(bytes, at + 16, 4));
-    std::uint64_t size = little_endian(bytes, at + 20, 4);
+    std::uint64_t size = little_endian(bytes, at + 20, 4);  // compressed, equal to uncompressed when stored
+    const bool long_uncompressed = little_endian(bytes, at + 24, 4) == 0xFFFFFFFFu;
     std::uint64_t offset = little_endian(bytes, at + 42, 4);
     const std::size_t name_length = little_endian(bytes, at + 28, 2);
     const std::size_t extra_length = little_endian(bytes, at + 30, 2);
     const std::size_t comment_length = little_endian(bytes, at + 32, 2);
     if (at + 46 + name_length + extra_length > bytes.size()) throw fail("malformed zip directory");
     const std::string name(reinterpret_cast<const char*>(bytes.data() + at + 46), name_length);
-    // ZIP64 extra field (id 1): the 64-bit uncompressed size, compressed size and offset, each present
-    // only where the 32-bit field is saturated.
-    for (std::size_t x = at + 46 + name_length; x + 4 <= at + 46 + name_length + extra_length;) {
-      const std::uint64_t id = little_endian(bytes, x, 2), length = little_endian(bytes, x + 2, 2);
+    // ZIP64 extra field (id 1): the 64-bit uncompressed size, compressed size and offset, in that
+    // order, each present only where its 32-bit field is saturated. (np.savez forces ZIP64 in the local
+    // headers; Python's zipfile adds it to the directory only for members past 4 GiB.)
+    const std::size_t extra_end = at + 46 + name_length + extra_length;
+    for (std::size_t x = at + 46 + name_length; x + 4 <= extra_end;) {
+      const std::size_t id = little_endian(bytes, x, 2), length = little_endian(bytes, x + 2, 2);
+      if (x + 4 + length > extra_end) throw fail("malformed zip extra field");
       if (id == 1) {
         std::size_t y = x + 4;
-        const bool sizes = size == 0xFFFFFFFFu;
-        if (sizes) y += 8;  // uncompressed size; stored members have equal sizes
-        if (sizes) size = little_endian(bytes, y, 8), y += 8;
-        if (offset == 0xFFFFFFFFu) offset = little_endian(bytes, y, 8);
+        const auto next = [&]() {
+          if (y + 8 > x + 4 + length) throw fail("malformed ZIP64 extra field");
+          y += 8;
+          return little_endian(bytes, y - 8, 8);
+        };
+        if (long_uncompressed) (void)next();
+        if (size == 0xFFFFFFFFu) size = next();
+        if (offset == 0xFFFFFFFFu) offset = next();
       }
       x += 4 + length;
     }
-    if (offset + 30 > bytes.size() || little_endian(bytes, offset, 4) != 0x04034b50) throw fail("malformed zip member");
+    if (offset > bytes.size() || bytes.size() - offset < 30 || little_endian(bytes, offset, 4) != 0x04034b50)
+      throw fail("malformed zip member");
     const std::uint64_t data = offset + 30 + little_endian(bytes, offset + 26, 2) + little_endian(bytes, offset + 28, 2);
-    if (data + size > bytes.size()) throw fail("truncated zip member '" + name + "'");
+    if (data > bytes.size() || bytes.size() - data < size) throw fail("truncated zip member '" + name + "'");
     const std::span<const std::uint8_t> member = bytes.subspan(data, size);
     if (crc32(member) != crc) throw fail("corrupt zip member '" + name + "' (CRC mismatch)");
     const std::string key = name.ends_with(".npy") ? name.substr(0, name.size() - 4) : name;
