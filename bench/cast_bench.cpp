@@ -9,19 +9,15 @@
 #include "fast/cpu/element_cast.hpp"
 #include "ref/cast.hpp"
 #include "ref/format_name.hpp"
+#include "ref/splitmix64.hpp"
 
 namespace {
 
 // A fixed spread of fp32 inputs: every exponent, mixed mantissas, both signs (splitmix64 stream).
 std::vector<std::uint32_t> inputs() {
   std::vector<std::uint32_t> v(1 << 16);
-  std::uint64_t state = 0;
-  for (std::uint32_t& x : v) {
-    std::uint64_t z = (state += 0x9E3779B97F4A7C15);
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9;
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EB;
-    x = static_cast<std::uint32_t>(z ^ (z >> 31));
-  }
+  mxref::SplitMix64 stream{0};
+  for (std::uint32_t& x : v) x = static_cast<std::uint32_t>(stream.next());
   return v;
 }
 

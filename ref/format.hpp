@@ -2,6 +2,7 @@
 // Everything else (max normal, NaN codes, the table of encodings) is derived from it.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 
 namespace mxref {
@@ -33,6 +34,8 @@ constexpr int width(const Format& f) {
 constexpr std::uint64_t code_mask(const Format& f) {
   return width(f) >= 64 ? ~std::uint64_t{0} : (std::uint64_t{1} << width(f)) - 1;
 }
+// The bytes a code of `bits` bits takes in memory and in files (.npy arrays, binary vector streams).
+constexpr std::size_t storage_bytes(int bits) { return bits <= 8 ? 1 : bits <= 16 ? 2 : bits <= 32 ? 4 : 8; }
 constexpr std::uint64_t sign_bit(const Format& f) {
   return f.is_signed ? std::uint64_t{1} << (width(f) - 1) : 0;
 }

@@ -30,12 +30,12 @@ namespace mxref::tools {
 
 namespace {
 
-// Codes of one format in a tensor's shape, little-endian in code_bytes(width) bytes each.
+// Codes of one format in a tensor's shape, little-endian in storage_bytes(width) bytes each.
 struct CodeTensor {
   Format format;
   std::vector<std::size_t> shape;
   std::vector<std::uint8_t> bytes;
-  std::size_t size() const { return code_bytes(width(format)); }
+  std::size_t size() const { return storage_bytes(width(format)); }
   std::size_t count() const { return bytes.size() / size(); }
   std::uint64_t at(std::size_t i) const { return code_at(bytes, i, size()); }
   void put(std::size_t i, std::uint64_t code) { put_code(bytes, i, size(), code); }
@@ -63,13 +63,13 @@ bool holds(const Format& from, const std::string& descr) {
   if (from == fp32) return kind == "f4";
   if (from == fp64) return kind == "f8";
   if (from == fp16) return kind == "f2";
-  const std::string size = std::to_string(code_bytes(width(from)));
+  const std::string size = std::to_string(storage_bytes(width(from)));
   return kind == "u" + size || kind == "i" + size || kind == "V" + size;
 }
 
 // Integer arrays of codes (elements, scales) as numpy code would save them: any width-sized integer.
 bool holds_codes(const Format& f, const std::string& descr) {
-  const std::string kind = descr.substr(1), size = std::to_string(code_bytes(width(f)));
+  const std::string kind = descr.substr(1), size = std::to_string(storage_bytes(width(f)));
   return kind == "u" + size || kind == "i" + size || kind == "V" + size;
 }
 

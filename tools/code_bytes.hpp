@@ -8,12 +8,13 @@
 #include <span>
 #include <string>
 
+#include "ref/format.hpp"
+
 namespace mxref::tools {
 
-// The bytes a code of `bits` bits takes, and the .npy dtype that holds it.
-inline std::size_t code_bytes(int bits) { return bits <= 8 ? 1 : bits <= 16 ? 2 : bits <= 32 ? 4 : 8; }
+// The .npy dtype that holds a code of `bits` bits (storage_bytes(bits) bytes each).
 inline std::string code_descr(int bits) {
-  return code_bytes(bits) == 1 ? "|u1" : "<u" + std::to_string(code_bytes(bits));
+  return storage_bytes(bits) == 1 ? "|u1" : "<u" + std::to_string(storage_bytes(bits));
 }
 
 inline std::uint64_t code_at(std::span<const std::uint8_t> data, std::size_t i, std::size_t size) {

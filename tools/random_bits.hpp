@@ -9,22 +9,15 @@
 #include <cstdint>
 
 #include "ref/cast_options.hpp"
+#include "ref/splitmix64.hpp"
 
 namespace mxref::tools {
 
-constexpr std::uint64_t splitmix64(std::uint64_t state) {
-  std::uint64_t z = state + 0x9E3779B97F4A7C15;
-  z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9;
-  z = (z ^ (z >> 27)) * 0x94D049BB133111EB;
-  return z ^ (z >> 31);
-}
+using mxref::splitmix64;
 
 // count must be 1..64 (validate() has checked it before any line is read).
 constexpr StochasticBits stochastic_bits(std::uint64_t seed, std::uint64_t line_index, int count) {
   return {splitmix64(seed + line_index) >> (64 - count), count};
 }
-
-// The published first output of SplitMix64 seeded with 0.
-static_assert(splitmix64(0) == 0xE220A8397B1DCDAF);
 
 }  // namespace mxref::tools

@@ -10,6 +10,7 @@
 #include "ref/encode.hpp"
 #include "ref/format_name.hpp"
 #include "ref/properties.hpp"
+#include "ref/splitmix64.hpp"
 #include "vectors/sha256.hpp"
 
 namespace mxref::vectors {
@@ -18,13 +19,8 @@ namespace {
 
 // SplitMix64: the same stream on every machine.
 struct Random {
-  std::uint64_t state;
-  std::uint64_t next() {
-    std::uint64_t z = (state += 0x9E3779B97F4A7C15ull);
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
-    return z ^ (z >> 31);
-  }
+  SplitMix64 stream;
+  std::uint64_t next() { return stream.next(); }
   std::int64_t in(std::int64_t low, std::int64_t high) {  // [low, high]
     return low + static_cast<std::int64_t>(next() % static_cast<std::uint64_t>(high - low + 1));
   }
@@ -302,8 +298,7 @@ std::vector<Vector> shard(std::vector<Vector> vectors, std::size_t index, std::s
 namespace {
 
 void append_le(std::string& out, std::uint64_t code, int bits) {
-  const int bytes = bits <= 8 ? 1 : bits <= 16 ? 2 : bits <= 32 ? 4 : 8;
-  for (int b = 0; b < bytes; ++b) out.push_back(static_cast<char>(code >> (8 * b)));
+  for (std::size_t b = 0; b < storage_bytes(bits); ++b) out.push_back(static_cast<char>(code >> (8 * b)));
 }
 
 }  // namespace
@@ -376,11 +371,10 @@ std::map<std::string, std::string> suite_files(const Suite& s, const std::vector
   manifest["suite"] = s.name;
   manifest["mxref"] = version;
   manifest["vectors"] = vectors.size();
-  const auto bytes_of = [](int bits) { return bits <= 8 ? 1 : bits <= 16 ? 2 : bits <= 32 ? 4 : 8; };
   if (wanted(Output::bin)) {
-    manifest["input_bytes"] = bytes_of(in_bits);
-    manifest["expected_bytes"] = bytes_of(out_bits);
-    if (block) manifest["scale_bytes"] = bytes_of(scale_bits);
+    manifest["input_bytes"] = storage_bytes(in_bits);
+    manifest["expected_bytes"] = storage_bytes(out_bits);
+    if (block) manifest["scale_bytes"] = storage_bytes(scale_bits);
   }
   for (const auto& [name, content] : files)
     manifest["sha256"][name] = sha256_hex({reinterpret_cast<const std::uint8_t*>(content.data()), content.size()});

@@ -12,6 +12,7 @@
 #include "fast/cpu/element_cast.hpp"
 #include "ref/cast.hpp"
 #include "ref/format.hpp"
+#include "ref/splitmix64.hpp"
 
 namespace mxref {
 namespace {
@@ -54,13 +55,8 @@ std::vector<std::uint32_t> sixteen_bit_inputs() {
 
 std::vector<std::uint32_t> random_inputs(std::size_t count) {
   std::vector<std::uint32_t> out(count);
-  std::uint64_t state = 2026;
-  for (std::uint32_t& x : out) {
-    std::uint64_t z = (state += 0x9E3779B97F4A7C15ull);
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
-    x = static_cast<std::uint32_t>(z ^ (z >> 31));
-  }
+  SplitMix64 stream{2026};
+  for (std::uint32_t& x : out) x = static_cast<std::uint32_t>(stream.next());
   return out;
 }
 

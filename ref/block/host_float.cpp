@@ -14,6 +14,16 @@ Value round_to(const Format& format, const Value& value, Rounding rounding) {
   return decode(format, encode(format, value, options).code);
 }
 
+Value min_ignoring_nan(const Value& a, const Value& b) {
+  if (a.is_nan()) return b;
+  if (b.is_nan()) return a;
+  if (a.negative != b.negative) return a.negative ? a : b;
+  const bool a_smaller_magnitude = b.is_infinity() || (a.is_finite() && a.magnitude <= b.magnitude);
+  return a_smaller_magnitude != a.negative ? a : b;
+}
+
+Value largest_finite(const Format& format) { return decode(format, max_finite_code(format)); }
+
 Value multiply_in(const Format& format, const Value& a, const Value& b) {
   const bool negative = a.negative != b.negative;
   if (a.is_nan() || b.is_nan() || (a.is_infinity() && b.is_zero()) || (a.is_zero() && b.is_infinity()))

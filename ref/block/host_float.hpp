@@ -16,6 +16,12 @@ Value round_to(const Format& format, const Value& value, Rounding rounding = Rou
 // format of fewer than `bits` bits gives the same result, in every mode, as rounding the exact quotient.
 Dyadic sticky_quotient(const Dyadic& n, const Dyadic& d, int bits = 128);
 
+// C's fminf: the smaller of a and b, where a NaN operand yields the other.
+Value min_ignoring_nan(const Value& a, const Value& b);
+
+// The format's largest finite value (FLT_MAX for fp32).
+Value largest_finite(const Format& format);
+
 // Correctly rounded operations of `format` on exact operands.
 Value multiply_in(const Format& format, const Value& a, const Value& b);
 Value divide_in(const Format& format, const Value& a, const Value& b);

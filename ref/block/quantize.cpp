@@ -31,9 +31,8 @@ Value scaled_element(const Value& v, const Scale& scale, const Profile& profile,
     return multiply_in(fp32, round_to(fp32, v), r);
   }
   if (profile.scaling == ElementScaling::nvfp4_te) {
-    Value inv = divide_in(fp32, one(), multiply_in(fp32, scale.value, Value::finite(false, tensor.decode)));
-    const Value max = decode(fp32, 0x7F7FFFFF);
-    if (inv.is_infinity() || (inv.is_finite() && inv.magnitude > max.magnitude)) inv = max;
+    const Value inv = min_ignoring_nan(
+        divide_in(fp32, one(), multiply_in(fp32, scale.value, Value::finite(false, tensor.decode))), largest_finite(fp32));
     return multiply_in(fp32, round_to(fp32, v), inv);
   }
   // The FP32 scalings act on E8M0 codes (the rules that use them insist on an E8M0 scale).

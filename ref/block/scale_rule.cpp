@@ -99,14 +99,6 @@ std::uint64_t nvidia_rceil_rule(const BlockSummary& block, const Dyadic& max_nor
   return e + (up ? 1 : 0);
 }
 
-Value fp32_max() { return decode(fp32, 0x7F7FFFFF); }
-
-Value min_of(const Value& a, const Value& b) {  // fminf: a NaN operand yields the other
-  if (a.is_nan()) return b;
-  if (b.is_nan()) return a;
-  return (b.is_infinity() || (a.is_finite() && a.magnitude <= b.magnitude)) ? a : b;
-}
-
 std::uint64_t e4m3_code(const Format& scale, const Value& v) {
   CastOptions o;
   o.overflow = Overflow::saturate;
@@ -137,7 +129,7 @@ std::uint64_t nvfp4_te_rule(const BlockSummary& block, const Format& scale, cons
   const Value sixth = divide_in(fp32, positive(Dyadic(1, 0)), positive(max_elem));
   const Value t = multiply_in(fp32, positive(tensor.encode), sixth);
   const Value amax = block.any_infinity ? Value::infinity(false) : round_to(fp32, positive(block.amax));
-  return e4m3_code(scale, min_of(multiply_in(fp32, amax, t), fp32_max()));
+  return e4m3_code(scale, min_ignoring_nan(multiply_in(fp32, amax, t), largest_finite(fp32)));
 }
 
 }  // namespace
@@ -148,7 +140,7 @@ TensorScale tensor_scale_for(ScaleRule rule, const BlockFormat& format, const Va
   const Dyadic limit = properties(format.element).max_normal * properties(format.scale).max_normal;
   const Value amax = round_to(fp32, tensor_amax);
   if (rule == ScaleRule::nvfp4_te) {
-    Value encode = min_of(divide_in(fp32, positive(limit), amax), fp32_max());
+    Value encode = min_ignoring_nan(divide_in(fp32, positive(limit), amax), largest_finite(fp32));
     if (amax.is_zero() || encode.is_zero()) encode = positive(Dyadic(1, 0));
     t.encode = encode.magnitude;
     t.decode = divide_in(fp32, positive(Dyadic(1, 0)), encode).magnitude;

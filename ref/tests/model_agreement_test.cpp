@@ -23,18 +23,14 @@
 #include "ref/format.hpp"
 #include "ref/format_name.hpp"
 #include "ref/rounding_model.hpp"
+#include "ref/splitmix64.hpp"
 
 namespace mxref {
 namespace {
 
 // ---- deterministic pseudo-random numbers ---------------------------------------------------------
 
-std::uint64_t mix(std::uint64_t x) {  // splitmix64 finaliser
-  x += 0x9E3779B97F4A7C15ull;
-  x = (x ^ (x >> 30)) * 0xBF58476D1CE4E5B9ull;
-  x = (x ^ (x >> 27)) * 0x94D049BB133111EBull;
-  return x ^ (x >> 31);
-}
+constexpr std::uint64_t mix(std::uint64_t x) { return splitmix64(x); }
 
 struct Rng {
   std::uint64_t state;
