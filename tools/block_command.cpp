@@ -134,8 +134,9 @@ void run(const BlockArguments& arguments, Mode mode) {
     return;
   }
   // Tensor-file options would otherwise be silently ignored by text mode.
-  if (!arguments.shape.empty() || arguments.axis != -1 || arguments.tile != 0 || arguments.swizzle)
-    throw UsageError("--shape, --axis, --tile and --swizzle are for tensor files (--in FILE --out FILE)");
+  if (!arguments.shape.empty() || arguments.axis != -1 || arguments.tile != 0 || arguments.swizzle || arguments.fast ||
+      arguments.threads != 0)
+    throw UsageError("--shape, --axis, --tile, --swizzle, --fast and --threads are for tensor files (--in FILE --out FILE)");
   const BlockFormat& f = job.format;
   const std::size_t n = static_cast<std::size_t>(f.block_size);
   LineReader lines(stdin);
@@ -258,6 +259,9 @@ CLI::App* add_block_command(CLI::App& app, Mode mode, const char* name, const ch
                   "Tensor mode: scales in NVIDIA's swizzled block-scale layout (rows = all leading axes, padded to 128 x 4)");
   cmd->add_option("--tile", a->tile, "Tensor mode: 2-D tiles of this many rows by --block columns (last two axes)"
                                      + std::string(mode == Mode::dequantize ? ", for an archive without 'tile'" : ""));
+  cmd->add_flag("--fast", a->fast,
+                "Tensor mode: the vectorized, multithreaded path (MX elements, e8m0 scale; ocp, nvidia-rceil, torchao-*; f32/bf16)");
+  cmd->add_option("--threads", a->threads, "With --fast: threads to use (default: every hardware thread)");
   cmd->callback([a, mode] { run(*a, mode); });
   return cmd;
 }

@@ -21,6 +21,7 @@
 #include "tools/block_job.hpp"
 #include "tools/block_walk.hpp"
 #include "tools/code_bytes.hpp"
+#include "tools/fast_blocks.hpp"
 #include "tools/file_bytes.hpp"
 #include "tools/npy.hpp"
 #include "tools/progress.hpp"
@@ -305,6 +306,14 @@ void dequantize_file(const BlockJob& job, const BlockArguments& a) {
   }
 
   CodeTensor out = zeros(to, shape, walk.values());
+  if (a.fast) {
+    const fast::BlockSpec spec = fast_spec(job, Mode::dequantize, layout);
+    if (tensor_scale != Dyadic(1, 0)) throw UsageError(what + ": --fast: an MX archive has no tensor scale but 1");
+    fast::dequantize(spec, codes.bytes.data(), scales.bytes.data(), axis_view(layout), float_data(to), out.bytes.data(),
+                     {.threads = a.threads});
+    write_npy(a.out, out);
+    return;
+  }
   ProgressLine progress("dequantize");
   std::vector<std::size_t> indices;
   std::vector<std::uint64_t> block;
@@ -322,6 +331,7 @@ void dequantize_file(const BlockJob& job, const BlockArguments& a) {
 void quantize_file(const BlockJob& job, const BlockArguments& a, Mode mode) {
   const std::optional<Format> to = mode == Mode::fakequant ? std::optional(output_format(job)) : std::nullopt;
   if (a.swizzle && width(job.format.scale) > 8) throw UsageError("--swizzle needs one-byte scales");
+  if (a.fast) fast_spec(job, mode, {{}, 0, a.tile > 0 ? 1u : 0u});  // refuse before reading the input
   const CodeTensor in = read_input(job, a);
   const BlockLayout layout = layout_of(a.axis, a.tile, in.shape);
   const BlockWalk walk(layout, static_cast<std::size_t>(job.format.block_size));
@@ -337,10 +347,16 @@ void quantize_file(const BlockJob& job, const BlockArguments& a, Mode mode) {
 
   CodeTensor elements = zeros(to ? *to : job.format.element, in.shape, in.count());  // fakequant: the values
   CodeTensor scales = zeros(job.format.scale, walk.scale_shape(), mode == Mode::quantize ? walk.blocks() : 0);
+  if (a.fast) {
+    const fast::BlockSpec spec = fast_spec(job, mode, layout);
+    const fast::RunOptions run{.threads = a.threads};
+    if (to) fast::fake_quantize(spec, float_data(in.format), in.bytes.data(), axis_view(layout), float_data(*to), elements.bytes.data(), run);
+    else fast::quantize(spec, float_data(in.format), in.bytes.data(), axis_view(layout), elements.bytes.data(), scales.bytes.data(), run);
+  }
   ProgressLine progress(mode == Mode::quantize ? "quantize" : "fakequant");
   std::vector<std::size_t> indices;
   std::vector<Value> block;
-  for (std::size_t b = 0; b < walk.blocks(); ++b) {
+  for (std::size_t b = 0; b < walk.blocks() && !a.fast; ++b) {
     walk.members(b, indices);
     block.clear();
     for (const std::size_t i : indices) block.push_back(decode(in.format, in.at(i)));

@@ -32,6 +32,8 @@ struct BlockArguments {
   int tile = 0;             // 2-D tiles of this many rows (0: 1-D blocks)
   bool ragged = false;      // text mode: a line may hold a shorter, ragged block
   bool swizzle = false;     // scales in NVIDIA's 128x4-tile layout (ref/block/packing.hpp)
+  bool fast = false;        // tensor mode through fast/cpu (fast_blocks.hpp)
+  unsigned threads = 0;     // --fast: 0 = every hardware thread
 };
 
 struct BlockJob {

@@ -1,9 +1,9 @@
 #include "fast/cpu/cast_array.hpp"
 
-#include <stdexcept>
-#include <string>
+#include <algorithm>
 
 #include "fast/cpu/element_cast.hpp"
+#include "fast/cpu/simd_level.hpp"
 
 namespace mxref::fast {
 
@@ -43,47 +43,34 @@ void cast_baseline(Element to, const std::uint32_t* in, std::uint8_t* out, std::
 
 using Kernel = void (*)(Element, const std::uint32_t*, std::uint8_t*, std::size_t, bool);
 
-struct Choice {
-  Kernel kernel;
-  std::string_view name;
-};
-
-std::vector<Choice> available() {
-  std::vector<Choice> out;
+Kernel kernel_at(SimdLevel level) {
+  switch (level) {
 #if defined(__x86_64__) && defined(__GNUC__)
-  __builtin_cpu_init();
-  if (__builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") && __builtin_cpu_supports("avx512vl"))
-    out.push_back({cast_avx512, "avx512"});
-  if (__builtin_cpu_supports("avx2")) out.push_back({cast_avx2, "avx2"});
+    case SimdLevel::avx512: return cast_avx512;
+    case SimdLevel::avx2: return cast_avx2;
 #endif
-  out.push_back({cast_baseline, "baseline"});
-  return out;
-}
-
-const Choice& chosen() {
-  static const Choice c = available().front();
-  return c;
+    default: return cast_baseline;
+  }
 }
 
 }  // namespace
 
 void cast_fp32_array(Element to, std::span<const std::uint32_t> in, std::span<std::uint8_t> out, bool saturate) {
-  chosen().kernel(to, in.data(), out.data(), in.size() < out.size() ? in.size() : out.size(), saturate);
+  static const Kernel widest = kernel_at(runnable_levels().front());
+  widest(to, in.data(), out.data(), std::min(in.size(), out.size()), saturate);
 }
 
-std::string_view simd_level() { return chosen().name; }
+std::string_view simd_level() { return name(runnable_levels().front()); }
 
 std::vector<std::string_view> simd_levels() {
   std::vector<std::string_view> names;
-  for (const Choice& c : available()) names.push_back(c.name);
+  for (const SimdLevel level : runnable_levels()) names.push_back(name(level));
   return names;
 }
 
 void cast_fp32_array_at(std::string_view level, Element to, std::span<const std::uint32_t> in,
                         std::span<std::uint8_t> out, bool saturate) {
-  for (const Choice& c : available())
-    if (c.name == level) return c.kernel(to, in.data(), out.data(), in.size() < out.size() ? in.size() : out.size(), saturate);
-  throw std::invalid_argument("this CPU cannot run SIMD level '" + std::string(level) + "'");
+  kernel_at(pick_level(level))(to, in.data(), out.data(), std::min(in.size(), out.size()), saturate);
 }
 
 }  // namespace mxref::fast

@@ -34,9 +34,10 @@ using E2M3 = SmallFloat<2, 3, false, false>;
 using E2M1 = SmallFloat<2, 1, false, false>;
 
 // saturate: finite overflow goes to ±max finite; otherwise IEEE-like formats overflow to ±Inf (formats
-// without Inf saturate anyway). An Inf input stays Inf in a format that has it, as in ref/.
+// without Inf saturate anyway). An Inf input stays Inf in a format that has it, as in ref/, unless
+// inf_to_max: saturating block quantizers clamp before the cast (ref/block/quantize.cpp).
 template <class F>
-constexpr std::uint32_t cast_fp32(std::uint32_t x, bool saturate = true) {
+[[gnu::always_inline]] constexpr std::uint32_t cast_fp32(std::uint32_t x, bool saturate = true, bool inf_to_max = false) {
   // Every case is computed and the answer selected, without early returns: a loop over this stays
   // branch-free and the compiler vectorizes it.
   constexpr int M = F::mantissa_bits;
@@ -65,8 +66,33 @@ constexpr std::uint32_t cast_fp32(std::uint32_t x, bool saturate = true) {
   const std::uint32_t nan = F::ieee ? sign | F::inf_code | fraction >> (23 - M) | 1u << (M - 1)
                             : F::fn_nan ? sign | F::nan_code
                                         : 0;
-  const std::uint32_t infinity = sign | (F::ieee ? F::inf_code : F::max_finite);
+  const std::uint32_t infinity = sign | (F::ieee && !inf_to_max ? F::inf_code : F::max_finite);
   return field == 0xFF ? (fraction != 0 ? nan : infinity) : sign | finite;
+}
+
+// MXINT8's element (OCP MX v1.0 §5.3.3): two's complement, value = code x 2^-6, RNE, saturating to
+// ±127 (the spec's -2.0 code, 0x80, is never produced); NaN becomes 0, as `--nan zero` in ref/.
+struct Int8 {
+  static constexpr int fraction_bits = 6;
+  static constexpr std::uint32_t max_finite = 127;
+};
+
+[[gnu::always_inline]] constexpr std::uint32_t cast_fp32_int8(std::uint32_t x) {
+  const std::uint32_t magnitude = x & 0x7FFFFFFF;
+  const std::uint32_t field = magnitude >> 23;
+  // |x| x 2^6 as a 24-bit significand shifted right by `shift`: below 2^-7 everything rounds to 0, and
+  // from 2 up everything saturates, so the shift only needs the range 16..25.
+  const int exponent = static_cast<int>(field) - 127 + Int8::fraction_bits;  // of |x| x 2^6
+  int shift = 23 - exponent;
+  shift = shift < 16 ? 16 : shift > 25 ? 25 : shift;
+  const std::uint32_t significand = (magnitude & 0x7FFFFF) | 0x800000;
+  const std::uint32_t kept = significand >> shift;
+  const std::uint32_t rest = significand & ((1u << shift) - 1);
+  const std::uint32_t half = 1u << (shift - 1);
+  std::uint32_t q = kept + ((rest > half || (rest == half && (kept & 1))) ? 1u : 0u);
+  q = field == 0 ? 0 : exponent > 7 || q > Int8::max_finite ? Int8::max_finite : q;  // FP32 subnormals: 0
+  const std::uint32_t code = (x >> 31) ? (0u - q) & 0xFF : q;
+  return magnitude > 0x7F800000 ? 0 : code;  // Inf saturates through `exponent > 7`
 }
 
 // The same over arrays: a plain loop the compiler vectorizes.

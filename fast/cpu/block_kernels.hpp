@@ -1,0 +1,314 @@
+// The loops of fast block quantization, written so the compiler vectorizes them: each block (or panel
+// of blocks side by side) is gathered into lanes, reduced to its statistics, given its scale by
+// block_rules.hpp, and cast lane by lane. Included only by block_quantize.cpp, which compiles these
+// templates once per SIMD level; they rely on IEEE FP32 arithmetic with subnormals (no FTZ/DAZ).
+#pragma once
+
+#include <algorithm>
+#include <bit>
+#include <cstddef>
+#include <cstdint>
+#include <cstring>
+#include <type_traits>
+
+#include "fast/cpu/block_lanes.hpp"
+#include "fast/cpu/block_quantize.hpp"
+#include "fast/cpu/block_rules.hpp"
+#include "fast/cpu/element_cast.hpp"
+
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wpsabi"
+
+namespace mxref::fast::kernels {
+
+
+
+// The saturating element cast of a block quantizer (Inf clamps to ±max like any overflow).
+template <class E>
+[[gnu::always_inline]] inline std::uint32_t block_element(std::uint32_t scaled_bits) {
+  if constexpr (std::is_same_v<E, Int8>) return cast_fp32_int8(scaled_bits);
+  else return cast_fp32<E>(scaled_bits, true, true);
+}
+
+// An element code's value as FP32 bits; NaN codes give the default NaN with the code's sign (ref/'s
+// dequantization makes a fresh NaN).
+template <class E>
+[[gnu::always_inline]] inline std::uint32_t element_value(std::uint32_t code) {
+  if constexpr (std::is_same_v<E, Int8>) {
+    return std::bit_cast<std::uint32_t>(static_cast<float>(static_cast<std::int8_t>(code)) * 0x1p-6f);
+  } else {
+    constexpr int M = E::mantissa_bits;
+    const std::uint32_t sign = (code & E::sign_bit) ? 0x80000000u : 0;
+    const std::uint32_t magnitude = code & (E::sign_bit - 1);
+    // The code's exponent and mantissa fields placed at the bottom of FP32's: that FP32 number times
+    // 2^(127 - bias) is the code's value, subnormals included, exactly.
+    const float value = std::bit_cast<float>(magnitude << (23 - M)) * power_of_two(127 - E::bias);
+    const std::uint32_t finite = sign | std::bit_cast<std::uint32_t>(value);
+    const bool top = (magnitude >> M) == (1u << E::exponent_bits) - 1;
+    if constexpr (E::ieee) {
+      const std::uint32_t special = sign | ((magnitude & ((1u << M) - 1)) != 0 ? fp32_quiet_nan : 0x7F800000u);
+      return top ? special : finite;
+    } else if constexpr (E::fn_nan) {
+      return magnitude == E::sign_bit - 1 ? (sign | fp32_quiet_nan) : finite;
+    } else {
+      return finite;
+    }
+  }
+}
+
+[[gnu::always_inline]] inline bool is_nan(std::uint32_t bits) { return (bits & 0x7FFFFFFFu) > 0x7F800000u; }
+
+// fl32(x * factor), a NaN replaced by the default NaN with x's sign (or positive).
+[[gnu::always_inline]] inline std::uint32_t scaled(std::uint32_t x, float factor, std::uint32_t nan_sign_mask) {
+  const std::uint32_t s = std::bit_cast<std::uint32_t>(std::bit_cast<float>(x) * factor);
+  return is_nan(s) ? ((x & nan_sign_mask) | fp32_quiet_nan) : s;
+}
+
+// Scale x element in FP32 (one rounding: the element's value is exact), NaN scale -> default NaN.
+template <class E>
+[[gnu::always_inline]] inline std::uint32_t dequantized(std::uint32_t code, float scale, bool scale_is_nan) {
+  const std::uint32_t e = element_value<E>(code);
+  const std::uint32_t p = std::bit_cast<std::uint32_t>(std::bit_cast<float>(e) * scale);
+  return scale_is_nan ? fp32_quiet_nan : is_nan(e) ? e : p;
+}
+
+[[gnu::always_inline]] inline float scale_value(std::uint8_t code) {
+  return code == 0xFF ? std::bit_cast<float>(fp32_quiet_nan) : power_of_two(static_cast<int>(code) - 127);
+}
+
+// FP32 -> BF16, round to nearest even; a NaN keeps its leading payload bits and is made quiet.
+[[gnu::always_inline]] inline std::uint16_t bf16_of(std::uint32_t b) {
+  const std::uint32_t rounded = (b + 0x7FFFu + ((b >> 16) & 1u)) >> 16;
+  return static_cast<std::uint16_t>(is_nan(b) ? (b >> 16) | 0x40u : rounded);
+}
+
+[[gnu::always_inline]] inline std::uint32_t load(FloatData from, const std::uint8_t* bytes, std::size_t i) {
+  if (from == FloatData::bf16) {
+    std::uint16_t h;
+    std::memcpy(&h, bytes + 2 * i, 2);
+    return static_cast<std::uint32_t>(h) << 16;
+  }
+  std::uint32_t w;
+  std::memcpy(&w, bytes + 4 * i, 4);
+  return w;
+}
+
+[[gnu::always_inline]] inline void store(FloatData to, std::uint8_t* bytes, std::size_t i, std::uint32_t value) {
+  if (to == FloatData::bf16) {
+    const std::uint16_t h = bf16_of(value);
+    std::memcpy(bytes + 2 * i, &h, 2);
+  } else {
+    std::memcpy(bytes + 4 * i, &value, 4);
+  }
+}
+
+enum class Operation : std::uint8_t { quantize, dequantize, fake_quantize };
+
+// Everything a worker needs; pointers are raw bytes (inputs need no alignment).
+struct Job {
+  Operation operation = Operation::quantize;
+  BlockSpec spec;
+  ElementConstants constants;
+  AxisView view;
+  FloatData from = FloatData::fp32, to = FloatData::fp32;
+  const std::uint8_t* in = nullptr;          // values (quantize, fake_quantize) or element codes
+  const std::uint8_t* scales_in = nullptr;   // dequantize
+  std::uint8_t* out = nullptr;               // element codes (quantize) or values
+  std::uint8_t* scales_out = nullptr;        // quantize
+};
+
+constexpr std::size_t max_block = 1024;  // fast_block_spec refuses larger blocks
+constexpr std::size_t panel_columns = 16;  // blocks side by side in a strided panel
+
+// The largest magnitude's bits, NaN and Inf aside. One max reduction decides blocks of finite values
+// (the only kind the compiler vectorizes well); a block holding NaN or Inf is looked at again.
+template <FloatData From>
+[[gnu::always_inline]] inline BlockStats block_stats(const std::uint8_t* in, std::size_t n) {
+  std::uint32_t top = 0;
+  for (std::size_t i = 0; i < n; ++i) top = std::max(top, load(From, in, i) & 0x7FFFFFFFu);
+  if (top < 0x7F800000u) return {top, false, false};
+  BlockStats s;
+  for (std::size_t i = 0; i < n; ++i) {
+    const std::uint32_t a = load(From, in, i) & 0x7FFFFFFFu;
+    if (a > 0x7F800000u) s.any_nan = true;
+    else if (a == 0x7F800000u) s.any_infinity = true;
+    else s.amax_bits = std::max(s.amax_bits, a);
+  }
+  return s;
+}
+
+// One contiguous block of n values at `base` (scale index b). Every pointer is read into a local first:
+// a store through a byte pointer could alias the Job, and would stop the loops from vectorizing.
+template <class E, FloatData From, FloatData To>
+[[gnu::always_inline]] inline void contiguous_block(const Job& job, std::size_t base, std::size_t n, std::size_t b) {
+  const std::uint8_t* const in = job.in + base * (job.operation == Operation::dequantize ? 1 : From == FloatData::bf16 ? 2 : 4);
+  std::uint8_t* const out = job.out + base * (job.operation == Operation::quantize ? 1 : To == FloatData::bf16 ? 2 : 4);
+  std::uint32_t v[max_block];
+  if (job.operation == Operation::dequantize) {
+    const std::uint8_t code = job.scales_in[b];
+    const float scale = scale_value(code);
+    const bool nan = code == 0xFF;
+    for (std::size_t i = 0; i < n; ++i) v[i] = dequantized<E>(in[i], scale, nan);
+  } else {
+    const ScaleChoice s = choose_scale(job.spec.rule, block_stats<From>(in, n), job.constants);
+    const std::uint32_t mask = s.nan_keeps_sign ? 0x80000000u : 0u;
+    const float factor = s.factor;
+    if (job.operation == Operation::quantize) {
+      for (std::size_t i = 0; i < n; ++i)
+        out[i] = static_cast<std::uint8_t>(block_element<E>(scaled(load(From, in, i), factor, mask)));
+      job.scales_out[b] = s.code;
+      return;
+    }
+    const float scale = scale_value(s.code);
+    const bool nan = s.code == 0xFF;
+    for (std::size_t i = 0; i < n; ++i) v[i] = dequantized<E>(block_element<E>(scaled(load(From, in, i), factor, mask)), scale, nan);
+  }
+  for (std::size_t i = 0; i < n; ++i) store(To, out, i, v[i]);
+}
+
+// The same for a block of a multiple of 16 values, sixteen lanes at a time (block_lanes.hpp).
+// N > 0: the block size, known to the compiler (MX's 32 unrolls into two steps of sixteen lanes).
+template <class E, FloatData From, FloatData To, std::size_t N>
+[[gnu::always_inline]] inline void contiguous_block_in_lanes(const Job& job, std::size_t base, std::size_t n_at_run_time,
+                                                             std::size_t b) {
+  const std::size_t n = N != 0 ? N : n_at_run_time;
+  constexpr std::size_t in_size = From == FloatData::bf16 ? 2 : 4, out_size = To == FloatData::bf16 ? 2 : 4;
+  const auto load = [](const std::uint8_t* p) { return From == FloatData::bf16 ? lanes::load_bf16(p) : lanes::load_fp32(p); };
+  const auto store = [](std::uint8_t* p, lanes::U32 v) {
+    if (To == FloatData::bf16) lanes::store_bf16(p, lanes::bf16_of(v));
+    else lanes::store_fp32(p, v);
+  };
+  if (job.operation == Operation::dequantize) {
+    const std::uint8_t* const in = job.in + base;
+    std::uint8_t* const out = job.out + base * out_size;
+    const std::uint8_t code = job.scales_in[b];
+    const float scale = scale_value(code);
+    for (std::size_t i = 0; i < n; i += lanes::width)
+      store(out + i * out_size, lanes::dequantized<E>(lanes::load_codes(in + i), scale, code == 0xFF));
+    return;
+  }
+  const std::uint8_t* const in = job.in + base * in_size;
+  lanes::U32 top{};
+  for (std::size_t i = 0; i < n; i += lanes::width) top = lanes::max(top, load(in + i * in_size) & 0x7FFFFFFFu);
+  const std::uint32_t largest = lanes::max_lane(top);
+  const BlockStats stats = largest < 0x7F800000u ? BlockStats{largest, false, false} : block_stats<From>(in, n);
+  const ScaleChoice s = choose_scale(job.spec.rule, stats, job.constants);
+  const std::uint32_t mask = s.nan_keeps_sign ? 0x80000000u : 0u;
+  if (job.operation == Operation::quantize) {
+    std::uint8_t* const out = job.out + base;
+    for (std::size_t i = 0; i < n; i += lanes::width)
+      lanes::store_codes(out + i, lanes::block_cast<E>(lanes::scaled(load(in + i * in_size), s.factor, mask)));
+    job.scales_out[b] = s.code;
+    return;
+  }
+  std::uint8_t* const out = job.out + base * out_size;
+  const float scale = scale_value(s.code);
+  for (std::size_t i = 0; i < n; i += lanes::width)
+    store(out + i * out_size,
+          lanes::dequantized<E>(lanes::block_cast<E>(lanes::scaled(load(in + i * in_size), s.factor, mask)), scale, s.code == 0xFF));
+}
+
+// Blocks [first, last) of a view with columns == 1.
+template <class E, FloatData From, FloatData To>
+[[gnu::always_inline]] inline void contiguous_blocks(const Job& job, std::size_t first, std::size_t last) {
+  const std::size_t size = job.spec.block_size, rows = job.view.rows;
+  const std::size_t per_outer = (rows + size - 1) / size;
+  for (std::size_t b = first; b < last; ++b) {
+    const std::size_t o = b / per_outer, row = (b % per_outer) * size;
+    const std::size_t base = o * rows + row, n = std::min(size, rows - row);
+    if (n == 32) contiguous_block_in_lanes<E, From, To, 32>(job, base, n, b);
+    else if (n % lanes::width == 0) contiguous_block_in_lanes<E, From, To, 0>(job, base, n, b);
+    else contiguous_block<E, From, To>(job, base, n, b);
+  }
+}
+
+// Panel p: the blocks of up to panel_columns adjacent columns over the same rows, the lanes running
+// along the columns (the dim-1 case: blocks across rows of a row-major matrix).
+template <class E, FloatData From, FloatData To>
+[[gnu::always_inline]] inline void strided_panel(const Job& job, std::size_t p) {
+  const std::size_t size = job.spec.block_size, rows = job.view.rows, columns = job.view.columns;
+  const std::size_t per_row_block = (columns + panel_columns - 1) / panel_columns;
+  const std::size_t per_outer = (rows + size - 1) / size;
+  const std::size_t c0 = (p % per_row_block) * panel_columns, width = std::min(panel_columns, columns - c0);
+  const std::size_t block_row = (p / per_row_block) % per_outer, o = p / per_row_block / per_outer;
+  const std::size_t row0 = block_row * size, n = std::min(size, rows - row0);
+  const std::size_t scale_base = (o * per_outer + block_row) * columns + c0;
+  const auto index = [&](std::size_t r, std::size_t c) { return (o * rows + row0 + r) * columns + c0 + c; };
+
+  float factor[panel_columns], scale[panel_columns];
+  std::uint32_t mask[panel_columns];
+  bool nan_scale[panel_columns];
+  if (job.operation == Operation::dequantize) {
+    for (std::size_t c = 0; c < width; ++c) {
+      scale[c] = scale_value(job.scales_in[scale_base + c]);
+      nan_scale[c] = job.scales_in[scale_base + c] == 0xFF;
+    }
+    for (std::size_t r = 0; r < n; ++r)
+      for (std::size_t c = 0; c < width; ++c)
+        store(To, job.out, index(r, c), dequantized<E>(job.in[index(r, c)], scale[c], nan_scale[c]));
+    return;
+  }
+  std::uint32_t amax[panel_columns] = {}, top[panel_columns] = {}, infinities[panel_columns] = {};
+  for (std::size_t r = 0; r < n; ++r)
+    for (std::size_t c = 0; c < width; ++c) {
+      const std::uint32_t a = load(From, job.in, index(r, c)) & 0x7FFFFFFFu;
+      top[c] = std::max(top[c], a);
+      amax[c] = std::max(amax[c], a < 0x7F800000u ? a : 0u);
+      infinities[c] |= a == 0x7F800000u ? 1u : 0u;
+    }
+  for (std::size_t c = 0; c < width; ++c) {
+    const ScaleChoice s = choose_scale(job.spec.rule, {amax[c], top[c] > 0x7F800000u, infinities[c] != 0}, job.constants);
+    factor[c] = s.factor;
+    mask[c] = s.nan_keeps_sign ? 0x80000000u : 0u;
+    scale[c] = scale_value(s.code);
+    nan_scale[c] = s.code == 0xFF;
+    if (job.operation == Operation::quantize) job.scales_out[scale_base + c] = s.code;
+  }
+  for (std::size_t r = 0; r < n; ++r)
+    for (std::size_t c = 0; c < width; ++c) {
+      const std::uint32_t code = block_element<E>(scaled(load(From, job.in, index(r, c)), factor[c], mask[c]));
+      if (job.operation == Operation::quantize) job.out[index(r, c)] = static_cast<std::uint8_t>(code);
+      else store(To, job.out, index(r, c), dequantized<E>(code, scale[c], nan_scale[c]));
+    }
+}
+
+// Work units: blocks when columns == 1, panels otherwise.
+inline std::size_t work_units(const Job& job) {
+  const AxisView& v = job.view;
+  const std::size_t per_outer = (v.rows + job.spec.block_size - 1) / job.spec.block_size;
+  if (v.columns == 1) return v.outer * per_outer;
+  return v.outer * per_outer * ((v.columns + panel_columns - 1) / panel_columns);
+}
+
+template <class E, FloatData From, FloatData To>
+[[gnu::always_inline]] inline void units(const Job& job, std::size_t first, std::size_t last) {
+  if (job.view.columns == 1) return contiguous_blocks<E, From, To>(job, first, last);
+  for (std::size_t p = first; p < last; ++p) strided_panel<E, From, To>(job, p);
+}
+
+// The element format and the value types picked at compile time, so each inner loop is one kernel.
+template <class E>
+[[gnu::always_inline]] inline void units_for(const Job& job, std::size_t first, std::size_t last) {
+  const bool from_bf16 = job.from == FloatData::bf16, to_bf16 = job.to == FloatData::bf16;
+  if (from_bf16 && to_bf16) units<E, FloatData::bf16, FloatData::bf16>(job, first, last);
+  else if (from_bf16) units<E, FloatData::bf16, FloatData::fp32>(job, first, last);
+  else if (to_bf16) units<E, FloatData::fp32, FloatData::bf16>(job, first, last);
+  else units<E, FloatData::fp32, FloatData::fp32>(job, first, last);
+}
+
+[[gnu::always_inline]] inline void run_units(const Job& job, std::size_t first, std::size_t last) {
+  switch (job.spec.element) {
+    case BlockElement::e4m3: return units_for<E4M3>(job, first, last);
+    case BlockElement::e5m2: return units_for<E5M2>(job, first, last);
+    case BlockElement::e3m2: return units_for<E3M2>(job, first, last);
+    case BlockElement::e2m3: return units_for<E2M3>(job, first, last);
+    case BlockElement::e2m1: return units_for<E2M1>(job, first, last);
+    case BlockElement::int8: return units_for<Int8>(job, first, last);
+  }
+}
+
+
+
+}  // namespace mxref::fast::kernels
+
+#pragma GCC diagnostic pop

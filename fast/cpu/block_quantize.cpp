@@ -1,0 +1,186 @@
+#include "fast/cpu/block_quantize.hpp"
+
+#include <algorithm>
+#include <array>
+#include <stdexcept>
+#include <string>
+#include <thread>
+#include <vector>
+
+#if defined(__x86_64__)
+#include <immintrin.h>
+#endif
+
+#include "fast/cpu/block_kernels.hpp"
+#include "fast/cpu/simd_level.hpp"
+#include "ref/block/float_log2.hpp"
+#include "ref/decode.hpp"
+#include "ref/encode.hpp"
+#include "ref/properties.hpp"
+
+namespace mxref::fast {
+
+namespace {
+
+using kernels::Job;
+
+#if defined(__x86_64__) && defined(__GNUC__)
+[[gnu::target("avx512f,avx512bw,avx512vl")]] void units_avx512(const Job& job, std::size_t first, std::size_t last) {
+  kernels::run_units(job, first, last);
+}
+[[gnu::target("avx2")]] void units_avx2(const Job& job, std::size_t first, std::size_t last) {
+  kernels::run_units(job, first, last);
+}
+#endif
+void units_baseline(const Job& job, std::size_t first, std::size_t last) { kernels::run_units(job, first, last); }
+
+using Units = void (*)(const Job&, std::size_t, std::size_t);
+
+Units units_at(SimdLevel level) {
+  switch (level) {
+#if defined(__x86_64__) && defined(__GNUC__)
+    case SimdLevel::avx512: return units_avx512;
+    case SimdLevel::avx2: return units_avx2;
+#endif
+    default: return units_baseline;
+  }
+}
+
+// The kernels round through FP32 subnormals: a caller's flush-to-zero or denormals-are-zero mode
+// (set by -ffast-math code, say) is switched off while they run.
+class IeeeSubnormals {
+ public:
+#if defined(__x86_64__)
+  IeeeSubnormals() : saved_(_mm_getcsr()) { _mm_setcsr(saved_ & ~(0x8000u | 0x0040u)); }
+  ~IeeeSubnormals() { _mm_setcsr(saved_); }
+ private:
+  unsigned saved_;
+#endif
+};
+
+const Format& element_format(BlockElement e) {
+  static const std::array<Format, 6> formats{e4m3, e5m2, e3m2, e2m3, e2m1, int8};
+  return formats[static_cast<std::size_t>(e)];
+}
+
+float exactly_fp32(const Dyadic& d) {
+  return std::bit_cast<float>(static_cast<std::uint32_t>(encode(fp32, Value::finite(false, d)).code));
+}
+
+// ceil(fl32(log2 d)) steps from k to k + 1 within binade k at the first FP32 pattern that the
+// reference's correctly rounded log2 sends there (it is monotone in d, so a binary search finds it).
+std::array<std::uint32_t, 277> rceil_thresholds() {
+  std::array<std::uint32_t, 277> t{};
+  for (int k = -149; k <= 127; ++k) {
+    const std::uint32_t low = std::bit_cast<std::uint32_t>(power_of_two(k));
+    std::uint32_t lo = low + 1, hi = k == 127 ? 0x7F800000u : std::bit_cast<std::uint32_t>(power_of_two(k + 1));
+    while (lo < hi) {
+      const std::uint32_t mid = lo + (hi - lo) / 2;
+      if (ceil_of_rounded_log2(decode(fp32, mid).magnitude) > k) hi = mid;
+      else lo = mid + 1;
+    }
+    t[static_cast<std::size_t>(k + 149)] = lo;
+  }
+  return t;
+}
+
+ElementConstants constants_of(BlockElement e) {
+  const FormatProperties p = properties(element_format(e));
+  static const std::array<std::uint32_t, 277> thresholds = rceil_thresholds();
+  ElementConstants c;
+  c.emax = static_cast<int>(p.max_exponent);
+  c.mantissa_bits = element_format(e).mantissa_bits;
+  c.max_normal = exactly_fp32(p.max_normal);
+  c.reciprocal_of_max = 1.0f / c.max_normal;  // IEEE division: fl32(1 / max), as the profiles compute it
+  c.rceil_threshold = thresholds.data();
+  return c;
+}
+
+void run(const Job& job, const RunOptions& options) {
+  const Units units = units_at(pick_level(options.level));
+  const std::size_t total = kernels::work_units(job);
+  if (total == 0) return;
+  // Left to choose, one thread per quarter of a million values at most: below that a second thread
+  // costs more than it saves.
+  const std::size_t hardware = std::max(1u, std::thread::hardware_concurrency());
+  const std::size_t threads =
+      options.threads != 0 ? std::min<std::size_t>(options.threads, total)
+                           : std::clamp<std::size_t>(job.view.values() >> 18, 1, std::min(hardware, total));
+  const auto work = [&](std::size_t t) {
+    IeeeSubnormals ieee;
+    units(job, total * t / threads, total * (t + 1) / threads);
+  };
+  std::vector<std::jthread> workers;
+  for (std::size_t t = 1; t < threads; ++t) workers.emplace_back(work, t);
+  work(0);
+}
+
+Job job_for(kernels::Operation operation, const BlockSpec& spec, const AxisView& view) {
+  if (spec.block_size == 0 || spec.block_size > kernels::max_block)
+    throw std::invalid_argument("the fast path takes blocks of 1 to " + std::to_string(kernels::max_block) + " values");
+  Job job;
+  job.operation = operation;
+  job.spec = spec;
+  job.constants = constants_of(spec.element);
+  job.view = view;
+  return job;
+}
+
+}  // namespace
+
+std::optional<BlockSpec> fast_block_spec(const BlockFormat& format, const Profile& profile) {
+  if (format.scale != e8m0 || format.tensor_scale || format.block_size <= 0 ||
+      static_cast<std::size_t>(format.block_size) > kernels::max_block)
+    return std::nullopt;
+  BlockSpec spec;
+  spec.block_size = static_cast<std::size_t>(format.block_size);
+  bool known_element = false;
+  for (const BlockElement e : {BlockElement::e4m3, BlockElement::e5m2, BlockElement::e3m2, BlockElement::e2m3,
+                               BlockElement::e2m1, BlockElement::int8})
+    if (element_format(e) == format.element) spec.element = e, known_element = true;
+  if (!known_element) return std::nullopt;
+  const std::array<std::pair<std::string_view, BlockRule>, 6> rules{{{"ocp", BlockRule::ocp},
+                                                                     {"nvidia-rceil", BlockRule::nvidia_rceil},
+                                                                     {"torchao-floor", BlockRule::torchao_floor},
+                                                                     {"torchao-ceil", BlockRule::torchao_ceil},
+                                                                     {"torchao-even", BlockRule::torchao_even},
+                                                                     {"torchao-rceil", BlockRule::torchao_rceil}}};
+  for (const auto& [name, rule] : rules)
+    if (profile.name == name) {
+      spec.rule = rule;
+      return spec;
+    }
+  return std::nullopt;
+}
+
+void quantize(const BlockSpec& spec, FloatData from, const void* in, const AxisView& view, std::uint8_t* elements,
+              std::uint8_t* scales, const RunOptions& options) {
+  Job job = job_for(kernels::Operation::quantize, spec, view);
+  job.from = from;
+  job.in = static_cast<const std::uint8_t*>(in);
+  job.out = elements;
+  job.scales_out = scales;
+  run(job, options);
+}
+
+void dequantize(const BlockSpec& spec, const std::uint8_t* elements, const std::uint8_t* scales, const AxisView& view,
+                FloatData to, void* out, const RunOptions& options) {
+  Job job = job_for(kernels::Operation::dequantize, spec, view);
+  job.to = to;
+  job.in = elements;
+  job.scales_in = scales;
+  job.out = static_cast<std::uint8_t*>(out);
+  run(job, options);
+}
+
+void fake_quantize(const BlockSpec& spec, FloatData from, const void* in, const AxisView& view, FloatData to, void* out,
+                   const RunOptions& options) {
+  Job job = job_for(kernels::Operation::fake_quantize, spec, view);
+  job.from = from;
+  job.to = to;
+  job.in = static_cast<const std::uint8_t*>(in);
+  job.out = static_cast<std::uint8_t*>(out);
+  run(job, options);
+}
+
+}  // namespace mxref::fast

@@ -1,0 +1,55 @@
+// MX block quantization at memory speed: quantize, dequantize and fake-quantize FP32 or BF16 tensors
+// with the ocp, nvidia-rceil and torchao profiles, bit-exactly as ref/block/quantize.hpp does,
+// vectorized (run-time dispatch, as cast_array.hpp) and spread over threads by blocks.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <string_view>
+
+#include "fast/cpu/block_rules.hpp"
+#include "ref/block/block_format.hpp"
+#include "ref/block/profile.hpp"
+
+namespace mxref::fast {
+
+enum class BlockElement : std::uint8_t { e4m3, e5m2, e3m2, e2m3, e2m1, int8 };
+enum class FloatData : std::uint8_t { fp32, bf16 };  // how input or output values are stored
+
+struct BlockSpec {
+  BlockElement element = BlockElement::e4m3;
+  BlockRule rule = BlockRule::ocp;
+  std::size_t block_size = 32;
+};
+
+// The fast twin of a reference format and profile: an E8M0 scale over one of the six OCP MX elements,
+// and the ocp, nvidia-rceil or torchao-* profile. Nothing when the fast path does not run that pair.
+std::optional<BlockSpec> fast_block_spec(const BlockFormat& format, const Profile& profile);
+
+// The tensor as [outer, rows, columns], cut into blocks of block_size consecutive rows within one
+// column (the last one ragged): blocks along the last axis are columns = 1; along axis k of a shape,
+// rows = shape[k] and columns the product of the later axes. Scales are stored row-major over
+// [outer, ceil(rows / block_size), columns], as ref/block/tensor.hpp orders them.
+struct AxisView {
+  std::size_t outer = 1, rows = 1, columns = 1;
+  std::size_t values() const { return outer * rows * columns; }
+  std::size_t blocks(std::size_t block_size) const { return outer * ((rows + block_size - 1) / block_size) * columns; }
+};
+
+struct RunOptions {
+  unsigned threads = 0;          // 0: every hardware thread
+  std::string_view level = {};   // a SIMD level of simd_levels(); empty: the widest this CPU has
+};
+
+// One element code per byte (low bits), one E8M0 code per block.
+void quantize(const BlockSpec& spec, FloatData from, const void* in, const AxisView& view, std::uint8_t* elements,
+              std::uint8_t* scales, const RunOptions& run = {});
+// Scale x element, rounded to `to` (RNE, overflow to Inf; a NaN scale or element gives the default NaN).
+void dequantize(const BlockSpec& spec, const std::uint8_t* elements, const std::uint8_t* scales, const AxisView& view,
+                FloatData to, void* out, const RunOptions& run = {});
+// dequantize(quantize(in)), without storing the codes.
+void fake_quantize(const BlockSpec& spec, FloatData from, const void* in, const AxisView& view, FloatData to, void* out,
+                   const RunOptions& run = {});
+
+}  // namespace mxref::fast

@@ -1,0 +1,108 @@
+// One block's E8M0 scale under each rule the fast path runs, on FP32 bit patterns, and the FP32 factor
+// that takes a value to its element. Each rule is the bit-level twin of its exact counterpart in
+// ref/block/scale_rule.cpp and the element scaling in ref/block/quantize.cpp (see the notes there);
+// fast/tests/block_quantize_test.cpp proves the pair equal.
+#pragma once
+
+#include <algorithm>
+#include <bit>
+#include <cstdint>
+
+namespace mxref::fast {
+
+enum class BlockRule : std::uint8_t { ocp, nvidia_rceil, torchao_floor, torchao_ceil, torchao_even, torchao_rceil };
+
+// What a rule needs of its element format.
+struct ElementConstants {
+  int emax = 0;                      // floor(log2(max normal))
+  int mantissa_bits = 0;             // as ref/'s Format says (7 for int8)
+  float max_normal = 0;              // exact in FP32
+  float reciprocal_of_max = 0;       // fl32(1 / max_normal)
+  // torchao-rceil: ceil(fl32(log2 d)) is k + 1 for d in binade k exactly when d's FP32 bits reach
+  // rceil_threshold[k + 149] (k = -149 .. 127), from the reference's correctly rounded log2.
+  const std::uint32_t* rceil_threshold = nullptr;
+};
+
+// What the rules need of a block: the largest finite magnitude's bits, and what else it holds.
+struct BlockStats {
+  std::uint32_t amax_bits = 0;
+  bool any_nan = false;
+  bool any_infinity = false;
+};
+
+constexpr std::uint32_t fp32_quiet_nan = 0x7FC00000u;
+
+// The scale code, and how elements reach the element cast: fl32(x * factor), with a NaN result
+// replaced by the default NaN carrying x's sign when nan_keeps_sign (ref/'s multiply_in and divide_in
+// give Value::nan(sign x xor sign factor)), else the positive default NaN (the OCP NaN scale).
+struct ScaleChoice {
+  std::uint8_t code = 0;
+  float factor = 1;
+  bool nan_keeps_sign = true;
+};
+
+[[gnu::always_inline]] inline float power_of_two(int exponent) {  // 2^exponent for -149 <= exponent <= 127, exactly
+  return exponent >= -126 ? std::bit_cast<float>(static_cast<std::uint32_t>(exponent + 127) << 23)
+                          : std::bit_cast<float>(1u << (exponent + 149));
+}
+
+// floor(log2 v) of a positive finite FP32 value given by its bits.
+inline int floor_log2_fp32(std::uint32_t bits) {
+  const int field = static_cast<int>(bits >> 23);
+  return field != 0 ? field - 127 : std::bit_width(bits) - 1 - 149;
+}
+
+inline ScaleChoice choose_scale(BlockRule rule, const BlockStats& block, const ElementConstants& element) {
+  switch (rule) {
+    case BlockRule::ocp: {
+      // NaN or Inf anywhere: the NaN scale, and every element the default NaN's encoding.
+      if (block.any_nan || block.any_infinity) return {0xFF, std::bit_cast<float>(fp32_quiet_nan), false};
+      if (block.amax_bits == 0) return {0, 1, true};  // the smallest scale; every element a signed zero
+      const int e = std::clamp(floor_log2_fp32(block.amax_bits) - element.emax, -127, 127);
+      // V / 2^e is exact as fl32(V x 2^-e) wherever it is a normal FP32 value; below that both round to
+      // a zero element (every element format's smallest step is above 2^-17).
+      return {static_cast<std::uint8_t>(e + 127), power_of_two(-e), true};
+    }
+    case BlockRule::nvidia_rceil: {
+      std::uint8_t code = 0xFE;
+      if (!block.any_infinity) {
+        const std::uint32_t bits =
+            std::bit_cast<std::uint32_t>(std::bit_cast<float>(block.amax_bits) * element.reciprocal_of_max);
+        const std::uint32_t e = bits >> 23, m = bits & 0x7FFFFF;
+        const bool up = e == 0 ? m > 0x400000 : (m != 0 && e != 0xFE);
+        code = static_cast<std::uint8_t>(e + (up ? 1 : 0));
+      }
+      return {code, power_of_two(127 - code), true};
+    }
+    case BlockRule::torchao_floor:
+    case BlockRule::torchao_ceil:
+    case BlockRule::torchao_even: {
+      // fl32(V / max(2^(code - 127), 2^-126)); dividing by Inf (code 255) is multiplying by 0.
+      if (block.any_nan) return {0xFF, 0.0f, true};
+      std::uint32_t bits = block.any_infinity ? 0x7F800000u : block.amax_bits;
+      if (rule == BlockRule::torchao_even) bits = (bits + (1u << (22 - element.mantissa_bits))) & 0xFF800000u;
+      int e = static_cast<int>(bits >> 23 & 0xFF) - 127;
+      if (rule == BlockRule::torchao_ceil && (bits & 0x7FFFFF) != 0) ++e;
+      const int code = std::clamp(e - element.emax, -127, 128) + 127;
+      return {static_cast<std::uint8_t>(code), code == 0xFF ? 0.0f : power_of_two(-std::max(code - 127, -126)), true};
+    }
+    case BlockRule::torchao_rceil: {
+      if (block.any_nan) return {0xFF, std::bit_cast<float>(fp32_quiet_nan), true};
+      std::uint8_t code = 254;
+      if (!block.any_infinity) {
+        const std::uint32_t d = std::bit_cast<std::uint32_t>(std::bit_cast<float>(block.amax_bits) / element.max_normal);
+        if (d == 0) {
+          code = 0;
+        } else {
+          const int k = floor_log2_fp32(d);
+          const int up = d >= element.rceil_threshold[k + 149] ? 1 : 0;
+          code = static_cast<std::uint8_t>(std::clamp(k + up, -127, 127) + 127);
+        }
+      }
+      return {code, code == 0 ? 1.0f : power_of_two(127 - code), true};
+    }
+  }
+  return {};
+}
+
+}  // namespace mxref::fast
