@@ -24,8 +24,15 @@ CastResult with_flags(std::uint64_t code, std::uint8_t flags) { return {code, fl
 // dropped, sign kept); fn/fnuz formats overflow to NaN, IEEE-like ones to Inf, FP6/FP4 saturate and
 // take NaN to a zero of the opposite sign; E8M0 rounds ties up and gives NaN for zero, negatives,
 // Inf, NaN and overflow.
-// torch: the same, except that Tensor.to(float8_e8m0fnu) reads |x| and takes zero to 0x00.
-CastResult ml_dtypes_cast(const Format& to, const Value& v, Rounding rounding, bool torch_e8m0 = false) {
+// ml_dtypes 0.6 and torch: also the subnormal E8M0 quirk below. torch: Tensor.to(float8_e8m0fnu)
+// reads |x| and takes zero to 0x00.
+struct E8m0Variant {
+  bool subnormals_round_up = false;  // (2^-127, 2^-126) -> 0x01: ml_dtypes 0.6 and torch 2.11; gone in ml_dtypes 0.7
+  bool torch_sign_and_zero = false;
+};
+
+CastResult ml_dtypes_cast(const Format& to, const Value& v, Rounding rounding, E8m0Variant e8m0_variant = {}) {
+  const bool torch_e8m0 = e8m0_variant.torch_sign_and_zero;
   CastOptions o{.rounding = rounding};
   if (v.is_nan()) {
     if (has_nan(to)) return with_flags(nan_code(to, v.negative && to.is_signed), 0);
@@ -34,12 +41,14 @@ CastResult ml_dtypes_cast(const Format& to, const Value& v, Rounding rounding, b
   }
   if (to.encoding == Encoding::exponent_only) {
     if (torch_e8m0 && v.is_zero()) return with_flags(0, Flag::underflow | Flag::inexact);
-    if (torch_e8m0 && v.negative) return ml_dtypes_cast(to, Value{v.kind, false, v.magnitude, v.nan_payload}, rounding, true);
+    if (torch_e8m0 && v.negative)
+      return ml_dtypes_cast(to, Value{v.kind, false, v.magnitude, v.nan_payload}, rounding, e8m0_variant);
     if (v.is_zero() || v.negative || v.is_infinity()) return with_flags(nan_code(to, false), Flag::invalid);
     // Observed quirk: inputs strictly between 2^-127 and 2^-126 (FP32/BF16 subnormals) go up to 2^-126,
     // where ties-up rounding would keep those below 1.5 x 2^-127 at 2^-127.
     const Dyadic lowest = Dyadic::power_of_two(min_exponent(to));
-    if (v.magnitude > lowest && v.magnitude < lowest.scaled(1)) return with_flags(1, Flag::inexact);
+    if (e8m0_variant.subnormals_round_up && v.magnitude > lowest && v.magnitude < lowest.scaled(1))
+      return with_flags(1, Flag::inexact);
     o.overflow = Overflow::nan;
     return encode(to, v, o);
   }
@@ -86,6 +95,7 @@ std::string_view to_string(CastProfile profile) {
   switch (profile) {
     case CastProfile::spec: return "spec";
     case CastProfile::ml_dtypes: return "ml_dtypes";
+    case CastProfile::ml_dtypes_0_6: return "ml_dtypes-0.6";
     case CastProfile::torch: return "torch";
     case CastProfile::cuda_satfinite: return "cuda-satfinite";
     case CastProfile::cuda_nosat: return "cuda-nosat";
@@ -95,13 +105,16 @@ std::string_view to_string(CastProfile profile) {
 
 std::optional<CastProfile> parse_cast_profile(std::string_view name) {
   for (const CastProfile p :
-       {CastProfile::spec, CastProfile::ml_dtypes, CastProfile::torch, CastProfile::cuda_satfinite, CastProfile::cuda_nosat})
+       {CastProfile::spec, CastProfile::ml_dtypes, CastProfile::ml_dtypes_0_6, CastProfile::torch,
+        CastProfile::cuda_satfinite, CastProfile::cuda_nosat})
     if (to_string(p) == name) return p;
   return std::nullopt;
 }
 
 Rounding default_rounding(CastProfile profile, const Format& to) {
-  if ((profile == CastProfile::ml_dtypes || profile == CastProfile::torch) && to.encoding == Encoding::exponent_only)
+  const bool ml_dtypes_like =
+      profile == CastProfile::ml_dtypes || profile == CastProfile::ml_dtypes_0_6 || profile == CastProfile::torch;
+  if (ml_dtypes_like && to.encoding == Encoding::exponent_only)
     return Rounding::rna;
   if ((profile == CastProfile::cuda_satfinite || profile == CastProfile::cuda_nosat) && to == e8m0) return Rounding::rup;
   return Rounding::rne;
@@ -111,7 +124,9 @@ CastResult cast_with_profile(CastProfile profile, const Format& to, const Value&
   switch (profile) {
     case CastProfile::spec: return encode(to, value, CastOptions{.rounding = rounding});
     case CastProfile::ml_dtypes: return ml_dtypes_cast(to, value, rounding);
-    case CastProfile::torch: return ml_dtypes_cast(to, value, rounding, true);
+    case CastProfile::ml_dtypes_0_6: return ml_dtypes_cast(to, value, rounding, {.subnormals_round_up = true});
+    case CastProfile::torch:
+      return ml_dtypes_cast(to, value, rounding, {.subnormals_round_up = true, .torch_sign_and_zero = true});
     case CastProfile::cuda_satfinite: return cuda_cast(true, to, value, rounding);
     case CastProfile::cuda_nosat: return cuda_cast(false, to, value, rounding);
   }

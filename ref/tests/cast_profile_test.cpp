@@ -56,14 +56,20 @@ TEST(CastProfile, MlDtypes) {
   EXPECT_EQ(code(CastProfile::ml_dtypes, e2m1, INFINITY), 0x7u);
   // fnuz: everything special -> 0x80.
   EXPECT_EQ(code(CastProfile::ml_dtypes, e4m3fnuz, -INFINITY), 0x80u);
-  // E8M0 rounds ties up (3 -> 4 = 0x81, 0.75 -> 1 = 0x7f), NaN for zero and negatives, and takes
-  // (2^-127, 2^-126) up to 2^-126 (0x01): 1.0156 x 2^-127 -> 0x01.
+  // E8M0 rounds ties up (3 -> 4 = 0x81, 0.75 -> 1 = 0x7f), NaN for zero and negatives. Between 2^-127
+  // and 2^-126 0.7 rounds like anywhere else (the midpoint is 1.5 x 2^-127: 1.0156 x 2^-127 -> 0x00,
+  // 1.5 x 2^-127 -> 0x01); 0.6 took that whole interval up to 2^-126 (0x01).
   EXPECT_EQ(code(CastProfile::ml_dtypes, e8m0, 3.0, Rounding::rna), 0x81u);
   EXPECT_EQ(code(CastProfile::ml_dtypes, e8m0, 0.75, Rounding::rna), 0x7Fu);
   EXPECT_EQ(code(CastProfile::ml_dtypes, e8m0, 0.0, Rounding::rna), 0xFFu);
   EXPECT_EQ(code(CastProfile::ml_dtypes, e8m0, -2.0, Rounding::rna), 0xFFu);
-  EXPECT_EQ(code(CastProfile::ml_dtypes, e8m0, std::ldexp(65.0 / 64.0, -127), Rounding::rna), 0x01u);
-  EXPECT_EQ(code(CastProfile::ml_dtypes, e8m0, std::ldexp(1.0, -127), Rounding::rna), 0x00u);
+  EXPECT_EQ(code(CastProfile::ml_dtypes, e8m0, std::ldexp(65.0 / 64.0, -127), Rounding::rna), 0x00u);
+  EXPECT_EQ(code(CastProfile::ml_dtypes, e8m0, std::ldexp(1.5, -127), Rounding::rna), 0x01u);
+  EXPECT_EQ(code(CastProfile::ml_dtypes_0_6, e8m0, std::ldexp(65.0 / 64.0, -127), Rounding::rna), 0x01u);
+  EXPECT_EQ(code(CastProfile::ml_dtypes_0_6, e8m0, 3.0, Rounding::rna), 0x81u);
+  EXPECT_EQ(code(CastProfile::torch, e8m0, std::ldexp(65.0 / 64.0, -127), Rounding::rna), 0x01u);
+  for (const CastProfile p : {CastProfile::ml_dtypes, CastProfile::ml_dtypes_0_6})
+    EXPECT_EQ(code(p, e8m0, std::ldexp(1.0, -127), Rounding::rna), 0x00u);
   // IEEE-like targets: NaN is canonical (quiet, no payload), sign kept: E5M2 0x7e / 0xfe.
   EXPECT_EQ(cast_with_profile(CastProfile::ml_dtypes, e5m2, Value::nan(true, 1), Rounding::rne).code, 0xFEu);
 }

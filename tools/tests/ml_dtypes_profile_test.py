@@ -28,7 +28,7 @@ def dtype_of(name):
 
 
 
-def check(mxref, source, codes):
+def check(mxref, profile, source, codes):
     src_type, bits_type = SOURCES[source]
     x = codes.astype(bits_type).view(src_type)
     digits = 2 * np.dtype(bits_type).itemsize
@@ -42,7 +42,7 @@ def check(mxref, source, codes):
         with np.errstate(all="ignore"):
             y = x.astype(t)
         expected = y.view(np.uint16 if np.dtype(t).itemsize == 2 else np.uint8).astype(np.uint64)
-        got = mxref_cast(mxref, source, target, codes, digits, "ml_dtypes")
+        got = mxref_cast(mxref, source, target, codes, digits, profile)
         bad = np.nonzero(got != expected)[0]
         print(f"{source} -> {target} ({type_name}): {len(codes)} compared, {len(bad)} mismatches")
         for i in bad[:10]:
@@ -51,17 +51,24 @@ def check(mxref, source, codes):
     return failures
 
 
+def profile_for(version):
+    """ml_dtypes 0.7 changed float8_e8m0fnu for FP32/BF16 subnormals; 0.6 and earlier: `ml_dtypes-0.6`."""
+    major, minor = (int(part) for part in version.split(".")[:2])
+    return "ml_dtypes" if (major, minor) >= (0, 7) else "ml_dtypes-0.6"
+
+
 def main():
     mxref = sys.argv[1]
+    profile = profile_for(md.__version__)
     samples = int(sys.argv[sys.argv.index("--fp32-samples") + 1]) if "--fp32-samples" in sys.argv else 0
     failures = 0
     every16 = np.arange(1 << 16, dtype=np.uint64)
-    failures += check(mxref, "bf16", every16)
-    failures += check(mxref, "f16", every16)
+    failures += check(mxref, profile, "bf16", every16)
+    failures += check(mxref, profile, "f16", every16)
     if samples:
         rng = np.random.default_rng(2026)
-        failures += check(mxref, "f32", rng.integers(0, 1 << 32, size=samples, dtype=np.uint64))
-    print(f"ml_dtypes {md.__version__}, numpy {np.__version__}: {failures} mismatches in all")
+        failures += check(mxref, profile, "f32", rng.integers(0, 1 << 32, size=samples, dtype=np.uint64))
+    print(f"ml_dtypes {md.__version__} (profile {profile}), numpy {np.__version__}: {failures} mismatches in all")
     return 1 if failures else 0
 
 
