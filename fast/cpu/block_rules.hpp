@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <bit>
+#include <cstddef>
 #include <cstdint>
 
 namespace mxref::fast {
@@ -47,62 +48,83 @@ struct ScaleChoice {
 }
 
 // floor(log2 v) of a positive finite FP32 value given by its bits.
-inline int floor_log2_fp32(std::uint32_t bits) {
+[[gnu::always_inline]] inline int floor_log2_fp32(std::uint32_t bits) {
   const int field = static_cast<int>(bits >> 23);
   return field != 0 ? field - 127 : std::bit_width(bits) - 1 - 149;
 }
 
-inline ScaleChoice choose_scale(BlockRule rule, const BlockStats& block, const ElementConstants& element) {
-  switch (rule) {
-    case BlockRule::ocp: {
-      // NaN or Inf anywhere: the NaN scale, and every element the default NaN's encoding.
-      if (block.any_nan || block.any_infinity) return {0xFF, std::bit_cast<float>(fp32_quiet_nan), false};
-      if (block.amax_bits == 0) return {0, 1, true};  // the smallest scale; every element a signed zero
-      const int e = std::clamp(floor_log2_fp32(block.amax_bits) - element.emax, -127, 127);
-      // V / 2^e is exact as fl32(V x 2^-e) wherever it is a normal FP32 value; below that both round to
-      // a zero element (every element format's smallest step is above 2^-17).
-      return {static_cast<std::uint8_t>(e + 127), power_of_two(-e), true};
+template <BlockRule rule>
+[[gnu::always_inline]] inline ScaleChoice choose_scale_as(const BlockStats& block, const ElementConstants& element) {
+  if constexpr (rule == BlockRule::ocp) {
+    // NaN or Inf anywhere: the NaN scale, and every element the default NaN's encoding.
+    if (block.any_nan || block.any_infinity) return {0xFF, std::bit_cast<float>(fp32_quiet_nan), false};
+    if (block.amax_bits == 0) return {0, 1, true};  // the smallest scale; every element a signed zero
+    const int e = std::clamp(floor_log2_fp32(block.amax_bits) - element.emax, -127, 127);
+    // V / 2^e is exact as fl32(V x 2^-e) wherever it is a normal FP32 value; below that both round to
+    // a zero element (every element format's smallest step is above 2^-17).
+    return {static_cast<std::uint8_t>(e + 127), power_of_two(-e), true};
+  } else if constexpr (rule == BlockRule::nvidia_rceil) {
+    std::uint8_t code = 0xFE;
+    if (!block.any_infinity) {
+      const std::uint32_t bits =
+          std::bit_cast<std::uint32_t>(std::bit_cast<float>(block.amax_bits) * element.reciprocal_of_max);
+      const std::uint32_t e = bits >> 23, m = bits & 0x7FFFFF;
+      const bool up = e == 0 ? m > 0x400000 : (m != 0 && e != 0xFE);
+      code = static_cast<std::uint8_t>(e + (up ? 1 : 0));
     }
-    case BlockRule::nvidia_rceil: {
-      std::uint8_t code = 0xFE;
-      if (!block.any_infinity) {
-        const std::uint32_t bits =
-            std::bit_cast<std::uint32_t>(std::bit_cast<float>(block.amax_bits) * element.reciprocal_of_max);
-        const std::uint32_t e = bits >> 23, m = bits & 0x7FFFFF;
-        const bool up = e == 0 ? m > 0x400000 : (m != 0 && e != 0xFE);
-        code = static_cast<std::uint8_t>(e + (up ? 1 : 0));
+    return {code, power_of_two(127 - code), true};
+  } else if constexpr (rule == BlockRule::torchao_floor || rule == BlockRule::torchao_ceil ||
+                       rule == BlockRule::torchao_even) {
+    // fl32(V / max(2^(code - 127), 2^-126)); dividing by Inf (code 255) is multiplying by 0.
+    if (block.any_nan) return {0xFF, 0.0f, true};
+    std::uint32_t bits = block.any_infinity ? 0x7F800000u : block.amax_bits;
+    if constexpr (rule == BlockRule::torchao_even) bits = (bits + (1u << (22 - element.mantissa_bits))) & 0xFF800000u;
+    int e = static_cast<int>(bits >> 23 & 0xFF) - 127;
+    if constexpr (rule == BlockRule::torchao_ceil) e += (bits & 0x7FFFFF) != 0 ? 1 : 0;
+    const int code = std::clamp(e - element.emax, -127, 128) + 127;
+    return {static_cast<std::uint8_t>(code), code == 0xFF ? 0.0f : power_of_two(-std::max(code - 127, -126)), true};
+  } else {  // torchao_rceil: ceil(fl32(log2(fl32(amax / max)))), V x R with R = 1 for code 0
+    if (block.any_nan) return {0xFF, std::bit_cast<float>(fp32_quiet_nan), true};
+    std::uint8_t code = 254;
+    if (!block.any_infinity) {
+      const std::uint32_t d = std::bit_cast<std::uint32_t>(std::bit_cast<float>(block.amax_bits) / element.max_normal);
+      if (d == 0) {
+        code = 0;
+      } else {
+        const int k = floor_log2_fp32(d);
+        const int up = d >= element.rceil_threshold[k + 149] ? 1 : 0;
+        code = static_cast<std::uint8_t>(std::clamp(k + up, -127, 127) + 127);
       }
-      return {code, power_of_two(127 - code), true};
     }
-    case BlockRule::torchao_floor:
-    case BlockRule::torchao_ceil:
-    case BlockRule::torchao_even: {
-      // fl32(V / max(2^(code - 127), 2^-126)); dividing by Inf (code 255) is multiplying by 0.
-      if (block.any_nan) return {0xFF, 0.0f, true};
-      std::uint32_t bits = block.any_infinity ? 0x7F800000u : block.amax_bits;
-      if (rule == BlockRule::torchao_even) bits = (bits + (1u << (22 - element.mantissa_bits))) & 0xFF800000u;
-      int e = static_cast<int>(bits >> 23 & 0xFF) - 127;
-      if (rule == BlockRule::torchao_ceil && (bits & 0x7FFFFF) != 0) ++e;
-      const int code = std::clamp(e - element.emax, -127, 128) + 127;
-      return {static_cast<std::uint8_t>(code), code == 0xFF ? 0.0f : power_of_two(-std::max(code - 127, -126)), true};
-    }
-    case BlockRule::torchao_rceil: {
-      if (block.any_nan) return {0xFF, std::bit_cast<float>(fp32_quiet_nan), true};
-      std::uint8_t code = 254;
-      if (!block.any_infinity) {
-        const std::uint32_t d = std::bit_cast<std::uint32_t>(std::bit_cast<float>(block.amax_bits) / element.max_normal);
-        if (d == 0) {
-          code = 0;
-        } else {
-          const int k = floor_log2_fp32(d);
-          const int up = d >= element.rceil_threshold[k + 149] ? 1 : 0;
-          code = static_cast<std::uint8_t>(std::clamp(k + up, -127, 127) + 127);
-        }
-      }
-      return {code, code == 0 ? 1.0f : power_of_two(127 - code), true};
-    }
+    return {code, code == 0 ? 1.0f : power_of_two(127 - code), true};
   }
-  return {};
+}
+
+// The rule picked once for a run of blocks, so the loop over them holds no switch.
+template <class Visit>
+[[gnu::always_inline]] inline void with_rule(BlockRule rule, Visit&& visit) {
+  switch (rule) {
+    case BlockRule::ocp: return visit.template operator()<BlockRule::ocp>();
+    case BlockRule::nvidia_rceil: return visit.template operator()<BlockRule::nvidia_rceil>();
+    case BlockRule::torchao_floor: return visit.template operator()<BlockRule::torchao_floor>();
+    case BlockRule::torchao_ceil: return visit.template operator()<BlockRule::torchao_ceil>();
+    case BlockRule::torchao_even: return visit.template operator()<BlockRule::torchao_even>();
+    case BlockRule::torchao_rceil: return visit.template operator()<BlockRule::torchao_rceil>();
+  }
+}
+
+inline ScaleChoice choose_scale(BlockRule rule, const BlockStats& block, const ElementConstants& element) {
+  ScaleChoice choice;
+  with_rule(rule, [&]<BlockRule R>() { choice = choose_scale_as<R>(block, element); });
+  return choice;
+}
+
+// choose_scale for n blocks.
+inline void choose_scales(BlockRule rule, const BlockStats* blocks, std::size_t n, const ElementConstants& element,
+                          ScaleChoice* out) {
+  with_rule(rule, [&]<BlockRule R>() {
+    for (std::size_t i = 0; i < n; ++i) out[i] = choose_scale_as<R>(blocks[i], element);
+  });
 }
 
 }  // namespace mxref::fast
