@@ -120,6 +120,23 @@ struct Job {
 constexpr std::size_t max_block = 1024;  // fast_block_spec refuses larger blocks
 constexpr std::size_t panel_columns = 16;  // blocks side by side in a strided panel
 
+// Sixteen values' codes under their block's scale. A block of finite values (the usual case) skips
+// the NaN handling: x * factor of a finite x is finite or overflows to Inf, which the cast saturates.
+template <class E, bool Finite>
+[[gnu::always_inline]] inline lanes::U32 element_codes(lanes::U32 x, const ScaleChoice& choice) {
+  if constexpr (Finite) return lanes::block_cast<E, false>(lanes::as_bits(lanes::as_float(x) * choice.factor));
+  else return lanes::block_cast<E>(lanes::scaled(x, choice.factor, choice.nan_keeps_sign ? 0x80000000u : 0u));
+}
+
+[[gnu::always_inline]] inline bool all_finite(const BlockStats& s) { return !s.any_nan && !s.any_infinity; }
+
+// f.template operator()<Finite>() with Finite known at compile time.
+template <class F>
+[[gnu::always_inline]] inline void with_finiteness(bool finite, F&& f) {
+  if (finite) f.template operator()<true>();
+  else f.template operator()<false>();
+}
+
 // The largest magnitude's bits, NaN and Inf aside. One max reduction decides blocks of finite values
 // (the only kind the compiler vectorizes well); a block holding NaN or Inf is looked at again.
 template <FloatData From>
@@ -193,19 +210,21 @@ template <class E, FloatData From, FloatData To, std::size_t N>
   const std::uint32_t largest = lanes::max_lane(top);
   const BlockStats stats = largest < 0x7F800000u ? BlockStats{largest, false, false} : block_stats<From>(in, n);
   const ScaleChoice s = choose_scale(job.spec.rule, stats, job.constants);
-  const std::uint32_t mask = s.nan_keeps_sign ? 0x80000000u : 0u;
   if (job.operation == Operation::quantize) {
     std::uint8_t* const out = job.out + base;
-    for (std::size_t i = 0; i < n; i += lanes::width)
-      lanes::store_codes(out + i, lanes::block_cast<E>(lanes::scaled(load(in + i * in_size), s.factor, mask)));
+    with_finiteness(all_finite(stats), [&]<bool Finite>() {
+      for (std::size_t i = 0; i < n; i += lanes::width)
+        lanes::store_codes(out + i, element_codes<E, Finite>(load(in + i * in_size), s));
+    });
     job.scales_out[b] = s.code;
     return;
   }
   std::uint8_t* const out = job.out + base * out_size;
   const float scale = scale_value(s.code);
-  for (std::size_t i = 0; i < n; i += lanes::width)
-    store(out + i * out_size,
-          lanes::dequantized<E>(lanes::block_cast<E>(lanes::scaled(load(in + i * in_size), s.factor, mask)), scale, s.code == 0xFF));
+  with_finiteness(all_finite(stats), [&]<bool Finite>() {
+    for (std::size_t i = 0; i < n; i += lanes::width)
+      store(out + i * out_size, lanes::dequantized<E>(element_codes<E, Finite>(load(in + i * in_size), s), scale, s.code == 0xFF));
+  });
 }
 
 // `count` (up to 16) consecutive full blocks of 32 values from `base` on (scales from b): first every
@@ -228,23 +247,25 @@ template <class E, FloatData From, FloatData To>
     std::uint8_t* const out = job.out + base;
     std::uint8_t* const scales = job.scales_out + b;
     for (std::size_t g = 0; g < count; ++g) {
-      const std::uint32_t mask = choice[g].nan_keeps_sign ? 0x80000000u : 0u;
-      for (std::size_t i = 0; i < 32; i += lanes::width)
-        lanes::store_codes(out + 32 * g + i, lanes::block_cast<E>(lanes::scaled(load(in + (32 * g + i) * in_size), choice[g].factor, mask)));
+      with_finiteness(all_finite(stats[g]), [&]<bool Finite>() {
+        for (std::size_t i = 0; i < 32; i += lanes::width)
+          lanes::store_codes(out + 32 * g + i, element_codes<E, Finite>(load(in + (32 * g + i) * in_size), choice[g]));
+      });
       scales[g] = choice[g].code;
     }
     return;
   }
   std::uint8_t* const out = job.out + base * out_size;
   for (std::size_t g = 0; g < count; ++g) {
-    const std::uint32_t mask = choice[g].nan_keeps_sign ? 0x80000000u : 0u;
     const float scale = scale_value(choice[g].code);
-    for (std::size_t i = 0; i < 32; i += lanes::width) {
-      const lanes::U32 v = lanes::dequantized<E>(
-          lanes::block_cast<E>(lanes::scaled(load(in + (32 * g + i) * in_size), choice[g].factor, mask)), scale, choice[g].code == 0xFF);
-      if (To == FloatData::bf16) lanes::store_bf16(out + (32 * g + i) * out_size, lanes::bf16_of(v));
-      else lanes::store_fp32(out + (32 * g + i) * out_size, v);
-    }
+    with_finiteness(all_finite(stats[g]), [&]<bool Finite>() {
+      for (std::size_t i = 0; i < 32; i += lanes::width) {
+        const lanes::U32 v = lanes::dequantized<E>(element_codes<E, Finite>(load(in + (32 * g + i) * in_size), choice[g]),
+                                                   scale, choice[g].code == 0xFF);
+        if (To == FloatData::bf16) lanes::store_bf16(out + (32 * g + i) * out_size, lanes::bf16_of(v));
+        else lanes::store_fp32(out + (32 * g + i) * out_size, v);
+      }
+    });
   }
 }
 
@@ -253,21 +274,28 @@ template <class E, FloatData From, FloatData To>
 [[gnu::always_inline]] inline void contiguous_blocks(const Job& job, std::size_t first, std::size_t last) {
   const std::size_t size = job.spec.block_size, rows = job.view.rows;
   const std::size_t per_outer = (rows + size - 1) / size;
-  for (std::size_t b = first; b < last; ++b) {
-    const std::size_t o = b / per_outer, row = (b % per_outer) * size;
-    const std::size_t base = o * rows + row, n = std::min(size, rows - row);
-    // Up to 16 full MX blocks of this row at once.
+  // Block b is block k of slice o; both are stepped along rather than divided out for every block.
+  std::size_t o = first / per_outer, k = first % per_outer;
+  for (std::size_t b = first; b < last;) {
+    const std::size_t row = k * size, base = o * rows + row, n = std::min(size, rows - row);
+    // Up to 16 full MX blocks of this slice at once.
     const std::size_t full = size == 32 && job.operation != Operation::dequantize
                                  ? std::min({std::size_t{16}, last - b, (rows - row) / 32})
                                  : 0;
+    std::size_t step = 1;
     if (full > 1) {
       group_of_32s<E, From, To>(job, base, full, b);
-      b += full - 1;
-      continue;
+      step = full;
+    } else if (n == 32) {
+      contiguous_block_in_lanes<E, From, To, 32>(job, base, n, b);
+    } else if (n % lanes::width == 0) {
+      contiguous_block_in_lanes<E, From, To, 0>(job, base, n, b);
+    } else {
+      contiguous_block<E, From, To>(job, base, n, b);
     }
-    if (n == 32) contiguous_block_in_lanes<E, From, To, 32>(job, base, n, b);
-    else if (n % lanes::width == 0) contiguous_block_in_lanes<E, From, To, 0>(job, base, n, b);
-    else contiguous_block<E, From, To>(job, base, n, b);
+    b += step;
+    k += step;
+    if (k == per_outer) k = 0, ++o;
   }
 }
 

@@ -31,30 +31,36 @@ constexpr std::uint32_t fp32_bits_of(std::uint32_t field, std::uint32_t mantissa
 }
 
 // Saturating RNE cast of scaled values (NaN only as the default NaN, from scaled()) to codes of E.
-template <class E>
+// MayBeNan = false: the caller knows no lane is NaN (a block of finite values), and the NaN lanes'
+// handling is left out.
+template <class E, bool MayBeNan = true>
 [[gnu::always_inline]] inline U32 block_cast(U32 s) {
   const U32 magnitude = s & 0x7FFFFFFFu;
-  const I32 nan = magnitude > 0x7F800000u;
   if constexpr (std::is_same_v<E, Int8>) {
     F32 q = as_float(magnitude) * 64.0f;
     q = q < 127.0f ? q : F32{} + 127.0f;                                            // Inf and NaN too
     const U32 n = as_bits(q + 0x1p23f) - 0x4B000000u;                               // RNE to an integer
     const U32 code = select(s >> 31 != 0, (U32{} - n) & 0xFFu, n);
-    return select(nan, U32{}, code);
+    if constexpr (MayBeNan) return select(magnitude > 0x7F800000u, U32{}, code);
+    else return code;
   } else {
     constexpr int M = E::mantissa_bits;
     constexpr std::uint32_t largest = fp32_bits_of<E>(E::max_finite >> M, E::max_finite & ((1u << M) - 1));
     constexpr std::uint32_t smallest_normal = fp32_bits_of<E>(1, 0);
     constexpr std::uint32_t step_magnet = static_cast<std::uint32_t>(1 - E::bias - M + 23 + 127) << 23;
+    // Round half to even at the cut, and rebias, in one addition before the shift: the rebias's
+    // borrow cannot reach past bit 31 for a normal a (a >= smallest_normal), the only lanes that use it.
+    constexpr std::uint32_t half_minus_one_and_rebias =
+        ((1u << (22 - M)) - 1) - (static_cast<std::uint32_t>(127 - E::bias) << 23);
     const U32 a = min(magnitude, broadcast(largest));
-    const U32 normal = ((a + ((1u << (22 - M)) - 1) + ((a >> (23 - M)) & 1u)) >> (23 - M)) -
-                       (static_cast<std::uint32_t>(127 - E::bias) << M);
+    const U32 normal = (a + half_minus_one_and_rebias + ((a >> (23 - M)) & 1u)) >> (23 - M);
     const U32 subnormal = as_bits(as_float(a) + as_float(broadcast(step_magnet))) - step_magnet;
-    const U32 sign = (s >> 31) << (E::exponent_bits + M);
+    const U32 sign = (s >> (31 - E::exponent_bits - M)) & E::sign_bit;
     const U32 code = sign | select(a < smallest_normal, subnormal, normal);
+    if constexpr (!MayBeNan) return code;
     // The default NaN: E4M3's S.1111.111, E5M2's quiet S.11111.10; +0 where there is no NaN.
     constexpr std::uint32_t nan_code = E::ieee ? E::inf_code | 1u << (M - 1) : E::fn_nan ? E::nan_code : 0;
-    return select(nan, (E::ieee || E::fn_nan ? sign : U32{}) | nan_code, code);
+    return select(magnitude > 0x7F800000u, (E::ieee || E::fn_nan ? sign : U32{}) | nan_code, code);
   }
 }
 
