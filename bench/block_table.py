@@ -2,7 +2,7 @@
 """Markdown tables from one run of bench/block_bench (--benchmark_out=FILE.json) and, optionally,
 bench/block_peers.py --json on the same machine: GB/s of the FP32 tensor, and each kernel as a
 fraction of the copy of the same size and thread count measured in that run.
-Usage: block_table.py BENCH.json [PEERS.json]"""
+Usage: block_table.py BENCH.json [PEERS.json]. With repetitions, each case is its median."""
 import json
 import sys
 
@@ -12,9 +12,12 @@ def main():
     context = runs["context"]
     rate = {}  # (kind, element, mib, threads) -> GB/s
     for b in runs["benchmarks"]:
-        parts = b["name"].split("/")  # quantize/e4m3/16/1/real_time, copy/16/1/real_time
-        if parts[0] in ("copy",):
-            key = ("copy", "", int(parts[1]), int(parts[2]))
+        # With --benchmark_repetitions the median of the repetitions stands for the case.
+        if b.get("run_type") == "aggregate" and b.get("aggregate_name") != "median":
+            continue
+        parts = b.get("run_name", b["name"]).split("/")  # quantize/e4m3/16/1/real_time, copy/16/1/real_time
+        if parts[1].isdigit():  # copy/16/1, and scalar_loop/16/1 and reference/1/1, which are E4M3
+            key = (parts[0], "" if parts[0] == "copy" else "e4m3", int(parts[1]), int(parts[2]))
         else:
             key = (parts[0], parts[1], int(parts[2]), int(parts[3]))
         rate[key] = b["bytes_per_second"] / 1e9

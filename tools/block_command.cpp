@@ -261,7 +261,7 @@ CLI::App* add_block_command(CLI::App& app, Mode mode, const char* name, const ch
                                      + std::string(mode == Mode::dequantize ? ", for an archive without 'tile'" : ""));
   cmd->add_flag("--fast", a->fast,
                 "Tensor mode: the vectorized, multithreaded path (MX elements, e8m0 scale; ocp, nvidia-rceil, torchao-*; f32/bf16)");
-  cmd->add_option("--threads", a->threads, "With --fast: threads to use (default: every hardware thread)");
+  cmd->add_option("--threads", a->threads, "With --fast: threads to use (default: one per 2^18 values, up to every hardware thread)");
   cmd->callback([a, mode] { run(*a, mode); });
   return cmd;
 }

@@ -38,7 +38,7 @@ struct AxisView {
 };
 
 struct RunOptions {
-  unsigned threads = 0;          // 0: every hardware thread
+  unsigned threads = 0;          // 0: one per 2^18 values, up to every hardware thread
   std::string_view level = {};   // a SIMD level of simd_levels(); empty: the widest this CPU has
 };
 

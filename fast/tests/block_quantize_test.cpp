@@ -3,6 +3,10 @@
 // ragged blocks, FP32 and BF16 on both sides; and a few blocks worked out by hand.
 #include <gtest/gtest.h>
 
+#if defined(__x86_64__)
+#include <xmmintrin.h>
+#endif
+
 #include <cstdint>
 #include <cstring>
 #include <type_traits>
@@ -125,6 +129,30 @@ TEST(FastBlocksByHand, NvidiaRceilAndInt8) {
   EXPECT_EQ(scale[0], 127);
   EXPECT_EQ(element[0], 0x100 - 96);
 }
+
+#if defined(__x86_64__)
+// A caller running with flush-to-zero and denormals-are-zero (as -ffast-math code does) gets IEEE
+// results anyway, and its mode back. E5M2 under ocp, the block [2^-140] (an FP32 subnormal): scale
+// 2^(-140 - 15) clamps to 2^-127 (code 0), and 2^-140 / 2^-127 = 2^-13 is E5M2's exponent field
+// -13 + 15 = 2: code 0x08. Under DAZ the subnormal input would read as zero, giving 0x00. Dequantized,
+// 0x08 x 2^-127 = 2^-140 again, an FP32 subnormal that FTZ would flush.
+TEST(FastBlocksByHand, CallersFlushToZeroModeIsSetAsideAndRestored) {
+  const unsigned callers_mode = _mm_getcsr();
+  _mm_setcsr(callers_mode | 0x8040u);  // FTZ | DAZ
+  const std::vector<std::uint32_t> in{bits(0x1p-140f)};
+  std::vector<std::uint8_t> element(1), scale(1);
+  std::vector<std::uint32_t> back(1);
+  const fast::BlockSpec spec = spec_of("mxfp8_e5m2", "ocp");
+  fast::quantize(spec, FloatData::fp32, in.data(), {1, 1, 1}, element.data(), scale.data(), {.threads = 1});
+  fast::dequantize(spec, element.data(), scale.data(), {1, 1, 1}, FloatData::fp32, back.data(), {.threads = 1});
+  const unsigned mode_after = _mm_getcsr();
+  _mm_setcsr(callers_mode);
+  EXPECT_EQ(scale[0], 0);
+  EXPECT_EQ(element[0], 0x08);
+  EXPECT_EQ(back[0], 1u << 9);  // 2^-140 = 2^9 x 2^-149
+  EXPECT_EQ(mode_after & 0x8040u, 0x8040u);
+}
+#endif
 
 // Inputs need no alignment: the same tensor one byte off gives the same codes.
 TEST(FastBlocks, UnalignedInput) {
