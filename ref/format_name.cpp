@@ -1,6 +1,7 @@
 #include "ref/format_name.hpp"
 
 #include <array>
+#include <cctype>
 #include <charconv>
 #include <optional>
 
@@ -137,6 +138,16 @@ std::string suffix_of(const Format& f) {
   return "";
 }
 
+// A number written with a leading zero ("e3m00", "e04m3") would give a second spelling of a name, and
+// of a built-in's name at that: e04m3 is not E4M3 (it has no NaN), but would be named "e4m3".
+bool has_leading_zero(std::string_view name) {
+  for (std::size_t i = 0; i + 1 < name.size(); ++i) {
+    const bool starts_number = i == 0 || !std::isdigit(static_cast<unsigned char>(name[i - 1]));
+    if (starts_number && name[i] == '0' && std::isdigit(static_cast<unsigned char>(name[i + 1]))) return true;
+  }
+  return false;
+}
+
 }  // namespace
 
 std::span<const NamedFormat> builtin_formats() { return builtins; }
@@ -144,6 +155,7 @@ std::span<const NamedFormat> builtin_formats() { return builtins; }
 Format parse_format(std::string_view name) {
   if (name.empty()) reject(name, "empty name");
   if (const std::optional<Format> f = builtin(name)) return *f;
+  if (has_leading_zero(name)) reject(name, "numbers are written without leading zeros");
   if (name.starts_with("int")) return parse_fixed_point(name, "int", Encoding::twos_complement);
   if (name.starts_with("sm")) return parse_fixed_point(name, "sm", Encoding::sign_magnitude);
   return parse_exmy(name);
@@ -156,10 +168,12 @@ std::string format_name(const Format& f) {
     const std::string fraction = f.bias == width(f) - 2 ? "" : "f" + std::to_string(f.bias);
     return (f.encoding == Encoding::twos_complement ? "int" : "sm") + std::to_string(width(f)) + fraction;
   }
-  // Exponent-only names carry no 'u': like e8m0, they are unsigned by definition.
-  const bool spell_unsigned = !f.is_signed && f.encoding != Encoding::exponent_only;
-  return std::string(spell_unsigned ? "u" : "") + "e" + std::to_string(f.exponent_bits) + "m" +
-         std::to_string(f.mantissa_bits) + suffix_of(f);
+  // Exponent-only names carry no 'u': like e8m0, they are unsigned by definition — except where the
+  // bare name is a built-in of another format (e3m0, the MX element), and the 'u' tells them apart.
+  const std::string bare = "e" + std::to_string(f.exponent_bits) + "m" + std::to_string(f.mantissa_bits) + suffix_of(f);
+  const bool taken = builtin(bare).has_value();
+  const bool spell_unsigned = !f.is_signed && (f.encoding != Encoding::exponent_only || taken);
+  return (spell_unsigned ? "u" : "") + bare;
 }
 
 }  // namespace mxref

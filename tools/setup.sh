@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs what is missing (Debian packages), builds mxref, then runs the main job or the test suite.
 #   tools/setup.sh main   build, then print the property table of every built-in format
-#   tools/setup.sh test   build, then run every test
+#   tools/setup.sh test   build, then run every test, and each fuzz target briefly (clang build in build-fuzz/)
 # Safe to run again: installed packages and an existing build are reused.
 set -euo pipefail
 
@@ -10,7 +10,7 @@ case "$mode" in main | test) ;; *) echo "usage: tools/setup.sh main|test" >&2; e
 cd "$(dirname "$0")/.."
 
 packages=(cmake ninja-build g++ pkg-config libboost-dev libmpfr-dev libgmp-dev libgtest-dev
-          librapidcheck-dev nlohmann-json3-dev libcli11-dev libbenchmark-dev libhwy-dev iverilog)
+          librapidcheck-dev nlohmann-json3-dev libcli11-dev libbenchmark-dev libhwy-dev iverilog clang)
 missing=()
 for package in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
@@ -51,4 +51,12 @@ if [ "$mode" = main ]; then
   "$build/tools/mxref" spec --all
 else
   ctest --test-dir "$build" --output-on-failure --parallel "$(nproc)"
+  # The fuzz targets (fuzz/), built with clang, ASan and UBSan, each run briefly over its seed corpus.
+  fuzz_build=${MXREF_FUZZ_BUILD_DIR:-build-fuzz}
+  CC=clang CXX=clang++ cmake -S . -B "$fuzz_build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DMXREF_FUZZ=ON \
+    -DMXREF_BUILD_BENCH=OFF -DMXREF_FUZZ_SECONDS="${MXREF_FUZZ_SECONDS:-30}" \
+    -DCMAKE_CXX_FLAGS="-fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=undefined" \
+    ${python:+-DPython3_EXECUTABLE="$python"} >/dev/null
+  cmake --build "$fuzz_build" --target fuzzers --parallel "$(nproc)"
+  ctest --test-dir "$fuzz_build" -L fuzz --output-on-failure --parallel "$(nproc)"
 fi

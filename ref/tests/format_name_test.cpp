@@ -48,3 +48,24 @@ TEST(FormatName, RejectsImpossibleNames) {
 
 }  // namespace
 }  // namespace mxref
+
+namespace mxref {
+namespace {
+
+// Found by fuzz/fuzz_names: "e3m00" parsed as the 3-bit exponent-only format and was named "e3m0",
+// the built-in E3M0 element. Numbers now refuse leading zeros, and an exponent-only format whose bare
+// name is a built-in keeps its 'u'.
+TEST(FormatName, NoSecondSpellings) {
+  for (const char* name : {"e3m00", "e04m3", "ue05m2", "int08", "e4m3f0", "e2m01fn"})
+    EXPECT_THROW(parse_format(name), FormatNameError) << name;
+  EXPECT_NO_THROW(parse_format("e10m0"));
+  const Format exponent_only_3 = parse_format("ue3m0");
+  EXPECT_NE(exponent_only_3, e3m0);
+  EXPECT_EQ(exponent_only_3.encoding, Encoding::exponent_only);
+  EXPECT_EQ(format_name(exponent_only_3), "ue3m0");
+  EXPECT_EQ(format_name(parse_format("e6m0")), "e6m0");
+  EXPECT_EQ(format_name(e3m0), "e3m0");
+}
+
+}  // namespace
+}  // namespace mxref
