@@ -15,10 +15,21 @@ namespace {
 constexpr int usage_error_status = 2;
 
 int fail(const std::string& message) {
-  // A message must stay one line even when a library's text spans several.
-  std::string line = message;
-  for (char& c : line)
-    if (c == '\n' || c == '\r') c = ' ';
+  // A message must stay one line even when a library's text spans several, and printable wherever it
+  // quotes the input: control characters and bytes outside ASCII (a non-UTF-8 file, say) are
+  // written as \xHH.
+  std::string line;
+  for (const char c : message) {
+    const auto byte = static_cast<unsigned char>(c);
+    if (c == '\n' || c == '\r' || c == '\t') {
+      line += ' ';
+    } else if (byte < 0x20 || byte >= 0x7F) {
+      constexpr char digits[] = "0123456789abcdef";
+      line += {'\\', 'x', digits[byte >> 4], digits[byte & 0xF]};
+    } else {
+      line += c;
+    }
+  }
   std::fprintf(stderr, "mxref: %s\n", line.c_str());
   return usage_error_status;
 }

@@ -1,5 +1,6 @@
 #include "tools/npy.hpp"
 
+#include <algorithm>
 #include <array>
 #include <functional>
 #include <numeric>
@@ -113,11 +114,15 @@ NpyArray parse_header(std::span<const std::uint8_t> bytes, const std::string& wh
   }
   const std::size_t size = item_size(a.descr, what);
   payload = start + header_length;
-  // Checked by division first: a forged shape must not overflow the product.
-  std::size_t count = 1;
-  for (const std::size_t d : a.shape) {
-    if (d != 0 && count > (bytes.size() - payload) / d) throw UsageError(what + ": data size does not match the .npy shape");
-    count *= d;
+  // Checked by division first: a forged shape must not overflow the product. A zero dimension makes
+  // the array empty whatever the others are (numpy writes (4, 0) with no data).
+  std::size_t count = 0;
+  if (std::find(a.shape.begin(), a.shape.end(), std::size_t{0}) == a.shape.end()) {
+    count = 1;
+    for (const std::size_t d : a.shape) {
+      if (count > (bytes.size() - payload) / d) throw UsageError(what + ": data size does not match the .npy shape");
+      count *= d;
+    }
   }
   if (count > (bytes.size() - payload) / size || bytes.size() - payload != count * size)
     throw UsageError(what + ": data size does not match the .npy shape");
