@@ -137,5 +137,17 @@ RC_GTEST_PROP(BlockProperties, NvidiaRceilEqualsExactRceilOnFp32Blocks, ()) {
   RC_ASSERT(exact.scale == te.scale);
 }
 
+// Quantizing what ocp has already quantized (the dequantized values) gives back the same scale and
+// codes: the largest element stays in the element's top binade (saturation keeps it below
+// 2^(emax + 1)), so the same X is found again, and every element value is representable.
+RC_GTEST_PROP(BlockProperties, OcpQuantizeIsIdempotent, ()) {
+  const BlockFormat f = parse_block_format(*rc::gen::elementOf(std::vector<const char*>(std::begin(mx_formats), std::end(mx_formats))));
+  const std::vector<Value> block = *fp32_block(f.block_size);
+  const QuantizedBlock q = quantize_block(f, find_profile("ocp"), block);
+  const QuantizedBlock again = quantize_block(f, find_profile("ocp"), dequantize_block(f, q.scale, q.elements));
+  RC_ASSERT(again.scale == q.scale);
+  RC_ASSERT(again.elements == q.elements);
+}
+
 }  // namespace
 }  // namespace mxref

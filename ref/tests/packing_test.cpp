@@ -1,5 +1,7 @@
 // Byte layouts written out by hand: which bits of which byte each element lands in.
 #include <gtest/gtest.h>
+#include <rapidcheck.h>
+#include <rapidcheck/gtest.h>
 
 #include <numeric>
 #include <vector>
@@ -63,6 +65,21 @@ TEST(Packing, RoundTripsEveryWidth) {
     }
   EXPECT_THROW(pack_codes(Codes{0x10}, 4, BitOrder::lsb_first), std::invalid_argument);
   EXPECT_THROW(unpack_codes(Bytes{0x00}, 6, 2, BitOrder::lsb_first), std::invalid_argument);
+}
+
+// Any codes of any width 1..16, in either bit order, come back from their packed bytes.
+RC_GTEST_PROP(Packing, UnpackUndoesPack, ()) {
+  const int bits = *rc::gen::inRange(1, 17);
+  const BitOrder order = *rc::gen::elementOf(std::vector<BitOrder>{BitOrder::lsb_first, BitOrder::msb_first});
+  const Codes codes = *rc::gen::container<Codes>(rc::gen::inRange<std::uint64_t>(0, std::uint64_t{1} << bits));
+  RC_ASSERT(unpack_codes(pack_codes(codes, bits, order), bits, codes.size(), order) == codes);
+}
+
+// Any scale matrix comes back from NVIDIA's swizzled layout.
+RC_GTEST_PROP(Packing, UnswizzleUndoesSwizzle, ()) {
+  const std::size_t rows = *rc::gen::inRange<std::size_t>(1, 300), cols = *rc::gen::inRange<std::size_t>(1, 20);
+  const Bytes scales = *rc::gen::container<Bytes>(rows * cols, rc::gen::arbitrary<std::uint8_t>());
+  RC_ASSERT(unswizzle_scales(swizzle_scales(scales, rows, cols), rows, cols) == scales);
 }
 
 TEST(Packing, SwizzledScales) {
