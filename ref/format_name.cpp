@@ -168,12 +168,15 @@ std::string format_name(const Format& f) {
     const std::string fraction = f.bias == width(f) - 2 ? "" : "f" + std::to_string(f.bias);
     return (f.encoding == Encoding::twos_complement ? "int" : "sm") + std::to_string(width(f)) + fraction;
   }
-  // Exponent-only names carry no 'u': like e8m0, they are unsigned by definition — except where the
-  // bare name is a built-in of another format (e3m0, the MX element), and the 'u' tells them apart.
-  const std::string bare = "e" + std::to_string(f.exponent_bits) + "m" + std::to_string(f.mantissa_bits) + suffix_of(f);
-  const bool taken = builtin(bare).has_value();
-  const bool spell_unsigned = !f.is_signed && (f.encoding != Encoding::exponent_only || taken);
-  return (spell_unsigned ? "u" : "") + bare;
+  // Exponent-only names carry no 'u': like e8m0, they are unsigned by definition.
+  const std::string fields = "e" + std::to_string(f.exponent_bits) + "m" + std::to_string(f.mantissa_bits);
+  const bool spell_unsigned = !f.is_signed && f.encoding != Encoding::exponent_only;
+  const std::string name = (spell_unsigned ? "u" : "") + fields + suffix_of(f);
+  // Where that spelling is a built-in's name for another format (e3m4 is IEEE-like, e3m0 the MX
+  // element, ue4m3 NVFP4's scale), the implicit convention is spelled out: "fin", or the 'u'.
+  if (const std::optional<Format> b = builtin(name); b && *b != f)
+    return f.encoding == Encoding::exponent_only ? "u" + name : name + "fin";
+  return name;
 }
 
 }  // namespace mxref

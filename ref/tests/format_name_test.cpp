@@ -65,6 +65,32 @@ TEST(FormatName, NoSecondSpellings) {
   EXPECT_EQ(format_name(exponent_only_3), "ue3m0");
   EXPECT_EQ(format_name(parse_format("e6m0")), "e6m0");
   EXPECT_EQ(format_name(e3m0), "e3m0");
+  // A custom format whose usual spelling is a built-in's name keeps its convention explicit (found by
+  // fuzz_names: "e3m4fin" was printed as "e3m4", the IEEE-like built-in).
+  EXPECT_EQ(format_name(parse_format("e3m4fin")), "e3m4fin");
+  EXPECT_NE(parse_format("e3m4fin"), parse_format("e3m4"));
+}
+
+// Every name of the custom grammar up to 15 exponent and 12 mantissa bits, signed and unsigned, with
+// each suffix: if it parses, its canonical name parses back to the same format.
+TEST(FormatName, EveryCanonicalNameParsesBack) {
+  int parsed = 0;
+  for (const char* sign : {"", "u"})
+    for (int e = 1; e <= 15; ++e)
+      for (int m = 0; m <= 12; ++m)
+        for (const char* suffix : {"", "fn", "fnuz", "ieee", "fin"}) {
+          const std::string name = std::string(sign) + "e" + std::to_string(e) + "m" + std::to_string(m) + suffix;
+          Format f;
+          try {
+            f = parse_format(name);
+          } catch (const FormatNameError&) {
+            continue;
+          }
+          ++parsed;
+          EXPECT_EQ(parse_format(format_name(f)), f) << name << " -> " << format_name(f);
+        }
+  for (const NamedFormat& n : builtin_formats()) EXPECT_EQ(parse_format(format_name(n.format)), n.format) << n.name;
+  EXPECT_GT(parsed, 1000);
 }
 
 }  // namespace
