@@ -1,5 +1,7 @@
 #include "tools/vectors_command.hpp"
 
+#include <algorithm>
+#include <bit>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -99,17 +101,26 @@ std::string plugin_results(const ConformArguments& a) {
   const int out_bits = width(block ? suite.block.element : suite.to);
   std::string text;
   std::vector<std::uint64_t> inputs, outputs;
+  std::size_t index = 0;
   for (const auto& v : doc.at("vectors")) {
     inputs.clear();
     for (const auto& h : v.at("inputs")) inputs.push_back(std::stoull(h.get<std::string>(), nullptr, 16));
     outputs.assign(inputs.size() + 1, 0);
     const int n = run(definition.c_str(), inputs.data(), inputs.size(), outputs.data(), outputs.size());
     if (n < 0) throw UsageError(a.plugin + " refused suite " + suite.name);
+    if (static_cast<std::size_t>(n) > outputs.size())
+      throw UsageError(a.plugin + " reported " + std::to_string(n) + " outputs for vector " + std::to_string(index) +
+                       ", more than the " + std::to_string(outputs.size()) + " it was given room for");
     for (int k = 0; k < n; ++k) {
       if (k) text += ' ';
-      text += to_hex(outputs[static_cast<std::size_t>(k)], hex_digits(block && k == 0 ? width(suite.block.scale) : out_bits));
+      // A code wider than its format is written whole, so that it fails the comparison rather than
+      // being cut down to a valid code.
+      const std::uint64_t code = outputs[static_cast<std::size_t>(k)];
+      const int bits = block && k == 0 ? width(suite.block.scale) : out_bits;
+      text += to_hex(code, std::max(hex_digits(bits), hex_digits(static_cast<int>(std::bit_width(code)))));
     }
     text += '\n';
+    ++index;
   }
   return text;
 }

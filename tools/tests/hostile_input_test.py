@@ -5,7 +5,7 @@ line on stderr starting 'mxref: ', with no output file; nothing may appear outsi
 the corpus must stay as it was, and every run must end within the time limit (no hang). Cases that are
 well-formed after all (an empty tensor, a suite name with slashes) must succeed inside the output
 path; a malformed results file is a non-conformance (status 1, a report), not a crash.
-Usage: hostile_input_test.py MXREF SOURCE_DIR"""
+Usage: hostile_input_test.py MXREF SOURCE_DIR HOSTILE_PLUGIN"""
 import os
 import subprocess
 import sys
@@ -25,7 +25,7 @@ def snapshot(folder):
 
 
 def main():
-    mxref, source = os.path.abspath(sys.argv[1]), os.path.abspath(sys.argv[2])
+    mxref, source, plugin = (os.path.abspath(a) for a in sys.argv[1:4])
     corpus = os.path.join(source, "conformance", "hostile")
     suite = os.path.join(source, "vectors", "suites", "e4m3-cast.json")
     H = lambda name: os.path.join(corpus, name)  # noqa: E731
@@ -55,6 +55,10 @@ def main():
     ]
     for name in ("results-empty.txt", "results-not-utf8.txt", "results-one-line.txt", "results-huge-line.txt"):
         cases.append((name, ["conform", "--suite", "SUITE", "--results", H(name)], None, "mismatch"))
+    # A plug-in that is not a library, and one that misbehaves (conformance/hostile/hostile_plugin.c).
+    cases.append(("plugin not a library", ["conform", "--suite", "SUITE", "--plugin", H("make_corpus.py")], None, "error"))
+    for mode, expect in (("overflow", "error"), ("refuse", "error"), ("abi", "error"), ("wide", "mismatch")):
+        cases.append((f"plugin {mode}", ["env", f"MXREF_HOSTILE_PLUGIN={mode}", "conform", "--suite", "SUITE", "--plugin", plugin], None, expect))
 
     before = snapshot(corpus)
     failures = 0
@@ -72,7 +76,10 @@ def main():
             problems = []
             try:
                 with open(stdin_file, "rb") if stdin_file else open(os.devnull, "rb") as stdin:
-                    r = subprocess.run([mxref, *args], stdin=stdin, capture_output=True, cwd=work, timeout=LIMIT_S)
+                    command = [mxref, *args]
+                    if args[0] == "env":  # env NAME=VALUE SUBCOMMAND ...: the variable for the plug-in
+                        command = ["env", args[1], mxref, *args[2:]]
+                    r = subprocess.run(command, stdin=stdin, capture_output=True, cwd=work, timeout=LIMIT_S)
             except subprocess.TimeoutExpired:
                 problems.append(f"no answer within {LIMIT_S} s")
                 r = None
@@ -91,6 +98,8 @@ def main():
                     problems.append(f"status {r.returncode}, output {'present' if os.path.exists(out) else 'missing'}: {err[:200]!r}")
                 elif expect == "mismatch" and (r.returncode != 1 or not r.stdout):
                     problems.append(f"status {r.returncode} (expected 1 with a report): {err[:200]!r}")
+                elif expect == "mismatch" and label == "plugin wide" and b"1ff" not in r.stdout:
+                    problems.append("the too-wide code 0x1ff is not in the report (cut down to a valid code?)")
             # Nothing anywhere in the case's folder but under its output path.
             stray = [p for p in snapshot(work) if not os.path.join(work, p).startswith(os.path.dirname(out) + os.sep)]
             if stray:
