@@ -10,7 +10,7 @@ case "$mode" in main | test) ;; *) echo "usage: tools/setup.sh main|test" >&2; e
 cd "$(dirname "$0")/.."
 
 packages=(cmake ninja-build g++ pkg-config libboost-dev libmpfr-dev libgmp-dev libgtest-dev
-          librapidcheck-dev nlohmann-json3-dev libcli11-dev libbenchmark-dev libhwy-dev iverilog clang)
+          librapidcheck-dev nlohmann-json3-dev libcli11-dev libbenchmark-dev libhwy-dev iverilog clang libclang-rt-14-dev)
 missing=()
 for package in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
