@@ -183,48 +183,68 @@ template <class E, FloatData From, FloatData To>
   for (std::size_t i = 0; i < n; ++i) store(To, out, i, v[i]);
 }
 
+// Bytes per value as stored.
+template <FloatData D>
+constexpr std::size_t value_size = D == FloatData::bf16 ? 2 : 4;
+
+template <FloatData From>
+[[gnu::always_inline]] inline lanes::U32 load_values(const std::uint8_t* p) {
+  return From == FloatData::bf16 ? lanes::load_bf16(p) : lanes::load_fp32(p);
+}
+
+template <FloatData To>
+[[gnu::always_inline]] inline void store_values(std::uint8_t* p, lanes::U32 v) {
+  if constexpr (To == FloatData::bf16) lanes::store_bf16(p, lanes::bf16_of(v));
+  else lanes::store_fp32(p, v);
+}
+
+// A block's statistics from one max reduction over its lanes (n a multiple of 16); a block holding
+// NaN or Inf is looked at again by block_stats.
+template <FloatData From>
+[[gnu::always_inline]] inline BlockStats lane_stats(const std::uint8_t* in, std::size_t n) {
+  lanes::U32 top{};
+  for (std::size_t i = 0; i < n; i += lanes::width)
+    top = lanes::max(top, load_values<From>(in + i * value_size<From>) & 0x7FFFFFFFu);
+  const std::uint32_t largest = lanes::max_lane(top);
+  return largest < 0x7F800000u ? BlockStats{largest, false, false} : block_stats<From>(in, n);
+}
+
+// One block of n values (a multiple of 16) under its chosen scale: element codes to `out` (quantize),
+// or their dequantized values (fake_quantize). The scale code is the caller's to store.
+template <class E, FloatData From, FloatData To>
+[[gnu::always_inline]] inline void cast_block_in_lanes(Operation operation, const std::uint8_t* in, std::uint8_t* out,
+                                                       std::size_t n, const BlockStats& stats, const ScaleChoice& s) {
+  const float scale = scale_value(s.code);
+  with_finiteness(all_finite(stats), [&]<bool Finite>() {
+    for (std::size_t i = 0; i < n; i += lanes::width) {
+      const lanes::U32 codes = element_codes<E, Finite>(load_values<From>(in + i * value_size<From>), s);
+      if (operation == Operation::quantize) lanes::store_codes(out + i, codes);
+      else store_values<To>(out + i * value_size<To>, lanes::dequantized<E>(codes, scale, s.code == 0xFF));
+    }
+  });
+}
+
 // The same for a block of a multiple of 16 values, sixteen lanes at a time (block_lanes.hpp).
 // N > 0: the block size, known to the compiler (MX's 32 unrolls into two steps of sixteen lanes).
 template <class E, FloatData From, FloatData To, std::size_t N>
 [[gnu::always_inline]] inline void contiguous_block_in_lanes(const Job& job, std::size_t base, std::size_t n_at_run_time,
                                                              std::size_t b) {
   const std::size_t n = N != 0 ? N : n_at_run_time;
-  constexpr std::size_t in_size = From == FloatData::bf16 ? 2 : 4, out_size = To == FloatData::bf16 ? 2 : 4;
-  const auto load = [](const std::uint8_t* p) { return From == FloatData::bf16 ? lanes::load_bf16(p) : lanes::load_fp32(p); };
-  const auto store = [](std::uint8_t* p, lanes::U32 v) {
-    if (To == FloatData::bf16) lanes::store_bf16(p, lanes::bf16_of(v));
-    else lanes::store_fp32(p, v);
-  };
   if (job.operation == Operation::dequantize) {
     const std::uint8_t* const in = job.in + base;
-    std::uint8_t* const out = job.out + base * out_size;
+    std::uint8_t* const out = job.out + base * value_size<To>;
     const std::uint8_t code = job.scales_in[b];
     const float scale = scale_value(code);
     for (std::size_t i = 0; i < n; i += lanes::width)
-      store(out + i * out_size, lanes::dequantized<E>(lanes::load_codes(in + i), scale, code == 0xFF));
+      store_values<To>(out + i * value_size<To>, lanes::dequantized<E>(lanes::load_codes(in + i), scale, code == 0xFF));
     return;
   }
-  const std::uint8_t* const in = job.in + base * in_size;
-  lanes::U32 top{};
-  for (std::size_t i = 0; i < n; i += lanes::width) top = lanes::max(top, load(in + i * in_size) & 0x7FFFFFFFu);
-  const std::uint32_t largest = lanes::max_lane(top);
-  const BlockStats stats = largest < 0x7F800000u ? BlockStats{largest, false, false} : block_stats<From>(in, n);
+  const std::uint8_t* const in = job.in + base * value_size<From>;
+  std::uint8_t* const out = job.out + base * (job.operation == Operation::quantize ? 1 : value_size<To>);
+  const BlockStats stats = lane_stats<From>(in, n);
   const ScaleChoice s = choose_scale(job.spec.rule, stats, job.constants);
-  if (job.operation == Operation::quantize) {
-    std::uint8_t* const out = job.out + base;
-    with_finiteness(all_finite(stats), [&]<bool Finite>() {
-      for (std::size_t i = 0; i < n; i += lanes::width)
-        lanes::store_codes(out + i, element_codes<E, Finite>(load(in + i * in_size), s));
-    });
-    job.scales_out[b] = s.code;
-    return;
-  }
-  std::uint8_t* const out = job.out + base * out_size;
-  const float scale = scale_value(s.code);
-  with_finiteness(all_finite(stats), [&]<bool Finite>() {
-    for (std::size_t i = 0; i < n; i += lanes::width)
-      store(out + i * out_size, lanes::dequantized<E>(element_codes<E, Finite>(load(in + i * in_size), s), scale, s.code == 0xFF));
-  });
+  cast_block_in_lanes<E, From, To>(job.operation, in, out, n, stats, s);
+  if (job.operation == Operation::quantize) job.scales_out[b] = s.code;
 }
 
 // `count` (up to 16) consecutive full blocks of 32 values from `base` on (scales from b): first every
@@ -232,40 +252,17 @@ template <class E, FloatData From, FloatData To, std::size_t N>
 // waits on the one before it.
 template <class E, FloatData From, FloatData To>
 [[gnu::always_inline]] inline void group_of_32s(const Job& job, std::size_t base, std::size_t count, std::size_t b) {
-  constexpr std::size_t in_size = From == FloatData::bf16 ? 2 : 4, out_size = To == FloatData::bf16 ? 2 : 4;
-  const auto load = [](const std::uint8_t* p) { return From == FloatData::bf16 ? lanes::load_bf16(p) : lanes::load_fp32(p); };
-  const std::uint8_t* const in = job.in + base * in_size;
+  const std::size_t out_size = job.operation == Operation::quantize ? 1 : value_size<To>;
+  const std::uint8_t* const in = job.in + base * value_size<From>;
+  std::uint8_t* const out = job.out + base * out_size;
   BlockStats stats[16];
   ScaleChoice choice[16];
-  for (std::size_t g = 0; g < count; ++g) {
-    const std::uint8_t* const block = in + 32 * g * in_size;
-    const std::uint32_t largest = lanes::max_lane(lanes::max(load(block) & 0x7FFFFFFFu, load(block + 16 * in_size) & 0x7FFFFFFFu));
-    stats[g] = largest < 0x7F800000u ? BlockStats{largest, false, false} : block_stats<From>(block, 32);
-  }
+  for (std::size_t g = 0; g < count; ++g) stats[g] = lane_stats<From>(in + 32 * g * value_size<From>, 32);
   choose_scales(job.spec.rule, stats, count, job.constants, choice);
-  if (job.operation == Operation::quantize) {
-    std::uint8_t* const out = job.out + base;
-    std::uint8_t* const scales = job.scales_out + b;
-    for (std::size_t g = 0; g < count; ++g) {
-      with_finiteness(all_finite(stats[g]), [&]<bool Finite>() {
-        for (std::size_t i = 0; i < 32; i += lanes::width)
-          lanes::store_codes(out + 32 * g + i, element_codes<E, Finite>(load(in + (32 * g + i) * in_size), choice[g]));
-      });
-      scales[g] = choice[g].code;
-    }
-    return;
-  }
-  std::uint8_t* const out = job.out + base * out_size;
   for (std::size_t g = 0; g < count; ++g) {
-    const float scale = scale_value(choice[g].code);
-    with_finiteness(all_finite(stats[g]), [&]<bool Finite>() {
-      for (std::size_t i = 0; i < 32; i += lanes::width) {
-        const lanes::U32 v = lanes::dequantized<E>(element_codes<E, Finite>(load(in + (32 * g + i) * in_size), choice[g]),
-                                                   scale, choice[g].code == 0xFF);
-        if (To == FloatData::bf16) lanes::store_bf16(out + (32 * g + i) * out_size, lanes::bf16_of(v));
-        else lanes::store_fp32(out + (32 * g + i) * out_size, v);
-      }
-    });
+    cast_block_in_lanes<E, From, To>(job.operation, in + 32 * g * value_size<From>, out + 32 * g * out_size, 32, stats[g],
+                                     choice[g]);
+    if (job.operation == Operation::quantize) job.scales_out[b + g] = choice[g].code;
   }
 }
 

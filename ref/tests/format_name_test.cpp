@@ -46,11 +46,6 @@ TEST(FormatName, RejectsImpossibleNames) {
     EXPECT_THROW(parse_format(name), FormatNameError) << name;
 }
 
-}  // namespace
-}  // namespace mxref
-
-namespace mxref {
-namespace {
 
 // Found by fuzz/fuzz_names: "e3m00" parsed as the 3-bit exponent-only format and was named "e3m0",
 // the built-in E3M0 element. Numbers now refuse leading zeros, and an exponent-only format whose bare

@@ -68,9 +68,8 @@ def main():
         for i, (label, argv, stdin_file, expect) in enumerate(cases):
             work = os.path.join(scratch, f"case{i}")
             os.makedirs(work)
-            out = os.path.join(work, "out", "result.npz" if "quantize" == argv[0] else "result")
-            if argv[0] in ("fakequant", "dequantize"):
-                out = os.path.join(work, "out", "result.npy")
+            out = os.path.join(work, "out", {"quantize": "result.npz", "fakequant": "result.npy",
+                                             "dequantize": "result.npy"}.get(argv[0], "result"))
             os.makedirs(os.path.dirname(out))
             args = [out if a == "OUT" else suite_dir if a == "SUITE" else a for a in argv]
             problems = []
