@@ -157,6 +157,20 @@ def main():
         run("dequantize", "--format", "mxfp8_e4m3", "--in", "plain.npz", "--out", "pl.npy")
         check("swizzled scales dequantize the same", np.array_equal(np.load(path("sw.npy")), np.load(path("pl.npy"))))
 
+        # An empty tensor (a zero dimension, which numpy saves with no data) has no blocks: along the
+        # last axis, 4 rows of ceil(0 / 32) = 0 scales; along axis 0 of (0, 3), ceil(0 / 32) = 0 rows of
+        # scales for 3 columns. It comes back as the same empty shape, with --fast too.
+        np.save(path("e.npy"), np.zeros((4, 0), np.float32))
+        np.save(path("e0.npy"), np.zeros((0, 3), np.float32))
+        for fast in ([], ["--fast"]):
+            r = run("quantize", "--format", "mxfp8_e4m3", *fast, "--in", "e.npy", "--out", "e.npz")
+            e = np.load(path("e.npz"))
+            check(f"empty tensor {fast}", r.returncode == 0 and e["elements"].shape == (4, 0) and e["scales"].shape == (4, 0))
+            r = run("dequantize", "--format", "mxfp8_e4m3", *fast, "--in", "e.npz", "--out", "ey.npy")
+            check(f"empty tensor back {fast}", r.returncode == 0 and np.load(path("ey.npy")).shape == (4, 0))
+            r = run("quantize", "--format", "mxfp8_e4m3", *fast, "--axis", "0", "--in", "e0.npy", "--out", "e0.npz")
+            check(f"empty tensor along axis 0 {fast}", r.returncode == 0 and np.load(path("e0.npz"))["scales"].shape == (0, 3))
+
         # Errors: status 2, one line, and no output file left behind.
         np.save(path("fortran.npy"), np.asfortranarray(x))
         np.savez_compressed(path("compressed.npz"), elements=np.zeros((2, 3), np.uint8), scales=np.zeros((2, 2), np.uint8))
