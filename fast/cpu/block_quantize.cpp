@@ -84,17 +84,6 @@ std::array<std::uint32_t, 277> rceil_thresholds() {
   return t;
 }
 
-ElementConstants constants_of(BlockElement e) {
-  const FormatProperties p = properties(element_format(e));
-  static const std::array<std::uint32_t, 277> thresholds = rceil_thresholds();
-  ElementConstants c;
-  c.emax = static_cast<int>(p.max_exponent);
-  c.mantissa_bits = element_format(e).mantissa_bits;
-  c.max_normal = exactly_fp32(p.max_normal);
-  c.reciprocal_of_max = 1.0f / c.max_normal;  // IEEE division: fl32(1 / max), as the profiles compute it
-  c.rceil_threshold = thresholds.data();
-  return c;
-}
 
 void run(const Job& job, const RunOptions& options) {
   const Units units = units_at(pick_level(options.level));
@@ -121,12 +110,24 @@ Job job_for(kernels::Operation operation, const BlockSpec& spec, const AxisView&
   Job job;
   job.operation = operation;
   job.spec = spec;
-  job.constants = constants_of(spec.element);
+  job.constants = element_constants(spec.element);
   job.view = view;
   return job;
 }
 
 }  // namespace
+
+ElementConstants element_constants(BlockElement e) {
+  const FormatProperties p = properties(element_format(e));
+  static const std::array<std::uint32_t, 277> thresholds = rceil_thresholds();
+  ElementConstants c;
+  c.emax = static_cast<int>(p.max_exponent);
+  c.mantissa_bits = element_format(e).mantissa_bits;
+  c.max_normal = exactly_fp32(p.max_normal);
+  c.reciprocal_of_max = 1.0f / c.max_normal;  // IEEE division: fl32(1 / max), as the profiles compute it
+  c.rceil_threshold = thresholds.data();
+  return c;
+}
 
 std::optional<BlockSpec> fast_block_spec(const BlockFormat& format, const Profile& profile) {
   if (format.scale != e8m0 || format.tensor_scale || format.block_size <= 0 ||

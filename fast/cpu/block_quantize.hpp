@@ -31,6 +31,10 @@ std::optional<BlockSpec> fast_block_spec(const BlockFormat& format, const Profil
 // column (the last one ragged): blocks along the last axis are columns = 1; along axis k of a shape,
 // rows = shape[k] and columns the product of the later axes. Scales are stored row-major over
 // [outer, ceil(rows / block_size), columns], as ref/block/tensor.hpp orders them.
+// The constants the scale rules read for one element format; rceil_threshold points at a table of 277
+// entries that lives as long as the program (the CUDA path copies it to the device).
+ElementConstants element_constants(BlockElement element);
+
 struct AxisView {
   std::size_t outer = 1, rows = 1, columns = 1;
   std::size_t values() const { return outer * rows * columns; }

@@ -42,19 +42,19 @@ struct ScaleChoice {
   bool nan_keeps_sign = true;
 };
 
-[[gnu::always_inline]] inline float power_of_two(int exponent) {  // 2^exponent for -149 <= exponent <= 127, exactly
+[[gnu::always_inline]] constexpr float power_of_two(int exponent) {  // 2^exponent for -149 <= exponent <= 127, exactly
   return exponent >= -126 ? std::bit_cast<float>(static_cast<std::uint32_t>(exponent + 127) << 23)
                           : std::bit_cast<float>(1u << (exponent + 149));
 }
 
 // floor(log2 v) of a positive finite FP32 value given by its bits.
-[[gnu::always_inline]] inline int floor_log2_fp32(std::uint32_t bits) {
+[[gnu::always_inline]] constexpr int floor_log2_fp32(std::uint32_t bits) {
   const int field = static_cast<int>(bits >> 23);
   return field != 0 ? field - 127 : std::bit_width(bits) - 1 - 149;
 }
 
 template <BlockRule rule>
-[[gnu::always_inline]] inline ScaleChoice choose_scale_as(const BlockStats& block, const ElementConstants& element) {
+[[gnu::always_inline]] constexpr ScaleChoice choose_scale_as(const BlockStats& block, const ElementConstants& element) {
   if constexpr (rule == BlockRule::ocp) {
     // NaN or Inf anywhere: the NaN scale, and every element the default NaN's encoding.
     if (block.any_nan || block.any_infinity) return {0xFF, std::bit_cast<float>(fp32_quiet_nan), false};
@@ -102,7 +102,7 @@ template <BlockRule rule>
 
 // The rule picked once for a run of blocks, so the loop over them holds no switch.
 template <class Visit>
-[[gnu::always_inline]] inline void with_rule(BlockRule rule, Visit&& visit) {
+[[gnu::always_inline]] constexpr void with_rule(BlockRule rule, Visit&& visit) {
   switch (rule) {
     case BlockRule::ocp: return visit.template operator()<BlockRule::ocp>();
     case BlockRule::nvidia_rceil: return visit.template operator()<BlockRule::nvidia_rceil>();
@@ -113,7 +113,7 @@ template <class Visit>
   }
 }
 
-inline ScaleChoice choose_scale(BlockRule rule, const BlockStats& block, const ElementConstants& element) {
+constexpr ScaleChoice choose_scale(BlockRule rule, const BlockStats& block, const ElementConstants& element) {
   ScaleChoice choice;
   with_rule(rule, [&]<BlockRule R>() { choice = choose_scale_as<R>(block, element); });
   return choice;

@@ -1,0 +1,140 @@
+// The GPU path's speed against a device-to-device copy of the same input, in one run on one GPU:
+// GB/s of bytes moved (input read + codes and scales written, or codes and scales read + values
+// written), each the median of 20 timed launches after 3 warm-ups, over input sets rotated so that
+// at least 512 MiB is touched (the 60 MB L2 does not serve repeats).
+//   cuda_block_bench [max_mib] > rows.json     JSON lines; bench/cuda_table.py makes the table
+#include <cuda_runtime.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <cstdlib>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "fast/cuda/block_quantize.hpp"
+
+namespace {
+
+using namespace mxref;
+using fast::FloatData;
+
+void check(cudaError_t status, const char* what) {
+  if (status != cudaSuccess) {
+    std::fprintf(stderr, "cuda_block_bench: %s: %s\n", what, cudaGetErrorString(status));
+    std::exit(1);
+  }
+}
+
+// Numbers of both signs spread over about 2^-15 .. 2^16, none zero, NaN or Inf, read as FP32 words or
+// as BF16 halves: each 16-bit half is a sign, an exponent field 112 .. 143 and 7 random mantissa bits.
+__global__ void fill(std::uint32_t* words, std::size_t n, std::uint32_t seed) {
+  const std::size_t i = static_cast<std::size_t>(blockIdx.x) * blockDim.x + threadIdx.x;
+  if (i >= n) return;
+  std::uint32_t h = static_cast<std::uint32_t>(i) * 0x9E3779B1u ^ seed;
+  h ^= h >> 15, h *= 0x2C1B3C6Du, h ^= h >> 12, h *= 0x297A2D39u, h ^= h >> 15;
+  const auto half = [](std::uint32_t r) { return (r & 0x8000u) | (112u + (r >> 7 & 31u)) << 7 | (r & 0x7Fu); };
+  words[i] = half(h >> 16) << 16 | half(h & 0xFFFFu);
+}
+
+float median_ms(const std::function<void(int)>& launch, int sets) {
+  cudaEvent_t start, stop;
+  check(cudaEventCreate(&start), "event");
+  check(cudaEventCreate(&stop), "event");
+  for (int i = 0; i < 3; ++i) launch(i % sets);
+  std::vector<float> ms;
+  for (int i = 0; i < 20; ++i) {
+    check(cudaEventRecord(start), "record");
+    launch(i % sets);
+    check(cudaEventRecord(stop), "record");
+    check(cudaEventSynchronize(stop), "sync");
+    float t = 0;
+    check(cudaEventElapsedTime(&t, start, stop), "elapsed");
+    ms.push_back(t);
+  }
+  check(cudaGetLastError(), "launch");
+  cudaEventDestroy(start);
+  cudaEventDestroy(stop);
+  std::sort(ms.begin(), ms.end());
+  return ms[ms.size() / 2];
+}
+
+struct Buffers {
+  std::vector<void*> in, codes, scales, out;
+};
+
+void row(const char* op, const char* element, const char* rule, const char* data, const char* axis, std::size_t mib,
+         double bytes, float ms, double copy_gbs) {
+  const double gbs = bytes / (ms * 1e-3) / 1e9;
+  std::printf("{\"op\": \"%s\", \"element\": \"%s\", \"rule\": \"%s\", \"data\": \"%s\", \"axis\": \"%s\", \"input_mib\": %zu, "
+              "\"bytes\": %.0f, \"ms\": %.4f, \"gbs\": %.1f, \"of_copy\": %.4f}\n",
+              op, element, rule, data, axis, mib, bytes, ms, gbs, copy_gbs > 0 ? gbs / copy_gbs : 1.0);
+  std::fflush(stdout);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  const std::size_t max_mib = argc > 1 ? std::strtoull(argv[1], nullptr, 10) : 4096;
+  cudaDeviceProp prop{};
+  check(cudaGetDeviceProperties(&prop, 0), "properties");
+  std::fprintf(stderr, "device: %s, %d SMs, %d MB L2\n", prop.name, prop.multiProcessorCount, prop.l2CacheSize >> 20);
+  struct Element { const char* name; fast::BlockElement e; };
+  const Element elements[] = {{"e4m3", fast::BlockElement::e4m3}, {"e5m2", fast::BlockElement::e5m2},
+                              {"e3m2", fast::BlockElement::e3m2}, {"e2m3", fast::BlockElement::e2m3},
+                              {"e2m1", fast::BlockElement::e2m1}, {"int8", fast::BlockElement::int8}};
+  const fast::cuda::CodeLayout packed{.packed = true};
+  for (std::size_t mib = 16; mib <= max_mib; mib *= 4) {
+    const std::size_t bytes = mib << 20;
+    const int sets = static_cast<int>(std::max<std::size_t>(1, 512 / mib));
+    Buffers b;
+    for (int s = 0; s < sets; ++s) {
+      void* p;
+      check(cudaMalloc(&p, bytes), "malloc in");
+      b.in.push_back(p);
+      fill<<<static_cast<unsigned>((bytes / 4 + 255) / 256), 256>>>(static_cast<std::uint32_t*>(p), bytes / 4, 77 + s);
+      check(cudaMalloc(&p, bytes), "malloc out");
+      b.out.push_back(p);
+      check(cudaMalloc(&p, bytes / 2), "malloc codes");  // one code byte per BF16 value at most
+      b.codes.push_back(p);
+      check(cudaMalloc(&p, bytes / 32), "malloc scales");
+      b.scales.push_back(p);
+    }
+    check(cudaDeviceSynchronize(), "fill");
+    const float copy_ms = median_ms([&](int s) { cudaMemcpyAsync(b.out[s], b.in[s], bytes, cudaMemcpyDeviceToDevice); }, sets);
+    const double copy_gbs = 2.0 * bytes / (copy_ms * 1e-3) / 1e9;
+    row("copy", "-", "-", "-", "-", mib, 2.0 * bytes, copy_ms, copy_gbs);
+    for (const FloatData data : {FloatData::fp32, FloatData::bf16}) {
+      const char* data_name = data == FloatData::fp32 ? "fp32" : "bf16";
+      const std::size_t values = bytes / (data == FloatData::fp32 ? 4 : 2);
+      for (const Element& el : elements)
+        for (const fast::BlockRule rule : {fast::BlockRule::ocp, fast::BlockRule::nvidia_rceil}) {
+          if (rule == fast::BlockRule::nvidia_rceil && el.e != fast::BlockElement::e4m3 && el.e != fast::BlockElement::e5m2) continue;
+          const char* rule_name = rule == fast::BlockRule::ocp ? "ocp" : "nvidia-rceil";
+          const fast::BlockSpec spec{el.e, rule, 32};
+          for (const bool across : {false, true}) {
+            if (across && mib != 1024) continue;  // the transposed case at one size
+            const fast::AxisView view = across ? fast::AxisView{1, values / 8192, 8192} : fast::AxisView{values / 32, 32, 1};
+            const double moved = static_cast<double>(bytes) + fast::cuda::element_bytes(spec, view, packed) + view.blocks(32);
+            const float q = median_ms([&](int s) {
+              fast::cuda::quantize(spec, data, b.in[s], view, static_cast<std::uint8_t*>(b.codes[s]),
+                                   static_cast<std::uint8_t*>(b.scales[s]), packed);
+            }, sets);
+            row("quantize", el.name, rule_name, data_name, across ? "rows" : "last", mib, moved, q, copy_gbs);
+            if (rule != fast::BlockRule::ocp) continue;
+            const float d = median_ms([&](int s) {
+              fast::cuda::dequantize(spec, static_cast<std::uint8_t*>(b.codes[s]), static_cast<std::uint8_t*>(b.scales[s]),
+                                     view, packed, data, b.out[s]);
+            }, sets);
+            row("dequantize", el.name, rule_name, data_name, across ? "rows" : "last", mib, moved, d, copy_gbs);
+            if (el.e != fast::BlockElement::e4m3) continue;
+            const float f = median_ms([&](int s) { fast::cuda::fake_quantize(spec, data, b.in[s], view, data, b.out[s]); }, sets);
+            row("fake_quantize", el.name, rule_name, data_name, across ? "rows" : "last", mib, 2.0 * bytes, f, copy_gbs);
+          }
+        }
+    }
+    for (auto* list : {&b.in, &b.out, &b.codes, &b.scales})
+      for (void* p : *list) cudaFree(p);
+  }
+  return 0;
+}

@@ -1,0 +1,214 @@
+#include "fast/cuda/tests/cuda_check.hpp"
+
+#include <cuda_runtime.h>
+
+#include <algorithm>
+#include <atomic>
+#include <cstdio>
+#include <stdexcept>
+#include <thread>
+
+#include "fast/cpu/block_scalar.hpp"
+#include "fast/cuda/block_kernels.cuh"
+#include "ref/block/block_format.hpp"
+#include "ref/block/packing.hpp"
+#include "ref/block/profile.hpp"
+
+namespace mxref::cuda_check {
+
+namespace {
+
+void check(cudaError_t status, const char* what) {
+  if (status != cudaSuccess) throw std::runtime_error(std::string("CUDA: ") + what + ": " + cudaGetErrorString(status));
+}
+
+// Device memory, freed on scope exit; filled with 0xA5 so that an unwritten byte shows.
+class DeviceBytes {
+ public:
+  explicit DeviceBytes(std::size_t n) : n_(n) {
+    check(cudaMalloc(&p_, std::max<std::size_t>(n, 16)), "cudaMalloc");
+    check(cudaMemset(p_, 0xA5, std::max<std::size_t>(n, 16)), "cudaMemset");
+  }
+  DeviceBytes(const DeviceBytes&) = delete;
+  DeviceBytes& operator=(const DeviceBytes&) = delete;
+  ~DeviceBytes() { cudaFree(p_); }
+  std::uint8_t* get() const { return static_cast<std::uint8_t*>(p_); }
+  void upload(const void* host) { check(cudaMemcpy(p_, host, n_, cudaMemcpyHostToDevice), "upload"); }
+  std::vector<std::uint8_t> download() const {
+    check(cudaDeviceSynchronize(), "kernel");
+    std::vector<std::uint8_t> out(n_);
+    check(cudaMemcpy(out.data(), p_, n_, cudaMemcpyDeviceToHost), "download");
+    return out;
+  }
+
+ private:
+  void* p_ = nullptr;
+  std::size_t n_;
+};
+
+std::size_t size_of(fast::FloatData d) { return d == fast::FloatData::fp32 ? 4 : 2; }
+
+std::string first_difference(const std::vector<std::uint8_t>& got, const std::vector<std::uint8_t>& want) {
+  if (got.size() != want.size()) return "size " + std::to_string(got.size()) + " vs " + std::to_string(want.size());
+  const auto [g, w] = std::mismatch(got.begin(), got.end(), want.begin());
+  if (g == got.end()) return {};
+  char text[96];
+  std::snprintf(text, sizeof text, "byte %zu: GPU %02x, CPU %02x", static_cast<std::size_t>(g - got.begin()), *g, *w);
+  return text;
+}
+
+// For each input: the full cast, and the finite-block path where the input is a number (else the full cast again).
+template <class E>
+__global__ void element_casts_kernel(std::uint64_t first, std::uint64_t count, std::uint8_t* full, std::uint8_t* number) {
+  const std::uint64_t i = static_cast<std::uint64_t>(blockIdx.x) * blockDim.x + threadIdx.x;
+  if (i >= count) return;
+  const auto x = static_cast<std::uint32_t>(first + i);
+  full[i] = static_cast<std::uint8_t>(fast::kernels::block_element<E>(x));
+  number[i] = static_cast<std::uint8_t>(fast::kernels::is_nan(x) ? fast::kernels::block_element<E>(x)
+                                                                  : fast::cuda::kernels::number_element<E>(__uint_as_float(x)));
+}
+
+// BF16 rounding: bf16_of on the GPU and the kernels' pairwise hardware rounding, as 16-bit results.
+__global__ void bf16_kernel(std::uint64_t first, std::uint64_t count, std::uint16_t* scalar, std::uint16_t* paired) {
+  const std::uint64_t i = 2 * (static_cast<std::uint64_t>(blockIdx.x) * blockDim.x + threadIdx.x);
+  if (i >= count) return;
+  const std::uint32_t v[2] = {static_cast<std::uint32_t>(first + i), static_cast<std::uint32_t>(first + i + 1)};
+  std::uint32_t h[2];
+  fast::cuda::kernels::bf16_halves<2>(v, h);
+  for (int k = 0; k < 2; ++k) {
+    scalar[i + k] = fast::kernels::bf16_of(v[k]);
+    paired[i + k] = static_cast<std::uint16_t>(h[k]);
+  }
+}
+
+// The number of the GPU's results that differ from the CPU's `want(x)`, over the GPU arrays `got`.
+template <class T, class Want>
+std::size_t count_differences(std::uint64_t first, std::uint64_t count, std::initializer_list<const DeviceBytes*> got,
+                              Want want) {
+  std::vector<std::vector<std::uint8_t>> host;
+  for (const DeviceBytes* g : got) host.push_back(g->download());
+  std::atomic<std::size_t> differ{0};
+  const unsigned threads = std::max(1u, std::thread::hardware_concurrency());
+  std::vector<std::thread> pool;
+  for (unsigned t = 0; t < threads; ++t)
+    pool.emplace_back([&, t] {
+      std::size_t mine = 0;
+      for (std::uint64_t i = t; i < count; i += threads) {
+        const T w = want(static_cast<std::uint32_t>(first + i));
+        for (const std::vector<std::uint8_t>& h : host) mine += reinterpret_cast<const T*>(h.data())[i] != w;
+      }
+      differ += mine;
+    });
+  for (std::thread& t : pool) t.join();
+  return differ;
+}
+
+template <class E>
+std::size_t compare_casts_as(std::uint64_t first, std::uint64_t count) {
+  DeviceBytes full(count), number(count);
+  element_casts_kernel<E><<<static_cast<unsigned>((count + 255) / 256), 256>>>(first, count, full.get(), number.get());
+  check(cudaGetLastError(), "element_casts_kernel");
+  return count_differences<std::uint8_t>(first, count, {&full, &number}, [](std::uint32_t x) {
+    return static_cast<std::uint8_t>(fast::kernels::block_element<E>(x));
+  });
+}
+
+}  // namespace
+
+std::vector<std::uint32_t> place_blocks(std::span<const std::uint32_t> blocks, const fast::AxisView& view) {
+  std::vector<std::uint32_t> out(view.values());
+  const std::size_t per_outer = (view.rows + 31) / 32;
+  for (std::size_t o = 0; o < view.outer; ++o)
+    for (std::size_t r = 0; r < view.rows; ++r)
+      for (std::size_t col = 0; col < view.columns; ++col) {
+        const std::size_t block = (o * per_outer + r / 32) * view.columns + col;
+        out[(o * view.rows + r) * view.columns + col] = blocks[(block * 32 + r % 32) % blocks.size()];
+      }
+  return out;
+}
+
+fast_check::Outcome compare_with_cpu(const fast_check::BlockCase& c, std::span<const std::uint32_t> values,
+                                     const Geometry& geometry, fast::FloatData from, bool packed_layouts) {
+  const BlockFormat format = parse_block_format(c.format);
+  const std::optional<fast::BlockSpec> spec = fast::fast_block_spec(format, find_profile(c.profile));
+  fast_check::Outcome outcome;
+  const auto fail = [&](const std::string& what) {
+    if (++outcome.mismatches == 1) outcome.first = std::string(c.format) + " " + std::string(c.profile) + ": " + what;
+  };
+  if (!spec) {
+    fail("no fast path");
+    return outcome;
+  }
+  const fast::AxisView& view = geometry.view;
+  const std::size_t n = view.values();
+  outcome.blocks = view.blocks(spec->block_size);
+  std::vector<std::uint16_t> halves(from == fast::FloatData::bf16 ? n : 0);
+  for (std::size_t i = 0; i < halves.size(); ++i) halves[i] = static_cast<std::uint16_t>(values[i] >> 16);
+  const void* in = from == fast::FloatData::bf16 ? static_cast<const void*>(halves.data()) : values.data();
+
+  // The CPU's answers.
+  std::vector<std::uint8_t> elements(n), scales(outcome.blocks);
+  fast::quantize(*spec, from, in, view, elements.data(), scales.data());
+  const auto cpu_values = [&](bool fake, fast::FloatData to) {
+    std::vector<std::uint8_t> out(n * size_of(to));
+    if (fake) fast::fake_quantize(*spec, from, in, view, to, out.data());
+    else fast::dequantize(*spec, elements.data(), scales.data(), view, to, out.data());
+    return out;
+  };
+  std::vector<std::uint8_t> packed, swizzled;
+  if (packed_layouts) {
+    const std::vector<std::uint64_t> wide(elements.begin(), elements.end());
+    packed = pack_codes(wide, width(format.element), BitOrder::lsb_first);
+    swizzled = swizzle_scales(scales, outcome.blocks / geometry.scale_columns, geometry.scale_columns);
+  }
+
+  // The GPU's, for each code layout.
+  DeviceBytes input(n * size_of(from));
+  input.upload(in);
+  const fast::cuda::CodeLayout plain{}, dense{true, fast::cuda::ScaleLayout::swizzled, geometry.scale_columns};
+  for (const fast::cuda::CodeLayout& layout : {plain, dense}) {
+    if (layout.packed && !packed_layouts) continue;
+    const std::string name = layout.packed ? "packed/swizzled " : "plain ";
+    DeviceBytes e(fast::cuda::element_bytes(*spec, view, layout)), s(fast::cuda::scale_bytes(*spec, view, layout));
+    fast::cuda::quantize(*spec, from, input.get(), view, e.get(), s.get(), layout);
+    if (std::string d = first_difference(e.download(), layout.packed ? packed : elements); !d.empty())
+      fail(name + "elements, " + d);
+    if (std::string d = first_difference(s.download(), layout.packed ? swizzled : scales); !d.empty())
+      fail(name + "scales, " + d);
+    for (const fast::FloatData to : {fast::FloatData::fp32, fast::FloatData::bf16}) {
+      DeviceBytes out(n * size_of(to));
+      fast::cuda::dequantize(*spec, e.get(), s.get(), view, layout, to, out.get());
+      if (std::string d = first_difference(out.download(), cpu_values(false, to)); !d.empty())
+        fail(name + "dequantized, " + d);
+    }
+  }
+  for (const fast::FloatData to : {fast::FloatData::fp32, fast::FloatData::bf16}) {
+    DeviceBytes out(n * size_of(to));
+    fast::cuda::fake_quantize(*spec, from, input.get(), view, to, out.get());
+    if (std::string d = first_difference(out.download(), cpu_values(true, to)); !d.empty()) fail("fake-quantized, " + d);
+  }
+  return outcome;
+}
+
+std::size_t compare_bf16_rounding(std::uint64_t first, std::uint64_t count) {
+  DeviceBytes scalar(2 * count), paired(2 * count);
+  bf16_kernel<<<static_cast<unsigned>((count / 2 + 255) / 256), 256>>>(first, count, reinterpret_cast<std::uint16_t*>(scalar.get()),
+                                                                      reinterpret_cast<std::uint16_t*>(paired.get()));
+  check(cudaGetLastError(), "bf16_kernel");
+  return count_differences<std::uint16_t>(first, count, {&scalar, &paired},
+                                          [](std::uint32_t x) { return fast::kernels::bf16_of(x); });
+}
+
+std::size_t compare_element_casts(fast::BlockElement element, std::uint64_t first, std::uint64_t count) {
+  switch (element) {
+    case fast::BlockElement::e4m3: return compare_casts_as<fast::E4M3>(first, count);
+    case fast::BlockElement::e5m2: return compare_casts_as<fast::E5M2>(first, count);
+    case fast::BlockElement::e3m2: return compare_casts_as<fast::E3M2>(first, count);
+    case fast::BlockElement::e2m3: return compare_casts_as<fast::E2M3>(first, count);
+    case fast::BlockElement::e2m1: return compare_casts_as<fast::E2M1>(first, count);
+    case fast::BlockElement::int8: return compare_casts_as<fast::Int8>(first, count);
+  }
+  return count;
+}
+
+}  // namespace mxref::cuda_check

@@ -1,0 +1,44 @@
+// The GPU path against the CPU fast path (itself proven equal to ref/, fast/tests/), byte for byte:
+// what the ctest and the opt-in sweeps share.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "fast/cuda/block_quantize.hpp"
+#include "fast/tests/block_check.hpp"
+
+namespace mxref::cuda_check {
+
+// A tensor shape for the check, and the scale matrix's last dimension for the swizzled layout.
+struct Geometry {
+  fast::AxisView view;
+  std::size_t scale_columns = 1;
+};
+
+// Blocks of 32 values laid end to end (random_blocks' order) placed in the tensor so that each block of
+// `view` gets one of them (blocks across rows take them column by column; a short last block takes the
+// first values of its block).
+std::vector<std::uint32_t> place_blocks(std::span<const std::uint32_t> blocks, const fast::AxisView& view);
+
+// quantize (codes one per byte and row-major scales; packed codes and swizzled scales), dequantize of
+// both, and fake_quantize to FP32 and BF16, on the GPU and the CPU; `values` in tensor order (for BF16
+// the upper halves are read). Each differing buffer counts one mismatch; `first` says where. Without
+// `packed_layouts` only the plain layout runs (ref's bit packing is the slow part of a long sweep).
+fast_check::Outcome compare_with_cpu(const fast_check::BlockCase& c, std::span<const std::uint32_t> values,
+                                     const Geometry& geometry, fast::FloatData from, bool packed_layouts = true);
+
+// The element casts of the block path for FP32 inputs first .. first + count - 1 on the GPU — the full
+// cast (block_scalar.hpp's block_element) and, for every non-NaN input, the finite-block path with the
+// hardware conversions (block_kernels.cuh's number_element) — against block_element compiled for the
+// CPU: the number of results that differ.
+std::size_t compare_element_casts(fast::BlockElement element, std::uint64_t first, std::uint64_t count);
+
+// FP32 -> BF16 rounding on the GPU (bf16_of, and the kernels' hardware rounding with NaNs patched)
+// against bf16_of on the CPU, for inputs first .. first + count - 1 (count even): the number that differ.
+std::size_t compare_bf16_rounding(std::uint64_t first, std::uint64_t count);
+
+}  // namespace mxref::cuda_check
