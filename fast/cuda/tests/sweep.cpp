@@ -1,8 +1,9 @@
 // Opt-in sweeps of the GPU path, run on the lent GPU (docs/performance.md records them):
 //   fast_cuda_sweep casts               every FP32 input through each element cast (full and finite-block
 //                                        paths) and the BF16 rounding, GPU against CPU
-//   fast_cuda_sweep blocks [N] [format]  N random blocks (default 10^8) per element format, through
-//                                        quantize, dequantize and fake_quantize, GPU against CPU
+//   fast_cuda_sweep blocks [N] [format] [seed]  N random blocks (default 10^8) per element format
+//                                        (format "all": every one), through quantize, dequantize and
+//                                        fake_quantize, GPU against CPU; another seed draws other blocks
 // exit 0: no difference; 1: differences (the first printed); 2: bad arguments.
 #include <algorithm>
 #include <chrono>
@@ -57,7 +58,7 @@ std::vector<std::uint32_t> draw_blocks(std::uint64_t seed, std::size_t blocks) {
   return out;
 }
 
-int sweep_blocks(std::size_t per_element, std::string_view only) {
+int sweep_blocks(std::size_t per_element, std::string_view only, std::uint64_t seed) {
   constexpr std::size_t chunk = std::size_t{1} << 21;  // blocks: 256 MiB of FP32
   const std::vector<fast_check::BlockCase> cases = fast_check::all_block_cases();
   std::size_t total = 0;
@@ -65,7 +66,7 @@ int sweep_blocks(std::size_t per_element, std::string_view only) {
     std::vector<fast_check::BlockCase> mine;
     for (const fast_check::BlockCase& c : cases)
       if (c.format.ends_with(element)) mine.push_back(c);
-    if (!only.empty() && element != only) continue;
+    if (!only.empty() && only != "all" && element != only) continue;
     if (mine.empty()) {
       std::printf("no block cases for %s\n", element.data());
       return 2;
@@ -81,7 +82,7 @@ int sweep_blocks(std::size_t per_element, std::string_view only) {
       const bool across = k % 2 == 1 && blocks % 2048 == 0;
       const cuda_check::Geometry g = across ? cuda_check::Geometry{{blocks / 2048 / 32, 1024, 2048}, 2048}
                                             : cuda_check::Geometry{{blocks, 32, 1}, 1};
-      std::vector<std::uint32_t> values = draw_blocks(0xB10C + k + 7919 * (&element - element_names), blocks);
+      std::vector<std::uint32_t> values = draw_blocks(0xB10C + k + 7919 * (&element - element_names) + (seed << 32), blocks);
       if (across) values = cuda_check::place_blocks(values, g.view);
       if (from == fast::FloatData::bf16)
         for (std::uint32_t& v : values) v &= 0xFFFF0000u;
@@ -110,11 +111,12 @@ int main(int argc, char** argv) {
   try {
     if (what == "casts") return sweep_casts();
     if (what == "blocks")
-      return sweep_blocks(argc > 2 ? std::strtoull(argv[2], nullptr, 10) : 100'000'000, argc > 3 ? argv[3] : "");
+      return sweep_blocks(argc > 2 ? std::strtoull(argv[2], nullptr, 10) : 100'000'000, argc > 3 ? argv[3] : "",
+                          argc > 4 ? std::strtoull(argv[4], nullptr, 10) : 0);
   } catch (const std::exception& e) {
     std::fprintf(stderr, "fast_cuda_sweep: %s\n", e.what());
     return 2;
   }
-  std::fprintf(stderr, "usage: fast_cuda_sweep casts | blocks [N] [e4m3|e5m2|e3m2|e2m3|e2m1|int8]\n");
+  std::fprintf(stderr, "usage: fast_cuda_sweep casts | blocks [N] [all|e4m3|e5m2|e3m2|e2m3|e2m1|int8] [seed]\n");
   return 2;
 }
