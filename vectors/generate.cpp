@@ -168,6 +168,9 @@ std::vector<Vector> cast_vectors(const Suite& s) {
 
 // ---- blocks -------------------------------------------------------------------------------------------
 
+// No two draws from `r` share an expression: function arguments are evaluated in an unspecified order
+// (GCC's builds go right to left, Clang's left to right), and a suite must come out the same from
+// either. The draws are ordered as GCC made the checked-in sets (vectors/golden).
 std::vector<std::vector<Value>> block_inputs(const Suite& s, const std::string& cls, Random& r) {
   const int n = s.block.block_size;
   const FormatProperties src = properties(s.from);
@@ -176,18 +179,24 @@ std::vector<std::vector<Value>> block_inputs(const Suite& s, const std::string& 
   std::vector<std::vector<Value>> blocks;
   const auto random_block = [&](std::int64_t centre, int spread, int size) {
     std::vector<Value> b;
-    for (int i = 0; i < size; ++i)
-      b.push_back(random_value(r, std::clamp<std::int64_t>(centre - r.in(0, spread), bottom, top - 1), r.next() & 1));
+    for (int i = 0; i < size; ++i) {
+      const bool negative = r.next() & 1;
+      b.push_back(random_value(r, std::clamp<std::int64_t>(centre - r.in(0, spread), bottom, top - 1), negative));
+    }
     return b;
   };
   if (cls == "random-wide" || cls == "ragged") {
-    for (int k = 0; k < s.count; ++k)
-      blocks.push_back(random_block(r.in(bottom + 20, top - 1), 40, cls == "ragged" ? static_cast<int>(r.in(1, std::max(1, n - 1))) : n));
+    for (int k = 0; k < s.count; ++k) {
+      const int size = cls == "ragged" ? static_cast<int>(r.in(1, std::max(1, n - 1))) : n;
+      blocks.push_back(random_block(r.in(bottom + 20, top - 1), 40, size));
+    }
   } else if (cls == "outlier") {
     for (int k = 0; k < s.count; ++k) {
       const std::int64_t c = r.in(bottom + 20, top - 40);
       std::vector<Value> b = random_block(c, 4, n);
-      b[static_cast<std::size_t>(r.in(0, n - 1))] = random_value(r, c + r.in(8, 30), r.next() & 1);
+      const bool negative = r.next() & 1;
+      const Value outlier = random_value(r, c + r.in(8, 30), negative);
+      b[static_cast<std::size_t>(r.in(0, n - 1))] = outlier;
       blocks.push_back(b);
     }
   } else if (cls == "zero") {
@@ -219,7 +228,10 @@ std::vector<std::vector<Value>> block_inputs(const Suite& s, const std::string& 
   } else if (cls == "subnormal") {
     for (int k = 0; k < std::max(1, s.count / 4); ++k) {
       std::vector<Value> b;
-      for (int i = 0; i < n; ++i) b.push_back(finite(r.next() & 1, Dyadic(BigInt(r.next() % (1u << 20) + 1), src.min_positive.exponent())));
+      for (int i = 0; i < n; ++i) {
+        const Dyadic magnitude(BigInt(r.next() % (1u << 20) + 1), src.min_positive.exponent());
+        b.push_back(finite(r.next() & 1, magnitude));
+      }
       blocks.push_back(b);
     }
   } else if (cls == "ties") {
