@@ -1,7 +1,8 @@
 // One value's arithmetic in fast block quantization, as plain constexpr functions on FP32 bit patterns:
 // the saturating element cast, element values, scaling and dequantization, BF16 rounding. The CPU
 // loops (block_kernels.hpp) use them for ragged ends and strided panels; the CUDA kernels (fast/cuda/,
-// compiled with --expt-relaxed-constexpr) use them for every value, so both paths share one definition.
+// compiled with --expt-relaxed-constexpr) for blocks holding NaN or Inf, for dequantization and BF16
+// output, and as the definition their finite-block conversions are proven equal to.
 #pragma once
 
 #include <bit>

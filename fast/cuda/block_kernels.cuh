@@ -9,7 +9,6 @@
 // registers (one pass over memory), so four blocks at once.
 #pragma once
 
-#include <cuda_bf16.h>
 #include <cuda_fp8.h>
 
 #include <cstddef>
@@ -47,18 +46,6 @@ __device__ inline std::size_t scale_offset(const ScaleTarget& t, std::size_t k) 
   const std::size_t tiles_across = (t.columns + 3) / 4;
   const std::size_t tile = (row / 128) * tiles_across + col / 4;
   return tile * 512 + (row % 32) * 16 + (row % 128 / 32) * 4 + col % 4;
-}
-
-__device__ inline ScaleChoice scale_for(BlockRule rule, const BlockStats& s, const ElementConstants& c) {
-  switch (rule) {
-    case BlockRule::ocp: return choose_scale_as<BlockRule::ocp>(s, c);
-    case BlockRule::nvidia_rceil: return choose_scale_as<BlockRule::nvidia_rceil>(s, c);
-    case BlockRule::torchao_floor: return choose_scale_as<BlockRule::torchao_floor>(s, c);
-    case BlockRule::torchao_ceil: return choose_scale_as<BlockRule::torchao_ceil>(s, c);
-    case BlockRule::torchao_even: return choose_scale_as<BlockRule::torchao_even>(s, c);
-    case BlockRule::torchao_rceil: return choose_scale_as<BlockRule::torchao_rceil>(s, c);
-  }
-  return {};
 }
 
 // A value's part of a block's statistics: the largest finite magnitude, and bit 0 NaN, bit 1 Inf.
@@ -131,18 +118,6 @@ __device__ inline void block_codes(const std::uint32_t (&x)[N], const BlockStats
     const std::uint32_t mask = choice.nan_keeps_sign ? 0x80000000u : 0u;
 #pragma unroll
     for (int i = 0; i < N; ++i) c[i] = fast::kernels::block_element<E>(fast::kernels::scaled(x[i], choice.factor, mask));
-  }
-}
-
-// FP32 -> BF16 as bf16_of: the hardware's RNE (two at a time), NaNs given bf16_of's quiet payload.
-template <int N>
-__device__ inline void bf16_halves(const std::uint32_t (&v)[N], std::uint32_t (&h)[N]) {
-#pragma unroll
-  for (int i = 0; i < N; i += 2) {
-    const __nv_bfloat162 pair = __floats2bfloat162_rn(__uint_as_float(v[i]), __uint_as_float(v[i + 1]));
-    const std::uint32_t both = *reinterpret_cast<const std::uint32_t*>(&pair);
-    h[i] = fast::kernels::is_nan(v[i]) ? (v[i] >> 16 | 0x40u) : both & 0xFFFFu;
-    h[i + 1] = fast::kernels::is_nan(v[i + 1]) ? (v[i + 1] >> 16 | 0x40u) : both >> 16;
   }
 }
 
@@ -329,7 +304,7 @@ contiguous_kernel(const void* in, std::size_t vectors, std::uint8_t* elements, v
     const std::size_t v = first + static_cast<std::size_t>(j) * contiguous_threads;
     const BlockStats stats = block_stats<lanes>(x[j]);  // every lane takes part, valid or not (whole blocks are)
     if (v >= vectors) continue;
-    const ScaleChoice s = scale_for(op.rule, stats, op.constants);
+    const ScaleChoice s = choose_scale(op.rule, stats, op.constants);
     std::uint32_t c[V];
     block_codes<E, V>(x[j], stats, s, c);
     if constexpr (Fake) {
@@ -463,7 +438,7 @@ across_kernel(const void* in, std::size_t outer, std::size_t rows, std::size_t c
       stats = p.stats();
       all_finite = false;
     }
-    s[k] = scale_for(op.rule, stats, op.constants);
+    s[k] = choose_scale(op.rule, stats, op.constants);
     if constexpr (!Fake) op.scale.scales[scale_offset(op.scale, block_row * columns + column + k)] = s[k].code;
   }
 #pragma unroll

@@ -20,15 +20,6 @@ void check(cudaError_t status, const char* what) {
 
 void check_launch(const char* what) { check(cudaGetLastError(), what); }
 
-constexpr int code_bits_of(BlockElement e) {
-  switch (e) {
-    case BlockElement::e4m3: case BlockElement::e5m2: case BlockElement::int8: return 8;
-    case BlockElement::e3m2: case BlockElement::e2m3: return 6;
-    case BlockElement::e2m1: return 4;
-  }
-  return 8;
-}
-
 // The element's constants with the torchao-rceil threshold table in device memory (copied once per
 // element and kept for the program's life, on the device current at first use).
 ElementConstants device_constants(BlockElement element) {
@@ -71,6 +62,12 @@ void with_element(BlockElement element, F&& f) {
     case BlockElement::e2m1: return f.template operator()<E2M1>();
     case BlockElement::int8: return f.template operator()<Int8>();
   }
+}
+
+int code_bits_of(BlockElement element) {
+  int bits = 8;
+  with_element(element, [&]<class E>() { bits = kernels::code_bits<E>(); });
+  return bits;
 }
 
 template <class F>

@@ -37,8 +37,8 @@ fast_check::Outcome compare_with_cpu(const fast_check::BlockCase& c, std::span<c
 // CPU: the number of results that differ.
 std::size_t compare_element_casts(fast::BlockElement element, std::uint64_t first, std::uint64_t count);
 
-// FP32 -> BF16 rounding on the GPU (bf16_of, and the kernels' hardware rounding with NaNs patched)
-// against bf16_of on the CPU, for inputs first .. first + count - 1 (count even): the number that differ.
+// FP32 -> BF16 rounding on the GPU (bf16_of, as the kernels store BF16) against bf16_of on the CPU, for
+// inputs first .. first + count - 1: the number that differ.
 std::size_t compare_bf16_rounding(std::uint64_t first, std::uint64_t count);
 
 }  // namespace mxref::cuda_check
