@@ -10,9 +10,11 @@
 #include <cstdlib>
 #include <functional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "fast/cuda/block_quantize.hpp"
+#include "fast/cuda/nvfp4_quantize.hpp"
 
 namespace {
 
@@ -97,7 +99,7 @@ int main(int argc, char** argv) {
       b.out.push_back(p);
       check(cudaMalloc(&p, bytes / 2), "malloc codes");  // one code byte per BF16 value at most
       b.codes.push_back(p);
-      check(cudaMalloc(&p, bytes / 32), "malloc scales");
+      check(cudaMalloc(&p, bytes / 32), "malloc scales");  // one per 16 BF16 values at most
       b.scales.push_back(p);
     }
     check(cudaDeviceSynchronize(), "fill");
@@ -132,6 +134,31 @@ int main(int argc, char** argv) {
             row("fake_quantize", el.name, rule_name, data_name, across ? "rows" : "last", mib, 2.0 * bytes, f, copy_gbs);
           }
         }
+      // NVFP4 under each profile, its tensor scale given (as TransformerEngine takes the amax from an
+      // earlier pass); the pass that finds the tensor's amax is its own row.
+      const float stats = median_ms([&](int s) { fast::cuda::nvfp4::tensor_stats(data, b.in[s], values); }, sets);
+      row("tensor_stats", "-", "-", data_name, "-", mib, static_cast<double>(bytes), stats, copy_gbs);
+      const fast::BlockStats amax = fast::cuda::nvfp4::tensor_stats(data, b.in[0], values);
+      for (const auto& [rule, rule_name] : {std::pair{fast::Nvfp4Rule::exact, "nvfp4"}, std::pair{fast::Nvfp4Rule::torchao, "nvfp4-torchao"},
+                                            std::pair{fast::Nvfp4Rule::te, "nvfp4-te"}}) {
+        const fast::nvfp4::Spec spec{rule, fast::nvfp4::tensor_scale(rule, amax)};
+        for (const bool across : {false, true}) {
+          if (across && mib != 1024) continue;
+          const fast::AxisView view = across ? fast::AxisView{1, values / 8192, 8192} : fast::AxisView{values / 16, 16, 1};
+          const double moved = static_cast<double>(bytes) + fast::cuda::nvfp4::element_bytes(view, packed) + view.blocks(16);
+          const float q = median_ms([&](int s) {
+            fast::cuda::nvfp4::quantize(spec, data, b.in[s], view, static_cast<std::uint8_t*>(b.codes[s]),
+                                        static_cast<std::uint8_t*>(b.scales[s]), packed);
+          }, sets);
+          row("quantize", "e2m1", rule_name, data_name, across ? "rows" : "last", mib, moved, q, copy_gbs);
+          if (rule != fast::Nvfp4Rule::exact) continue;
+          const float d = median_ms([&](int s) {
+            fast::cuda::nvfp4::dequantize(spec, static_cast<std::uint8_t*>(b.codes[s]), static_cast<std::uint8_t*>(b.scales[s]),
+                                          view, packed, data, b.out[s]);
+          }, sets);
+          row("dequantize", "e2m1", rule_name, data_name, across ? "rows" : "last", mib, moved, d, copy_gbs);
+        }
+      }
     }
     for (auto* list : {&b.in, &b.out, &b.codes, &b.scales})
       for (void* p : *list) cudaFree(p);

@@ -4,14 +4,9 @@
 #include <array>
 #include <stdexcept>
 #include <string>
-#include <thread>
-#include <vector>
-
-#if defined(__x86_64__)
-#include <immintrin.h>
-#endif
 
 #include "fast/cpu/block_kernels.hpp"
+#include "fast/cpu/parallel.hpp"
 #include "fast/cpu/simd_level.hpp"
 #include "ref/block/float_log2.hpp"
 #include "ref/decode.hpp"
@@ -46,18 +41,6 @@ Units units_at(SimdLevel level) {
   }
 }
 
-// The kernels round through FP32 subnormals: a caller's flush-to-zero or denormals-are-zero mode
-// (set by -ffast-math code, say) is switched off while they run.
-class IeeeSubnormals {
- public:
-#if defined(__x86_64__)
-  IeeeSubnormals() : saved_(_mm_getcsr()) { _mm_setcsr(saved_ & ~(0x8000u | 0x0040u)); }
-  ~IeeeSubnormals() { _mm_setcsr(saved_); }
- private:
-  unsigned saved_;
-#endif
-};
-
 const Format& element_format(BlockElement e) {
   static const std::array<Format, 6> formats{e4m3, e5m2, e3m2, e2m3, e2m1, int8};
   return formats[static_cast<std::size_t>(e)];
@@ -87,21 +70,8 @@ std::array<std::uint32_t, 277> rceil_thresholds() {
 
 void run(const Job& job, const RunOptions& options) {
   const Units units = units_at(pick_level(options.level));
-  const std::size_t total = kernels::work_units(job);
-  if (total == 0) return;
-  // Left to choose, one thread per quarter of a million values at most: below that a second thread
-  // costs more than it saves.
-  const std::size_t hardware = std::max(1u, std::thread::hardware_concurrency());
-  const std::size_t threads =
-      options.threads != 0 ? std::min<std::size_t>(options.threads, total)
-                           : std::clamp<std::size_t>(job.view.values() >> 18, 1, std::min(hardware, total));
-  const auto work = [&](std::size_t t) {
-    IeeeSubnormals ieee;
-    units(job, total * t / threads, total * (t + 1) / threads);
-  };
-  std::vector<std::jthread> workers;
-  for (std::size_t t = 1; t < threads; ++t) workers.emplace_back(work, t);
-  work(0);
+  parallel_units(kernels::work_units(job), job.view.values(), options.threads,
+                 [&](std::size_t first, std::size_t last) { units(job, first, last); });
 }
 
 Job job_for(kernels::Operation operation, const BlockSpec& spec, const AxisView& view) {

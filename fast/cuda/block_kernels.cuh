@@ -1,7 +1,9 @@
-// The GPU kernels of fast/cuda/block_quantize.hpp. Each value goes through the same constexpr
-// functions as on the CPU (block_scalar.hpp, block_rules.hpp; nvcc --expt-relaxed-constexpr), so the
-// two paths cannot drift apart; what is here is only how values reach them: 16-byte loads, the block's
-// statistics, the packing of codes, the scale layouts.
+// The GPU kernels of fast/cuda/block_quantize.hpp and nvfp4_quantize.hpp. Each value goes through the
+// same constexpr functions as on the CPU (block_scalar.hpp, block_rules.hpp, nvfp4_scalar.hpp; nvcc
+// --expt-relaxed-constexpr), so the two paths cannot drift apart; what is here is only how values reach
+// them: 16-byte loads, the block's statistics, the packing of codes, the scale layouts. A scheme
+// (MxScheme, Nvfp4Scheme) is what a block format brings: its block and code sizes, its scale choice,
+// its element casts and its dequantization.
 //
 // Contiguous blocks: each thread holds 16 bytes of input (4 FP32 or 8 BF16 values), the 32 / that many
 // threads of one block reduce its statistics with warp shuffles, and each thread casts and stores its
@@ -16,11 +18,11 @@
 #include <type_traits>
 
 #include "fast/cpu/block_scalar.hpp"
+#include "fast/cpu/nvfp4_scalar.hpp"
 #include "fast/cuda/block_quantize.hpp"
 
 namespace mxref::fast::cuda::kernels {
 
-constexpr int block_size = 32;  // the MX block
 constexpr unsigned full_warp = 0xFFFFFFFFu;
 
 template <class E>
@@ -57,7 +59,7 @@ struct PartialStats {
     if (a < 0x7F800000u) amax = max(amax, a);
     else flags |= a == 0x7F800000u ? 2u : 1u;
   }
-  __device__ BlockStats stats() const { return {amax, (flags & 1u) != 0, (flags & 2u) != 0}; }
+  __host__ __device__ BlockStats stats() const { return {amax, (flags & 1u) != 0, (flags & 2u) != 0}; }
 };
 
 // ---- the casts of blocks without NaN or Inf -----------------------------------------------------------
@@ -105,21 +107,92 @@ __device__ inline void number_elements(const float (&s)[N], std::uint32_t (&c)[N
   }
 }
 
-// A block's codes: the number path when the block is finite, else block_scalar.hpp's full cast.
-template <class E, int N>
-__device__ inline void block_codes(const std::uint32_t (&x)[N], const BlockStats& stats, const ScaleChoice& choice,
-                                   std::uint32_t (&c)[N]) {
-  if (!stats.any_nan && !stats.any_infinity) {
-    float s[N];
+// ---- schemes -----------------------------------------------------------------------------------------
+
+// The number path: fl32(x[i] x choice[i].factor) cast by number_elements (finite values, finite factors).
+template <class E, int N, class Choice>
+__device__ inline void number_codes(const std::uint32_t (&x)[N], const Choice (&choice)[N], std::uint32_t (&c)[N]) {
+  float s[N];
 #pragma unroll
-    for (int i = 0; i < N; ++i) s[i] = __fmul_rn(__uint_as_float(x[i]), choice.factor);
-    number_elements<E, N>(s, c);
-  } else {
-    const std::uint32_t mask = choice.nan_keeps_sign ? 0x80000000u : 0u;
-#pragma unroll
-    for (int i = 0; i < N; ++i) c[i] = fast::kernels::block_element<E>(fast::kernels::scaled(x[i], choice.factor, mask));
-  }
+  for (int i = 0; i < N; ++i) s[i] = __fmul_rn(__uint_as_float(x[i]), choice[i].factor);
+  number_elements<E, N>(s, c);
 }
+
+// The MX formats: an E8M0 scale from block_rules.hpp; blocks of finite values cast by number_elements,
+// the rest by block_scalar.hpp's full cast.
+template <class E>
+struct MxScheme {
+  static constexpr int block = 32;
+  static constexpr int bits = code_bits<E>();
+  using Choice = ScaleChoice;
+  ElementConstants constants;
+  BlockRule rule = BlockRule::ocp;
+
+  __device__ Choice choose(const BlockStats& stats) const { return choose_scale(rule, stats, constants); }
+
+  // The codes of values x[i] under choice[i] (one block's choice, or each column's), `finite` when the
+  // blocks hold neither NaN nor Inf.
+  template <int N>
+  __device__ void codes(const std::uint32_t (&x)[N], bool finite, const Choice (&choice)[N], std::uint32_t (&c)[N]) const {
+    if (finite) {
+      number_codes<E, N>(x, choice, c);
+    } else {
+#pragma unroll
+      for (int i = 0; i < N; ++i)
+        c[i] = fast::kernels::block_element<E>(
+            fast::kernels::scaled(x[i], choice[i].factor, choice[i].nan_keeps_sign ? 0x80000000u : 0u));
+    }
+  }
+
+  // A block's codes back to values (FP32 bits; stored as BF16 through bf16_of).
+  struct Decoder {
+    float scale = 1;
+    bool nan = false;
+    template <FloatData Out>
+    __device__ std::uint32_t value(std::uint32_t code) const { return fast::kernels::dequantized<E>(code, scale, nan); }
+  };
+  __device__ Decoder decoder(std::uint8_t code) const { return {fast::kernels::scale_value(code), code == 0xFF}; }
+};
+
+// NVFP4: E2M1 in blocks of 16, a UE4M3 scale and the FP32 tensor scale, as nvfp4_scalar.hpp. The FP32
+// profiles (torchao, te) take the number path where the block and its factor are finite; the exact
+// profile compares each value with the scale's midpoints in double.
+struct Nvfp4Scheme {
+  static constexpr int block = 16;
+  static constexpr int bits = 4;
+  using Choice = Nvfp4Choice;
+  Nvfp4Rule rule = Nvfp4Rule::exact;
+  Nvfp4Tensor tensor;
+
+  __device__ Choice choose(const BlockStats& stats) const { return fast::nvfp4::choose(rule, stats, tensor); }
+
+  template <int N>
+  __device__ void codes(const std::uint32_t (&x)[N], bool finite, const Choice (&choice)[N], std::uint32_t (&c)[N]) const {
+    fast::nvfp4::with_rule(rule, [&]<Nvfp4Rule R>() {
+      bool numbers = finite && R != Nvfp4Rule::exact;
+#pragma unroll
+      for (int i = 0; i < N; ++i) numbers = numbers && (__float_as_uint(choice[i].factor) & 0x7FFFFFFFu) < 0x7F800000u;
+      if (numbers) {
+        number_codes<E2M1, N>(x, choice, c);
+      } else {
+#pragma unroll
+        for (int i = 0; i < N; ++i) c[i] = fast::nvfp4::element_as<R>(x[i], choice[i]);
+      }
+    });
+  }
+
+  // For BF16 output the value is rounded to odd in FP32 first, so bf16_of rounds it once (nvfp4_scalar.hpp).
+  struct Decoder {
+    std::uint8_t scale = 0;
+    float decode = 1;
+    template <FloatData Out>
+    __device__ std::uint32_t value(std::uint32_t code) const {
+      if constexpr (Out == FloatData::fp32) return fast::nvfp4::value_fp32(code, scale, decode);
+      else return fast::nvfp4::value_for_bf16(code, scale, decode);
+    }
+  };
+  __device__ Decoder decoder(std::uint8_t code) const { return {code, tensor.decode}; }
+};
 
 // ---- 16-byte value vectors -------------------------------------------------------------------------
 
@@ -249,10 +322,10 @@ __device__ inline void store_fp6_words(std::uint8_t* out, std::size_t first, con
 constexpr int contiguous_threads = 256;
 constexpr int vectors_per_thread = 4;  // independent 16-byte loads in flight per thread
 
+template <class Scheme>
 struct Operands {
   ScaleTarget scale;
-  ElementConstants constants;
-  BlockRule rule = BlockRule::ocp;
+  Scheme scheme;
   bool packed = false;
 };
 
@@ -286,11 +359,11 @@ __device__ inline BlockStats block_stats(const std::uint32_t (&x)[N]) {
 
 // quantize (Out unused) or fake-quantize (Out the output storage) `vectors` 16-byte vectors of blocks
 // laid end to end.
-template <class E, FloatData In, bool Fake, FloatData Out>
+template <class S, FloatData In, bool Fake, FloatData Out>
 __global__ void __launch_bounds__(contiguous_threads)
-contiguous_kernel(const void* in, std::size_t vectors, std::uint8_t* elements, void* out, Operands op) {
+contiguous_kernel(const void* in, std::size_t vectors, std::uint8_t* elements, void* out, Operands<S> op) {
   constexpr int V = values_per_vector<In>;
-  constexpr int lanes = block_size / V;
+  constexpr int lanes = S::block / V;
   const std::size_t first = static_cast<std::size_t>(blockIdx.x) * contiguous_threads * vectors_per_thread + threadIdx.x;
   std::uint32_t x[vectors_per_thread][V];
   #pragma unroll
@@ -304,21 +377,24 @@ contiguous_kernel(const void* in, std::size_t vectors, std::uint8_t* elements, v
     const std::size_t v = first + static_cast<std::size_t>(j) * contiguous_threads;
     const BlockStats stats = block_stats<lanes>(x[j]);  // every lane takes part, valid or not (whole blocks are)
     if (v >= vectors) continue;
-    const ScaleChoice s = choose_scale(op.rule, stats, op.constants);
+    const typename S::Choice s = op.scheme.choose(stats);
+    typename S::Choice each[V];
+    #pragma unroll
+    for (int i = 0; i < V; ++i) each[i] = s;
     std::uint32_t c[V];
-    block_codes<E, V>(x[j], stats, s, c);
+    op.scheme.codes(x[j], !stats.any_nan && !stats.any_infinity, each, c);
     if constexpr (Fake) {
-      const float scale = fast::kernels::scale_value(s.code);
+      const typename S::Decoder d = op.scheme.decoder(s.code);
       std::uint32_t y[V];
       #pragma unroll
-      for (int i = 0; i < V; ++i) y[i] = fast::kernels::dequantized<E>(c[i], scale, s.code == 0xFF);
+      for (int i = 0; i < V; ++i) y[i] = d.template value<Out>(c[i]);
       store_values<Out, V>(out, v * V, y);
     } else {
-      if constexpr (code_bits<E>() == 6) {
+      if constexpr (S::bits == 6) {
         if (op.packed) store_fp6_words<V>(elements, v * V, c);
         else store_codes<8, V>(elements, v * V, c, false);
       } else {
-        store_codes<code_bits<E>(), V>(elements, v * V, c, op.packed);
+        store_codes<S::bits, V>(elements, v * V, c, op.packed);
       }
       if (threadIdx.x % lanes == 0) op.scale.scales[scale_offset(op.scale, v / lanes)] = s.code;
     }
@@ -343,9 +419,9 @@ __device__ inline void load_fp6_words(const std::uint8_t* in, std::size_t first,
 }
 
 // Codes and scales back to values, 16 bytes of output per thread and loop step.
-template <class E, FloatData Out>
+template <class S, FloatData Out>
 __global__ void __launch_bounds__(contiguous_threads)
-contiguous_dequantize_kernel(const std::uint8_t* elements, std::size_t vectors, void* out, Operands op) {
+contiguous_dequantize_kernel(const std::uint8_t* elements, std::size_t vectors, void* out, Operands<S> op) {
   constexpr int V = values_per_vector<Out>;
   const std::size_t first = static_cast<std::size_t>(blockIdx.x) * contiguous_threads * vectors_per_thread + threadIdx.x;
   std::uint32_t c[vectors_per_thread][V];
@@ -354,22 +430,22 @@ contiguous_dequantize_kernel(const std::uint8_t* elements, std::size_t vectors, 
   for (int j = 0; j < vectors_per_thread; ++j) {
     const std::size_t v = first + static_cast<std::size_t>(j) * contiguous_threads;
     if (v >= vectors) continue;
-    if constexpr (code_bits<E>() == 6) {
+    if constexpr (S::bits == 6) {
       if (op.packed) load_fp6_words<V>(elements, v * V, c[j]);
       else load_codes<8, V>(elements, v * V, c[j], false);
     } else {
-      load_codes<code_bits<E>(), V>(elements, v * V, c[j], op.packed);
+      load_codes<S::bits, V>(elements, v * V, c[j], op.packed);
     }
-    code[j] = op.scale.scales[scale_offset(op.scale, v * V / block_size)];
+    code[j] = op.scale.scales[scale_offset(op.scale, v * V / S::block)];
   }
 #pragma unroll
   for (int j = 0; j < vectors_per_thread; ++j) {
     const std::size_t v = first + static_cast<std::size_t>(j) * contiguous_threads;
     if (v >= vectors) continue;
-    const float scale = fast::kernels::scale_value(code[j]);
+    const typename S::Decoder d = op.scheme.decoder(code[j]);
     std::uint32_t y[V];
 #pragma unroll
-    for (int i = 0; i < V; ++i) y[i] = fast::kernels::dequantized<E>(c[j][i], scale, code[j] == 0xFF);
+    for (int i = 0; i < V; ++i) y[i] = d.template value<Out>(c[j][i]);
     store_values<Out, V>(out, v * V, y);
   }
 }
@@ -390,7 +466,7 @@ __device__ inline void load_four(const void* base, std::size_t index, std::uint3
   }
 }
 
-// The tensor [outer, rows, columns] with blocks of 32 rows in one column: thread t owns columns
+// The tensor [outer, rows, columns] with blocks of Block rows in one column: thread t owns columns
 // 4 * (t % (columns / 4)) .. + 3 of block row t / (columns / 4) (block rows counted over every outer index).
 struct AcrossPlace {
   bool valid = false;
@@ -399,96 +475,84 @@ struct AcrossPlace {
   int rows = 0;          // 32, or fewer in a short last block
 };
 
+template <int Block>
 __device__ inline AcrossPlace across_place(std::size_t outer, std::size_t rows, std::size_t columns) {
-  const std::size_t groups = columns / across_columns, block_rows = (rows + block_size - 1) / block_size;
+  const std::size_t groups = columns / across_columns, block_rows = (rows + Block - 1) / Block;
   const std::size_t t = static_cast<std::size_t>(blockIdx.x) * across_threads + threadIdx.x;
   if (t >= outer * block_rows * groups) return {};
   const std::size_t block_row = t / groups, column = t % groups * across_columns;
-  const std::size_t o = block_row / block_rows, r0 = block_row % block_rows * block_size;
+  const std::size_t o = block_row / block_rows, r0 = block_row % block_rows * Block;
   return {true, block_row, column, (o * rows + r0) * columns + column,
-          static_cast<int>(min(static_cast<std::size_t>(block_size), rows - r0))};
+          static_cast<int>(min(static_cast<std::size_t>(Block), rows - r0))};
 }
 
-template <class E, FloatData In, bool Fake, FloatData Out>
+template <class S, FloatData In, bool Fake, FloatData Out>
 __global__ void __launch_bounds__(across_threads)
 across_kernel(const void* in, std::size_t outer, std::size_t rows, std::size_t columns, std::uint8_t* elements,
-              void* out, Operands op) {
-  const AcrossPlace place = across_place(outer, rows, columns);
+              void* out, Operands<S> op) {
+  constexpr int block = S::block;
+  const AcrossPlace place = across_place<block>(outer, rows, columns);
   if (!place.valid) return;
   const std::size_t block_row = place.block_row, column = place.column, base = place.base;
   const int n = place.rows;
-  std::uint32_t x[block_size][across_columns];
+  std::uint32_t x[block][across_columns];
 #pragma unroll
-  for (int r = 0; r < block_size; ++r) {
+  for (int r = 0; r < block; ++r) {
     if (r < n) load_four<In>(in, base + r * columns, x[r]);
     else for (int k = 0; k < across_columns; ++k) x[r][k] = 0;
   }
-  ScaleChoice s[across_columns];
+  typename S::Choice s[across_columns];
   bool all_finite = true;  // the four blocks
 #pragma unroll
   for (int k = 0; k < across_columns; ++k) {
     std::uint32_t top = 0;  // as block_stats: the magnitudes' maximum is a finite block's amax
 #pragma unroll
-    for (int r = 0; r < block_size; ++r) top = max(top, x[r][k] & 0x7FFFFFFFu);
+    for (int r = 0; r < block; ++r) top = max(top, x[r][k] & 0x7FFFFFFFu);
     BlockStats stats{top, false, false};
     if (top >= 0x7F800000u) {
       PartialStats p;
 #pragma unroll
-      for (int r = 0; r < block_size; ++r) p.add(x[r][k]);
+      for (int r = 0; r < block; ++r) p.add(x[r][k]);
       stats = p.stats();
       all_finite = false;
     }
-    s[k] = choose_scale(op.rule, stats, op.constants);
+    s[k] = op.scheme.choose(stats);
     if constexpr (!Fake) op.scale.scales[scale_offset(op.scale, block_row * columns + column + k)] = s[k].code;
   }
 #pragma unroll
-  for (int r = 0; r < block_size; ++r) {
+  for (int r = 0; r < block; ++r) {
     if (r >= n) continue;
     std::uint32_t c[across_columns];
-    if (all_finite) {
-      float y[across_columns];
-#pragma unroll
-      for (int k = 0; k < across_columns; ++k) y[k] = __fmul_rn(__uint_as_float(x[r][k]), s[k].factor);
-      number_elements<E, across_columns>(y, c);
-    } else {
-#pragma unroll
-      for (int k = 0; k < across_columns; ++k)
-        c[k] = fast::kernels::block_element<E>(fast::kernels::scaled(x[r][k], s[k].factor, s[k].nan_keeps_sign ? 0x80000000u : 0u));
-    }
+    op.scheme.codes(x[r], all_finite, s, c);
     if constexpr (Fake) {
       std::uint32_t y[across_columns];
       #pragma unroll
-      for (int k = 0; k < across_columns; ++k)
-        y[k] = fast::kernels::dequantized<E>(c[k], fast::kernels::scale_value(s[k].code), s[k].code == 0xFF);
+      for (int k = 0; k < across_columns; ++k) y[k] = op.scheme.decoder(s[k].code).template value<Out>(c[k]);
       store_values<Out, across_columns>(out, base + r * columns, y);
     } else {
-      store_codes<code_bits<E>(), across_columns>(elements, base + r * columns, c, op.packed);
+      store_codes<S::bits, across_columns>(elements, base + r * columns, c, op.packed);
     }
   }
 }
 
-template <class E, FloatData Out>
+template <class S, FloatData Out>
 __global__ void __launch_bounds__(across_threads)
 across_dequantize_kernel(const std::uint8_t* elements, std::size_t outer, std::size_t rows, std::size_t columns,
-                         void* out, Operands op) {
-  const AcrossPlace place = across_place(outer, rows, columns);
+                         void* out, Operands<S> op) {
+  const AcrossPlace place = across_place<S::block>(outer, rows, columns);
   if (!place.valid) return;
   const std::size_t block_row = place.block_row, column = place.column, base = place.base;
   const int n = place.rows;
-  float scale[across_columns];
-  bool nan[across_columns];
+  typename S::Decoder d[across_columns];
   #pragma unroll
-  for (int k = 0; k < across_columns; ++k) {
-    const std::uint8_t code = op.scale.scales[scale_offset(op.scale, block_row * columns + column + k)];
-    scale[k] = fast::kernels::scale_value(code);
-    nan[k] = code == 0xFF;
-  }
+  for (int k = 0; k < across_columns; ++k)
+    d[k] = op.scheme.decoder(op.scale.scales[scale_offset(op.scale, block_row * columns + column + k)]);
 #pragma unroll 8
   for (int r = 0; r < n; ++r) {
     std::uint32_t c[across_columns], y[across_columns];
-    load_codes<code_bits<E>(), across_columns>(elements, base + r * columns, c, op.packed);
+    load_codes<S::bits, across_columns>(elements, base + r * columns, c, op.packed);
     #pragma unroll
-    for (int k = 0; k < across_columns; ++k) y[k] = fast::kernels::dequantized<E>(c[k], scale[k], nan[k]);
+    for (int k = 0; k < across_columns; ++k) y[k] = d[k].template value<Out>(c[k]);
     store_values<Out, across_columns>(out, base + r * columns, y);
   }
 }

@@ -1,11 +1,13 @@
 #include "fast/tests/block_check.hpp"
 
 #include <algorithm>
+#include <bit>
 #include <cstdio>
 
 #include "ref/block/block_format.hpp"
 #include "ref/block/profile.hpp"
 #include "ref/block/quantize.hpp"
+#include "ref/block/tensor.hpp"
 #include "ref/decode.hpp"
 #include "ref/encode.hpp"
 
@@ -76,32 +78,24 @@ std::vector<std::uint32_t> random_blocks(SplitMix64& stream, std::size_t block_s
   return out;
 }
 
-Outcome compare_with_reference(const BlockCase& c, std::span<const std::uint32_t> values, const fast::AxisView& view,
-                               fast::FloatData from, fast::FloatData to, const fast::RunOptions& run) {
-  const BlockFormat format = parse_block_format(c.format);
-  const Profile& profile = find_profile(c.profile);
-  const std::optional<fast::BlockSpec> spec = fast::fast_block_spec(format, profile);
-  Outcome outcome;
-  if (!spec) {
-    outcome.mismatches = 1;
-    outcome.first = std::string(c.format) + " under " + std::string(c.profile) + " has no fast path";
-    return outcome;
-  }
-  const std::size_t n = view.values(), size = spec->block_size;
-  std::vector<std::uint16_t> halves(from == fast::FloatData::bf16 ? n : 0);
-  for (std::size_t i = 0; i < halves.size(); ++i) halves[i] = static_cast<std::uint16_t>(values[i] >> 16);
-  const void* in = from == fast::FloatData::bf16 ? static_cast<const void*>(halves.data()) : values.data();
-  std::vector<std::uint8_t> elements(n), scales(view.blocks(size));
-  std::vector<std::uint8_t> dequantized(n * 4), fake(n * 4);
-  fast::quantize(*spec, from, in, view, elements.data(), scales.data(), run);
-  fast::dequantize(*spec, elements.data(), scales.data(), view, to, dequantized.data(), run);
-  fast::fake_quantize(*spec, from, in, view, to, fake.data(), run);
+namespace {
+
+// The fast path's outputs for one tensor (codes one per byte; values as `to`).
+struct FastOutputs {
+  std::vector<std::uint8_t> elements, scales, dequantized, fake;
+};
+
+// ref/'s quantize_block, dequantize_block and fake_quantize_block on every block of the view (block
+// `size` along its rows), under `tensor`, against the fast outputs.
+Outcome compare_blocks(const BlockCase& c, const BlockFormat& format, const Profile& profile, const TensorScale& tensor,
+                       std::size_t size, std::span<const std::uint32_t> values, const fast::AxisView& view,
+                       fast::FloatData from, fast::FloatData to, const FastOutputs& fast) {
   const auto out_bits = [&](const std::vector<std::uint8_t>& bytes, std::size_t i) {
     return to == fast::FloatData::bf16 ? std::uint32_t{bytes[2 * i]} | std::uint32_t{bytes[2 * i + 1]} << 8
                                        : std::uint32_t{bytes[4 * i]} | std::uint32_t{bytes[4 * i + 1]} << 8 |
                                              std::uint32_t{bytes[4 * i + 2]} << 16 | std::uint32_t{bytes[4 * i + 3]} << 24;
   };
-
+  Outcome outcome;
   const std::size_t per_outer = (view.rows + size - 1) / size;
   std::vector<std::size_t> members;
   std::vector<Value> block;
@@ -114,23 +108,23 @@ Outcome compare_with_reference(const BlockCase& c, std::span<const std::uint32_t
         for (std::size_t r = j * size; r < std::min(view.rows, (j + 1) * size); ++r) {
           const std::size_t i = (o * view.rows + r) * view.columns + col;
           members.push_back(i);
-          block.push_back(from == fast::FloatData::bf16 ? decode(bf16, halves[i]) : decode(fp32, values[i]));
+          block.push_back(from == fast::FloatData::bf16 ? decode(bf16, values[i] >> 16) : decode(fp32, values[i]));
         }
         ++outcome.blocks;
-        const QuantizedBlock want = quantize_block(format, profile, block);
-        const std::vector<Value> want_values = dequantize_block(format, want.scale, want.elements);
-        const std::vector<Value> want_fake = fake_quantize_block(format, profile, block);
+        const QuantizedBlock want = quantize_block(format, profile, block, tensor);
+        const std::vector<Value> want_values = dequantize_block(format, want.scale, want.elements, tensor.decode);
+        const std::vector<Value> want_fake = fake_quantize_block(format, profile, block, tensor);
         std::string what;
-        if (scales[b] != want.scale) what = "scale " + hex(scales[b]) + ", ref " + hex(want.scale);
+        if (fast.scales[b] != want.scale) what = "scale " + hex(fast.scales[b]) + ", ref " + hex(want.scale);
         for (std::size_t k = 0; k < members.size() && what.empty(); ++k) {
           const std::size_t i = members[k];
-          if (elements[i] != want.elements[k])
-            what = "element " + std::to_string(k) + " " + hex(elements[i]) + ", ref " + hex(want.elements[k]);
-          else if (out_bits(dequantized, i) != bits_of(host(to), want_values[k]))
-            what = "dequantized " + std::to_string(k) + " " + hex(out_bits(dequantized, i)) + ", ref " +
+          if (fast.elements[i] != want.elements[k])
+            what = "element " + std::to_string(k) + " " + hex(fast.elements[i]) + ", ref " + hex(want.elements[k]);
+          else if (out_bits(fast.dequantized, i) != bits_of(host(to), want_values[k]))
+            what = "dequantized " + std::to_string(k) + " " + hex(out_bits(fast.dequantized, i)) + ", ref " +
                    hex(bits_of(host(to), want_values[k]));
-          else if (out_bits(fake, i) != bits_of(host(to), want_fake[k]))
-            what = "fake-quantized " + std::to_string(k) + " " + hex(out_bits(fake, i)) + ", ref " +
+          else if (out_bits(fast.fake, i) != bits_of(host(to), want_fake[k]))
+            what = "fake-quantized " + std::to_string(k) + " " + hex(out_bits(fast.fake, i)) + ", ref " +
                    hex(bits_of(host(to), want_fake[k]));
         }
         if (what.empty()) continue;
@@ -140,6 +134,65 @@ Outcome compare_with_reference(const BlockCase& c, std::span<const std::uint32_t
         }
       }
   return outcome;
+}
+
+// The upper halves of `values` when they are read as BF16.
+std::vector<std::uint16_t> halves_of(std::span<const std::uint32_t> values, fast::FloatData from) {
+  std::vector<std::uint16_t> halves(from == fast::FloatData::bf16 ? values.size() : 0);
+  for (std::size_t i = 0; i < halves.size(); ++i) halves[i] = static_cast<std::uint16_t>(values[i] >> 16);
+  return halves;
+}
+
+Outcome no_fast_path(const BlockCase& c) {
+  return {0, 1, std::string(c.format) + " under " + std::string(c.profile) + " has no fast path"};
+}
+
+}  // namespace
+
+Outcome compare_with_reference(const BlockCase& c, std::span<const std::uint32_t> values, const fast::AxisView& view,
+                               fast::FloatData from, fast::FloatData to, const fast::RunOptions& run) {
+  const BlockFormat format = parse_block_format(c.format);
+  const Profile& profile = find_profile(c.profile);
+  const std::optional<fast::BlockSpec> spec = fast::fast_block_spec(format, profile);
+  if (!spec) return no_fast_path(c);
+  const std::size_t n = view.values();
+  const std::vector<std::uint16_t> halves = halves_of(values, from);
+  const void* in = from == fast::FloatData::bf16 ? static_cast<const void*>(halves.data()) : values.data();
+  FastOutputs out{std::vector<std::uint8_t>(n), std::vector<std::uint8_t>(view.blocks(spec->block_size)),
+                  std::vector<std::uint8_t>(n * 4), std::vector<std::uint8_t>(n * 4)};
+  fast::quantize(*spec, from, in, view, out.elements.data(), out.scales.data(), run);
+  fast::dequantize(*spec, out.elements.data(), out.scales.data(), view, to, out.dequantized.data(), run);
+  fast::fake_quantize(*spec, from, in, view, to, out.fake.data(), run);
+  return compare_blocks(c, format, profile, TensorScale{}, spec->block_size, values, view, from, to, out);
+}
+
+Outcome compare_nvfp4_with_reference(std::string_view profile_name, std::span<const std::uint32_t> values,
+                                     const fast::AxisView& view, fast::FloatData from, fast::FloatData to,
+                                     const fast::RunOptions& run) {
+  const BlockCase c{"nvfp4", profile_name};
+  const BlockFormat format = parse_block_format(c.format);
+  const Profile& profile = find_profile(c.profile);
+  const std::optional<fast::Nvfp4Rule> rule = fast::nvfp4::rule_for(format, profile);
+  if (!rule) return no_fast_path(c);
+  const std::size_t n = view.values();
+  const std::vector<std::uint16_t> halves = halves_of(values, from);
+  const void* in = from == fast::FloatData::bf16 ? static_cast<const void*>(halves.data()) : values.data();
+  std::vector<Value> all;
+  all.reserve(n);
+  for (const std::uint32_t v : values.first(n))
+    all.push_back(from == fast::FloatData::bf16 ? decode(bf16, v >> 16) : decode(fp32, v));
+  const TensorScale tensor = nvfp4_tensor_scale(format, profile, all);  // throws where ref refuses
+  const fast::nvfp4::Spec spec{*rule, fast::nvfp4::tensor_scale(*rule, fast::nvfp4::tensor_stats(from, in, n))};
+  if (decode(fp32, std::bit_cast<std::uint32_t>(spec.tensor.decode)).magnitude != tensor.decode ||
+      decode(fp32, std::bit_cast<std::uint32_t>(spec.tensor.encode)).magnitude != tensor.encode ||
+      spec.tensor.present != tensor.present)
+    return {0, 1, "nvfp4 " + std::string(profile_name) + ": the tensor scale differs from ref's"};
+  FastOutputs out{std::vector<std::uint8_t>(n), std::vector<std::uint8_t>(view.blocks(fast::nvfp4::block_size)),
+                  std::vector<std::uint8_t>(n * 4), std::vector<std::uint8_t>(n * 4)};
+  fast::nvfp4::quantize(spec, from, in, view, out.elements.data(), out.scales.data(), run);
+  fast::nvfp4::dequantize(spec, out.elements.data(), out.scales.data(), view, to, out.dequantized.data(), run);
+  fast::nvfp4::fake_quantize(spec, from, in, view, to, out.fake.data(), run);
+  return compare_blocks(c, format, profile, tensor, fast::nvfp4::block_size, values, view, from, to, out);
 }
 
 }  // namespace mxref::fast_check

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "fast/cpu/block_quantize.hpp"
+#include "fast/cpu/nvfp4_quantize.hpp"
 #include "ref/format.hpp"
 #include "ref/splitmix64.hpp"
 
@@ -38,5 +39,11 @@ struct Outcome {
 // block compared with ref/; from == bf16 reads the upper halves of `values` (whose low halves must be 0).
 Outcome compare_with_reference(const BlockCase& c, std::span<const std::uint32_t> values, const fast::AxisView& view,
                                fast::FloatData from, fast::FloatData to, const fast::RunOptions& run = {});
+
+// The same for NVFP4 under one of its profiles (blocks of 16), with the tensor scale each side derives
+// from the whole of `values` (the fast one must equal ref's).
+Outcome compare_nvfp4_with_reference(std::string_view profile, std::span<const std::uint32_t> values,
+                                     const fast::AxisView& view, fast::FloatData from, fast::FloatData to,
+                                     const fast::RunOptions& run = {});
 
 }  // namespace mxref::fast_check

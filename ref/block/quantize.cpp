@@ -23,7 +23,11 @@ Value scaled_element(const Value& v, const Scale& scale, const Profile& profile,
   if (profile.scaling == ElementScaling::exact) {
     if (scale.value.is_nan()) return Value::nan(false);
     if (!v.is_finite()) return v;
-    return Value::finite(v.negative, sticky_quotient(v.magnitude, scale.value.magnitude * tensor.decode));
+    // A zero scale (a block far below its tensor's amax, or a zero tensor scale) divides a nonzero value
+    // into ±Inf, which saturates; the element's value times 0 is 0 whatever it is (profile-nvfp4.md).
+    const Dyadic divisor = scale.value.magnitude * tensor.decode;
+    if (divisor.is_zero() && !v.is_zero()) return Value::infinity(v.negative);
+    return Value::finite(v.negative, sticky_quotient(v.magnitude, divisor));
   }
   if (profile.scaling == ElementScaling::nvfp4_torchao) {
     const Value r = tensor.present ? divide_in(fp32, Value::finite(false, tensor.encode), scale.value)

@@ -242,10 +242,13 @@ Scale choose_scale(ScaleRule rule, const BlockSummary& block, const BlockFormat&
   switch (rule) {
     case ScaleRule::rceil: return power_of_two_scale(scale, ceil_log2(sticky_quotient(block.amax, element.max_normal)));
     case ScaleRule::amax_over_max: {
-      const Dyadic wanted = sticky_quotient(block.amax, element.max_normal * tensor.decode);
+      // A tensor scale that rounded to zero (an FP32 tensor amax below 2688 x 2^-150) divides a nonzero
+      // amax into +Inf, which saturates (docs/spec-notes/profile-nvfp4.md, "Zero divisors").
+      const Dyadic divisor = element.max_normal * tensor.decode;
+      const Value wanted = divisor.is_zero() ? Value::infinity(false) : positive(sticky_quotient(block.amax, divisor));
       CastOptions options;
       options.overflow = Overflow::saturate;
-      return scale_of_code(scale, encode(scale, positive(wanted), options).code);
+      return scale_of_code(scale, encode(scale, wanted, options).code);
     }
     default: return power_of_two_scale(scale, block.amax.floor_log2() - emax);
   }

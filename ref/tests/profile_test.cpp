@@ -175,6 +175,31 @@ TEST(Nvfp4, TinyBlocksShowEachImplementation) {
   EXPECT_EQ(quantize("nvfp4", "nvfp4-te", {0.0}), (QuantizedBlock{0x00, {0x0}, 0}));
 }
 
+TEST(Nvfp4, ZeroDivisorsSaturate) {
+  // Exact profile, tensor amax 2688 -> pts = 1. Block [2^-12, 0, -2^-12]: 2^-12 / 6 = 2^-14.6 is below
+  // half E4M3's smallest subnormal (2^-10): s = 0 (0x00). Then 2^-12 / (0 x 1) is +Inf -> 6 (0x7), the
+  // zero stays 0, -2^-12 -> -6 (0xF) -- TransformerEngine's 1 / 0 capped at FLT_MAX gives the same codes.
+  BlockFormat f = parse_block_format("nvfp4");
+  f.block_size = 3;
+  const TensorScale one = tensor_scale_for(ScaleRule::amax_over_max, f, value(2688.0));
+  EXPECT_EQ(one.decode, testing::dyadic(1.0));
+  const std::vector<Value> tiny{value(std::ldexp(1.0, -12)), value(0.0), value(-std::ldexp(1.0, -12))};
+  for (const char* profile : {"nvfp4", "nvfp4-te"}) {
+    const TensorScale t = tensor_scale_for(find_profile(profile).rule, f, value(2688.0));
+    const QuantizedBlock q = quantize_block(f, find_profile(profile), tiny, t);
+    EXPECT_EQ(q.scale, 0x00u) << profile;
+    EXPECT_EQ(q.elements, (Codes{0x7, 0x0, 0xF})) << profile;
+  }
+  // Tensor amax 2^-140: pts = 2^-140 / 2688 = 2^-151.4 rounds to FP32 zero. A nonzero block amax over
+  // 6 x 0 is +Inf: the scale saturates to 448 (0x7E), and every nonzero element to 6.
+  const TensorScale zero = tensor_scale_for(ScaleRule::amax_over_max, f, value(std::ldexp(1.0, -140)));
+  EXPECT_TRUE(zero.decode.is_zero());
+  const std::vector<Value> small{value(std::ldexp(1.0, -140)), value(-std::ldexp(1.0, -141)), value(-0.0)};
+  const QuantizedBlock q = quantize_block(f, find_profile("nvfp4"), small, zero);
+  EXPECT_EQ(q.scale, 0x7Eu);
+  EXPECT_EQ(q.elements, (Codes{0x7, 0xF, 0x8}));
+}
+
 TEST(Nvfp4, TransformerEngineTensorScale) {
   // S_enc = fl32(2688 / amax), 1 when amax is 0 or S_enc underflows to 0; S_dec = fl32(1 / S_enc).
   BlockFormat f = parse_block_format("nvfp4");

@@ -1,11 +1,12 @@
-// The GPU path against the CPU fast path and ref/ (ctest fast_cuda_block_test). Everything that needs a
-// GPU skips without one; the geometry rules and buffer sizes are checked everywhere.
+// The GPU path against the CPU fast path and ref/ (ctest fast_cuda_block_test), MX and NVFP4. Everything
+// that needs a GPU skips without one; the geometry rules and buffer sizes are checked everywhere.
 #include <gtest/gtest.h>
 
 #include <cctype>
 #include <string>
 
 #include "fast/cuda/block_quantize.hpp"
+#include "fast/cuda/nvfp4_quantize.hpp"
 #include "fast/cuda/tests/cuda_check.hpp"
 #include "fast/tests/block_check.hpp"
 #include "ref/splitmix64.hpp"
@@ -49,6 +50,64 @@ INSTANTIATE_TEST_SUITE_P(Gpu, CudaBlocks, ::testing::ValuesIn(fast_check::all_bl
                              if (!std::isalnum(static_cast<unsigned char>(c))) c = '_';
                            return name;
                          });
+
+// NVFP4 under each of its profiles: blocks of 16 along the last axis ([48, 128], scales 48 x 8), across
+// rows with a short last block ([2, 40, 36]: 16, 16 and 8 rows), and four columns only. Two value sets:
+// random_blocks as they come (blocks far below the tensor's largest get zero scales), and the same
+// squeezed into 20 binades (every scale in play). nvfp4-torchao refuses an infinite tensor amax, so
+// its Infs become NaNs.
+class CudaNvfp4 : public ::testing::TestWithParam<const char*> {
+ protected:
+  void SetUp() override {
+    if (!fast::cuda::device_present()) GTEST_SKIP() << "no CUDA device";
+  }
+};
+
+const Geometry nvfp4_geometries[] = {{{48, 128, 1}, 8}, {{2, 40, 36}, 36}, {{1, 32, 4}, 4}};
+
+TEST_P(CudaNvfp4, EqualsTheCpuPathAndTheReferenceInEveryLayout) {
+  const fast_check::BlockCase c{"nvfp4", GetParam()};
+  SplitMix64 stream{0xF4};
+  const std::vector<std::uint32_t> wide = fast_check::random_blocks(stream, 16, 1024);
+  std::vector<std::uint32_t> narrow = wide;
+  for (std::uint32_t& v : narrow) {
+    const std::uint32_t field = v >> 23 & 0xFF;
+    if (field != 0 && field != 0xFF) v = (v & 0x807FFFFFu) | (110 + field % 20) << 23;
+  }
+  for (const std::vector<std::uint32_t>* blocks : {&wide, static_cast<const std::vector<std::uint32_t>*>(&narrow)})
+    for (const Geometry& g : nvfp4_geometries)
+      for (const FloatData from : {FloatData::fp32, FloatData::bf16}) {
+        std::vector<std::uint32_t> values = cuda_check::place_blocks(*blocks, g.view, 16);
+        for (std::uint32_t& v : values) {
+          if (from == FloatData::bf16) v &= 0xFFFF0000u;
+          if (c.profile == "nvfp4-torchao" && (v & 0x7FFFFFFFu) == 0x7F800000u) v |= 1u << 22;
+        }
+        const fast_check::Outcome gpu = cuda_check::compare_with_cpu(c, values, g, from);
+        EXPECT_EQ(gpu.mismatches, 0u) << gpu.first;
+        const fast_check::Outcome cpu = fast_check::compare_nvfp4_with_reference(c.profile, values, g.view, from, from);
+        EXPECT_EQ(cpu.mismatches, 0u) << cpu.first;
+      }
+}
+
+INSTANTIATE_TEST_SUITE_P(Gpu, CudaNvfp4, ::testing::Values("nvfp4", "nvfp4-torchao", "nvfp4-te"),
+                         [](const ::testing::TestParamInfo<const char*>& info) {
+                           std::string name = info.param;
+                           for (char& c : name)
+                             if (!std::isalnum(static_cast<unsigned char>(c))) c = '_';
+                           return name;
+                         });
+
+TEST(CudaNvfp4Path, RunsBlocksOf16AlongTheLastAxisOrAcrossFourColumns) {
+  EXPECT_EQ(fast::cuda::nvfp4::unsupported({3, 48, 1}), "");
+  EXPECT_EQ(fast::cuda::nvfp4::unsupported({1, 17, 8}), "");  // a short last block across rows
+  EXPECT_NE(fast::cuda::nvfp4::unsupported({1, 40, 1}), "");  // 40 = 16 + 16 + 8 along the last axis
+  EXPECT_NE(fast::cuda::nvfp4::unsupported({1, 32, 6}), "");
+  const fast::AxisView view{5, 64, 1};  // 320 values, 20 blocks: a 5 x 4 scale matrix
+  EXPECT_EQ(fast::cuda::nvfp4::element_bytes(view, {}), 320u);
+  EXPECT_EQ(fast::cuda::nvfp4::element_bytes(view, {.packed = true}), 160u);
+  EXPECT_EQ(fast::cuda::nvfp4::scale_bytes(view, {}), 20u);
+  EXPECT_EQ(fast::cuda::nvfp4::scale_bytes(view, {.scales = fast::cuda::ScaleLayout::swizzled, .scale_columns = 4}), 512u);
+}
 
 TEST(CudaElementCasts, EveryBf16PatternAndTheFirst16MiOfFp32) {
   if (!fast::cuda::device_present()) GTEST_SKIP() << "no CUDA device";

@@ -5,11 +5,14 @@
 #include <algorithm>
 #include <atomic>
 #include <cstdio>
+#include <functional>
+#include <optional>
 #include <stdexcept>
 #include <thread>
 
 #include "fast/cpu/block_scalar.hpp"
-#include "fast/cuda/block_kernels.cuh"
+#include "fast/cuda/launch.cuh"
+#include "fast/cuda/nvfp4_quantize.hpp"
 #include "ref/block/block_format.hpp"
 #include "ref/block/packing.hpp"
 #include "ref/block/profile.hpp"
@@ -18,9 +21,7 @@ namespace mxref::cuda_check {
 
 namespace {
 
-void check(cudaError_t status, const char* what) {
-  if (status != cudaSuccess) throw std::runtime_error(std::string("CUDA: ") + what + ": " + cudaGetErrorString(status));
-}
+using fast::cuda::launch::check;
 
 // Device memory, freed on scope exit; filled with 0xA5 so that an unwritten byte shows.
 class DeviceBytes {
@@ -108,44 +109,113 @@ std::size_t compare_casts_as(std::uint64_t first, std::uint64_t count) {
 
 }  // namespace
 
-std::vector<std::uint32_t> place_blocks(std::span<const std::uint32_t> blocks, const fast::AxisView& view) {
+std::vector<std::uint32_t> place_blocks(std::span<const std::uint32_t> blocks, const fast::AxisView& view,
+                                        std::size_t block_size) {
   std::vector<std::uint32_t> out(view.values());
-  const std::size_t per_outer = (view.rows + 31) / 32;
+  const std::size_t per_outer = (view.rows + block_size - 1) / block_size;
   for (std::size_t o = 0; o < view.outer; ++o)
     for (std::size_t r = 0; r < view.rows; ++r)
       for (std::size_t col = 0; col < view.columns; ++col) {
-        const std::size_t block = (o * per_outer + r / 32) * view.columns + col;
-        out[(o * view.rows + r) * view.columns + col] = blocks[(block * 32 + r % 32) % blocks.size()];
+        const std::size_t block = (o * per_outer + r / block_size) * view.columns + col;
+        out[(o * view.rows + r) * view.columns + col] = blocks[(block * block_size + r % block_size) % blocks.size()];
       }
   return out;
 }
 
+namespace {
+
+// One block format's CPU and GPU entry points, so that MX and NVFP4 share the comparison.
+struct Paths {
+  std::size_t block_size = 32;
+  std::function<void(const void*, std::uint8_t*, std::uint8_t*)> cpu_quantize;
+  std::function<void(const std::uint8_t*, const std::uint8_t*, fast::FloatData, void*)> cpu_dequantize;
+  std::function<void(const void*, fast::FloatData, void*)> cpu_fake;
+  std::function<std::size_t(const fast::cuda::CodeLayout&)> element_bytes, scale_bytes;
+  std::function<void(const void*, std::uint8_t*, std::uint8_t*, const fast::cuda::CodeLayout&)> gpu_quantize;
+  std::function<void(const std::uint8_t*, const std::uint8_t*, const fast::cuda::CodeLayout&, fast::FloatData, void*)> gpu_dequantize;
+  std::function<void(const void*, fast::FloatData, void*)> gpu_fake;
+};
+
+Paths mx_paths(const fast::BlockSpec& spec, const fast::AxisView& view, fast::FloatData from) {
+  Paths p;
+  p.block_size = spec.block_size;
+  p.cpu_quantize = [=](const void* in, std::uint8_t* e, std::uint8_t* s) { fast::quantize(spec, from, in, view, e, s); };
+  p.cpu_dequantize = [=](const std::uint8_t* e, const std::uint8_t* s, fast::FloatData to, void* out) {
+    fast::dequantize(spec, e, s, view, to, out);
+  };
+  p.cpu_fake = [=](const void* in, fast::FloatData to, void* out) { fast::fake_quantize(spec, from, in, view, to, out); };
+  p.element_bytes = [=](const fast::cuda::CodeLayout& l) { return fast::cuda::element_bytes(spec, view, l); };
+  p.scale_bytes = [=](const fast::cuda::CodeLayout& l) { return fast::cuda::scale_bytes(spec, view, l); };
+  p.gpu_quantize = [=](const void* in, std::uint8_t* e, std::uint8_t* s, const fast::cuda::CodeLayout& l) {
+    fast::cuda::quantize(spec, from, in, view, e, s, l);
+  };
+  p.gpu_dequantize = [=](const std::uint8_t* e, const std::uint8_t* s, const fast::cuda::CodeLayout& l, fast::FloatData to,
+                         void* out) { fast::cuda::dequantize(spec, e, s, view, l, to, out); };
+  p.gpu_fake = [=](const void* in, fast::FloatData to, void* out) { fast::cuda::fake_quantize(spec, from, in, view, to, out); };
+  return p;
+}
+
+Paths nvfp4_paths(const fast::nvfp4::Spec& spec, const fast::AxisView& view, fast::FloatData from) {
+  namespace gpu = fast::cuda::nvfp4;
+  Paths p;
+  p.block_size = fast::nvfp4::block_size;
+  p.cpu_quantize = [=](const void* in, std::uint8_t* e, std::uint8_t* s) { fast::nvfp4::quantize(spec, from, in, view, e, s); };
+  p.cpu_dequantize = [=](const std::uint8_t* e, const std::uint8_t* s, fast::FloatData to, void* out) {
+    fast::nvfp4::dequantize(spec, e, s, view, to, out);
+  };
+  p.cpu_fake = [=](const void* in, fast::FloatData to, void* out) { fast::nvfp4::fake_quantize(spec, from, in, view, to, out); };
+  p.element_bytes = [=](const fast::cuda::CodeLayout& l) { return gpu::element_bytes(view, l); };
+  p.scale_bytes = [=](const fast::cuda::CodeLayout& l) { return gpu::scale_bytes(view, l); };
+  p.gpu_quantize = [=](const void* in, std::uint8_t* e, std::uint8_t* s, const fast::cuda::CodeLayout& l) {
+    gpu::quantize(spec, from, in, view, e, s, l);
+  };
+  p.gpu_dequantize = [=](const std::uint8_t* e, const std::uint8_t* s, const fast::cuda::CodeLayout& l, fast::FloatData to,
+                         void* out) { gpu::dequantize(spec, e, s, view, l, to, out); };
+  p.gpu_fake = [=](const void* in, fast::FloatData to, void* out) { gpu::fake_quantize(spec, from, in, view, to, out); };
+  return p;
+}
+
+}  // namespace
+
 fast_check::Outcome compare_with_cpu(const fast_check::BlockCase& c, std::span<const std::uint32_t> values,
-                                     const Geometry& geometry, fast::FloatData from, bool packed_layouts) {
+                                     const Geometry& geometry, fast::FloatData from, bool packed_layouts,
+                                     std::span<const fast::FloatData> outputs) {
   const BlockFormat format = parse_block_format(c.format);
-  const std::optional<fast::BlockSpec> spec = fast::fast_block_spec(format, find_profile(c.profile));
+  const Profile& profile = find_profile(c.profile);
+  const fast::AxisView& view = geometry.view;
+  const std::size_t n = view.values();
   fast_check::Outcome outcome;
   const auto fail = [&](const std::string& what) {
     if (++outcome.mismatches == 1) outcome.first = std::string(c.format) + " " + std::string(c.profile) + ": " + what;
   };
-  if (!spec) {
-    fail("no fast path");
-    return outcome;
-  }
-  const fast::AxisView& view = geometry.view;
-  const std::size_t n = view.values();
-  outcome.blocks = view.blocks(spec->block_size);
   std::vector<std::uint16_t> halves(from == fast::FloatData::bf16 ? n : 0);
   for (std::size_t i = 0; i < halves.size(); ++i) halves[i] = static_cast<std::uint16_t>(values[i] >> 16);
   const void* in = from == fast::FloatData::bf16 ? static_cast<const void*>(halves.data()) : values.data();
+  DeviceBytes input(n * size_of(from));
+  input.upload(in);
+
+  Paths paths;
+  if (const std::optional<fast::BlockSpec> spec = fast::fast_block_spec(format, profile)) {
+    paths = mx_paths(*spec, view, from);
+  } else if (const std::optional<fast::Nvfp4Rule> rule = fast::nvfp4::rule_for(format, profile)) {
+    // The tensor scale from the CPU's statistics, which the GPU's must equal.
+    const fast::BlockStats cpu = fast::nvfp4::tensor_stats(from, in, n), gpu = fast::cuda::nvfp4::tensor_stats(from, input.get(), n);
+    if (cpu.amax_bits != gpu.amax_bits || cpu.any_nan != gpu.any_nan || cpu.any_infinity != gpu.any_infinity)
+      fail("tensor statistics differ");
+    paths = nvfp4_paths({*rule, fast::nvfp4::tensor_scale(*rule, cpu)}, view, from);
+  } else {
+    fail("no fast path");
+    return outcome;
+  }
+  outcome.blocks = view.blocks(paths.block_size);
 
   // The CPU's answers.
   std::vector<std::uint8_t> elements(n), scales(outcome.blocks);
-  fast::quantize(*spec, from, in, view, elements.data(), scales.data());
+  paths.cpu_quantize(in, elements.data(), scales.data());
   const auto cpu_values = [&](bool fake, fast::FloatData to) {
     std::vector<std::uint8_t> out(n * size_of(to));
-    if (fake) fast::fake_quantize(*spec, from, in, view, to, out.data());
-    else fast::dequantize(*spec, elements.data(), scales.data(), view, to, out.data());
+    if (fake) paths.cpu_fake(in, to, out.data());
+    else paths.cpu_dequantize(elements.data(), scales.data(), to, out.data());
     return out;
   };
   std::vector<std::uint8_t> packed, swizzled;
@@ -156,28 +226,26 @@ fast_check::Outcome compare_with_cpu(const fast_check::BlockCase& c, std::span<c
   }
 
   // The GPU's, for each code layout.
-  DeviceBytes input(n * size_of(from));
-  input.upload(in);
   const fast::cuda::CodeLayout plain{}, dense{true, fast::cuda::ScaleLayout::swizzled, geometry.scale_columns};
   for (const fast::cuda::CodeLayout& layout : {plain, dense}) {
     if (layout.packed && !packed_layouts) continue;
     const std::string name = layout.packed ? "packed/swizzled " : "plain ";
-    DeviceBytes e(fast::cuda::element_bytes(*spec, view, layout)), s(fast::cuda::scale_bytes(*spec, view, layout));
-    fast::cuda::quantize(*spec, from, input.get(), view, e.get(), s.get(), layout);
+    DeviceBytes e(paths.element_bytes(layout)), s(paths.scale_bytes(layout));
+    paths.gpu_quantize(input.get(), e.get(), s.get(), layout);
     if (std::string d = first_difference(e.download(), layout.packed ? packed : elements); !d.empty())
       fail(name + "elements, " + d);
     if (std::string d = first_difference(s.download(), layout.packed ? swizzled : scales); !d.empty())
       fail(name + "scales, " + d);
-    for (const fast::FloatData to : {fast::FloatData::fp32, fast::FloatData::bf16}) {
+    for (const fast::FloatData to : outputs) {
       DeviceBytes out(n * size_of(to));
-      fast::cuda::dequantize(*spec, e.get(), s.get(), view, layout, to, out.get());
+      paths.gpu_dequantize(e.get(), s.get(), layout, to, out.get());
       if (std::string d = first_difference(out.download(), cpu_values(false, to)); !d.empty())
         fail(name + "dequantized, " + d);
     }
   }
-  for (const fast::FloatData to : {fast::FloatData::fp32, fast::FloatData::bf16}) {
+  for (const fast::FloatData to : outputs) {
     DeviceBytes out(n * size_of(to));
-    fast::cuda::fake_quantize(*spec, from, input.get(), view, to, out.get());
+    paths.gpu_fake(input.get(), to, out.get());
     if (std::string d = first_difference(out.download(), cpu_values(true, to)); !d.empty()) fail("fake-quantized, " + d);
   }
   return outcome;

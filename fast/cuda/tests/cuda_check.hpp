@@ -19,17 +19,23 @@ struct Geometry {
   std::size_t scale_columns = 1;
 };
 
-// Blocks of 32 values laid end to end (random_blocks' order) placed in the tensor so that each block of
-// `view` gets one of them (blocks across rows take them column by column; a short last block takes the
-// first values of its block).
-std::vector<std::uint32_t> place_blocks(std::span<const std::uint32_t> blocks, const fast::AxisView& view);
+// Blocks of block_size values laid end to end (random_blocks' order) placed in the tensor so that each
+// block of `view` gets one of them (blocks across rows take them column by column; a short last block
+// takes the first values of its block).
+std::vector<std::uint32_t> place_blocks(std::span<const std::uint32_t> blocks, const fast::AxisView& view,
+                                        std::size_t block_size = 32);
 
 // quantize (codes one per byte and row-major scales; packed codes and swizzled scales), dequantize of
-// both, and fake_quantize to FP32 and BF16, on the GPU and the CPU; `values` in tensor order (for BF16
+// both, and fake_quantize to FP32 and BF16, on the GPU and the CPU, for an MX case or NVFP4 (its tensor
+// scale from the whole of `values`, the GPU's tensor statistics checked too); `values` in tensor order (for BF16
 // the upper halves are read). Each differing buffer counts one mismatch; `first` says where. Without
 // `packed_layouts` only the plain layout runs (ref's bit packing is the slow part of a long sweep).
+// `outputs`: the value types dequantize and fake_quantize write (a long sweep alternates them, as the
+// CPU's side of the comparison is its slow part).
+constexpr fast::FloatData both_outputs[] = {fast::FloatData::fp32, fast::FloatData::bf16};
 fast_check::Outcome compare_with_cpu(const fast_check::BlockCase& c, std::span<const std::uint32_t> values,
-                                     const Geometry& geometry, fast::FloatData from, bool packed_layouts = true);
+                                     const Geometry& geometry, fast::FloatData from, bool packed_layouts = true,
+                                     std::span<const fast::FloatData> outputs = both_outputs);
 
 // The element casts of the block path for FP32 inputs first .. first + count - 1 on the GPU — the full
 // cast (block_scalar.hpp's block_element) and, for every non-NaN input, the finite-block path with the

@@ -1,9 +1,9 @@
 // Opt-in sweeps of the GPU path, run on the lent GPU (docs/performance.md records them):
 //   fast_cuda_sweep casts               every FP32 input through each element cast (full and finite-block
 //                                        paths) and the BF16 rounding, GPU against CPU
-//   fast_cuda_sweep blocks [N] [format] [seed]  N random blocks (default 10^8) per element format
-//                                        (format "all": every one), through quantize, dequantize and
-//                                        fake_quantize, GPU against CPU; another seed draws other blocks
+//   fast_cuda_sweep blocks [N] [format] [seed]  N random blocks (default 10^8) per element format and
+//                                        NVFP4 (format "all": every one; or a list, "e4m3,nvfp4"), through quantize, dequantize
+//                                        and fake_quantize, GPU against CPU; another seed draws other blocks
 // exit 0: no difference; 1: differences (the first printed); 2: bad arguments.
 #include <algorithm>
 #include <chrono>
@@ -23,6 +23,7 @@ namespace {
 using namespace mxref;
 
 constexpr std::string_view element_names[] = {"e4m3", "e5m2", "e3m2", "e2m3", "e2m1", "int8"};
+constexpr std::string_view block_formats[] = {"e4m3", "e5m2", "e3m2", "e2m3", "e2m1", "int8", "nvfp4"};
 
 int sweep_casts() {
   std::size_t total = 0;
@@ -42,31 +43,65 @@ int sweep_casts() {
 }
 
 // One chunk's blocks, drawn on every core (random_blocks is sequential within a stream).
-std::vector<std::uint32_t> draw_blocks(std::uint64_t seed, std::size_t blocks) {
+std::vector<std::uint32_t> draw_blocks(std::uint64_t seed, std::size_t blocks, std::size_t block_size) {
   const unsigned threads = std::max(1u, std::thread::hardware_concurrency());
   const std::size_t per = (blocks + threads - 1) / threads;
-  std::vector<std::uint32_t> out(blocks * 32);
+  std::vector<std::uint32_t> out(blocks * block_size);
   std::vector<std::thread> pool;
   for (unsigned t = 0; t < threads; ++t)
     pool.emplace_back([&, t] {
       const std::size_t first = std::min(blocks, t * per), count = std::min(blocks, first + per) - first;
       SplitMix64 stream{seed * 1000 + t};
-      const std::vector<std::uint32_t> part = fast_check::random_blocks(stream, 32, count);
-      std::copy(part.begin(), part.end(), out.begin() + static_cast<std::ptrdiff_t>(first * 32));
+      const std::vector<std::uint32_t> part = fast_check::random_blocks(stream, block_size, count);
+      std::copy(part.begin(), part.end(), out.begin() + static_cast<std::ptrdiff_t>(first * block_size));
     });
   for (std::thread& t : pool) t.join();
   return out;
 }
 
+// NVFP4's tensor scale comes from the whole chunk, whose largest block would leave the rest with zero
+// scales: two chunks in three squeeze every finite value into a 24-binade window (placed anywhere from
+// the FP32 subnormals to the top), so that every block scale occurs. nvfp4-torchao refuses an infinite
+// tensor amax: there Inf becomes NaN.
+void shape_for_nvfp4(std::vector<std::uint32_t>& values, std::size_t k, std::string_view profile) {
+  const std::uint32_t low = static_cast<std::uint32_t>(k * 37 % 231);
+  for (std::uint32_t& v : values) {
+    const std::uint32_t field = v >> 23 & 0xFF;
+    if (k % 3 != 0 && field != 0 && field != 0xFF) v = (v & 0x807FFFFFu) | (low + 1 + field % 24) << 23;
+    if (profile == "nvfp4-torchao" && (v & 0x7FFFFFFFu) == 0x7F800000u) v |= 1u << 22;
+  }
+}
+
+// Whether `name` is one of the comma-separated `list`.
+bool listed(std::string_view list, std::string_view name) {
+  while (!list.empty()) {
+    const std::size_t comma = list.find(',');
+    if (list.substr(0, comma) == name) return true;
+    list = comma == std::string_view::npos ? std::string_view{} : list.substr(comma + 1);
+  }
+  return false;
+}
+
 int sweep_blocks(std::size_t per_element, std::string_view only, std::uint64_t seed) {
-  constexpr std::size_t chunk = std::size_t{1} << 21;  // blocks: 256 MiB of FP32
+  for (std::string_view list = only; !list.empty() && only != "all";) {
+    const std::string_view name = list.substr(0, list.find(','));
+    if (std::find(std::begin(block_formats), std::end(block_formats), name) == std::end(block_formats)) {
+      std::fprintf(stderr, "fast_cuda_sweep: no block format %.*s\n", static_cast<int>(name.size()), name.data());
+      return 2;
+    }
+    list.remove_prefix(std::min(list.size(), name.size() + 1));
+  }
   const std::vector<fast_check::BlockCase> cases = fast_check::all_block_cases();
   std::size_t total = 0;
-  for (const std::string_view element : element_names) {
+  for (const std::string_view element : block_formats) {
+    const bool nvfp4 = element == "nvfp4";
+    const std::size_t size = nvfp4 ? 16 : 32;
+    const std::size_t chunk = (std::size_t{1} << 26) / size;  // blocks: 256 MiB of FP32
     std::vector<fast_check::BlockCase> mine;
     for (const fast_check::BlockCase& c : cases)
       if (c.format.ends_with(element)) mine.push_back(c);
-    if (!only.empty() && only != "all" && element != only) continue;
+    if (nvfp4) mine = {{"nvfp4", "nvfp4"}, {"nvfp4", "nvfp4-torchao"}, {"nvfp4", "nvfp4-te"}};
+    if (!only.empty() && only != "all" && !listed(only, element)) continue;
     if (mine.empty()) {
       std::printf("no block cases for %s\n", element.data());
       return 2;
@@ -76,17 +111,20 @@ int sweep_blocks(std::size_t per_element, std::string_view only, std::uint64_t s
     for (std::size_t done = 0, k = 0; done < per_element; done += chunk, ++k) {
       const std::size_t blocks = std::min(chunk, per_element - done);
       // Each chunk takes the next profile, alternates FP32 and BF16, and alternates blocks along the last
-      // axis with blocks across rows (1024-row panels 32 x 2048 blocks wide); every 8th also packs and swizzles.
+      // axis with blocks across rows (panels of 32 blocks' rows, 2048 columns), dequantizes and fake-quantizes
+      // to FP32 in two chunks of four and to BF16 in the others; every 8th also packs and swizzles.
       const fast_check::BlockCase& c = mine[k % mine.size()];
       const fast::FloatData from = k / mine.size() % 2 ? fast::FloatData::bf16 : fast::FloatData::fp32;
-      const bool across = k % 2 == 1 && blocks % 2048 == 0;
-      const cuda_check::Geometry g = across ? cuda_check::Geometry{{blocks / 2048 / 32, 1024, 2048}, 2048}
-                                            : cuda_check::Geometry{{blocks, 32, 1}, 1};
-      std::vector<std::uint32_t> values = draw_blocks(0xB10C + k + 7919 * (&element - element_names) + (seed << 32), blocks);
-      if (across) values = cuda_check::place_blocks(values, g.view);
+      const bool across = k % 2 == 1 && blocks % (2048 * 32) == 0;
+      const cuda_check::Geometry g = across ? cuda_check::Geometry{{blocks / 2048 / 32, 32 * size, 2048}, 2048}
+                                            : cuda_check::Geometry{{blocks, size, 1}, 1};
+      std::vector<std::uint32_t> values = draw_blocks(0xB10C + k + 7919 * (&element - block_formats) + (seed << 32), blocks, size);
+      if (across) values = cuda_check::place_blocks(values, g.view, size);
+      if (nvfp4) shape_for_nvfp4(values, k, c.profile);
       if (from == fast::FloatData::bf16)
         for (std::uint32_t& v : values) v &= 0xFFFF0000u;
-      const fast_check::Outcome o = cuda_check::compare_with_cpu(c, values, g, from, k % 8 == 0);
+      const fast::FloatData to = k / 2 % 2 ? fast::FloatData::bf16 : fast::FloatData::fp32;
+      const fast_check::Outcome o = cuda_check::compare_with_cpu(c, values, g, from, k % 8 == 0, {&to, 1});
       sum.blocks += o.blocks;
       sum.mismatches += o.mismatches;
       if (sum.first.empty()) sum.first = o.first;
@@ -117,6 +155,7 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "fast_cuda_sweep: %s\n", e.what());
     return 2;
   }
-  std::fprintf(stderr, "usage: fast_cuda_sweep casts | blocks [N] [all|e4m3|e5m2|e3m2|e2m3|e2m1|int8] [seed]\n");
+  std::fprintf(stderr, "usage: fast_cuda_sweep casts | blocks [N] [all|FORMAT[,FORMAT...]] [seed]\n"
+                       "  FORMAT: e4m3 e5m2 e3m2 e2m3 e2m1 int8 nvfp4\n");
   return 2;
 }

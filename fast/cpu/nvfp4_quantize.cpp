@@ -1,0 +1,149 @@
+#include "fast/cpu/nvfp4_quantize.hpp"
+
+#include <algorithm>
+#include <bit>
+#include <cstring>
+#include <stdexcept>
+
+#include "fast/cpu/parallel.hpp"
+#include "ref/block/scale_rule.hpp"
+#include "ref/decode.hpp"
+#include "ref/encode.hpp"
+
+namespace mxref::fast::nvfp4 {
+
+namespace {
+
+std::uint32_t load(FloatData from, const void* in, std::size_t i) {
+  if (from == FloatData::bf16) return std::uint32_t{static_cast<const std::uint16_t*>(in)[i]} << 16;
+  return static_cast<const std::uint32_t*>(in)[i];
+}
+
+void store(FloatData to, void* out, std::size_t i, std::uint32_t bits) {
+  if (to == FloatData::bf16) static_cast<std::uint16_t*>(out)[i] = kernels::bf16_of(bits);
+  else static_cast<std::uint32_t*>(out)[i] = bits;
+}
+
+std::uint32_t value_for(FloatData to, std::uint32_t code, std::uint8_t scale, float decode) {
+  return to == FloatData::bf16 ? value_for_bf16(code, scale, decode) : value_fp32(code, scale, decode);
+}
+
+void include(BlockStats& s, std::uint32_t x) {
+  const std::uint32_t a = x & 0x7FFFFFFFu;
+  if (a > 0x7F800000u) s.any_nan = true;
+  else if (a == 0x7F800000u) s.any_infinity = true;
+  else s.amax_bits = std::max(s.amax_bits, a);
+}
+
+float exactly_fp32(const Dyadic& d) {
+  return std::bit_cast<float>(static_cast<std::uint32_t>(encode(fp32, Value::finite(false, d)).code));
+}
+
+// Block b (scale order) of the view: its value indices are first + r * columns, r < rows.
+struct BlockPlace {
+  std::size_t first = 0, rows = 0, columns = 1;
+};
+
+BlockPlace place_of(const AxisView& v, std::size_t b) {
+  const std::size_t per_outer = (v.rows + block_size - 1) / block_size;
+  const std::size_t column = b % v.columns, j = b / v.columns % per_outer, o = b / (v.columns * per_outer);
+  const std::size_t r0 = j * block_size;
+  return {(o * v.rows + r0) * v.columns + column, std::min(block_size, v.rows - r0), v.columns};
+}
+
+enum class Operation : std::uint8_t { quantize, dequantize, fake_quantize };
+
+struct Job {
+  Operation operation = Operation::quantize;
+  Spec spec;
+  AxisView view;
+  FloatData from = FloatData::fp32, to = FloatData::fp32;
+  const void* in = nullptr;                 // values, or element codes (dequantize)
+  const std::uint8_t* scales_in = nullptr;  // dequantize
+  void* out = nullptr;                      // element codes (quantize) or values
+  std::uint8_t* scales_out = nullptr;       // quantize
+};
+
+template <Nvfp4Rule R>
+void blocks(const Job& job, std::size_t first, std::size_t last) {
+  for (std::size_t b = first; b < last; ++b) {
+    const BlockPlace p = place_of(job.view, b);
+    const auto index = [&](std::size_t r) { return p.first + r * p.columns; };
+    if (job.operation == Operation::dequantize) {
+      const std::uint8_t scale = job.scales_in[b];
+      for (std::size_t r = 0; r < p.rows; ++r)
+        store(job.to, job.out, index(r),
+              value_for(job.to, static_cast<const std::uint8_t*>(job.in)[index(r)], scale, job.spec.tensor.decode));
+      continue;
+    }
+    std::uint32_t x[block_size];
+    BlockStats stats;
+    for (std::size_t r = 0; r < p.rows; ++r) {
+      x[r] = load(job.from, job.in, index(r));
+      include(stats, x[r]);
+    }
+    const Nvfp4Choice choice = choose_as<R>(stats, job.spec.tensor);
+    for (std::size_t r = 0; r < p.rows; ++r) {
+      const std::uint32_t code = element_as<R>(x[r], choice);
+      if (job.operation == Operation::quantize) static_cast<std::uint8_t*>(job.out)[index(r)] = static_cast<std::uint8_t>(code);
+      else store(job.to, job.out, index(r), value_for(job.to, code, choice.code, job.spec.tensor.decode));
+    }
+    if (job.operation == Operation::quantize) job.scales_out[b] = choice.code;
+  }
+}
+
+void run(const Job& job, const RunOptions& options) {
+  parallel_units(job.view.blocks(block_size), job.view.values(), options.threads, [&](std::size_t first, std::size_t last) {
+    with_rule(job.spec.rule, [&]<Nvfp4Rule R>() { blocks<R>(job, first, last); });
+  });
+}
+
+}  // namespace
+
+std::optional<Nvfp4Rule> rule_for(const BlockFormat& format, const Profile& profile) {
+  if (format.element != e2m1 || format.scale != ue4m3 || !format.tensor_scale ||
+      format.block_size != static_cast<int>(block_size))
+    return std::nullopt;
+  if (profile.name == "nvfp4") return Nvfp4Rule::exact;
+  if (profile.name == "nvfp4-torchao") return Nvfp4Rule::torchao;
+  if (profile.name == "nvfp4-te") return Nvfp4Rule::te;
+  return std::nullopt;
+}
+
+BlockStats tensor_stats(FloatData from, const void* in, std::size_t count) {
+  BlockStats s;
+  for (std::size_t i = 0; i < count; ++i) include(s, load(from, in, i));
+  return s;
+}
+
+Nvfp4Tensor tensor_scale(Nvfp4Rule rule, const BlockStats& tensor) {
+  const ScaleRule ref_rule = rule == Nvfp4Rule::exact     ? ScaleRule::amax_over_max
+                             : rule == Nvfp4Rule::torchao ? ScaleRule::nvfp4_torchao
+                                                          : ScaleRule::nvfp4_te;
+  const bool infinite = tensor.any_infinity && rule != Nvfp4Rule::exact;
+  const Value amax = infinite ? Value::infinity(false) : decode(fp32, tensor.amax_bits);
+  const TensorScale t = tensor_scale_for(ref_rule, parse_block_format("nvfp4"), amax);
+  return {exactly_fp32(t.decode), exactly_fp32(t.encode), t.present};
+}
+
+void quantize(const Spec& spec, FloatData from, const void* in, const AxisView& view, std::uint8_t* elements,
+              std::uint8_t* scales, const RunOptions& options) {
+  run({.operation = Operation::quantize, .spec = spec, .view = view, .from = from, .in = in, .out = elements,
+       .scales_out = scales},
+      options);
+}
+
+void dequantize(const Spec& spec, const std::uint8_t* elements, const std::uint8_t* scales, const AxisView& view,
+                FloatData to, void* out, const RunOptions& options) {
+  run({.operation = Operation::dequantize, .spec = spec, .view = view, .to = to, .in = elements, .scales_in = scales,
+       .out = out},
+      options);
+}
+
+void fake_quantize(const Spec& spec, FloatData from, const void* in, const AxisView& view, FloatData to, void* out,
+                   const RunOptions& options) {
+  run({.operation = Operation::fake_quantize, .spec = spec, .view = view, .from = from, .to = to, .in = in, .out = out},
+      options);
+}
+
+}  // namespace mxref::fast::nvfp4

@@ -1,0 +1,44 @@
+// NVFP4 block quantization on the CPU: E2M1 elements in blocks of 16 consecutive rows of an AxisView,
+// one UE4M3 scale per block and an FP32 tensor scale, under the nvfp4, nvfp4-torchao and nvfp4-te
+// profiles, bit-exactly as ref/block/ does (docs/spec-notes/profile-nvfp4.md). Scalar loops over
+// nvfp4_scalar.hpp, the arithmetic the CUDA kernels (fast/cuda/nvfp4_quantize.hpp) run too.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+
+#include "fast/cpu/block_quantize.hpp"
+#include "fast/cpu/nvfp4_scalar.hpp"
+
+namespace mxref::fast::nvfp4 {
+
+constexpr std::size_t block_size = 16;
+
+struct Spec {
+  Nvfp4Rule rule = Nvfp4Rule::exact;
+  Nvfp4Tensor tensor;  // tensor_scale() of the tensor being quantized
+};
+
+// The rule of a profile on the nvfp4 block format; nothing for any other pair.
+std::optional<Nvfp4Rule> rule_for(const BlockFormat& format, const Profile& profile);
+
+// The largest finite magnitude of `count` values and whether NaN or Inf occur among them.
+BlockStats tensor_stats(FloatData from, const void* in, std::size_t count);
+
+// The tensor scale the rule's implementation derives from such a tensor (ref's nvfp4_tensor_scale:
+// NaN left out; Inf reaches the profiles that define it). Throws std::invalid_argument where ref does:
+// nvfp4-torchao needs a finite tensor amax.
+Nvfp4Tensor tensor_scale(Nvfp4Rule rule, const BlockStats& tensor);
+
+// One element code per byte (low nibble), one UE4M3 code per block, scales row-major over
+// [outer, ceil(rows / 16), columns] as ref/block/tensor.hpp orders them.
+void quantize(const Spec& spec, FloatData from, const void* in, const AxisView& view, std::uint8_t* elements,
+              std::uint8_t* scales, const RunOptions& run = {});
+// element x scale x tensor decode scale, rounded once to `to` (a NaN scale gives the default NaN).
+void dequantize(const Spec& spec, const std::uint8_t* elements, const std::uint8_t* scales, const AxisView& view,
+                FloatData to, void* out, const RunOptions& run = {});
+void fake_quantize(const Spec& spec, FloatData from, const void* in, const AxisView& view, FloatData to, void* out,
+                   const RunOptions& run = {});
+
+}  // namespace mxref::fast::nvfp4
