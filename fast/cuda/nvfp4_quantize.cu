@@ -16,13 +16,23 @@ using Scheme = kernels::Nvfp4Scheme;
 
 constexpr int stats_threads = 256;
 
-// Grid-stride: each thread's part of the statistics, then the warp's, then one atomic per warp into
-// stats[0] (the amax bits) and stats[1] (bit 0 NaN, bit 1 Inf).
+// Grid-stride over 16-byte vectors (and then the last values short of one): each thread's part of the
+// statistics, then the warp's, then one atomic per warp into stats[0] (the amax bits) and stats[1]
+// (bit 0 NaN, bit 1 Inf).
 template <FloatData From>
 __global__ void __launch_bounds__(stats_threads) tensor_stats_kernel(const void* in, std::size_t count, std::uint32_t* stats) {
+  constexpr int V = kernels::values_per_vector<From>;
   kernels::PartialStats p;
   const std::size_t step = static_cast<std::size_t>(gridDim.x) * stats_threads;
-  for (std::size_t i = static_cast<std::size_t>(blockIdx.x) * stats_threads + threadIdx.x; i < count; i += step) {
+  const std::size_t first = static_cast<std::size_t>(blockIdx.x) * stats_threads + threadIdx.x;
+  const std::size_t vectors = count / V;
+  for (std::size_t v = first; v < vectors; v += step) {
+    std::uint32_t x[V];
+    kernels::load_vector<From>(in, v, x);
+#pragma unroll
+    for (int i = 0; i < V; ++i) p.add(x[i]);
+  }
+  for (std::size_t i = vectors * V + first; i < count; i += step) {
     if constexpr (From == FloatData::fp32) p.add(static_cast<const std::uint32_t*>(in)[i]);
     else p.add(std::uint32_t{static_cast<const std::uint16_t*>(in)[i]} << 16);
   }
@@ -48,11 +58,13 @@ void require(const AxisView& view, const void* a, const void* b) {
 }  // namespace
 
 BlockStats tensor_stats(FloatData from, const void* in, std::size_t count, Stream stream) {
+  launch::require_aligned(in, in);
   std::uint32_t* device = nullptr;
   check(cudaMallocAsync(reinterpret_cast<void**>(&device), 2 * sizeof(std::uint32_t), stream), "cudaMallocAsync");
   check(cudaMemsetAsync(device, 0, 2 * sizeof(std::uint32_t), stream), "cudaMemsetAsync");
   if (count != 0) {
-    const unsigned grid = std::min(launch::grid_for(count, stats_threads * 8), 132u * 16u);
+    // About four vectors a thread, and at most 64 blocks per SM of an H200-sized GPU: enough loads in flight.
+    const unsigned grid = std::max(1u, std::min(launch::grid_for(count, stats_threads * 16), 132u * 64u));
     launch::with_data(from, [&]<FloatData From>() {
       tensor_stats_kernel<From><<<grid, stats_threads, 0, stream>>>(in, count, device);
     });

@@ -19,7 +19,7 @@ namespace mxref::fast::cuda::nvfp4 {
 using fast::nvfp4::Spec;
 
 // The largest finite magnitude of `count` values in device memory and whether NaN or Inf occur among
-// them (waits for the stream).
+// them (waits for the stream; `in` 16-byte aligned).
 BlockStats tensor_stats(FloatData from, const void* in, std::size_t count, Stream stream = nullptr);
 
 std::size_t element_bytes(const AxisView& view, const CodeLayout& layout);

@@ -65,8 +65,12 @@ __global__ void element_casts_kernel(std::uint64_t first, std::uint64_t count, s
   if (i >= count) return;
   const auto x = static_cast<std::uint32_t>(first + i);
   full[i] = static_cast<std::uint8_t>(fast::kernels::block_element<E>(x));
-  number[i] = static_cast<std::uint8_t>(fast::kernels::is_nan(x) ? fast::kernels::block_element<E>(x)
-                                                                  : fast::cuda::kernels::number_element<E>(__uint_as_float(x)));
+  // The kernels cast finite blocks two values at a time (number_elements): x goes through both lanes,
+  // and odd inputs are read from the second.
+  const float pair[2] = {__uint_as_float(x), __uint_as_float(x)};
+  std::uint32_t codes[2];
+  fast::cuda::kernels::number_elements<E, 2>(pair, codes);
+  number[i] = static_cast<std::uint8_t>(fast::kernels::is_nan(x) ? fast::kernels::block_element<E>(x) : codes[x & 1u]);
 }
 
 // BF16 rounding: bf16_of on the GPU, as the kernels store BF16 output.

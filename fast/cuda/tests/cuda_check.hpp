@@ -39,7 +39,7 @@ fast_check::Outcome compare_with_cpu(const fast_check::BlockCase& c, std::span<c
 
 // The element casts of the block path for FP32 inputs first .. first + count - 1 on the GPU — the full
 // cast (block_scalar.hpp's block_element) and, for every non-NaN input, the finite-block path with the
-// hardware conversions (block_kernels.cuh's number_element) — against block_element compiled for the
+// hardware conversions (block_kernels.cuh's number_elements) — against block_element compiled for the
 // CPU: the number of results that differ.
 std::size_t compare_element_casts(fast::BlockElement element, std::uint64_t first, std::uint64_t count);
 
