@@ -64,32 +64,19 @@ struct PartialStats {
 
 // ---- the casts of blocks without NaN or Inf -----------------------------------------------------------
 
-// FP6 rides on the FP8 format with its mantissa width (E3M2 on E5M2, E2M3 on E4M3): clamped to its
-// largest value and scaled by 2^(bias - FP8 bias), a value's FP8 rounding has the FP6 exponent field and
-// grid exactly, subnormals included (E5M2's smallest normal 2^-14 is E3M2's 2^-2 scaled, E4M3's 2^-6 is
-// E2M3's 2^0); the FP8 code less its upper exponent bits is the FP6 code.
-template <class E>
-using Fp8Carrier = std::conditional_t<std::is_same_v<E, E3M2>, E5M2, E4M3>;
-
-template <class E>
-constexpr std::uint32_t largest_bits() {  // E's largest finite value as FP32 bits
-  constexpr int M = E::mantissa_bits;
-  return (E::max_finite >> M) - E::bias + 127 << 23 | (E::max_finite & ((1u << M) - 1)) << (23 - M);
-}
-
 // In a block of finite values every scaled value is a number (finite, or Inf where fl32(x * factor)
 // overflows): there the element cast needs no NaN handling, and the GPU's own conversions give
 // block_element's codes where they round to nearest even and saturate as it does: FP8's
-// cvt.rn.satfinite (two at a time; FP6 on its FP8 carrier, above), int8's cvt.rni with a clamp. FP4
-// (no conversion on sm_90) adds the rounding carry at the cut, as fast/cpu/block_lanes.hpp does.
-// fast_cuda_sweep casts proves number_elements equal to block_element on every non-NaN FP32 input.
+// cvt.rn.satfinite (two at a time), int8's cvt.rni with a clamp. FP6 and FP4 (no conversion on sm_90)
+// add the rounding carry at the cut, as fast/cpu/block_lanes.hpp does. fast_cuda_sweep casts proves
+// each equal to block_element on every non-NaN FP32 input.
 template <class E>
 __device__ inline std::uint32_t number_element(float s) {
   if constexpr (std::is_same_v<E, Int8>) {
     return static_cast<std::uint32_t>(min(max(__float2int_rn(s * 64.0f), -127), 127)) & 0xFFu;  // x 2^6 is exact
   } else {
     constexpr int M = E::mantissa_bits;
-    constexpr std::uint32_t largest = largest_bits<E>();
+    constexpr std::uint32_t largest = (E::max_finite >> M) - E::bias + 127 << 23 | (E::max_finite & ((1u << M) - 1)) << (23 - M);
     constexpr std::uint32_t smallest_normal = static_cast<std::uint32_t>(1 - E::bias + 127) << 23;
     // 2^k whose FP32 ulp is the element's smallest step: adding it rounds to that step (RNE).
     constexpr std::uint32_t step_magnet = static_cast<std::uint32_t>(1 - E::bias - M + 23 + 127) << 23;
@@ -113,20 +100,6 @@ __device__ inline void number_elements(const float (&s)[N], std::uint32_t (&c)[N
       const std::uint32_t pair = __nv_cvt_float2_to_fp8x2(make_float2(s[i], s[i + 1]), __NV_SATFINITE, kind);
       c[i] = pair & 0xFFu;
       c[i + 1] = pair >> 8 & 0xFFu;
-    }
-  } else if constexpr (std::is_same_v<E, E3M2> || std::is_same_v<E, E2M3>) {
-    using F = Fp8Carrier<E>;
-    constexpr __nv_fp8_interpretation_t kind = std::is_same_v<F, E4M3> ? __NV_E4M3 : __NV_E5M2;
-    constexpr float down = fast::power_of_two(E::bias - F::bias);
-    const auto carried = [](float x) {
-      const std::uint32_t b = __float_as_uint(x);
-      return __fmul_rn(__uint_as_float((b & 0x80000000u) | min(b & 0x7FFFFFFFu, largest_bits<E>())), down);
-    };
-#pragma unroll
-    for (int i = 0; i < N; i += 2) {
-      const std::uint32_t pair = __nv_cvt_float2_to_fp8x2(make_float2(carried(s[i]), carried(s[i + 1])), __NV_SATFINITE, kind);
-      c[i] = (pair & 0x7Fu) | (pair & 0x80u) >> 2;
-      c[i + 1] = (pair >> 8 & 0x7Fu) | (pair >> 8 & 0x80u) >> 2;
     }
   } else {
 #pragma unroll
