@@ -260,7 +260,8 @@ CLI::App* add_block_command(CLI::App& app, Mode mode, const char* name, const ch
   cmd->add_option("--tile", a->tile, "Tensor mode: 2-D tiles of this many rows by --block columns (last two axes)"
                                      + std::string(mode == Mode::dequantize ? ", for an archive without 'tile'" : ""));
   cmd->add_flag("--fast", a->fast,
-                "Tensor mode: the vectorized, multithreaded path (MX elements, e8m0 scale; ocp, nvidia-rceil, torchao-*; f32/bf16)");
+                "Tensor mode: the vectorized, multithreaded path (MX elements, e8m0 scale; ocp, nvidia-rceil, torchao-*; "
+                "nvfp4 under nvfp4, nvfp4-torchao, nvfp4-te; f32/bf16)");
   cmd->add_option("--threads", a->threads, "With --fast: threads to use (default: one per 2^18 values, up to every hardware thread)");
   cmd->callback([a, mode] { run(*a, mode); });
   return cmd;

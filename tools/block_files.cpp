@@ -307,10 +307,15 @@ void dequantize_file(const BlockJob& job, const BlockArguments& a) {
 
   CodeTensor out = zeros(to, shape, walk.values());
   if (a.fast) {
-    const fast::BlockSpec spec = fast_spec(job, Mode::dequantize, layout);
-    if (tensor_scale != Dyadic(1, 0)) throw UsageError(what + ": --fast: an MX archive has no tensor scale but 1");
-    fast::dequantize(spec, codes.bytes.data(), scales.bytes.data(), axis_view(layout), float_data(to), out.bytes.data(),
-                     {.threads = a.threads});
+    const FastPlan plan = fast_plan(job, Mode::dequantize, layout);
+    const fast::RunOptions run{.threads = a.threads};
+    if (plan.nvfp4) {
+      const fast::nvfp4::Spec spec{*plan.nvfp4, nvfp4_tensor(TensorScale(tensor_scale))};
+      fast::nvfp4::dequantize(spec, codes.bytes.data(), scales.bytes.data(), axis_view(layout), float_data(to), out.bytes.data(), run);
+    } else {
+      if (tensor_scale != Dyadic(1, 0)) throw UsageError(what + ": --fast: an MX archive has no tensor scale but 1");
+      fast::dequantize(*plan.mx, codes.bytes.data(), scales.bytes.data(), axis_view(layout), float_data(to), out.bytes.data(), run);
+    }
     write_npy(a.out, out);
     return;
   }
@@ -331,7 +336,7 @@ void dequantize_file(const BlockJob& job, const BlockArguments& a) {
 void quantize_file(const BlockJob& job, const BlockArguments& a, Mode mode) {
   const std::optional<Format> to = mode == Mode::fakequant ? std::optional(output_format(job)) : std::nullopt;
   if (a.swizzle && width(job.format.scale) > 8) throw UsageError("--swizzle needs one-byte scales");
-  if (a.fast) fast_spec(job, mode, {{}, 0, a.tile > 0 ? 1u : 0u});  // refuse before reading the input
+  if (a.fast) fast_plan(job, mode, {{}, 0, a.tile > 0 ? 1u : 0u});  // refuse before reading the input
   const CodeTensor in = read_input(job, a);
   const BlockLayout layout = layout_of(a.axis, a.tile, in.shape);
   const BlockWalk walk(layout, static_cast<std::size_t>(job.format.block_size));
@@ -348,10 +353,18 @@ void quantize_file(const BlockJob& job, const BlockArguments& a, Mode mode) {
   CodeTensor elements = zeros(to ? *to : job.format.element, in.shape, in.count());  // fakequant: the values
   CodeTensor scales = zeros(job.format.scale, walk.scale_shape(), mode == Mode::quantize ? walk.blocks() : 0);
   if (a.fast) {
-    const fast::BlockSpec spec = fast_spec(job, mode, layout);
+    const FastPlan plan = fast_plan(job, mode, layout);
     const fast::RunOptions run{.threads = a.threads};
-    if (to) fast::fake_quantize(spec, float_data(in.format), in.bytes.data(), axis_view(layout), float_data(*to), elements.bytes.data(), run);
-    else fast::quantize(spec, float_data(in.format), in.bytes.data(), axis_view(layout), elements.bytes.data(), scales.bytes.data(), run);
+    const fast::FloatData from = float_data(in.format);
+    const fast::AxisView view = axis_view(layout);
+    if (plan.nvfp4) {
+      const fast::nvfp4::Spec spec{*plan.nvfp4, nvfp4_tensor(tensor)};
+      if (to) fast::nvfp4::fake_quantize(spec, from, in.bytes.data(), view, float_data(*to), elements.bytes.data(), run);
+      else fast::nvfp4::quantize(spec, from, in.bytes.data(), view, elements.bytes.data(), scales.bytes.data(), run);
+    } else {
+      if (to) fast::fake_quantize(*plan.mx, from, in.bytes.data(), view, float_data(*to), elements.bytes.data(), run);
+      else fast::quantize(*plan.mx, from, in.bytes.data(), view, elements.bytes.data(), scales.bytes.data(), run);
+    }
   }
   ProgressLine progress(mode == Mode::quantize ? "quantize" : "fakequant");
   std::vector<std::size_t> indices;

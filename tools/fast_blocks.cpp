@@ -1,7 +1,11 @@
 #include "tools/fast_blocks.hpp"
 
+#include <bit>
+#include <cstdint>
 #include <string>
 
+#include "ref/block/profile.hpp"
+#include "ref/encode.hpp"
 #include "ref/format_name.hpp"
 #include "tools/usage_error.hpp"
 
@@ -13,16 +17,31 @@ bool fast_float(const Format& f) { return f == fp32 || f == bf16; }
 
 }  // namespace
 
-fast::BlockSpec fast_spec(const BlockJob& job, Mode mode, const BlockLayout& layout) {
-  const auto spec = fast::fast_block_spec(job.format, *job.profile);
-  if (!spec)
+FastPlan fast_plan(const BlockJob& job, Mode mode, const BlockLayout& layout) {
+  FastPlan plan;
+  plan.mx = fast::fast_block_spec(job.format, *job.profile);
+  if (!plan.mx) {
+    plan.nvfp4 = fast::nvfp4::rule_for(job.format, *job.profile);
+    // Dequantization reads no profile: element x scale x tensor scale.
+    if (!plan.nvfp4 && mode == Mode::dequantize && fast::nvfp4::rule_for(job.format, find_profile("nvfp4")))
+      plan.nvfp4 = fast::Nvfp4Rule::exact;
+  }
+  if (!plan.mx && !plan.nvfp4)
     throw UsageError("--fast runs mxfp8_e4m3/e5m2, mxfp6_e3m2/e2m3, mxfp4_e2m1 and mxint8 (e8m0 scale, up to 1024 a block) "
-                     "under ocp, nvidia-rceil and torchao-*; not " + block_format_name(job.format) + " under " +
-                     std::string(job.profile->name) + " (leave out --fast for the reference)");
+                     "under ocp, nvidia-rceil and torchao-*, and nvfp4 under nvfp4, nvfp4-torchao and nvfp4-te; not " +
+                     block_format_name(job.format) + " under " + std::string(job.profile->name) +
+                     " (leave out --fast for the reference)");
   if (layout.tile_rows != 0) throw UsageError("--fast takes 1-D blocks along an axis, not --tile");
   if (mode != Mode::dequantize && !fast_float(job.from)) throw UsageError("--fast reads f32 or bf16 values (--from)");
   if (mode != Mode::quantize && !fast_float(*job.to)) throw UsageError("--fast writes f32 or bf16 values (--to)");
-  return *spec;
+  return plan;
+}
+
+fast::Nvfp4Tensor nvfp4_tensor(const TensorScale& tensor) {
+  const auto fp32_of = [](const Dyadic& d) {
+    return std::bit_cast<float>(static_cast<std::uint32_t>(encode(fp32, Value::finite(false, d), {}).code));
+  };
+  return {fp32_of(tensor.decode), fp32_of(tensor.encode), tensor.present};
 }
 
 fast::AxisView axis_view(const BlockLayout& layout) {

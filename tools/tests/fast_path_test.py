@@ -1,8 +1,8 @@
 #!/usr/bin/env python3
 """The fast path (fast/cpu) as users meet it, against the reference path of the same binary:
 - `mxref quantize/dequantize/fakequant --fast` on tensor files gives byte-identical files to the
-  reference path, for every element, several profiles, blocks along the last axis and along axis 0
-  (ragged), FP32 and BF16 in and out, packed elements and swizzled scales;
+  reference path, for every element, several profiles, NVFP4 under its three profiles, blocks along
+  the last axis and along axis 0 (ragged), FP32 and BF16 in and out, packed elements and swizzled scales;
 - what --fast cannot run is refused with exit 2, a one-line reason and no output file;
 - `mxref conform --plugin fast_plugin.so` passes the checked-in golden suites and a generated suite of
   every block class for each of the 36 element x profile pairs, FP32 and BF16 inputs.
@@ -70,6 +70,29 @@ def main():
                         fast = run("dequantize", "--format", element, "--in", "r.npz", "--to", to, "--out", "fd.npy", "--fast")
                         check(f"dequantize --fast to {to}: {label}", ref.returncode == 0 and fast.returncode == 0 and same_files("rd.npy", "fd.npy"))
 
+        # NVFP4 under its three profiles: the tensor scale from the whole tensor, blocks of 16 along the last
+        # axis and along axis 0 (70 = 4 x 16 + 6: ragged). torchao refuses an infinite tensor amax, so the
+        # tensor here has its -Inf replaced.
+        xn = x.copy()
+        xn[2, 5] = -3.0
+        np.save(path("n.npy"), xn)
+        np.save(path("nb.npy"), (xn.view(np.uint32) >> 16).astype(np.uint16))
+        for profile in ("nvfp4", "nvfp4-torchao", "nvfp4-te"):
+            for axis in ("-1", "0"):
+                for source, name in (("f32", "n.npy"), ("bf16", "nb.npy")):
+                    common = ["--format", "nvfp4", "--profile", profile, "--axis", axis, "--in", name, "--from", source]
+                    label = f"nvfp4 {profile} axis {axis} from {source}"
+                    ref = run("quantize", *common, "--out", "r.npz")
+                    fast = run("quantize", *common, "--out", "f.npz", "--fast", "--threads", "3")
+                    check(f"quantize --fast: {label}", ref.returncode == 0 and fast.returncode == 0 and same_files("r.npz", "f.npz"))
+                    to = "bf16" if source == "f32" else "f32"
+                    ref = run("fakequant", *common, "--to", to, "--out", "r.npy")
+                    fast = run("fakequant", *common, "--to", to, "--out", "f.npy", "--fast")
+                    check(f"fakequant --fast to {to}: {label}", ref.returncode == 0 and fast.returncode == 0 and same_files("r.npy", "f.npy"))
+                    ref = run("dequantize", "--format", "nvfp4", "--in", "r.npz", "--to", to, "--out", "rd.npy")
+                    fast = run("dequantize", "--format", "nvfp4", "--in", "r.npz", "--to", to, "--out", "fd.npy", "--fast")
+                    check(f"dequantize --fast to {to}: {label}", ref.returncode == 0 and fast.returncode == 0 and same_files("rd.npy", "fd.npy"))
+
         # Packed elements and swizzled scales are laid out after the fast path, as for the reference.
         common = ["--format", "mxfp4_e2m1", "--in", "x.npy", "--packed", "--swizzle"]
         ref, fast = run("quantize", *common, "--out", "r.npz"), run("quantize", *common, "--out", "f.npz", "--fast")
@@ -80,7 +103,8 @@ def main():
 
         # What --fast cannot run: exit 2, one line naming why, nothing written.
         refusals = [
-            (["quantize", "--format", "nvfp4", "--profile", "nvfp4"], "not nvfp4"),
+            (["quantize", "--format", "nvfp4", "--profile", "ocp"], "not nvfp4 under ocp"),
+            (["quantize", "--format", "mxfp8_e4m3", "--profile", "nvfp4"], "not mxfp8_e4m3 under nvfp4"),
             (["quantize", "--format", "mxfp8_e4m3", "--profile", "microxcaling-even"], "microxcaling-even"),
             (["quantize", "--format", "mxfp8_e4m3", "--tile", "32"], "--tile"),
             (["quantize", "--format", "mxfp8_e4m3", "--from", "f16", "--in", "x.npy"], "f32 or bf16"),
