@@ -54,10 +54,11 @@ else
   ctest --test-dir "$build" --output-on-failure --parallel "$(nproc)"
   # The whole suite again under clang's ASan and UBSan (a report fails the test), with the fuzz targets
   # (fuzz/), each run briefly over its seed corpus. The heaviest sweeps cover a subset of their inputs
-  # in this build (ref/tests/sanitizer_scale.hpp); the run above covers them in full.
+  # in this build (ref/tests/sanitizer_scale.hpp); the run above covers them in full. The CUDA sources
+  # are left out here: nvcc compiles them without the sanitizers, and their tests need a GPU.
   fuzz_build=${MXREF_FUZZ_BUILD_DIR:-build-fuzz}
   CC=clang CXX=clang++ cmake -S . -B "$fuzz_build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DMXREF_FUZZ=ON \
-    -DMXREF_BUILD_BENCH=OFF -DMXREF_FUZZ_SECONDS="${MXREF_FUZZ_SECONDS:-30}" \
+    -DMXREF_BUILD_BENCH=OFF -DMXREF_CUDA=OFF -DMXREF_FUZZ_SECONDS="${MXREF_FUZZ_SECONDS:-30}" \
     -DCMAKE_CXX_FLAGS="-fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=undefined" \
     ${python:+-DPython3_EXECUTABLE="$python"} >/dev/null
   cmake --build "$fuzz_build" --parallel "$(nproc)"
