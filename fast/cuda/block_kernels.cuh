@@ -5,8 +5,8 @@
 // (MxScheme, Nvfp4Scheme) is what a block format brings: its block and code sizes, its scale choice,
 // its element casts and its dequantization.
 //
-// Contiguous blocks: each thread holds 16 bytes of input (4 FP32 or 8 BF16 values), the 32 / that many
-// threads of one block reduce its statistics with warp shuffles, and each thread casts and stores its
+// Contiguous blocks: each thread holds 16 bytes of input (4 FP32 or 8 BF16 values), the block size /
+// that many threads of one block (adjacent lanes) reduce its statistics with warp shuffles, and each thread casts and stores its
 // own codes. Blocks across rows: each thread owns four adjacent columns and a whole block of rows in
 // registers (one pass over memory), so four blocks at once.
 #pragma once
