@@ -310,7 +310,7 @@ void dequantize_file(const BlockJob& job, const BlockArguments& a) {
     const FastPlan plan = fast_plan(job, Mode::dequantize, layout);
     const fast::RunOptions run{.threads = a.threads};
     if (plan.nvfp4) {
-      const fast::nvfp4::Spec spec{*plan.nvfp4, nvfp4_tensor(TensorScale(tensor_scale))};
+      const fast::nvfp4::Spec spec{*plan.nvfp4, fast::nvfp4::tensor_of(TensorScale(tensor_scale))};
       fast::nvfp4::dequantize(spec, codes.bytes.data(), scales.bytes.data(), axis_view(layout), float_data(to), out.bytes.data(), run);
     } else {
       if (tensor_scale != Dyadic(1, 0)) throw UsageError(what + ": --fast: an MX archive has no tensor scale but 1");
@@ -358,7 +358,7 @@ void quantize_file(const BlockJob& job, const BlockArguments& a, Mode mode) {
     const fast::FloatData from = float_data(in.format);
     const fast::AxisView view = axis_view(layout);
     if (plan.nvfp4) {
-      const fast::nvfp4::Spec spec{*plan.nvfp4, nvfp4_tensor(tensor)};
+      const fast::nvfp4::Spec spec{*plan.nvfp4, fast::nvfp4::tensor_of(tensor)};
       if (to) fast::nvfp4::fake_quantize(spec, from, in.bytes.data(), view, float_data(*to), elements.bytes.data(), run);
       else fast::nvfp4::quantize(spec, from, in.bytes.data(), view, elements.bytes.data(), scales.bytes.data(), run);
     } else {

@@ -1,11 +1,8 @@
 #include "tools/fast_blocks.hpp"
 
-#include <bit>
-#include <cstdint>
 #include <string>
 
 #include "ref/block/profile.hpp"
-#include "ref/encode.hpp"
 #include "ref/format_name.hpp"
 #include "tools/usage_error.hpp"
 
@@ -35,13 +32,6 @@ FastPlan fast_plan(const BlockJob& job, Mode mode, const BlockLayout& layout) {
   if (mode != Mode::dequantize && !fast_float(job.from)) throw UsageError("--fast reads f32 or bf16 values (--from)");
   if (mode != Mode::quantize && !fast_float(*job.to)) throw UsageError("--fast writes f32 or bf16 values (--to)");
   return plan;
-}
-
-fast::Nvfp4Tensor nvfp4_tensor(const TensorScale& tensor) {
-  const auto fp32_of = [](const Dyadic& d) {
-    return std::bit_cast<float>(static_cast<std::uint32_t>(encode(fp32, Value::finite(false, d), {}).code));
-  };
-  return {fp32_of(tensor.decode), fp32_of(tensor.encode), tensor.present};
 }
 
 fast::AxisView axis_view(const BlockLayout& layout) {

@@ -19,9 +19,6 @@ struct FastPlan {
 };
 FastPlan fast_plan(const BlockJob& job, Mode mode, const BlockLayout& layout);
 
-// ref/'s tensor scale as the FP32 numbers it holds.
-fast::Nvfp4Tensor nvfp4_tensor(const TensorScale& tensor);
-
 // The tensor as the fast path sees it: [before the axis, the axis, after the axis].
 fast::AxisView axis_view(const BlockLayout& layout);
 

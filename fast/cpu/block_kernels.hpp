@@ -85,12 +85,7 @@ template <FloatData From>
   for (std::size_t i = 0; i < n; ++i) top = std::max(top, load(From, in, i) & 0x7FFFFFFFu);
   if (top < 0x7F800000u) return {top, false, false};
   BlockStats s;
-  for (std::size_t i = 0; i < n; ++i) {
-    const std::uint32_t a = load(From, in, i) & 0x7FFFFFFFu;
-    if (a > 0x7F800000u) s.any_nan = true;
-    else if (a == 0x7F800000u) s.any_infinity = true;
-    else s.amax_bits = std::max(s.amax_bits, a);
-  }
+  for (std::size_t i = 0; i < n; ++i) include(s, load(From, in, i));
   return s;
 }
 

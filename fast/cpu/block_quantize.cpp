@@ -46,10 +46,6 @@ const Format& element_format(BlockElement e) {
   return formats[static_cast<std::size_t>(e)];
 }
 
-float exactly_fp32(const Dyadic& d) {
-  return std::bit_cast<float>(static_cast<std::uint32_t>(encode(fp32, Value::finite(false, d)).code));
-}
-
 // ceil(fl32(log2 d)) steps from k to k + 1 within binade k at the first FP32 pattern that the
 // reference's correctly rounded log2 sends there (it is monotone in d, so a binary search finds it).
 std::array<std::uint32_t, 277> rceil_thresholds() {
@@ -86,6 +82,10 @@ Job job_for(kernels::Operation operation, const BlockSpec& spec, const AxisView&
 }
 
 }  // namespace
+
+float exactly_fp32(const Dyadic& d) {
+  return std::bit_cast<float>(static_cast<std::uint32_t>(encode(fp32, Value::finite(false, d)).code));
+}
 
 ElementConstants element_constants(BlockElement e) {
   const FormatProperties p = properties(element_format(e));

@@ -35,6 +35,9 @@ std::optional<BlockSpec> fast_block_spec(const BlockFormat& format, const Profil
 // entries that lives as long as the program (the CUDA path copies it to the device).
 ElementConstants element_constants(BlockElement element);
 
+// A ref/ value that is an FP32 number (an element maximum, a tensor scale), as that float.
+float exactly_fp32(const Dyadic& d);
+
 struct AxisView {
   std::size_t outer = 1, rows = 1, columns = 1;
   std::size_t values() const { return outer * rows * columns; }

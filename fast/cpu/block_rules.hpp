@@ -31,6 +31,14 @@ struct BlockStats {
   bool any_infinity = false;
 };
 
+// One more value (FP32 bits) into the statistics.
+[[gnu::always_inline]] constexpr void include(BlockStats& s, std::uint32_t x) {
+  const std::uint32_t a = x & 0x7FFFFFFFu;
+  if (a > 0x7F800000u) s.any_nan = true;
+  else if (a == 0x7F800000u) s.any_infinity = true;
+  else s.amax_bits = std::max(s.amax_bits, a);
+}
+
 constexpr std::uint32_t fp32_quiet_nan = 0x7FC00000u;
 
 // The scale code, and how elements reach the element cast: fl32(x * factor), with a NaN result

@@ -1,14 +1,14 @@
 #include "fast/cpu/nvfp4_quantize.hpp"
 
 #include <algorithm>
-#include <bit>
-#include <cstring>
-#include <stdexcept>
+#include <array>
+#include <string_view>
+#include <utility>
+#include <vector>
 
 #include "fast/cpu/parallel.hpp"
-#include "ref/block/scale_rule.hpp"
+#include "ref/block/tensor.hpp"
 #include "ref/decode.hpp"
-#include "ref/encode.hpp"
 
 namespace mxref::fast::nvfp4 {
 
@@ -28,16 +28,9 @@ std::uint32_t value_for(FloatData to, std::uint32_t code, std::uint8_t scale, fl
   return to == FloatData::bf16 ? value_for_bf16(code, scale, decode) : value_fp32(code, scale, decode);
 }
 
-void include(BlockStats& s, std::uint32_t x) {
-  const std::uint32_t a = x & 0x7FFFFFFFu;
-  if (a > 0x7F800000u) s.any_nan = true;
-  else if (a == 0x7F800000u) s.any_infinity = true;
-  else s.amax_bits = std::max(s.amax_bits, a);
-}
-
-float exactly_fp32(const Dyadic& d) {
-  return std::bit_cast<float>(static_cast<std::uint32_t>(encode(fp32, Value::finite(false, d)).code));
-}
+// The profiles the fast path runs on the nvfp4 format.
+constexpr std::array<std::pair<std::string_view, Nvfp4Rule>, 3> profiles{
+    {{"nvfp4", Nvfp4Rule::exact}, {"nvfp4-torchao", Nvfp4Rule::torchao}, {"nvfp4-te", Nvfp4Rule::te}}};
 
 // Block b (scale order) of the view: its value indices are first + r * columns, r < rows.
 struct BlockPlace {
@@ -104,9 +97,8 @@ std::optional<Nvfp4Rule> rule_for(const BlockFormat& format, const Profile& prof
   if (format.element != e2m1 || format.scale != ue4m3 || !format.tensor_scale ||
       format.block_size != static_cast<int>(block_size))
     return std::nullopt;
-  if (profile.name == "nvfp4") return Nvfp4Rule::exact;
-  if (profile.name == "nvfp4-torchao") return Nvfp4Rule::torchao;
-  if (profile.name == "nvfp4-te") return Nvfp4Rule::te;
+  for (const auto& [name, rule] : profiles)
+    if (profile.name == name) return rule;
   return std::nullopt;
 }
 
@@ -117,14 +109,15 @@ BlockStats tensor_stats(FloatData from, const void* in, std::size_t count) {
 }
 
 Nvfp4Tensor tensor_scale(Nvfp4Rule rule, const BlockStats& tensor) {
-  const ScaleRule ref_rule = rule == Nvfp4Rule::exact     ? ScaleRule::amax_over_max
-                             : rule == Nvfp4Rule::torchao ? ScaleRule::nvfp4_torchao
-                                                          : ScaleRule::nvfp4_te;
-  const bool infinite = tensor.any_infinity && rule != Nvfp4Rule::exact;
-  const Value amax = infinite ? Value::infinity(false) : decode(fp32, tensor.amax_bits);
-  const TensorScale t = tensor_scale_for(ref_rule, parse_block_format("nvfp4"), amax);
-  return {exactly_fp32(t.decode), exactly_fp32(t.encode), t.present};
+  // ref's nvfp4_tensor_scale reads no more of a tensor than its largest finite magnitude and whether it
+  // holds an Inf: these stand in for the whole.
+  std::vector<Value> stand_ins{decode(fp32, tensor.amax_bits)};
+  if (tensor.any_infinity) stand_ins.push_back(Value::infinity(false));
+  const auto named = std::find_if(profiles.begin(), profiles.end(), [&](const auto& p) { return p.second == rule; });
+  return tensor_of(nvfp4_tensor_scale(parse_block_format("nvfp4"), find_profile(named->first), stand_ins));
 }
+
+Nvfp4Tensor tensor_of(const TensorScale& t) { return {exactly_fp32(t.decode), exactly_fp32(t.encode), t.present}; }
 
 void quantize(const Spec& spec, FloatData from, const void* in, const AxisView& view, std::uint8_t* elements,
               std::uint8_t* scales, const RunOptions& options) {

@@ -10,6 +10,7 @@
 
 #include "fast/cpu/block_quantize.hpp"
 #include "fast/cpu/nvfp4_scalar.hpp"
+#include "ref/block/scale_rule.hpp"
 
 namespace mxref::fast::nvfp4 {
 
@@ -30,6 +31,9 @@ BlockStats tensor_stats(FloatData from, const void* in, std::size_t count);
 // NaN left out; Inf reaches the profiles that define it). Throws std::invalid_argument where ref does:
 // nvfp4-torchao needs a finite tensor amax.
 Nvfp4Tensor tensor_scale(Nvfp4Rule rule, const BlockStats& tensor);
+
+// ref/'s tensor scale (tensor_scale_for, or one given) as the FP32 numbers it holds.
+Nvfp4Tensor tensor_of(const TensorScale& tensor);
 
 // One element code per byte (low nibble), one UE4M3 code per block, scales row-major over
 // [outer, ceil(rows / 16), columns] as ref/block/tensor.hpp orders them.

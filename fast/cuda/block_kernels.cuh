@@ -6,8 +6,8 @@
 // its element casts and its dequantization.
 //
 // Contiguous blocks: each thread holds 16 bytes of input (4 FP32 or 8 BF16 values), the block size /
-// that many threads of one block (adjacent lanes) reduce its statistics with warp shuffles, and each thread casts and stores its
-// own codes. Blocks across rows: each thread owns four adjacent columns and a whole block of rows in
+// that many adjacent lanes reduce a block's statistics with warp shuffles, and each thread casts and
+// stores its own codes. Blocks across rows: each thread owns four adjacent columns and a whole block of rows in
 // registers (one pass over memory), so four blocks at once.
 #pragma once
 
@@ -472,7 +472,7 @@ struct AcrossPlace {
   bool valid = false;
   std::size_t block_row = 0, column = 0;
   std::size_t base = 0;  // value index of the block's first row at `column`
-  int rows = 0;          // 32, or fewer in a short last block
+  int rows = 0;          // Block, or fewer in a short last block
 };
 
 template <int Block>
