@@ -11,6 +11,8 @@
 // registers (one pass over memory), so four blocks at once.
 #pragma once
 
+#include <cuda_bf16.h>
+#include <cuda_fp16.h>
 #include <cuda_fp8.h>
 
 #include <cstddef>
@@ -67,44 +69,115 @@ struct PartialStats {
 // In a block of finite values every scaled value is a number (finite, or Inf where fl32(x * factor)
 // overflows): there the element cast needs no NaN handling, and the GPU's own conversions give
 // block_element's codes where they round to nearest even and saturate as it does: FP8's
-// cvt.rn.satfinite (two at a time), int8's cvt.rni with a clamp. FP6 and FP4 (no conversion on sm_90)
-// add the rounding carry at the cut, as fast/cpu/block_lanes.hpp does. fast_cuda_sweep casts proves
-// each equal to block_element on every non-NaN FP32 input.
+// cvt.rn.satfinite (four at a time), int8's cvt.rni with a clamp. FP6 and FP4 (no conversion on sm_90)
+// round in FP32 arithmetic, which keeps the integer pipe (these kernels' bottleneck) free: |s| clamped to
+// the largest element, plus and minus 2^k whose FP32 ulp is the element's step in |s|'s binade (one
+// correctly rounded addition: RNE to that step, ties to the even code), then times 2^c, which puts the
+// element's smallest normal at FP32's, so the FP32 bits shifted right are the code's magnitude, subnormal
+// codes included. fast_cuda_sweep casts proves each equal to block_element on every non-NaN FP32 input.
 template <class E>
 __device__ inline std::uint32_t number_element(float s) {
   if constexpr (std::is_same_v<E, Int8>) {
     return static_cast<std::uint32_t>(min(max(__float2int_rn(s * 64.0f), -127), 127)) & 0xFFu;  // x 2^6 is exact
   } else {
-    constexpr int M = E::mantissa_bits;
-    constexpr std::uint32_t largest = (E::max_finite >> M) - E::bias + 127 << 23 | (E::max_finite & ((1u << M) - 1)) << (23 - M);
-    constexpr std::uint32_t smallest_normal = static_cast<std::uint32_t>(1 - E::bias + 127) << 23;
-    // 2^k whose FP32 ulp is the element's smallest step: adding it rounds to that step (RNE).
-    constexpr std::uint32_t step_magnet = static_cast<std::uint32_t>(1 - E::bias - M + 23 + 127) << 23;
-    constexpr std::uint32_t half_minus_one_and_rebias =
-        ((1u << (22 - M)) - 1) - (static_cast<std::uint32_t>(127 - E::bias) << 23);
-    const std::uint32_t bits = __float_as_uint(s);
-    const std::uint32_t a = min(bits & 0x7FFFFFFFu, largest);
-    const std::uint32_t normal = (a + half_minus_one_and_rebias + ((a >> (23 - M)) & 1u)) >> (23 - M);
-    const std::uint32_t subnormal =
-        __float_as_uint(__fadd_rn(__uint_as_float(a), __uint_as_float(step_magnet))) - step_magnet;
-    return (bits >> (31 - E::exponent_bits - M) & E::sign_bit) | (a < smallest_normal ? subnormal : normal);
+    constexpr int M = E::mantissa_bits, emin = 1 - E::bias;
+    const float largest = __uint_as_float((E::max_finite >> M) - E::bias + 127 << 23 | (E::max_finite & ((1u << M) - 1)) << (23 - M));
+    // the magnet 2^(max(e, emin) - M + 23) for |s| in binade e
+    constexpr std::uint32_t magnet_shift = static_cast<std::uint32_t>(23 - M) << 23;
+    constexpr std::uint32_t smallest_magnet = static_cast<std::uint32_t>(emin - M + 23 + 127) << 23;
+    const float to_fp32_normals = __uint_as_float(static_cast<std::uint32_t>(127 - 126 - emin) << 23);  // 2^(-126 - emin)
+    const float a = fminf(fabsf(s), largest);
+    const float magnet = __uint_as_float(max((__float_as_uint(a) & 0x7F800000u) + magnet_shift, smallest_magnet));
+    const float rounded = __fsub_rn(__fadd_rn(a, magnet), magnet);
+    const std::uint32_t magnitude = __float_as_uint(__fmul_rn(rounded, to_fp32_normals)) >> (23 - M);
+    return (__float_as_uint(s) >> (31 - E::exponent_bits - M) & E::sign_bit) | magnitude;
   }
 }
 
+// Four FP8 codes in one word (s0 in the low byte): two cvt.rn.satfinite.{e4m3,e5m2}x2.f32 joined in PTX,
+// so the compiler sees one 32-bit word whose bytes it can take apart and put back together for free.
+template <class E>
+__device__ inline std::uint32_t fp8x4(float s0, float s1, float s2, float s3) {
+  std::uint32_t w;
+  if constexpr (std::is_same_v<E, E4M3>)
+    asm("{ .reg .b16 lo, hi;\n cvt.rn.satfinite.e4m3x2.f32 lo, %2, %1;\n cvt.rn.satfinite.e4m3x2.f32 hi, %4, %3;\n mov.b32 %0, {lo, hi}; }"
+        : "=r"(w) : "f"(s0), "f"(s1), "f"(s2), "f"(s3));
+  else
+    asm("{ .reg .b16 lo, hi;\n cvt.rn.satfinite.e5m2x2.f32 lo, %2, %1;\n cvt.rn.satfinite.e5m2x2.f32 hi, %4, %3;\n mov.b32 %0, {lo, hi}; }"
+        : "=r"(w) : "f"(s0), "f"(s1), "f"(s2), "f"(s3));
+  return w;
+}
+
+template <class E>
+constexpr bool is_fp8 = std::is_same_v<E, E4M3> || std::is_same_v<E, E5M2>;
+
 template <class E, int N>
 __device__ inline void number_elements(const float (&s)[N], std::uint32_t (&c)[N]) {
-  if constexpr (std::is_same_v<E, E4M3> || std::is_same_v<E, E5M2>) {
-    constexpr __nv_fp8_interpretation_t kind = std::is_same_v<E, E4M3> ? __NV_E4M3 : __NV_E5M2;
+  if constexpr (is_fp8<E>) {
+    static_assert(N % 4 == 0);
 #pragma unroll
-    for (int i = 0; i < N; i += 2) {
-      const std::uint32_t pair = __nv_cvt_float2_to_fp8x2(make_float2(s[i], s[i + 1]), __NV_SATFINITE, kind);
-      c[i] = pair & 0xFFu;
-      c[i + 1] = pair >> 8 & 0xFFu;
+    for (int i = 0; i < N; i += 4) {
+      const std::uint32_t w = fp8x4<E>(s[i], s[i + 1], s[i + 2], s[i + 3]);
+#pragma unroll
+      for (int k = 0; k < 4; ++k) c[i + k] = w >> 8 * k & 0xFFu;
     }
   } else {
 #pragma unroll
     for (int i = 0; i < N; ++i) c[i] = number_element<E>(s[i]);
   }
+}
+
+// FP6 and FP4 codes of BF16 values (x[i] FP32 bits, the low halves zero) times power-of-two factors,
+// two at a time in BF16x2 arithmetic: number_element's steps on pairs. x x 2^k is exact in BF16 wherever
+// it is exact in FP32 (x has 8 significant bits; BF16 has FP32's exponent range); below 2^-126 both
+// roundings leave a signed value that the element rounds to its zero. The magnet 2^(e - M + 7) has the
+// element's step as its BF16 ulp; after x 2^(-126 - emin) the BF16 bits shifted right are the code's
+// magnitude. fast_cuda_sweep casts proves it equal to block_element(fl32(x x 2^k)) for every finite
+// BF16 x and every k.
+// (The codes in pairs: codes of x[2i] and x[2i + 1] in the low and high halves of pairs[i].)
+template <class E, int N>
+__device__ inline void bf16_number_pairs(const std::uint32_t (&x)[N], const float (&factor)[N], std::uint32_t (&pairs)[N / 2]) {
+  static_assert(N % 2 == 0 && !is_fp8<E> && !std::is_same_v<E, Int8>);
+  constexpr int M = E::mantissa_bits, emin = 1 - E::bias, sign_at = E::exponent_bits + M;
+  constexpr std::uint32_t both = 0x00010001u;  // a 16-bit constant in each half
+  constexpr std::uint32_t largest = ((E::max_finite >> M) - E::bias + 127 << 7 | (E::max_finite & ((1u << M) - 1)) << (7 - M)) * both;
+  constexpr std::uint32_t magnet_shift = (static_cast<std::uint32_t>(7 - M) << 7) * both;
+  constexpr std::uint32_t smallest_magnet = (static_cast<std::uint32_t>(emin - M + 7 + 127) << 7) * both;
+  constexpr std::uint32_t to_fp32_normals = (static_cast<std::uint32_t>(1 - emin) << 7) * both;  // 2^(-126 - emin)
+  constexpr std::uint32_t magnitudes = ((E::sign_bit - 1) * both), signs = E::sign_bit * both;
+  const auto bf16x2 = [](std::uint32_t w) { return *reinterpret_cast<const __nv_bfloat162*>(&w); };
+  const auto bits = [](__nv_bfloat162 h) { return *reinterpret_cast<const std::uint32_t*>(&h); };
+#pragma unroll
+  for (int i = 0; i < N; i += 2) {
+    const std::uint32_t w = x[i] >> 16 | (x[i + 1] & 0xFFFF0000u);
+    const std::uint32_t f = __float_as_uint(factor[i]) >> 16 | (__float_as_uint(factor[i + 1]) & 0xFFFF0000u);
+    const __nv_bfloat162 a = __hmin2(__habs2(__hmul2(bf16x2(w), bf16x2(f))), bf16x2(largest));
+    const std::uint32_t magnet = __vmaxu2((bits(a) & 0x7F807F80u) + magnet_shift, smallest_magnet);
+    const __nv_bfloat162 rounded = __hsub2(__hadd2(a, bf16x2(magnet)), bf16x2(magnet));
+    pairs[i / 2] = (bits(__hmul2(rounded, bf16x2(to_fp32_normals))) >> (7 - M) & magnitudes) | (w >> (15 - sign_at) & signs);
+  }
+}
+
+template <class E, int N>
+__device__ inline void bf16_number_elements(const std::uint32_t (&x)[N], const float (&factor)[N], std::uint32_t (&c)[N]) {
+  std::uint32_t pairs[N / 2];
+  bf16_number_pairs<E, N>(x, factor, pairs);
+#pragma unroll
+  for (int i = 0; i < N; i += 2) c[i] = pairs[i / 2] & 0xFFFFu, c[i + 1] = pairs[i / 2] >> 16;
+}
+
+// Stores the run-th `Bytes` bytes of `out` from a little-endian word. (Byte offsets are run x bytes, not
+// code index x bits / 8, which the compiler cannot simplify past a possible wrap.)
+template <int Bytes>
+__device__ inline void store_bytes(std::uint8_t* out, std::size_t run, std::uint64_t w) {
+  std::uint8_t* p = out + run * Bytes;
+  if constexpr (Bytes == 8) *reinterpret_cast<std::uint64_t*>(p) = w;
+  else if constexpr (Bytes == 4) *reinterpret_cast<std::uint32_t*>(p) = static_cast<std::uint32_t>(w);
+  else if constexpr (Bytes == 2) *reinterpret_cast<std::uint16_t*>(p) = static_cast<std::uint16_t>(w);
+  else if constexpr (Bytes % 2 == 0)
+    for (int i = 0; i < Bytes / 2; ++i) reinterpret_cast<std::uint16_t*>(p)[i] = static_cast<std::uint16_t>(w >> (16 * i));
+  else
+    for (int i = 0; i < Bytes; ++i) p[i] = static_cast<std::uint8_t>(w >> (8 * i));
 }
 
 // ---- schemes -----------------------------------------------------------------------------------------
@@ -130,12 +203,20 @@ struct MxScheme {
 
   __device__ Choice choose(const BlockStats& stats) const { return choose_scale(rule, stats, constants); }
 
-  // The codes of values x[i] under choice[i] (one block's choice, or each column's), `finite` when the
-  // blocks hold neither NaN nor Inf.
-  template <int N>
+  // The codes of values x[i] (read as In) under choice[i] (one block's choice, or each column's),
+  // `finite` when the blocks hold neither NaN nor Inf. (MX factors are powers of two: BF16 values take
+  // FP6 and FP4 in pairs.)
+  template <FloatData In, int N>
   __device__ void codes(const std::uint32_t (&x)[N], bool finite, const Choice (&choice)[N], std::uint32_t (&c)[N]) const {
     if (finite) {
-      number_codes<E, N>(x, choice, c);
+      if constexpr (In == FloatData::bf16 && !is_fp8<E> && !std::is_same_v<E, Int8>) {
+        float factor[N];
+#pragma unroll
+        for (int i = 0; i < N; ++i) factor[i] = choice[i].factor;
+        bf16_number_elements<E, N>(x, factor, c);
+      } else {
+        number_codes<E, N>(x, choice, c);
+      }
     } else {
 #pragma unroll
       for (int i = 0; i < N; ++i)
@@ -144,12 +225,93 @@ struct MxScheme {
     }
   }
 
-  // A block's codes back to values (FP32 bits; stored as BF16 through bf16_of).
+  // Where codes can be formed straight as the bytes they are stored as, stores those of finite x[i]
+  // (read as In) under `choice` at run `run` and returns true: FP8, four at a time from the conversion;
+  // FP4 from BF16, pairs of codes from bf16_number_pairs joined by byte permutes. Else returns false.
+  template <FloatData In, int N>
+  __device__ bool store_numbers(std::uint8_t* elements, std::size_t run, const std::uint32_t (&x)[N], const Choice& choice,
+                                bool packed, bool valid) const {
+    if constexpr (is_fp8<E> && N % 4 == 0 && N <= 8) {
+      const auto s = [&](int i) { return __fmul_rn(__uint_as_float(x[i]), choice.factor); };
+      std::uint64_t w = 0;
+#pragma unroll
+      for (int i = 0; i < N; i += 4) w |= static_cast<std::uint64_t>(fp8x4<E>(s(i), s(i + 1), s(i + 2), s(i + 3))) << (8 * i);
+      if (valid) store_bytes<N>(elements, run, w);
+      return true;
+    } else if constexpr (std::is_same_v<E, E2M1> && In == FloatData::bf16 && N == 8) {
+      float factor[N];
+#pragma unroll
+      for (int i = 0; i < N; ++i) factor[i] = choice.factor;
+      std::uint32_t p[N / 2];  // codes 2i and 2i + 1 at bits 0-3 and 16-19
+      bf16_number_pairs<E, N>(x, factor, p);
+      if (packed) {
+        std::uint32_t b[N / 2];  // byte 0: codes 2i | 2i + 1 << 4
+#pragma unroll
+        for (int i = 0; i < N / 2; ++i) b[i] = p[i] | p[i] >> 12;
+        const std::uint32_t w = __byte_perm(__byte_perm(b[0], b[1], 0x0040), __byte_perm(b[2], b[3], 0x0040), 0x5410);
+        if (valid) store_bytes<N / 2>(elements, run, w);
+      } else {
+        const std::uint64_t w = __byte_perm(p[0], p[1], 0x6420) | static_cast<std::uint64_t>(__byte_perm(p[2], p[3], 0x6420)) << 32;
+        if (valid) store_bytes<N>(elements, run, w);
+      }
+      return true;
+    } else {
+      return false;
+    }
+  }
+
+  // A block's codes back to values (FP32 bits; stored as BF16 through bf16_pair): dequantized's
+  // element value times the scale, rounded once. Where the scale is a number, FP8 codes go through the
+  // GPU's exact cvt.rn.f16x2.{e4m3,e5m2}x2 and FP6 and FP4 codes, which have no NaN or Inf, through
+  // their fields placed in FP32's (the element's value times 2^(bias - 127), exactly); a NaN code or
+  // scale takes dequantized itself. fast_cuda_sweep casts proves values equal to dequantized for every
+  // scale and code, in every position.
   struct Decoder {
     float scale = 1;
     bool nan = false;
     template <FloatData Out>
     __device__ std::uint32_t value(std::uint32_t code) const { return fast::kernels::dequantized<E>(code, scale, nan); }
+    // Returns whether a result may be NaN (false where none can be).
+    template <FloatData Out, int N>
+    __device__ bool values(const std::uint32_t (&c)[N], std::uint32_t (&y)[N]) const {
+      if constexpr (is_fp8<E>) {
+        if (!nan) {
+          constexpr __nv_fp8_interpretation_t kind = std::is_same_v<E, E4M3> ? __NV_E4M3 : __NV_E5M2;
+          bool any_nan = false;
+#pragma unroll
+          for (int i = 0; i < N; i += 2) {
+            const __half2_raw h = __nv_cvt_fp8x2_to_halfraw2(
+                static_cast<__nv_fp8x2_storage_t>((c[i] & 0xFFu) | (c[i + 1] & 0xFFu) << 8), kind);
+            const float2 f = __half22float2(__half2(h));
+            const float p0 = __fmul_rn(f.x, scale), p1 = __fmul_rn(f.y, scale);
+            any_nan = any_nan || p0 != p0 || p1 != p1;  // only from NaN codes
+            y[i] = __float_as_uint(p0), y[i + 1] = __float_as_uint(p1);
+          }
+          if (!any_nan) return false;
+        }
+      } else if constexpr (!std::is_same_v<E, Int8>) {
+        if (!nan) {
+          constexpr int M = E::mantissa_bits, sign_at = E::exponent_bits + M;
+          constexpr std::uint32_t fields = (E::sign_bit - 1) << (23 - M);
+          const float to_value = __uint_as_float(static_cast<std::uint32_t>(254 - E::bias) << 23);  // 2^(127 - bias)
+#pragma unroll
+          for (int i = 0; i < N; ++i) {
+            const std::uint32_t placed = (c[i] << (31 - sign_at) & 0x80000000u) | (c[i] << (23 - M) & fields);
+            y[i] = __float_as_uint(__fmul_rn(__fmul_rn(__uint_as_float(placed), to_value), scale));
+          }
+          return false;
+        }
+      } else {
+        if (!nan) {  // INT8 values are numbers
+#pragma unroll
+          for (int i = 0; i < N; ++i) y[i] = value<Out>(c[i]);
+          return false;
+        }
+      }
+#pragma unroll
+      for (int i = 0; i < N; ++i) y[i] = value<Out>(c[i]);
+      return true;
+    }
   };
   __device__ Decoder decoder(std::uint8_t code) const { return {fast::kernels::scale_value(code), code == 0xFF}; }
 };
@@ -166,7 +328,7 @@ struct Nvfp4Scheme {
 
   __device__ Choice choose(const BlockStats& stats) const { return fast::nvfp4::choose(rule, stats, tensor); }
 
-  template <int N>
+  template <FloatData In, int N>
   __device__ void codes(const std::uint32_t (&x)[N], bool finite, const Choice (&choice)[N], std::uint32_t (&c)[N]) const {
     fast::nvfp4::with_rule(rule, [&]<Nvfp4Rule R>() {
       bool numbers = finite && R != Nvfp4Rule::exact;
@@ -190,6 +352,12 @@ struct Nvfp4Scheme {
       if constexpr (Out == FloatData::fp32) return fast::nvfp4::value_fp32(code, scale, decode);
       else return fast::nvfp4::value_for_bf16(code, scale, decode);
     }
+    template <FloatData Out, int N>
+    __device__ bool values(const std::uint32_t (&c)[N], std::uint32_t (&y)[N]) const {
+#pragma unroll
+      for (int i = 0; i < N; ++i) y[i] = value<Out>(c[i]);
+      return true;
+    }
   };
   __device__ Decoder decoder(std::uint8_t code) const { return {code, tensor.decode}; }
 };
@@ -200,10 +368,14 @@ template <FloatData D>
 constexpr int values_per_vector = 16 / value_size<D>;
 
 // Streaming loads: every input byte is read once.
-template <FloatData D>
-__device__ inline void load_vector(const void* base, std::size_t vector, std::uint32_t (&x)[values_per_vector<D>]) {
+__device__ inline void load_words(const void* base, std::size_t vector, std::uint32_t (&word)[4]) {
   const uint4 w = __ldcs(static_cast<const uint4*>(base) + vector);
-  const std::uint32_t word[4] = {w.x, w.y, w.z, w.w};
+  word[0] = w.x, word[1] = w.y, word[2] = w.z, word[3] = w.w;
+}
+
+// A vector's values as FP32 bits.
+template <FloatData D>
+__device__ inline void unpack(const std::uint32_t (&word)[4], std::uint32_t (&x)[values_per_vector<D>]) {
   if constexpr (D == FloatData::fp32) {
     #pragma unroll
     for (int i = 0; i < 4; ++i) x[i] = word[i];
@@ -216,27 +388,61 @@ __device__ inline void load_vector(const void* base, std::size_t vector, std::ui
   }
 }
 
+template <FloatData D>
+__device__ inline void load_vector(const void* base, std::size_t vector, std::uint32_t (&x)[values_per_vector<D>]) {
+  std::uint32_t word[4];
+  load_words(base, vector, word);
+  unpack<D>(word, x);
+}
+
+// Twice the FP32 bits of a vector's largest magnitude (the doubling drops the sign, on the
+// multiply-add pipe); BF16 pairs compared two at a time.
+template <FloatData D>
+__device__ inline std::uint32_t twice_top(const std::uint32_t (&word)[4]) {
+  if constexpr (D == FloatData::fp32) {
+    return max(max(word[0] * 2u, word[1] * 2u), max(word[2] * 2u, word[3] * 2u));
+  } else {
+    const std::uint32_t m = __vmaxu2(__vmaxu2(word[0] & 0x7FFF7FFFu, word[1] & 0x7FFF7FFFu),
+                                     __vmaxu2(word[2] & 0x7FFF7FFFu, word[3] & 0x7FFF7FFFu));
+    return max(m >> 16, m & 0xFFFFu) << 17;
+  }
+}
+
+// bf16_of of two values (FP32 bits) packed low, high: the GPU's cvt.rn.bf16x2.f32 (RNE, subnormals kept)
+// where both are numbers, bf16_of where either is NaN (the conversion makes NaNs canonical).
+// fast_cuda_sweep casts proves bf16_pair equal to bf16_of on every FP32 input, in both halves.
+__device__ inline std::uint32_t bf16_pair_of_numbers(std::uint32_t low, std::uint32_t high) {
+  const __nv_bfloat162 h = __floats2bfloat162_rn(__uint_as_float(low), __uint_as_float(high));
+  return *reinterpret_cast<const std::uint32_t*>(&h);
+}
+
+__device__ inline std::uint32_t bf16_pair(std::uint32_t low, std::uint32_t high) {
+  if (fast::kernels::is_nan(low) || fast::kernels::is_nan(high))
+    return fast::kernels::bf16_of(low) | static_cast<std::uint32_t>(fast::kernels::bf16_of(high)) << 16;
+  return bf16_pair_of_numbers(low, high);
+}
+
 // N values (FP32 bits) stored as D at value index `first` (N values are N * value_size bytes, aligned to that).
+// (may_nan false: none of the values is NaN.)
 template <FloatData D, int N>
-__device__ inline void store_values(void* base, std::size_t first, const std::uint32_t (&v)[N]) {
+__device__ inline void store_values(void* base, std::size_t first, const std::uint32_t (&v)[N], bool may_nan = true) {
   if constexpr (D == FloatData::fp32) {
     static_assert(N % 4 == 0);
     #pragma unroll
     for (int i = 0; i < N; i += 4)
       __stcs(reinterpret_cast<uint4*>(static_cast<std::uint32_t*>(base) + first + i), make_uint4(v[i], v[i + 1], v[i + 2], v[i + 3]));
   } else {
-    std::uint32_t h[N];
+    std::uint32_t h[N / 2];
     #pragma unroll
-    for (int i = 0; i < N; ++i) h[i] = fast::kernels::bf16_of(v[i]);
+    for (int i = 0; i < N / 2; ++i) h[i] = may_nan ? bf16_pair(v[2 * i], v[2 * i + 1]) : bf16_pair_of_numbers(v[2 * i], v[2 * i + 1]);
     if constexpr (N == 4) {
-      __stcs(reinterpret_cast<uint2*>(static_cast<std::uint16_t*>(base) + first),
-             make_uint2(h[0] | h[1] << 16, h[2] | h[3] << 16));
+      __stcs(reinterpret_cast<uint2*>(static_cast<std::uint16_t*>(base) + first), make_uint2(h[0], h[1]));
     } else {
       static_assert(N % 8 == 0);
 #pragma unroll
       for (int i = 0; i < N; i += 8)
         __stcs(reinterpret_cast<uint4*>(static_cast<std::uint16_t*>(base) + first + i),
-               make_uint4(h[i] | h[i + 1] << 16, h[i + 2] | h[i + 3] << 16, h[i + 4] | h[i + 5] << 16, h[i + 6] | h[i + 7] << 16));
+               make_uint4(h[i / 2], h[i / 2 + 1], h[i / 2 + 2], h[i / 2 + 3]));
     }
   }
 }
@@ -252,29 +458,18 @@ __device__ inline std::uint64_t pack_word(const std::uint32_t (&c)[N]) {
   return w;
 }
 
-// Stores N codes at code index `first` (a multiple of N): packed at Bits each, or one per byte.
+// Stores the run-th N codes (code index run x N): packed at Bits each, or one per byte.
 template <int Bits, int N>
-__device__ inline void store_codes(std::uint8_t* out, std::size_t first, const std::uint32_t (&c)[N], bool packed) {
-  const auto put = [&]<int W>(std::uint64_t w) {
-    constexpr int bytes = N * W / 8;
-    std::uint8_t* p = out + first * W / 8;
-    if constexpr (bytes == 8) *reinterpret_cast<std::uint64_t*>(p) = w;
-    else if constexpr (bytes == 4) *reinterpret_cast<std::uint32_t*>(p) = static_cast<std::uint32_t>(w);
-    else if constexpr (bytes == 2) *reinterpret_cast<std::uint16_t*>(p) = static_cast<std::uint16_t>(w);
-    else if constexpr (bytes % 2 == 0)
-      for (int i = 0; i < bytes / 2; ++i) reinterpret_cast<std::uint16_t*>(p)[i] = static_cast<std::uint16_t>(w >> (16 * i));
-    else
-      for (int i = 0; i < bytes; ++i) p[i] = static_cast<std::uint8_t>(w >> (8 * i));
-  };
-  if (packed && Bits < 8) put.template operator()<Bits>(pack_word<Bits, N>(c));
-  else put.template operator()<8>(pack_word<8, N>(c));
+__device__ inline void store_codes(std::uint8_t* out, std::size_t run, const std::uint32_t (&c)[N], bool packed) {
+  if (packed && Bits < 8) store_bytes<N * Bits / 8>(out, run, pack_word<Bits, N>(c));
+  else store_bytes<N>(out, run, pack_word<8, N>(c));
 }
 
 template <int Bits, int N>
-__device__ inline void load_codes(const std::uint8_t* in, std::size_t first, std::uint32_t (&c)[N], bool packed) {
+__device__ inline void load_codes(const std::uint8_t* in, std::size_t run, std::uint32_t (&c)[N], bool packed) {
   const auto get = [&]<int W>() {
     constexpr int bytes = N * W / 8;
-    const std::uint8_t* p = in + first * W / 8;
+    const std::uint8_t* p = in + run * bytes;
     std::uint64_t w = 0;
     if constexpr (bytes == 8) w = *reinterpret_cast<const std::uint64_t*>(p);
     else if constexpr (bytes == 4) w = *reinterpret_cast<const std::uint32_t*>(p);
@@ -292,31 +487,38 @@ __device__ inline void load_codes(const std::uint8_t* in, std::size_t first, std
 
 // ---- contiguous blocks -----------------------------------------------------------------------------
 
-// Packed FP6 from adjacent lanes (lane order = memory order), each holding N codes at code index
-// `first`: N * 6 bits per lane are 3 or 6 bytes, so the lanes of each 12-byte group (four lanes of 4
-// codes, two of 8) assemble its three 4-byte words from each other's bits and store them whole.
+// Packed FP6 in 12-byte groups of adjacent lanes (lane order = memory order), each lane holding N codes:
+// N * 6 bits per lane are 3 or 6 bytes, a group is four lanes of 4 codes or two of 8, and its three
+// 4-byte words are handled by the lanes their first bits lie in. The n-th word that starts in lane k's
+// bits (k within the group), or -1:
 template <int N>
-__device__ inline void store_fp6_words(std::uint8_t* out, std::size_t first, const std::uint32_t (&c)[N]) {
-  constexpr int chunk_bits = N * 6, group = 96 / chunk_bits;
-  const std::uint64_t chunk = pack_word<6, N>(c);
-  const int in_group = static_cast<int>(threadIdx.x % 32) % group, base = static_cast<int>(threadIdx.x % 32) - in_group;
-  // Called by the lanes whose vectors exist: whole groups (a group lies inside one block).
-  const unsigned active = __activemask();
-  std::uint32_t word[3] = {0, 0, 0};
+constexpr int fp6_owned_word(int k, int n) {
+  for (int w = 0, seen = 0; w < 3; ++w)
+    if (32 * w >= k * N * 6 && 32 * w < (k + 1) * N * 6 && seen++ == n) return w;
+  return -1;
+}
+
+// Stores the run-th N codes of each lane: a lane stores the words that start in its bits, completed from
+// the next lane's. Every lane of the warp calls it (the shuffle); only `valid` lanes store.
+template <int N>
+__device__ inline void store_fp6_words(std::uint8_t* out, std::size_t run, const std::uint32_t (&c)[N], bool valid) {
+  constexpr int chunk_bits = N * 6, group = 96 / chunk_bits, bytes = N * 6 / 8;
+  constexpr int most = (3 + group - 1) / group;  // words a lane stores at most
+  using Chunk = std::conditional_t<chunk_bits <= 32, std::uint32_t, std::uint64_t>;
+  const Chunk chunk = static_cast<Chunk>(pack_word<6, N>(c));
+  const Chunk next = __shfl_down_sync(full_warp, chunk, 1);  // unused by a group's last lane
+  // This lane's bits and the next lane's first ones (a word reaches at most 16 bits into the next).
+  const std::uint64_t joined = static_cast<std::uint64_t>(chunk) | static_cast<std::uint64_t>(next) << chunk_bits;
+  const int in_group = static_cast<int>(threadIdx.x % 32) % group;
 #pragma unroll
-  for (int k = 0; k < group; ++k) {
-    const std::uint64_t part = __shfl_sync(active, chunk, base + k);
+  for (int n = 0; n < most; ++n) {
+    int at = -1, start = 0;  // from in_group alone: the same for every call of a thread
 #pragma unroll
-    for (int w = 0; w < 3; ++w) {
-      const int shift = k * chunk_bits - 32 * w;  // where the part starts relative to word w
-      if (shift >= 32 || shift + chunk_bits <= 0) continue;
-      word[w] |= static_cast<std::uint32_t>(shift >= 0 ? part << shift : part >> -shift);
-    }
+    for (int k = 0; k < group; ++k)
+      if (k == in_group && fp6_owned_word<N>(k, n) >= 0) at = fp6_owned_word<N>(k, n), start = 32 * at - k * chunk_bits;
+    if (valid && at >= 0)
+      *reinterpret_cast<std::uint32_t*>(out + run * bytes + (4 * at - in_group * bytes)) = static_cast<std::uint32_t>(joined >> start);
   }
-  std::uint32_t* words = reinterpret_cast<std::uint32_t*>(out + (first - static_cast<std::size_t>(in_group) * N) * 6 / 8);
-#pragma unroll
-  for (int w = 0; w < 3; ++w)
-    if (w % group == in_group) words[w] = word[w];
 }
 
 constexpr int contiguous_threads = 256;
@@ -340,80 +542,197 @@ __device__ inline BlockStats reduce(PartialStats p) {
   return p.stats();
 }
 
-// A block's statistics from the `Lanes` threads that hold it. Most blocks are finite: one maximum over
-// the magnitudes is their amax. Only where some block of the warp holds NaN or Inf does the warp reduce
-// the finite amax and the flags separately.
+// A block's statistics from the `Lanes` threads that hold it, NaN and Inf included.
 template <int Lanes, int N>
 __device__ inline BlockStats block_stats(const std::uint32_t (&x)[N]) {
-  std::uint32_t top = 0;
-#pragma unroll
-  for (int i = 0; i < N; ++i) top = max(top, x[i] & 0x7FFFFFFFu);
-#pragma unroll
-  for (int offset = Lanes / 2; offset > 0; offset /= 2) top = max(top, __shfl_xor_sync(full_warp, top, offset));
-  if (!__any_sync(full_warp, top >= 0x7F800000u)) return {top, false, false};
   PartialStats p;
 #pragma unroll
   for (int i = 0; i < N; ++i) p.add(x[i]);
   return reduce<Lanes>(p);
 }
 
-// quantize (Out unused) or fake-quantize (Out the output storage) `vectors` 16-byte vectors of blocks
-// laid end to end.
-template <class S, FloatData In, bool Fake, FloatData Out>
-__global__ void __launch_bounds__(contiguous_threads)
-contiguous_kernel(const void* in, std::size_t vectors, std::uint8_t* elements, void* out, Operands<S> op) {
-  constexpr int V = values_per_vector<In>;
-  constexpr int lanes = S::block / V;
-  const std::size_t first = static_cast<std::size_t>(blockIdx.x) * contiguous_threads * vectors_per_thread + threadIdx.x;
-  std::uint32_t x[vectors_per_thread][V];
-  #pragma unroll
-  for (int j = 0; j < vectors_per_thread; ++j) {
-    const std::size_t v = first + static_cast<std::size_t>(j) * contiguous_threads;
-    if (v < vectors) load_vector<In>(in, v, x[j]);
-    else for (int i = 0; i < V; ++i) x[j][i] = 0;
+// Reduce-scatter of J blocks' maxima over the lanes that differ in the lane bits High, High / 2, ..
+// Low (each lane holds its part of J blocks, top[j]): at each butterfly step a lane keeps half of its
+// blocks and sends the other half to its partner, until it holds the maxima of J / (High / Low x 2)
+// blocks (at least one); steps left over then reduce as usual. The lanes so find the maxima of J blocks
+// with one shuffle per block and step instead of one per step, and each block's scale is chosen once
+// per warp instead of once per lane. ScatterOf says where each block ends up.
+template <int High, int Low, int J>
+struct ScatterOf {
+  static constexpr int kept = J > High / Low * 2 ? J / (High / Low * 2) : 1;  // blocks per lane at the end
+  // The lane bits (of High .. Low) of the lanes that end up holding block j; these lanes hold it at
+  // slot j % kept.
+  static constexpr int owner_bits(int j) {
+    int bits = 0;
+    for (int offset = High, n = J, base = 0; offset >= Low && n > 1; offset /= 2, n /= 2)
+      if (j - base >= n / 2) bits |= offset, base += n / 2;
+    return bits;
   }
-  #pragma unroll
-  for (int j = 0; j < vectors_per_thread; ++j) {
-    const std::size_t v = first + static_cast<std::size_t>(j) * contiguous_threads;
-    const BlockStats stats = block_stats<lanes>(x[j]);  // every lane takes part, valid or not (whole blocks are)
-    if (v >= vectors) continue;
-    const typename S::Choice s = op.scheme.choose(stats);
-    typename S::Choice each[V];
-    #pragma unroll
-    for (int i = 0; i < V; ++i) each[i] = s;
-    std::uint32_t c[V];
-    op.scheme.codes(x[j], !stats.any_nan && !stats.any_infinity, each, c);
-    if constexpr (Fake) {
-      const typename S::Decoder d = op.scheme.decoder(s.code);
-      std::uint32_t y[V];
-      #pragma unroll
-      for (int i = 0; i < V; ++i) y[i] = d.template value<Out>(c[i]);
-      store_values<Out, V>(out, v * V, y);
-    } else {
-      if constexpr (S::bits == 6) {
-        if (op.packed) store_fp6_words<V>(elements, v * V, c);
-        else store_codes<8, V>(elements, v * V, c, false);
-      } else {
-        store_codes<S::bits, V>(elements, v * V, c, op.packed);
+  // The lane bits whose lanes hold the same blocks (the steps that reduced without scattering).
+  static constexpr int copies_mask() {
+    int mask = 0;
+    for (int offset = High, n = J; offset >= Low; offset /= 2, n = n > 1 ? n / 2 : 1)
+      if (n == 1) mask |= offset;
+    return mask;
+  }
+};
+
+template <int Offset, int Low, int N, int J>
+__device__ inline void scatter_max(std::uint32_t (&top)[J], int lane) {
+  if constexpr (Offset >= Low) {
+    if constexpr (N > 1) {
+      constexpr int half = N / 2;
+      const bool upper = (lane & Offset) != 0;
+#pragma unroll
+      for (int i = 0; i < half; ++i) {
+        const std::uint32_t send = upper ? top[i] : top[i + half], keep = upper ? top[i + half] : top[i];
+        top[i] = max(keep, __shfl_xor_sync(full_warp, send, Offset));
       }
-      if (threadIdx.x % lanes == 0) op.scale.scales[scale_offset(op.scale, v / lanes)] = s.code;
+      scatter_max<Offset / 2, Low, half>(top, lane);
+    } else {
+      top[0] = max(top[0], __shfl_xor_sync(full_warp, top[0], Offset));
+      scatter_max<Offset / 2, Low, 1>(top, lane);
     }
   }
 }
 
-// Packed FP6 codes for adjacent lanes (lane order = memory order), N per lane at code index `first`: each
-// lane reads the three 4-byte words of its 12-byte group (the group's lanes read the same addresses)
-// and takes its own N * 6 bits, instead of three single-byte loads.
+// A scheme's choice as seen from lane `from`.
+__device__ inline ScaleChoice shuffled(const ScaleChoice& c, int from) {
+  const std::uint32_t word = __shfl_sync(full_warp, c.code | (c.nan_keeps_sign ? 0x100u : 0u), from);
+  return {static_cast<std::uint8_t>(word), __shfl_sync(full_warp, c.factor, from), (word & 0x100u) != 0};
+}
+__device__ inline Nvfp4Choice shuffled(const Nvfp4Choice& c, int from) {
+  return {static_cast<std::uint8_t>(__shfl_sync(full_warp, static_cast<std::uint32_t>(c.code), from)),
+          __shfl_sync(full_warp, c.factor, from), __shfl_sync(full_warp, c.step, from)};
+}
+
+// quantize (Out unused) or fake-quantize (Out the output storage) `vectors` 16-byte vectors of blocks
+// laid end to end. A warp holds 32 x vectors_per_thread adjacent vectors, lane order = memory order in
+// each load, so the scales of its blocks are adjacent too.
+template <class S, FloatData In, bool Fake, FloatData Out>
+__global__ void __launch_bounds__(contiguous_threads)
+contiguous_kernel(const void* in, std::size_t vectors, std::uint8_t* elements, void* out, Operands<S> op) {
+  constexpr int V = values_per_vector<In>, J = vectors_per_thread;
+  constexpr int lanes = S::block / V;
+  using Choice = typename S::Choice;
+  const int lane = static_cast<int>(threadIdx.x % 32);
+  const std::size_t warp_first = (static_cast<std::size_t>(blockIdx.x) * contiguous_threads + threadIdx.x - lane) * J;
+  const auto vector = [&](int j) { return warp_first + static_cast<std::size_t>(j) * 32 + lane; };
+  std::uint32_t word[J][4];  // as loaded: BF16 values stay in pairs until a step needs them apart
+  #pragma unroll
+  for (int j = 0; j < J; ++j) {
+    if (vector(j) < vectors) load_words(in, vector(j), word[j]);
+    else for (int i = 0; i < 4; ++i) word[j][i] = 0;  // whole blocks are out of range: they only take part
+  }
+  // Codes (or values) of vector j under the choice of its block.
+  // Called by every lane (packed FP6 shuffles); stores only where the vector exists.
+  const auto emit = [&](int j, const Choice& s, bool finite) {
+    const std::size_t v = vector(j);
+    const bool valid = v < vectors;
+    std::uint32_t x[V];
+    unpack<In>(word[j], x);
+    if constexpr (!Fake && requires { op.scheme.template store_numbers<In, V>(elements, v, x, s, op.packed, valid); }) {
+      if (finite && op.scheme.template store_numbers<In, V>(elements, v, x, s, op.packed, valid)) return;
+    }
+    Choice each[V];
+    #pragma unroll
+    for (int i = 0; i < V; ++i) each[i] = s;
+    std::uint32_t c[V];
+    op.scheme.template codes<In>(x, finite, each, c);
+    if constexpr (Fake) {
+      const typename S::Decoder d = op.scheme.decoder(s.code);
+      std::uint32_t y[V];
+      const bool may_nan = d.template values<Out, V>(c, y);
+      if (valid) store_values<Out, V>(out, v * V, y, may_nan);
+    } else if constexpr (S::bits == 6) {
+      if (op.packed) store_fp6_words<V>(elements, v, c, valid);
+      else if (valid) store_codes<8, V>(elements, v, c, false);
+    } else {
+      if (valid) store_codes<S::bits, V>(elements, v, c, op.packed);
+    }
+  };
+  std::uint32_t top[J];
+  bool special = false;  // NaN or Inf
+  #pragma unroll
+  for (int j = 0; j < J; ++j) {
+    top[j] = twice_top<In>(word[j]);
+    special = special || top[j] >= 0xFF000000u;
+  }
+  if (__any_sync(full_warp, special)) {
+    // Rare: the warp reduces each block's statistics in full and chooses its scale in every lane.
+    #pragma unroll
+    for (int j = 0; j < J; ++j) {
+      std::uint32_t x[V];
+      unpack<In>(word[j], x);
+      const BlockStats stats = block_stats<lanes>(x);
+      const Choice s = op.scheme.choose(stats);
+      emit(j, s, !stats.any_nan && !stats.any_infinity);
+      if (!Fake && lane % lanes == 0 && vector(j) < vectors) op.scale.scales[scale_offset(op.scale, vector(j) / lanes)] = s.code;
+    }
+    return;
+  }
+  // Finite blocks: the magnitudes' maximum is each block's amax.
+  using Scatter = ScatterOf<lanes / 2, 1, J>;
+  scatter_max<lanes / 2, 1, J>(top, lane);
+  Choice mine[Scatter::kept];
+  #pragma unroll
+  for (int k = 0; k < Scatter::kept; ++k) mine[k] = op.scheme.choose(BlockStats{top[k] / 2, false, false});
+  const int group = lane & ~(lanes - 1);
+  if constexpr (!Fake) {
+    if ((lane & Scatter::copies_mask()) == 0) {
+      const int own = lane & (lanes - 1);
+      #pragma unroll
+      for (int k = 0; k < Scatter::kept; ++k) {
+        int j_own = k;  // the block this lane holds at slot k
+        #pragma unroll
+        for (int j = k; j < J; j += Scatter::kept) j_own = Scatter::owner_bits(j) == own ? j : j_own;
+        const std::size_t v = warp_first + static_cast<std::size_t>(j_own) * 32 + group;  // the block's first vector
+        if (v < vectors) op.scale.scales[scale_offset(op.scale, v / lanes)] = mine[k].code;
+      }
+    }
+  }
+  #pragma unroll
+  for (int j = 0; j < J; ++j) emit(j, shuffled(mine[j % Scatter::kept], group | Scatter::owner_bits(j)), true);
+}
+
+// Packed FP6 codes for adjacent lanes (lane order = memory order), N per lane, the run-th N codes: the
+// twin of store_fp6_words. Each lane loads the 4-byte words of its 12-byte group that start in its bits;
+// where its bits start inside a word, that word is the previous lane's last, which a shuffle brings.
+// Every lane of the warp calls it; only `valid` lanes load.
 template <int N>
-__device__ inline void load_fp6_words(const std::uint8_t* in, std::size_t first, std::uint32_t (&c)[N]) {
+__device__ inline void load_fp6_words(const std::uint8_t* in, std::size_t run, std::uint32_t (&c)[N], bool valid) {
   constexpr int chunk_bits = N * 6, group = 96 / chunk_bits;
+  constexpr int most = (3 + group - 1) / group;  // words a lane loads at most
+  constexpr auto owned = fp6_owned_word<N>;
   const int in_group = static_cast<int>(threadIdx.x % 32) % group;
-  const std::uint32_t* words = reinterpret_cast<const std::uint32_t*>(in + (first - static_cast<std::size_t>(in_group) * N) * 6 / 8);
-  const std::uint32_t w0 = words[0], w1 = words[1], w2 = words[2];
-  const std::uint64_t low = w0 | static_cast<std::uint64_t>(w1) << 32;
-  const int at = in_group * chunk_bits;  // 0, 24, 48 or 72 bits into the group
-  const std::uint64_t bits = at == 0 ? low : at < 64 ? (low >> at | static_cast<std::uint64_t>(w2) << (64 - at))
-                                                      : static_cast<std::uint64_t>(w2) >> (at - 64);
+  const std::uint32_t* words = reinterpret_cast<const std::uint32_t*>(in + (run - static_cast<std::size_t>(in_group)) * (N * 6 / 8));
+  std::uint32_t own[most], last = 0;
+#pragma unroll
+  for (int n = 0; n < most; ++n) {
+    int at = -1;
+#pragma unroll
+    for (int k = 0; k < group; ++k)
+      if (k == in_group) at = owned(k, n);
+    own[n] = valid && at >= 0 ? words[at] : 0;
+    if (at >= 0) last = own[n];
+  }
+  const std::uint32_t previous = __shfl_up_sync(full_warp, last, 1);
+  std::uint64_t bits = 0;
+#pragma unroll
+  for (int k = 0; k < group; ++k) {
+    std::uint64_t mine = 0;
+#pragma unroll
+    for (int w = 0; w < 3; ++w) {
+      const int offset = 32 * w - k * chunk_bits;  // word w's first bit relative to lane k's
+      if (offset >= chunk_bits || offset + 32 <= 0) continue;
+      std::uint64_t word = previous;
+#pragma unroll
+      for (int n = 0; n < most; ++n)
+        if (owned(k, n) == w) word = own[n];
+      mine |= offset >= 0 ? word << offset : word >> -offset;
+    }
+    if (k == in_group) bits = mine;
+  }
 #pragma unroll
   for (int i = 0; i < N; ++i) c[i] = static_cast<std::uint32_t>(bits >> (6 * i)) & 0x3Fu;
 }
@@ -429,12 +748,14 @@ contiguous_dequantize_kernel(const std::uint8_t* elements, std::size_t vectors, 
 #pragma unroll
   for (int j = 0; j < vectors_per_thread; ++j) {
     const std::size_t v = first + static_cast<std::size_t>(j) * contiguous_threads;
+    if constexpr (S::bits == 6) {
+      if (op.packed) load_fp6_words<V>(elements, v, c[j], v < vectors);  // every lane (a shuffle)
+    }
     if (v >= vectors) continue;
     if constexpr (S::bits == 6) {
-      if (op.packed) load_fp6_words<V>(elements, v * V, c[j]);
-      else load_codes<8, V>(elements, v * V, c[j], false);
+      if (!op.packed) load_codes<8, V>(elements, v, c[j], false);
     } else {
-      load_codes<S::bits, V>(elements, v * V, c[j], op.packed);
+      load_codes<S::bits, V>(elements, v, c[j], op.packed);
     }
     code[j] = op.scale.scales[scale_offset(op.scale, v * V / S::block)];
   }
@@ -444,9 +765,8 @@ contiguous_dequantize_kernel(const std::uint8_t* elements, std::size_t vectors, 
     if (v >= vectors) continue;
     const typename S::Decoder d = op.scheme.decoder(code[j]);
     std::uint32_t y[V];
-#pragma unroll
-    for (int i = 0; i < V; ++i) y[i] = d.template value<Out>(c[j][i]);
-    store_values<Out, V>(out, v * V, y);
+    const bool may_nan = d.template values<Out, V>(c[j], y);
+    store_values<Out, V>(out, v * V, y, may_nan);
   }
 }
 
@@ -486,51 +806,85 @@ __device__ inline AcrossPlace across_place(std::size_t outer, std::size_t rows, 
           static_cast<int>(min(static_cast<std::size_t>(Block), rows - r0))};
 }
 
+// Quantizing blocks across rows, a warp takes 8 units of four columns (one thread's in across_place)
+// and each unit's block rows in 4 slices: lane = slice x 8 + unit, each lane Block / 4 rows of its
+// unit. So a thread holds Block rows / 4 in registers, a load instruction reads 128 adjacent bytes of
+// FP32 in each of 4 rows, and a reduce-scatter over the slices leaves each lane the maximum of one of its
+// unit's four blocks, whose scale it chooses and stores.
+constexpr int across_slices = 4;
+
 template <class S, FloatData In, bool Fake, FloatData Out>
 __global__ void __launch_bounds__(across_threads)
 across_kernel(const void* in, std::size_t outer, std::size_t rows, std::size_t columns, std::uint8_t* elements,
               void* out, Operands<S> op) {
-  constexpr int block = S::block;
-  const AcrossPlace place = across_place<block>(outer, rows, columns);
-  if (!place.valid) return;
-  const std::size_t block_row = place.block_row, column = place.column, base = place.base;
-  const int n = place.rows;
-  std::uint32_t x[block][across_columns];
+  constexpr int block = S::block, R = block / across_slices;
+  using Choice = typename S::Choice;
+  const int lane = static_cast<int>(threadIdx.x % 32), slice = lane / 8;
+  // This lane's unit, as across_place numbers them.
+  const std::size_t unit = (static_cast<std::size_t>(blockIdx.x) * across_threads + threadIdx.x) / 32 * 8 + lane % 8;
+  const std::size_t groups = columns / across_columns, block_rows = (rows + block - 1) / block;
+  const bool valid = unit < outer * block_rows * groups;  // every lane stays for the shuffles
+  const std::size_t block_row = valid ? unit / groups : 0, column = unit % groups * across_columns;
+  const std::size_t r0 = block_row % block_rows * block;
+  const std::size_t base = ((block_row / block_rows) * rows + r0) * columns + column;  // the block's first row
+  const int n = valid ? static_cast<int>(min(static_cast<std::size_t>(block), rows - r0)) : 0;
+  const auto row_of = [&](int i) { return slice * R + i; };  // within the block
+  std::uint32_t x[R][across_columns];
 #pragma unroll
-  for (int r = 0; r < block; ++r) {
-    if (r < n) load_four<In>(in, base + r * columns, x[r]);
-    else for (int k = 0; k < across_columns; ++k) x[r][k] = 0;
+  for (int i = 0; i < R; ++i) {
+    if (row_of(i) < n) load_four<In>(in, base + row_of(i) * columns, x[i]);
+    else for (int k = 0; k < across_columns; ++k) x[i][k] = 0;
   }
-  typename S::Choice s[across_columns];
-  bool all_finite = true;  // the four blocks
+  std::uint32_t top[across_columns];  // twice the largest magnitude's bits, as in contiguous_kernel
+  bool special = false;
 #pragma unroll
   for (int k = 0; k < across_columns; ++k) {
-    std::uint32_t top = 0;  // as block_stats: the magnitudes' maximum is a finite block's amax
+    top[k] = 0;
 #pragma unroll
-    for (int r = 0; r < block; ++r) top = max(top, x[r][k] & 0x7FFFFFFFu);
-    BlockStats stats{top, false, false};
-    if (top >= 0x7F800000u) {
+    for (int i = 0; i < R; ++i) top[k] = max(top[k], x[i][k] * 2u);
+    special = special || top[k] >= 0xFF000000u;
+  }
+  Choice s[across_columns], own;  // own: the block this lane stores the scale of, column + slice
+  bool finite = true;  // the four blocks
+  if (__any_sync(full_warp, special)) {
+    // Rare: every lane reduces the four blocks' statistics in full and chooses their scales.
+#pragma unroll
+    for (int k = 0; k < across_columns; ++k) {
       PartialStats p;
 #pragma unroll
-      for (int r = 0; r < block; ++r) p.add(x[r][k]);
-      stats = p.stats();
-      all_finite = false;
-    }
-    s[k] = op.scheme.choose(stats);
-    if constexpr (!Fake) op.scale.scales[scale_offset(op.scale, block_row * columns + column + k)] = s[k].code;
-  }
+      for (int i = 0; i < R; ++i) p.add(x[i][k]);
 #pragma unroll
-  for (int r = 0; r < block; ++r) {
-    if (r >= n) continue;
+      for (int offset = 16; offset >= 8; offset /= 2) {
+        p.amax = max(p.amax, __shfl_xor_sync(full_warp, p.amax, offset));
+        p.flags |= __shfl_xor_sync(full_warp, p.flags, offset);
+      }
+      const BlockStats stats = p.stats();
+      s[k] = op.scheme.choose(stats);
+      finite = finite && !stats.any_nan && !stats.any_infinity;
+      if (k == slice) own = s[k];
+    }
+  } else {
+    using Scatter = ScatterOf<16, 8, across_columns>;
+    static_assert(Scatter::kept == 1 && Scatter::owner_bits(1) == 8 && Scatter::owner_bits(2) == 16);
+    scatter_max<16, 8, across_columns>(top, lane);  // lane now holds block `slice`'s maximum
+    own = op.scheme.choose(BlockStats{top[0] / 2, false, false});
+#pragma unroll
+    for (int k = 0; k < across_columns; ++k) s[k] = shuffled(own, k * 8 + lane % 8);
+  }
+  if (!Fake && valid) op.scale.scales[scale_offset(op.scale, block_row * columns + column + slice)] = own.code;
+#pragma unroll
+  for (int i = 0; i < R; ++i) {
+    if (row_of(i) >= n) continue;
     std::uint32_t c[across_columns];
-    op.scheme.codes(x[r], all_finite, s, c);
+    op.scheme.template codes<In>(x[i], finite, s, c);
+    const std::size_t at = base + row_of(i) * columns;
     if constexpr (Fake) {
       std::uint32_t y[across_columns];
       #pragma unroll
       for (int k = 0; k < across_columns; ++k) y[k] = op.scheme.decoder(s[k].code).template value<Out>(c[k]);
-      store_values<Out, across_columns>(out, base + r * columns, y);
+      store_values<Out, across_columns>(out, at, y);
     } else {
-      store_codes<S::bits, across_columns>(elements, base + r * columns, c, op.packed);
+      store_codes<S::bits, across_columns>(elements, at / across_columns, c, op.packed);
     }
   }
 }
@@ -550,7 +904,7 @@ across_dequantize_kernel(const std::uint8_t* elements, std::size_t outer, std::s
 #pragma unroll 8
   for (int r = 0; r < n; ++r) {
     std::uint32_t c[across_columns], y[across_columns];
-    load_codes<S::bits, across_columns>(elements, base + r * columns, c, op.packed);
+    load_codes<S::bits, across_columns>(elements, (base + r * columns) / across_columns, c, op.packed);
     #pragma unroll
     for (int k = 0; k < across_columns; ++k) y[k] = d[k].template value<Out>(c[k]);
     store_values<Out, across_columns>(out, base + r * columns, y);

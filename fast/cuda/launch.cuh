@@ -81,7 +81,9 @@ void quantize(const kernels::Operands<S>& op, FloatData from, const void* in, co
         const unsigned grid = grid_for(vectors, kernels::contiguous_threads * kernels::vectors_per_thread);
         kernels::contiguous_kernel<S, In, Fake, Out><<<grid, kernels::contiguous_threads, 0, stream>>>(in, vectors, elements, out, op);
       } else {
-        const unsigned grid = grid_for(across_threads_for(S::block, view), kernels::across_threads);
+        // Eight units a warp, each in across_slices lanes (whole warps, for the shuffles).
+        const std::size_t warps = (across_threads_for(S::block, view) + 7) / 8;
+        const unsigned grid = grid_for(warps * 32, kernels::across_threads);
         kernels::across_kernel<S, In, Fake, Out>
             <<<grid, kernels::across_threads, 0, stream>>>(in, view.outer, view.rows, view.columns, elements, out, op);
       }

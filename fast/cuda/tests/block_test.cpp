@@ -121,6 +121,16 @@ TEST(CudaElementCasts, EveryBf16PatternAndTheFirst16MiOfFp32) {
   EXPECT_EQ(cuda_check::compare_bf16_rounding(0, std::uint64_t{1} << 24), 0u);            // subnormals
 }
 
+TEST(CudaElementCasts, Bf16PairsOfEveryFiniteBf16TimesEveryPowerOfTwo) {
+  if (!fast::cuda::device_present()) GTEST_SKIP() << "no CUDA device";
+  for (int e = 0; e < 6; ++e) EXPECT_EQ(cuda_check::compare_bf16_casts(static_cast<fast::BlockElement>(e)), 0u) << e;
+}
+
+TEST(CudaDecoding, EveryCodeUnderEveryScale) {
+  if (!fast::cuda::device_present()) GTEST_SKIP() << "no CUDA device";
+  for (int e = 0; e < 6; ++e) EXPECT_EQ(cuda_check::compare_decoding(static_cast<fast::BlockElement>(e)), 0u) << e;
+}
+
 TEST(CudaPath, RunsBlocksOf32AlongTheLastAxisOrAcrossFourColumns) {
   const fast::BlockSpec spec{};
   EXPECT_EQ(fast::cuda::unsupported(spec, {3, 64, 1}), "");

@@ -3,6 +3,7 @@
 #include <cuda_runtime.h>
 
 #include <algorithm>
+#include <bit>
 #include <atomic>
 #include <cstdio>
 #include <functional>
@@ -49,6 +50,22 @@ class DeviceBytes {
 
 std::size_t size_of(fast::FloatData d) { return d == fast::FloatData::fp32 ? 4 : 2; }
 
+// The sum of f(i) over i = 0 .. count - 1, on every core (the CPU's side of an exhaustive check).
+template <class F>
+std::size_t parallel_sum(std::uint64_t count, F f) {
+  std::atomic<std::size_t> sum{0};
+  const unsigned threads = std::max(1u, std::thread::hardware_concurrency());
+  std::vector<std::thread> pool;
+  for (unsigned t = 0; t < threads; ++t)
+    pool.emplace_back([&, t] {
+      std::size_t mine = 0;
+      for (std::uint64_t i = t; i < count; i += threads) mine += f(i);
+      sum += mine;
+    });
+  for (std::thread& t : pool) t.join();
+  return sum;
+}
+
 std::string first_difference(const std::vector<std::uint8_t>& got, const std::vector<std::uint8_t>& want) {
   if (got.size() != want.size()) return "size " + std::to_string(got.size()) + " vs " + std::to_string(want.size());
   const auto [g, w] = std::mismatch(got.begin(), got.end(), want.begin());
@@ -65,18 +82,87 @@ __global__ void element_casts_kernel(std::uint64_t first, std::uint64_t count, s
   if (i >= count) return;
   const auto x = static_cast<std::uint32_t>(first + i);
   full[i] = static_cast<std::uint8_t>(fast::kernels::block_element<E>(x));
-  // The kernels cast finite blocks two values at a time (number_elements): x goes through both lanes,
-  // and odd inputs are read from the second.
-  const float pair[2] = {__uint_as_float(x), __uint_as_float(x)};
-  std::uint32_t codes[2];
-  fast::cuda::kernels::number_elements<E, 2>(pair, codes);
-  number[i] = static_cast<std::uint8_t>(fast::kernels::is_nan(x) ? fast::kernels::block_element<E>(x) : codes[x & 1u]);
+  // The kernels cast finite blocks four values at a time (number_elements): x goes through every
+  // position, and input x is read from position x mod 4.
+  const float quad[4] = {__uint_as_float(x), __uint_as_float(x), __uint_as_float(x), __uint_as_float(x)};
+  std::uint32_t codes[4];
+  fast::cuda::kernels::number_elements<E, 4>(quad, codes);
+  number[i] = static_cast<std::uint8_t>(fast::kernels::is_nan(x) ? fast::kernels::block_element<E>(x) : codes[x & 3u]);
 }
 
-// BF16 rounding: bf16_of on the GPU, as the kernels store BF16 output.
+// The MX number path of BF16 values (bf16_number_elements, FP6 and FP4): BF16 pattern p times 2^k,
+// k = -127 .. 127 (index (k + 127) x 65536 + p), p in position p mod 4.
+template <class E>
+__global__ void bf16_casts_kernel(std::uint8_t* out) {
+  const std::uint32_t i = blockIdx.x * blockDim.x + threadIdx.x;
+  if (i >= 255u * 65536u) return;
+  const std::uint32_t x = (i & 0xFFFFu) << 16;
+  const float factor = fast::power_of_two(static_cast<int>(i >> 16) - 127);
+  const std::uint32_t xs[4] = {x, x, x, x};
+  const float factors[4] = {factor, factor, factor, factor};
+  std::uint32_t codes[4];
+  fast::cuda::kernels::bf16_number_elements<E, 4>(xs, factors, codes);
+  out[i] = static_cast<std::uint8_t>(codes[i % 4]);
+}
+
+template <class E>
+std::size_t compare_bf16_casts_as() {
+  constexpr std::uint32_t count = 255u * 65536u;
+  DeviceBytes got(count);
+  bf16_casts_kernel<E><<<count / 256, 256>>>(got.get());
+  check(cudaGetLastError(), "bf16_casts_kernel");
+  const std::vector<std::uint8_t> host = got.download();
+  return parallel_sum(count, [&](std::uint64_t i) -> std::size_t {
+    const std::uint32_t x = static_cast<std::uint32_t>(i & 0xFFFFu) << 16;
+    if ((x & 0x7F800000u) == 0x7F800000u) return 0;  // finite blocks only
+    const float product = std::bit_cast<float>(x) * fast::power_of_two(static_cast<int>(i >> 16) - 127);
+    return host[i] != static_cast<std::uint8_t>(fast::kernels::block_element<E>(std::bit_cast<std::uint32_t>(product)));
+  });
+}
+
+// BF16 rounding as the kernels store BF16 output (bf16_pair): x goes through both halves, and odd inputs
+// are read from the high one.
 __global__ void bf16_kernel(std::uint64_t first, std::uint64_t count, std::uint16_t* out) {
   const std::uint64_t i = static_cast<std::uint64_t>(blockIdx.x) * blockDim.x + threadIdx.x;
-  if (i < count) out[i] = fast::kernels::bf16_of(static_cast<std::uint32_t>(first + i));
+  if (i >= count) return;
+  const auto x = static_cast<std::uint32_t>(first + i);
+  out[i] = static_cast<std::uint16_t>(fast::cuda::kernels::bf16_pair(x, x) >> (x & 1u) * 16);
+}
+
+// Every code (bits wide) under every scale code: the decoder's FP32 results for FP32 output (4 values at
+// a time) and BF16 output (8 at a time), code c read from position c mod 4 and c mod 8.
+template <class E>
+__global__ void decode_kernel(std::uint32_t* for_fp32, std::uint32_t* for_bf16) {
+  constexpr unsigned codes = 1u << fast::cuda::kernels::code_bits<E>();
+  const unsigned i = blockIdx.x * blockDim.x + threadIdx.x;
+  if (i >= 256 * codes) return;
+  const std::uint32_t code = i % codes;
+  const auto decoder = fast::cuda::kernels::MxScheme<E>{}.decoder(static_cast<std::uint8_t>(i / codes));
+  std::uint32_t four[4], eight[8], y4[4], y8[8];
+  for (std::uint32_t& c : four) c = code;
+  for (std::uint32_t& c : eight) c = code;
+  decoder.template values<fast::FloatData::fp32, 4>(four, y4);
+  decoder.template values<fast::FloatData::bf16, 8>(eight, y8);
+  for_fp32[i] = y4[code % 4];
+  for_bf16[i] = y8[code % 8];
+}
+
+template <class E>
+std::size_t compare_decoding_as() {
+  constexpr std::uint32_t codes = 1u << fast::cuda::kernels::code_bits<E>();
+  DeviceBytes fp32(4 * 256 * codes), bf16(4 * 256 * codes);
+  decode_kernel<E><<<256 * codes / 256, 256>>>(reinterpret_cast<std::uint32_t*>(fp32.get()), reinterpret_cast<std::uint32_t*>(bf16.get()));
+  check(cudaGetLastError(), "decode_kernel");
+  std::size_t differ = 0;
+  for (const DeviceBytes* got : {&fp32, &bf16}) {
+    const std::vector<std::uint8_t> bytes = got->download();
+    for (std::uint32_t i = 0; i < 256 * codes; ++i) {
+      const auto scale = static_cast<std::uint8_t>(i / codes);
+      const std::uint32_t want = fast::kernels::dequantized<E>(i % codes, fast::kernels::scale_value(scale), scale == 0xFF);
+      differ += reinterpret_cast<const std::uint32_t*>(bytes.data())[i] != want;
+    }
+  }
+  return differ;
 }
 
 // The number of the GPU's results that differ from the CPU's `want(x)`, over the GPU arrays `got`.
@@ -85,20 +171,12 @@ std::size_t count_differences(std::uint64_t first, std::uint64_t count, std::ini
                               Want want) {
   std::vector<std::vector<std::uint8_t>> host;
   for (const DeviceBytes* g : got) host.push_back(g->download());
-  std::atomic<std::size_t> differ{0};
-  const unsigned threads = std::max(1u, std::thread::hardware_concurrency());
-  std::vector<std::thread> pool;
-  for (unsigned t = 0; t < threads; ++t)
-    pool.emplace_back([&, t] {
-      std::size_t mine = 0;
-      for (std::uint64_t i = t; i < count; i += threads) {
-        const T w = want(static_cast<std::uint32_t>(first + i));
-        for (const std::vector<std::uint8_t>& h : host) mine += reinterpret_cast<const T*>(h.data())[i] != w;
-      }
-      differ += mine;
-    });
-  for (std::thread& t : pool) t.join();
-  return differ;
+  return parallel_sum(count, [&](std::uint64_t i) {
+    const T w = want(static_cast<std::uint32_t>(first + i));
+    std::size_t differ = 0;
+    for (const std::vector<std::uint8_t>& h : host) differ += reinterpret_cast<const T*>(h.data())[i] != w;
+    return differ;
+  });
 }
 
 template <class E>
@@ -260,6 +338,27 @@ std::size_t compare_bf16_rounding(std::uint64_t first, std::uint64_t count) {
   bf16_kernel<<<static_cast<unsigned>((count + 255) / 256), 256>>>(first, count, reinterpret_cast<std::uint16_t*>(out.get()));
   check(cudaGetLastError(), "bf16_kernel");
   return count_differences<std::uint16_t>(first, count, {&out}, [](std::uint32_t x) { return fast::kernels::bf16_of(x); });
+}
+
+std::size_t compare_bf16_casts(fast::BlockElement element) {
+  switch (element) {
+    case fast::BlockElement::e3m2: return compare_bf16_casts_as<fast::E3M2>();
+    case fast::BlockElement::e2m3: return compare_bf16_casts_as<fast::E2M3>();
+    case fast::BlockElement::e2m1: return compare_bf16_casts_as<fast::E2M1>();
+    default: return 0;  // FP8 and INT8 take BF16 values through number_elements
+  }
+}
+
+std::size_t compare_decoding(fast::BlockElement element) {
+  switch (element) {
+    case fast::BlockElement::e4m3: return compare_decoding_as<fast::E4M3>();
+    case fast::BlockElement::e5m2: return compare_decoding_as<fast::E5M2>();
+    case fast::BlockElement::e3m2: return compare_decoding_as<fast::E3M2>();
+    case fast::BlockElement::e2m3: return compare_decoding_as<fast::E2M3>();
+    case fast::BlockElement::e2m1: return compare_decoding_as<fast::E2M1>();
+    case fast::BlockElement::int8: return compare_decoding_as<fast::Int8>();
+  }
+  return 1;
 }
 
 std::size_t compare_element_casts(fast::BlockElement element, std::uint64_t first, std::uint64_t count) {

@@ -34,6 +34,14 @@ int sweep_casts() {
       differ += cuda_check::compare_element_casts(static_cast<fast::BlockElement>(e), first, chunk);
     std::printf("casts %-5s 4294967296 FP32 inputs x 2 paths, %zu differ\n", element_names[e].data(), differ);
     total += differ;
+    if (e >= 2 && e <= 4) {  // FP6 and FP4 take BF16 values in pairs
+      const std::size_t bf16 = cuda_check::compare_bf16_casts(static_cast<fast::BlockElement>(e));
+      std::printf("casts %-5s every finite BF16 x 2^-127..2^127 (BF16 pairs), %zu differ\n", element_names[e].data(), bf16);
+      total += bf16;
+    }
+    const std::size_t decoded = cuda_check::compare_decoding(static_cast<fast::BlockElement>(e));
+    std::printf("decode %-5s every code x 256 scales x 2 outputs, %zu differ\n", element_names[e].data(), decoded);
+    total += decoded;
   }
   std::size_t differ = 0;
   for (std::uint64_t first = 0; first < (std::uint64_t{1} << 32); first += chunk) differ += cuda_check::compare_bf16_rounding(first, chunk);
