@@ -39,7 +39,7 @@ fast_check::Outcome compare_with_cpu(const fast_check::BlockCase& c, std::span<c
 
 // The element casts of the block path for FP32 inputs first .. first + count - 1 on the GPU — the full
 // cast (block_scalar.hpp's block_element) and, for every non-NaN input, the finite-block path with the
-// hardware conversions (block_kernels.cuh's number_elements) — against block_element compiled for the
+// hardware conversions (kernels/number_casts.cuh's number_elements) — against block_element compiled for the
 // CPU: the number of results that differ.
 std::size_t compare_element_casts(fast::BlockElement element, std::uint64_t first, std::uint64_t count);
 
@@ -47,7 +47,7 @@ std::size_t compare_element_casts(fast::BlockElement element, std::uint64_t firs
 // on the CPU, for inputs first .. first + count - 1: the number that differ.
 std::size_t compare_bf16_rounding(std::uint64_t first, std::uint64_t count);
 
-// The BF16 number path of FP6 and FP4 (block_kernels.cuh's bf16_number_elements) for every finite BF16
+// The BF16 number path of FP6 and FP4 (kernels/number_casts.cuh's bf16_number_elements) for every finite BF16
 // value times every power of two 2^-127 .. 2^127, against block_element of the FP32 product on the CPU:
 // the number of results that differ (0 for the formats without that path).
 std::size_t compare_bf16_casts(fast::BlockElement element);
