@@ -65,10 +65,7 @@ contiguous_kernel(const void* in, std::size_t vectors, std::uint8_t* elements, v
     std::uint32_t c[V];
     op.scheme.template codes<In>(x, finite, each, c);
     if constexpr (Fake) {
-      const typename S::Decoder d = op.scheme.decoder(s.code);
-      std::uint32_t y[V];
-      const bool may_nan = d.template values<Out, V>(c, y);
-      if (valid) store_values<Out, V>(out, v * V, y, may_nan);
+      if (valid) store_decoded<Out, V>(out, v * V, op.scheme.decoder(s.code), c);
     } else if constexpr (S::bits == 6) {
       if (op.packed) store_fp6_words<V>(elements, v, c, valid);
       else if (valid) store_codes<8, V>(elements, v, c, false);
@@ -146,10 +143,7 @@ contiguous_dequantize_kernel(const std::uint8_t* elements, std::size_t vectors, 
   for (int j = 0; j < vectors_per_thread; ++j) {
     const std::size_t v = first + static_cast<std::size_t>(j) * contiguous_threads;
     if (v >= vectors) continue;
-    const typename S::Decoder d = op.scheme.decoder(code[j]);
-    std::uint32_t y[V];
-    const bool may_nan = d.template values<Out, V>(c[j], y);
-    store_values<Out, V>(out, v * V, y, may_nan);
+    store_decoded<Out, V>(out, v * V, op.scheme.decoder(code[j]), c[j]);
   }
 }
 

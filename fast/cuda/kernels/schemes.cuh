@@ -2,6 +2,7 @@
 // its element casts and its dequantization. MxScheme<E>: the MX formats; Nvfp4Scheme: NVFP4.
 #pragma once
 
+#include <cuda_bf16.h>
 #include <cuda_fp16.h>
 #include <cuda_fp8.h>
 
@@ -13,6 +14,7 @@
 #include "fast/cpu/nvfp4_scalar.hpp"
 #include "fast/cuda/kernels/code_stores.cuh"
 #include "fast/cuda/kernels/number_casts.cuh"
+#include "fast/cuda/kernels/value_vectors.cuh"
 
 namespace mxref::fast::cuda::kernels {
 
@@ -146,6 +148,32 @@ struct MxScheme {
       for (int i = 0; i < N; ++i) y[i] = value<Out>(c[i]);
       return true;
     }
+    // BF16 output of FP6 and FP4 codes in BF16x2 arithmetic, pairs (low half first): the code's fields
+    // placed in BF16's (the element's value times 2^(bias - 127), exactly), times 2^(127 - bias)
+    // (exact), times the scale, rounded once. That is bf16_of of dequantized's FP32 product, because
+    // that product is exact (the element has at most 4 significant bits, its last at 2^-4 or above; the
+    // scale is 2^-127 or more) or overflows, as the BF16 product then does. False for the other formats
+    // and the NaN scale.
+    template <int N>
+    __device__ bool bf16_words(const std::uint32_t (&c)[N], std::uint32_t (&h)[N / 2]) const {
+      if constexpr (!is_fp8<E> && !std::is_same_v<E, Int8>) {
+        if (nan) return false;
+        constexpr int M = E::mantissa_bits, sign_at = E::exponent_bits + M;
+        constexpr std::uint32_t fields = (E::sign_bit - 1) << (7 - M);
+        constexpr std::uint32_t to_value = (static_cast<std::uint32_t>(254 - E::bias) << 7) * 0x00010001u;
+        const std::uint32_t scales = (__float_as_uint(scale) >> 16) * 0x00010001u;  // 2^(code - 127), exact in BF16
+        const auto placed = [](std::uint32_t code) { return (code << (15 - sign_at) & 0x8000u) | (code << (7 - M) & fields); };
+        const auto bf16x2 = [](std::uint32_t w) { return *reinterpret_cast<const __nv_bfloat162*>(&w); };
+#pragma unroll
+        for (int i = 0; i < N / 2; ++i) {
+          const __nv_bfloat162 value = __hmul2(bf16x2(placed(c[2 * i]) | placed(c[2 * i + 1]) << 16), bf16x2(to_value));
+          const __nv_bfloat162 product = __hmul2(value, bf16x2(scales));
+          h[i] = *reinterpret_cast<const std::uint32_t*>(&product);
+        }
+        return true;
+      }
+      return false;
+    }
   };
   __device__ Decoder decoder(std::uint8_t code) const { return {fast::kernels::scale_value(code), code == 0xFF}; }
 };
@@ -195,5 +223,32 @@ struct Nvfp4Scheme {
   };
   __device__ Decoder decoder(std::uint8_t code) const { return {code, tensor.decode}; }
 };
+
+// BF16 output of a run of codes, in pairs: the decoder's own BF16x2 path where it has one, else its
+// FP32 values through bf16_pair.
+template <int N, class Decoder>
+__device__ inline void bf16_words_of(const Decoder& d, const std::uint32_t (&c)[N], std::uint32_t (&h)[N / 2]) {
+  if constexpr (requires { d.template bf16_words<N>(c, h); }) {
+    if (d.template bf16_words<N>(c, h)) return;
+  }
+  std::uint32_t y[N];
+  const bool may_nan = d.template values<FloatData::bf16, N>(c, y);
+#pragma unroll
+  for (int i = 0; i < N / 2; ++i) h[i] = may_nan ? bf16_pair(y[2 * i], y[2 * i + 1]) : bf16_pair_of_numbers(y[2 * i], y[2 * i + 1]);
+}
+
+// A run of N codes decoded by d and stored as Out at value index `first`.
+template <FloatData Out, int N, class Decoder>
+__device__ inline void store_decoded(void* out, std::size_t first, const Decoder& d, const std::uint32_t (&c)[N]) {
+  if constexpr (Out == FloatData::bf16) {
+    std::uint32_t h[N / 2];
+    bf16_words_of<N>(d, c, h);
+    store_bf16_words<N>(out, first, h);
+  } else {
+    std::uint32_t y[N];
+    const bool may_nan = d.template values<Out, N>(c, y);
+    store_values<Out, N>(out, first, y, may_nan);
+  }
+}
 
 }  // namespace mxref::fast::cuda::kernels

@@ -55,6 +55,20 @@ __device__ inline std::uint32_t twice_top(const std::uint32_t (&word)[4]) {
   }
 }
 
+// N BF16 values, in pairs (low half first), stored at value index `first` (aligned to N x 2 bytes).
+template <int N>
+__device__ inline void store_bf16_words(void* base, std::size_t first, const std::uint32_t (&h)[N / 2]) {
+  if constexpr (N == 4) {
+    __stcs(reinterpret_cast<uint2*>(static_cast<std::uint16_t*>(base) + first), make_uint2(h[0], h[1]));
+  } else {
+    static_assert(N % 8 == 0);
+#pragma unroll
+    for (int i = 0; i < N; i += 8)
+      __stcs(reinterpret_cast<uint4*>(static_cast<std::uint16_t*>(base) + first + i),
+             make_uint4(h[i / 2], h[i / 2 + 1], h[i / 2 + 2], h[i / 2 + 3]));
+  }
+}
+
 // N values (FP32 bits) stored as D at value index `first` (N values are N * value_size bytes, aligned to that).
 // (may_nan false: none of the values is NaN.)
 template <FloatData D, int N>
@@ -68,15 +82,7 @@ __device__ inline void store_values(void* base, std::size_t first, const std::ui
     std::uint32_t h[N / 2];
     #pragma unroll
     for (int i = 0; i < N / 2; ++i) h[i] = may_nan ? bf16_pair(v[2 * i], v[2 * i + 1]) : bf16_pair_of_numbers(v[2 * i], v[2 * i + 1]);
-    if constexpr (N == 4) {
-      __stcs(reinterpret_cast<uint2*>(static_cast<std::uint16_t*>(base) + first), make_uint2(h[0], h[1]));
-    } else {
-      static_assert(N % 8 == 0);
-#pragma unroll
-      for (int i = 0; i < N; i += 8)
-        __stcs(reinterpret_cast<uint4*>(static_cast<std::uint16_t*>(base) + first + i),
-               make_uint4(h[i / 2], h[i / 2 + 1], h[i / 2 + 2], h[i / 2 + 3]));
-    }
+    store_bf16_words<N>(base, first, h);
   }
 }
 

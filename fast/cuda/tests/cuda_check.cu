@@ -130,37 +130,50 @@ __global__ void bf16_kernel(std::uint64_t first, std::uint64_t count, std::uint1
 }
 
 // Every code (bits wide) under every scale code: the decoder's FP32 results for FP32 output (4 values at
-// a time) and BF16 output (8 at a time), code c read from position c mod 4 and c mod 8.
+// a time) and for BF16 output (8 at a time), and the BF16 words the kernels store (bf16_words_of, 4 and 8
+// at a time), code c read from position c mod 4 or c mod 8.
 template <class E>
-__global__ void decode_kernel(std::uint32_t* for_fp32, std::uint32_t* for_bf16) {
-  constexpr unsigned codes = 1u << fast::cuda::kernels::code_bits<E>();
+__global__ void decode_kernel(std::uint32_t* fp32, std::uint32_t* for_bf16, std::uint16_t* bf16_of_4, std::uint16_t* bf16_of_8) {
+  namespace k = fast::cuda::kernels;
+  constexpr unsigned codes = 1u << k::code_bits<E>();
   const unsigned i = blockIdx.x * blockDim.x + threadIdx.x;
   if (i >= 256 * codes) return;
   const std::uint32_t code = i % codes;
-  const auto decoder = fast::cuda::kernels::MxScheme<E>{}.decoder(static_cast<std::uint8_t>(i / codes));
-  std::uint32_t four[4], eight[8], y4[4], y8[8];
+  const auto decoder = k::MxScheme<E>{}.decoder(static_cast<std::uint8_t>(i / codes));
+  std::uint32_t four[4], eight[8], y4[4], y8[8], h4[2], h8[4];
   for (std::uint32_t& c : four) c = code;
   for (std::uint32_t& c : eight) c = code;
   decoder.template values<fast::FloatData::fp32, 4>(four, y4);
   decoder.template values<fast::FloatData::bf16, 8>(eight, y8);
-  for_fp32[i] = y4[code % 4];
+  k::bf16_words_of<4>(decoder, four, h4);
+  k::bf16_words_of<8>(decoder, eight, h8);
+  fp32[i] = y4[code % 4];
   for_bf16[i] = y8[code % 8];
+  bf16_of_4[i] = static_cast<std::uint16_t>(h4[code % 4 / 2] >> (code % 2) * 16);
+  bf16_of_8[i] = static_cast<std::uint16_t>(h8[code % 8 / 2] >> (code % 2) * 16);
 }
 
 template <class E>
 std::size_t compare_decoding_as() {
   constexpr std::uint32_t codes = 1u << fast::cuda::kernels::code_bits<E>();
-  DeviceBytes fp32(4 * 256 * codes), bf16(4 * 256 * codes);
-  decode_kernel<E><<<256 * codes / 256, 256>>>(reinterpret_cast<std::uint32_t*>(fp32.get()), reinterpret_cast<std::uint32_t*>(bf16.get()));
+  constexpr std::uint32_t count = 256 * codes;
+  DeviceBytes fp32(4 * count), for_bf16(4 * count), words4(2 * count), words8(2 * count);
+  decode_kernel<E><<<count / 256, 256>>>(reinterpret_cast<std::uint32_t*>(fp32.get()), reinterpret_cast<std::uint32_t*>(for_bf16.get()),
+                                        reinterpret_cast<std::uint16_t*>(words4.get()), reinterpret_cast<std::uint16_t*>(words8.get()));
   check(cudaGetLastError(), "decode_kernel");
+  const auto want = [](std::uint32_t i) {
+    const auto scale = static_cast<std::uint8_t>(i / codes);
+    return fast::kernels::dequantized<E>(i % codes, fast::kernels::scale_value(scale), scale == 0xFF);
+  };
   std::size_t differ = 0;
-  for (const DeviceBytes* got : {&fp32, &bf16}) {
+  for (const DeviceBytes* got : {&fp32, &for_bf16}) {
     const std::vector<std::uint8_t> bytes = got->download();
-    for (std::uint32_t i = 0; i < 256 * codes; ++i) {
-      const auto scale = static_cast<std::uint8_t>(i / codes);
-      const std::uint32_t want = fast::kernels::dequantized<E>(i % codes, fast::kernels::scale_value(scale), scale == 0xFF);
-      differ += reinterpret_cast<const std::uint32_t*>(bytes.data())[i] != want;
-    }
+    for (std::uint32_t i = 0; i < count; ++i) differ += reinterpret_cast<const std::uint32_t*>(bytes.data())[i] != want(i);
+  }
+  for (const DeviceBytes* got : {&words4, &words8}) {
+    const std::vector<std::uint8_t> bytes = got->download();
+    for (std::uint32_t i = 0; i < count; ++i)
+      differ += reinterpret_cast<const std::uint16_t*>(bytes.data())[i] != fast::kernels::bf16_of(want(i));
   }
   return differ;
 }

@@ -53,8 +53,9 @@ std::size_t compare_bf16_rounding(std::uint64_t first, std::uint64_t count);
 std::size_t compare_bf16_casts(fast::BlockElement element);
 
 // Dequantization of every code under every E8M0 scale on the GPU (the MX decoder's values, in every
-// position of the 4 and 8 values a thread decodes for FP32 and BF16 output) against the CPU's
-// dequantized: the number of results that differ, of 2 x 256 x (number of codes).
+// position of the 4 and 8 values a thread decodes for FP32 and BF16 output, and the BF16 words the
+// kernels store, 4 and 8 at a time) against the CPU's dequantized (and bf16_of of it): the number of
+// results that differ, of 4 x 256 x (number of codes).
 std::size_t compare_decoding(fast::BlockElement element);
 
 }  // namespace mxref::cuda_check

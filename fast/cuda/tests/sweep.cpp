@@ -40,7 +40,7 @@ int sweep_casts() {
       total += bf16;
     }
     const std::size_t decoded = cuda_check::compare_decoding(static_cast<fast::BlockElement>(e));
-    std::printf("decode %-5s every code x 256 scales x 2 outputs, %zu differ\n", element_names[e].data(), decoded);
+    std::printf("decode %-5s every code x 256 scales x 4 ways, %zu differ\n", element_names[e].data(), decoded);
     total += decoded;
   }
   std::size_t differ = 0;
