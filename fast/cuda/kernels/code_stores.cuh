@@ -40,19 +40,26 @@ __device__ inline void store_codes(std::uint8_t* out, std::size_t run, const std
   else store_bytes<N>(out, run, pack_word<8, N>(c));
 }
 
+// The twin of store_bytes: the run-th `Bytes` bytes of `in` as a little-endian word.
+template <int Bytes>
+__device__ inline std::uint64_t load_bytes(const std::uint8_t* in, std::size_t run) {
+  const std::uint8_t* p = in + run * Bytes;
+  std::uint64_t w = 0;
+  if constexpr (Bytes == 8) w = *reinterpret_cast<const std::uint64_t*>(p);
+  else if constexpr (Bytes == 4) w = *reinterpret_cast<const std::uint32_t*>(p);
+  else if constexpr (Bytes == 2) w = *reinterpret_cast<const std::uint16_t*>(p);
+  else if constexpr (Bytes % 2 == 0)
+    for (int i = 0; i < Bytes / 2; ++i) w |= static_cast<std::uint64_t>(reinterpret_cast<const std::uint16_t*>(p)[i]) << (16 * i);
+  else
+    for (int i = 0; i < Bytes; ++i) w |= static_cast<std::uint64_t>(p[i]) << (8 * i);
+  return w;
+}
+
+// The run-th N codes, packed at Bits each or one per byte.
 template <int Bits, int N>
 __device__ inline void load_codes(const std::uint8_t* in, std::size_t run, std::uint32_t (&c)[N], bool packed) {
   const auto get = [&]<int W>() {
-    constexpr int bytes = N * W / 8;
-    const std::uint8_t* p = in + run * bytes;
-    std::uint64_t w = 0;
-    if constexpr (bytes == 8) w = *reinterpret_cast<const std::uint64_t*>(p);
-    else if constexpr (bytes == 4) w = *reinterpret_cast<const std::uint32_t*>(p);
-    else if constexpr (bytes == 2) w = *reinterpret_cast<const std::uint16_t*>(p);
-    else if constexpr (bytes % 2 == 0)
-      for (int i = 0; i < bytes / 2; ++i) w |= static_cast<std::uint64_t>(reinterpret_cast<const std::uint16_t*>(p)[i]) << (16 * i);
-    else
-      for (int i = 0; i < bytes; ++i) w |= static_cast<std::uint64_t>(p[i]) << (8 * i);
+    const std::uint64_t w = load_bytes<N * W / 8>(in, run);
     #pragma unroll
     for (int i = 0; i < N; ++i) c[i] = static_cast<std::uint32_t>(w >> (i * W)) & ((1u << W) - 1);
   };
