@@ -12,6 +12,7 @@ namespace mxref::fast::cuda {
 
 namespace {
 
+using kernels::with_element;
 using launch::check;
 
 constexpr int mx_block = 32;
@@ -33,19 +34,6 @@ ElementConstants device_constants(BlockElement element) {
     }
   });
   return table[static_cast<std::size_t>(element)];
-}
-
-// Calls f.template operator()<E>() with the element type of `element`.
-template <class F>
-void with_element(BlockElement element, F&& f) {
-  switch (element) {
-    case BlockElement::e4m3: return f.template operator()<E4M3>();
-    case BlockElement::e5m2: return f.template operator()<E5M2>();
-    case BlockElement::e3m2: return f.template operator()<E3M2>();
-    case BlockElement::e2m3: return f.template operator()<E2M3>();
-    case BlockElement::e2m1: return f.template operator()<E2M1>();
-    case BlockElement::int8: return f.template operator()<Int8>();
-  }
 }
 
 // f(operands) with the MX scheme of `spec`.

@@ -354,36 +354,18 @@ std::size_t compare_bf16_rounding(std::uint64_t first, std::uint64_t count) {
 }
 
 std::size_t compare_bf16_casts(fast::BlockElement element) {
-  switch (element) {
-    case fast::BlockElement::e3m2: return compare_bf16_casts_as<fast::E3M2>();
-    case fast::BlockElement::e2m3: return compare_bf16_casts_as<fast::E2M3>();
-    case fast::BlockElement::e2m1: return compare_bf16_casts_as<fast::E2M1>();
-    default: return 0;  // FP8 and INT8 take BF16 values through number_elements
-  }
+  return fast::cuda::kernels::with_element(element, [&]<class E>() -> std::size_t {
+    if constexpr (fast::cuda::kernels::is_fp8<E> || std::is_same_v<E, fast::Int8>) return 0;  // no BF16 pairs
+    else return compare_bf16_casts_as<E>();
+  });
 }
 
 std::size_t compare_decoding(fast::BlockElement element) {
-  switch (element) {
-    case fast::BlockElement::e4m3: return compare_decoding_as<fast::E4M3>();
-    case fast::BlockElement::e5m2: return compare_decoding_as<fast::E5M2>();
-    case fast::BlockElement::e3m2: return compare_decoding_as<fast::E3M2>();
-    case fast::BlockElement::e2m3: return compare_decoding_as<fast::E2M3>();
-    case fast::BlockElement::e2m1: return compare_decoding_as<fast::E2M1>();
-    case fast::BlockElement::int8: return compare_decoding_as<fast::Int8>();
-  }
-  return 1;
+  return fast::cuda::kernels::with_element(element, [&]<class E>() { return compare_decoding_as<E>(); });
 }
 
 std::size_t compare_element_casts(fast::BlockElement element, std::uint64_t first, std::uint64_t count) {
-  switch (element) {
-    case fast::BlockElement::e4m3: return compare_casts_as<fast::E4M3>(first, count);
-    case fast::BlockElement::e5m2: return compare_casts_as<fast::E5M2>(first, count);
-    case fast::BlockElement::e3m2: return compare_casts_as<fast::E3M2>(first, count);
-    case fast::BlockElement::e2m3: return compare_casts_as<fast::E2M3>(first, count);
-    case fast::BlockElement::e2m1: return compare_casts_as<fast::E2M1>(first, count);
-    case fast::BlockElement::int8: return compare_casts_as<fast::Int8>(first, count);
-  }
-  return count;
+  return fast::cuda::kernels::with_element(element, [&]<class E>() { return compare_casts_as<E>(first, count); });
 }
 
 }  // namespace mxref::cuda_check
