@@ -13,6 +13,7 @@
 #include <utility>
 #include <vector>
 
+#include "bench/cuda_timing.cuh"
 #include "fast/cuda/block_quantize.hpp"
 #include "fast/cuda/nvfp4_quantize.hpp"
 
@@ -21,45 +22,9 @@ namespace {
 using namespace mxref;
 using fast::FloatData;
 
-void check(cudaError_t status, const char* what) {
-  if (status != cudaSuccess) {
-    std::fprintf(stderr, "cuda_block_bench: %s: %s\n", what, cudaGetErrorString(status));
-    std::exit(1);
-  }
-}
-
-// Numbers of both signs spread over about 2^-15 .. 2^16, none zero, NaN or Inf, read as FP32 words or
-// as BF16 halves: each 16-bit half is a sign, an exponent field 112 .. 143 and 7 random mantissa bits.
-__global__ void fill(std::uint32_t* words, std::size_t n, std::uint32_t seed) {
-  const std::size_t i = static_cast<std::size_t>(blockIdx.x) * blockDim.x + threadIdx.x;
-  if (i >= n) return;
-  std::uint32_t h = static_cast<std::uint32_t>(i) * 0x9E3779B1u ^ seed;
-  h ^= h >> 15, h *= 0x2C1B3C6Du, h ^= h >> 12, h *= 0x297A2D39u, h ^= h >> 15;
-  const auto half = [](std::uint32_t r) { return (r & 0x8000u) | (112u + (r >> 7 & 31u)) << 7 | (r & 0x7Fu); };
-  words[i] = half(h >> 16) << 16 | half(h & 0xFFFFu);
-}
-
-float median_ms(const std::function<void(int)>& launch, int sets) {
-  cudaEvent_t start, stop;
-  check(cudaEventCreate(&start), "event");
-  check(cudaEventCreate(&stop), "event");
-  for (int i = 0; i < 3; ++i) launch(i % sets);
-  std::vector<float> ms;
-  for (int i = 0; i < 20; ++i) {
-    check(cudaEventRecord(start), "record");
-    launch(i % sets);
-    check(cudaEventRecord(stop), "record");
-    check(cudaEventSynchronize(stop), "sync");
-    float t = 0;
-    check(cudaEventElapsedTime(&t, start, stop), "elapsed");
-    ms.push_back(t);
-  }
-  check(cudaGetLastError(), "launch");
-  cudaEventDestroy(start);
-  cudaEventDestroy(stop);
-  std::sort(ms.begin(), ms.end());
-  return ms[ms.size() / 2];
-}
+using bench::check;
+using bench::fill;
+using bench::median_ms;
 
 struct Buffers {
   std::vector<void*> in, codes, scales, out;

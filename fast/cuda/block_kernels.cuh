@@ -4,14 +4,16 @@
 // them: 16-byte loads, the block's statistics, the packing of codes, the scale layouts (the pieces are
 // in fast/cuda/kernels/; a scheme, kernels/schemes.cuh, is what a block format brings).
 //
-// Contiguous blocks: each thread holds 4 x 16 bytes of input (4 FP32 or 8 BF16 values each), a block
-// is that many adjacent lanes, which reduce-scatter their blocks' maxima so that one lane chooses each
-// scale, and each thread casts and stores its own codes. Blocks across rows: four lanes share a unit
+// Contiguous blocks: each thread holds J x 16 bytes of input (4 FP32 or 8 BF16 values each; J by
+// quantize_shape), a block is that many adjacent lanes, which reduce-scatter their blocks' maxima so
+// that one lane chooses each scale, and each thread casts and stores its own codes; a CTA's scales are
+// gathered in shared memory and stored together. Blocks across rows: four lanes share a unit
 // of four columns, each a quarter of the block's rows, in registers (one pass over memory).
 #pragma once
 
 #include <cstddef>
 #include <cstdint>
+#include <type_traits>
 
 #include "fast/cuda/kernels/basics.cuh"
 #include "fast/cuda/kernels/code_stores.cuh"
@@ -21,8 +23,31 @@
 
 namespace mxref::fast::cuda::kernels {
 
-constexpr int contiguous_threads = 256;
-constexpr int vectors_per_thread = 4;  // independent 16-byte loads in flight per thread
+// How many 16-byte vectors a thread holds and how many threads a CTA has, blocks along the last axis:
+// chosen on the H200 by bench/cuda_shape_bench.cu (docs/performance.md), where the best shape moved
+// the FP8 rows from 94 to 99 % of the copy's bandwidth and FP6/FP4 from 84-87 to 92-100 %. (A CTA's
+// scales are stored together, 16 bytes at a time; see store_staged_scales.)
+struct LaunchShape {
+  int vectors_per_thread;
+  int threads;
+};
+
+template <class S, FloatData In>
+constexpr LaunchShape quantize_shape() {
+  if constexpr (S::block != 32) {
+    return {4, 256};  // NVFP4 (not among the measured shapes)
+  } else if constexpr (S::bits == 8) {
+    constexpr bool fp8 = !std::is_same_v<typename S::Element, Int8>;
+    return {In == FloatData::bf16 && fp8 ? 2 : 4, 64};
+  } else {
+    return {8, 128};
+  }
+}
+
+template <class S>
+constexpr LaunchShape dequantize_shape() {
+  return S::block == 32 ? LaunchShape{2, 128} : LaunchShape{4, 256};
+}
 
 template <class Scheme>
 struct Operands {
@@ -31,24 +56,18 @@ struct Operands {
   bool packed = false;
 };
 
-// quantize (Out unused) or fake-quantize (Out the output storage) `vectors` 16-byte vectors of blocks
-// laid end to end. A warp holds 32 x vectors_per_thread adjacent vectors, lane order = memory order in
-// each load, so the scales of its blocks are adjacent too.
-template <class S, FloatData In, bool Fake, FloatData Out>
-__global__ void __launch_bounds__(contiguous_threads)
-contiguous_kernel(const void* in, std::size_t vectors, std::uint8_t* elements, void* out, Operands<S> op) {
-  constexpr int V = values_per_vector<In>, J = vectors_per_thread;
+// One warp's part of quantize (Out unused) or fake-quantize (Out the output storage): the 32 x J
+// adjacent 16-byte vectors from `warp_first` on (of `vectors` laid end to end), loaded into `word`, lane
+// order = memory order in each load, so the scales of its blocks are adjacent too.
+// put_scale(block, code) takes each block's scale (quantize only).
+template <class S, FloatData In, bool Fake, FloatData Out, int J, class PutScale>
+__device__ inline void contiguous_warp(const std::uint32_t (&word)[J][4], std::size_t warp_first, std::size_t vectors,
+                                       std::uint8_t* elements, void* out, const Operands<S>& op, PutScale&& put_scale) {
+  constexpr int V = values_per_vector<In>;
   constexpr int lanes = S::block / V;
   using Choice = typename S::Choice;
   const int lane = static_cast<int>(threadIdx.x % 32);
-  const std::size_t warp_first = (static_cast<std::size_t>(blockIdx.x) * contiguous_threads + threadIdx.x - lane) * J;
   const auto vector = [&](int j) { return warp_first + static_cast<std::size_t>(j) * 32 + lane; };
-  std::uint32_t word[J][4];  // as loaded: BF16 values stay in pairs until a step needs them apart
-  #pragma unroll
-  for (int j = 0; j < J; ++j) {
-    if (vector(j) < vectors) load_words(in, vector(j), word[j]);
-    else for (int i = 0; i < 4; ++i) word[j][i] = 0;  // whole blocks are out of range: they only take part
-  }
   // Codes (or values) of vector j under the choice of its block.
   // Called by every lane (packed FP6 shuffles); stores only where the vector exists.
   const auto emit = [&](int j, const Choice& s, bool finite) {
@@ -89,7 +108,7 @@ contiguous_kernel(const void* in, std::size_t vectors, std::uint8_t* elements, v
       const BlockStats stats = block_stats<lanes>(x);
       const Choice s = op.scheme.choose(stats);
       emit(j, s, !stats.any_nan && !stats.any_infinity);
-      if (!Fake && lane % lanes == 0 && vector(j) < vectors) op.scale.scales[scale_offset(op.scale, vector(j) / lanes)] = s.code;
+      if (!Fake && lane % lanes == 0 && vector(j) < vectors) put_scale(vector(j) / lanes, s.code);
     }
     return;
   }
@@ -109,7 +128,7 @@ contiguous_kernel(const void* in, std::size_t vectors, std::uint8_t* elements, v
         #pragma unroll
         for (int j = k; j < J; j += Scatter::kept) j_own = Scatter::owner_bits(j) == own ? j : j_own;
         const std::size_t v = warp_first + static_cast<std::size_t>(j_own) * 32 + group;  // the block's first vector
-        if (v < vectors) op.scale.scales[scale_offset(op.scale, v / lanes)] = mine[k].code;
+        if (v < vectors) put_scale(v / lanes, mine[k].code);
       }
     }
   }
@@ -117,17 +136,62 @@ contiguous_kernel(const void* in, std::size_t vectors, std::uint8_t* elements, v
   for (int j = 0; j < J; ++j) emit(j, shuffled(mine[j % Scatter::kept], group | Scatter::owner_bits(j)), true);
 }
 
-// Codes and scales back to values, 16 bytes of output per thread and loop step.
-template <class S, FloatData Out>
-__global__ void __launch_bounds__(contiguous_threads)
+template <int J>
+__device__ inline void load_warp_words(const void* in, std::size_t warp_first, std::size_t vectors, std::uint32_t (&word)[J][4]) {
+  const int lane = static_cast<int>(threadIdx.x % 32);
+  #pragma unroll
+  for (int j = 0; j < J; ++j) {
+    const std::size_t v = warp_first + static_cast<std::size_t>(j) * 32 + lane;
+    if (v < vectors) load_words(in, v, word[j]);
+    else for (int i = 0; i < 4; ++i) word[j][i] = 0;  // whole blocks are out of range: they only take part
+  }
+}
+
+// A CTA's scales, gathered in shared memory (`staged`, blocks first .. first + Blocks - 1 of `total`),
+// stored together: whole 16-byte pieces where they are row-major and aligned, else one by one. (Byte
+// stores from the lanes that chose the scales cost about 3 points of the copy's bandwidth;
+// bench/cuda_shape_bench.cu.)
+template <int Blocks, int Threads>
+__device__ inline void store_staged_scales(const ScaleTarget& t, const std::uint8_t* staged, std::size_t first, std::size_t total) {
+  __syncthreads();
+  const int thread = static_cast<int>(threadIdx.x);
+  if (Blocks % 16 == 0 && t.layout == ScaleLayout::row_major && first + Blocks <= total &&
+      reinterpret_cast<std::uintptr_t>(t.scales) % 16 == 0) {
+    for (int i = thread; i < Blocks / 16; i += Threads)
+      reinterpret_cast<uint4*>(t.scales + first)[i] = reinterpret_cast<const uint4*>(staged)[i];
+  } else {
+    for (int b = thread; b < Blocks && first + b < total; b += Threads) t.scales[scale_offset(t, first + b)] = staged[b];
+  }
+}
+
+// Quantize or fake-quantize `vectors` 16-byte vectors of blocks laid end to end, J vectors a thread.
+template <class S, FloatData In, bool Fake, FloatData Out, int J = quantize_shape<S, In>().vectors_per_thread,
+          int Threads = quantize_shape<S, In>().threads>
+__global__ void __launch_bounds__(Threads)
+contiguous_kernel(const void* in, std::size_t vectors, std::uint8_t* elements, void* out, Operands<S> op) {
+  constexpr int lanes = S::block / values_per_vector<In>, cta_blocks = Threads * J / lanes;
+  __shared__ __align__(16) std::uint8_t staged[Fake ? 1 : cta_blocks];
+  const std::size_t cta_first = static_cast<std::size_t>(blockIdx.x) * Threads * J;
+  const std::size_t warp_first = cta_first + threadIdx.x / 32 * 32 * J;
+  std::uint32_t word[J][4];
+  load_warp_words<J>(in, warp_first, vectors, word);
+  contiguous_warp<S, In, Fake, Out, J>(word, warp_first, vectors, elements, out, op, [&](std::size_t block, std::uint8_t code) {
+    staged[block - cta_first / lanes] = code;
+  });
+  if constexpr (!Fake) store_staged_scales<cta_blocks, Threads>(op.scale, staged, cta_first / lanes, vectors / lanes);
+}
+
+// Codes and scales back to values, J x 16 bytes of output per thread.
+template <class S, FloatData Out, int J = dequantize_shape<S>().vectors_per_thread, int Threads = dequantize_shape<S>().threads>
+__global__ void __launch_bounds__(Threads)
 contiguous_dequantize_kernel(const std::uint8_t* elements, std::size_t vectors, void* out, Operands<S> op) {
   constexpr int V = values_per_vector<Out>;
-  const std::size_t first = static_cast<std::size_t>(blockIdx.x) * contiguous_threads * vectors_per_thread + threadIdx.x;
-  std::uint32_t c[vectors_per_thread][V];
-  std::uint8_t code[vectors_per_thread];
+  const std::size_t first = static_cast<std::size_t>(blockIdx.x) * Threads * J + threadIdx.x;
+  std::uint32_t c[J][V];
+  std::uint8_t code[J];
 #pragma unroll
-  for (int j = 0; j < vectors_per_thread; ++j) {
-    const std::size_t v = first + static_cast<std::size_t>(j) * contiguous_threads;
+  for (int j = 0; j < J; ++j) {
+    const std::size_t v = first + static_cast<std::size_t>(j) * Threads;
     if constexpr (S::bits == 6) {
       if (op.packed) load_fp6_words<V>(elements, v, c[j], v < vectors);  // every lane (a shuffle)
     }
@@ -140,8 +204,8 @@ contiguous_dequantize_kernel(const std::uint8_t* elements, std::size_t vectors, 
     code[j] = op.scale.scales[scale_offset(op.scale, v * V / S::block)];
   }
 #pragma unroll
-  for (int j = 0; j < vectors_per_thread; ++j) {
-    const std::size_t v = first + static_cast<std::size_t>(j) * contiguous_threads;
+  for (int j = 0; j < J; ++j) {
+    const std::size_t v = first + static_cast<std::size_t>(j) * Threads;
     if (v >= vectors) continue;
     store_decoded<Out, V>(out, v * V, op.scheme.decoder(code[j]), c[j]);
   }

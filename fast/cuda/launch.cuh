@@ -78,8 +78,9 @@ void quantize(const kernels::Operands<S>& op, FloatData from, const void* in, co
     with_data(Fake ? to : FloatData::fp32, [&]<FloatData Out>() {
       if (contiguous(view)) {
         const std::size_t vectors = view.values() / kernels::values_per_vector<In>;
-        const unsigned grid = grid_for(vectors, kernels::contiguous_threads * kernels::vectors_per_thread);
-        kernels::contiguous_kernel<S, In, Fake, Out><<<grid, kernels::contiguous_threads, 0, stream>>>(in, vectors, elements, out, op);
+        constexpr kernels::LaunchShape shape = kernels::quantize_shape<S, In>();
+        const unsigned grid = grid_for(vectors, shape.threads * shape.vectors_per_thread);
+        kernels::contiguous_kernel<S, In, Fake, Out><<<grid, shape.threads, 0, stream>>>(in, vectors, elements, out, op);
       } else {
         // Eight units a warp, each in across_slices lanes (whole warps, for the shuffles).
         const std::size_t warps = (across_threads_for(S::block, view) + 7) / 8;
@@ -99,8 +100,9 @@ void dequantize(const kernels::Operands<S>& op, const std::uint8_t* elements, co
   with_data(to, [&]<FloatData Out>() {
     if (contiguous(view)) {
       const std::size_t vectors = view.values() / kernels::values_per_vector<Out>;
-      const unsigned grid = grid_for(vectors, kernels::contiguous_threads * kernels::vectors_per_thread);
-      kernels::contiguous_dequantize_kernel<S, Out><<<grid, kernels::contiguous_threads, 0, stream>>>(elements, vectors, out, op);
+      constexpr kernels::LaunchShape shape = kernels::dequantize_shape<S>();
+      const unsigned grid = grid_for(vectors, shape.threads * shape.vectors_per_thread);
+      kernels::contiguous_dequantize_kernel<S, Out><<<grid, shape.threads, 0, stream>>>(elements, vectors, out, op);
     } else {
       const unsigned grid = grid_for(across_threads_for(S::block, view), kernels::across_threads);
       kernels::across_dequantize_kernel<S, Out>

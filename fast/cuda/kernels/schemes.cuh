@@ -31,6 +31,7 @@ __device__ inline void number_codes(const std::uint32_t (&x)[N], const Choice (&
 // the rest by block_scalar.hpp's full cast.
 template <class E>
 struct MxScheme {
+  using Element = E;
   static constexpr int block = 32;
   static constexpr int bits = code_bits<E>();
   using Choice = ScaleChoice;

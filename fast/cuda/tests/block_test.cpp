@@ -24,9 +24,10 @@ class CudaBlocks : public ::testing::TestWithParam<fast_check::BlockCase> {
   }
 };
 
-// Blocks along the last axis ([48, 256], scales 48 x 8), across rows with a short last block
-// ([2, 80, 36]: blocks of 32, 32 and 16 rows), and four columns only.
-const Geometry geometries[] = {{{48, 256, 1}, 8}, {{2, 80, 36}, 36}, {{1, 64, 4}, 4}};
+// Blocks along the last axis ([48, 256], scales 48 x 8; [5, 320], scales 5 x 10, whose 50 blocks end
+// part of the way through a CTA's), across rows with a short last block ([2, 80, 36]: blocks of 32, 32
+// and 16 rows), and four columns only.
+const Geometry geometries[] = {{{48, 256, 1}, 8}, {{5, 320, 1}, 10}, {{2, 80, 36}, 36}, {{1, 64, 4}, 4}};
 
 TEST_P(CudaBlocks, EqualTheCpuPathAndTheReferenceInEveryLayout) {
   SplitMix64 stream{0xC0DA};
@@ -63,7 +64,7 @@ class CudaNvfp4 : public ::testing::TestWithParam<const char*> {
   }
 };
 
-const Geometry nvfp4_geometries[] = {{{48, 128, 1}, 8}, {{2, 40, 36}, 36}, {{1, 32, 4}, 4}};
+const Geometry nvfp4_geometries[] = {{{48, 128, 1}, 8}, {{5, 160, 1}, 10}, {{2, 40, 36}, 36}, {{1, 32, 4}, 4}};
 
 TEST_P(CudaNvfp4, EqualsTheCpuPathAndTheReferenceInEveryLayout) {
   const fast_check::BlockCase c{"nvfp4", GetParam()};
