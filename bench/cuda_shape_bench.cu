@@ -94,12 +94,12 @@ void probe(const Run& r) {
   std::fflush(stdout);
 }
 
-template <class E, FloatData In, int J, int Threads>
+template <class E, FloatData In, int J, int Threads, int MinCtas = 0>
 void shape(const Run& r, const char* element, fast::BlockElement e) {
   using S = k::MxScheme<E>;
   const k::Operands<S> op{{r.scales, fast::cuda::ScaleLayout::row_major, 1},
                           {fast::element_constants(e), fast::BlockRule::ocp}, true};
-  auto* kernel = k::contiguous_kernel<S, In, false, FloatData::fp32, J, Threads>;
+  auto* kernel = k::contiguous_kernel<S, In, false, FloatData::fp32, J, Threads, MinCtas>;
   const std::size_t vectors = r.bytes / 16, values = vectors * k::values_per_vector<In>;
   const unsigned grid = static_cast<unsigned>((vectors + Threads * J - 1) / (Threads * J));
   const float ms = median_ms([&](int) { kernel<<<grid, Threads>>>(r.in, vectors, r.codes, nullptr, op); });
@@ -107,21 +107,21 @@ void shape(const Run& r, const char* element, fast::BlockElement e) {
   const double gbs = moved / (ms * 1e-3) / 1e9;
   cudaFuncAttributes attributes{};
   check(cudaFuncGetAttributes(&attributes, kernel), "attributes");
-  std::printf("{\"element\": \"%s\", \"data\": \"%s\", \"input_mib\": %zu, \"J\": %d, \"threads\": %d, "
+  std::printf("{\"element\": \"%s\", \"data\": \"%s\", \"input_mib\": %zu, \"J\": %d, \"threads\": %d, \"min_ctas\": %d, "
               "\"registers\": %d, \"grid\": %u, \"ms\": %.4f, \"gbs\": %.1f, \"of_copy\": %.4f}\n",
-              element, In == FloatData::fp32 ? "fp32" : "bf16", r.bytes >> 20, J, Threads,
+              element, In == FloatData::fp32 ? "fp32" : "bf16", r.bytes >> 20, J, Threads, MinCtas,
               attributes.numRegs, grid, ms, gbs, gbs / r.copy_gbs);
   std::fflush(stdout);
 }
 
-template <int J_, int Threads_>
+template <int J_, int Threads_, int MinCtas_ = 0>
 struct Shape {
-  static constexpr int J = J_, threads = Threads_;
+  static constexpr int J = J_, threads = Threads_, min_ctas = MinCtas_;
 };
 
 template <class E, FloatData In, class... Shapes>
 void shapes(const Run& r, const char* element, fast::BlockElement e, Shapes...) {
-  (shape<E, In, Shapes::J, Shapes::threads>(r, element, e), ...);
+  (shape<E, In, Shapes::J, Shapes::threads, Shapes::min_ctas>(r, element, e), ...);
 }
 
 // Dequantizing the codes and scales that the last quantize of E from FP32 left, to Out.
@@ -185,14 +185,17 @@ int main() {
       probe<4, 256, Scales::bytes>(r);
       probe<4, 256, Scales::warp_words>(r);
     });
+    // (Shape<J, threads, min_ctas>: min_ctas CTAs per SM that __launch_bounds__ makes the registers leave
+    // room for; none given, the compiler's choice.)
     const auto fp8_shapes = [](const Run& r, auto element) {
       using E = decltype(element);
-      constexpr BlockElement e = std::is_same_v<E, fast::E4M3> ? BlockElement::e4m3 : BlockElement::int8;
-      const char* name = e == BlockElement::e4m3 ? "e4m3" : "int8";
-      shapes<E, FloatData::fp32>(r, name, e, Shape<4, 64>{}, Shape<4, 256>{}, Shape<4, 32>{}, Shape<8, 64>{}, Shape<2, 64>{},
-                                 Shape<2, 128>{});
-      shapes<E, FloatData::bf16>(r, name, e, Shape<2, 64>{}, Shape<4, 64>{}, Shape<4, 256>{}, Shape<4, 32>{}, Shape<2, 128>{});
-      shapes<E, FloatData::fp32>(r, name, e, Shape<4, 64>{});  // (the codes from FP32 for dequantize)
+      constexpr BlockElement e = std::is_same_v<E, fast::E4M3> ? BlockElement::e4m3
+                                 : std::is_same_v<E, fast::E5M2> ? BlockElement::e5m2 : BlockElement::int8;
+      const char* name = e == BlockElement::e4m3 ? "e4m3" : e == BlockElement::e5m2 ? "e5m2" : "int8";
+      shapes<E, FloatData::bf16>(r, name, e, Shape<2, 64, 24>{}, Shape<4, 64, 24>{}, Shape<2, 64>{}, Shape<4, 64>{},
+                                 Shape<4, 256>{}, Shape<4, 32>{}, Shape<2, 128>{});
+      shapes<E, FloatData::fp32>(r, name, e, Shape<4, 64>{}, Shape<4, 64, 21>{}, Shape<4, 256>{}, Shape<4, 32>{},
+                                 Shape<8, 64>{}, Shape<2, 64>{}, Shape<2, 128>{});
       dequantize_shapes<E, FloatData::fp32>(r, name, e, Shape<2, 128>{}, Shape<4, 256>{}, Shape<2, 64>{}, Shape<4, 64>{},
                                             Shape<1, 128>{});
       dequantize_shapes<E, FloatData::bf16>(r, name, e, Shape<2, 128>{}, Shape<4, 256>{}, Shape<2, 64>{}, Shape<4, 64>{},
@@ -202,15 +205,17 @@ int main() {
       using E = decltype(element);
       constexpr BlockElement e = std::is_same_v<E, fast::E3M2> ? BlockElement::e3m2 : BlockElement::e2m1;
       const char* name = e == BlockElement::e3m2 ? "e3m2" : "e2m1";
-      shapes<E, FloatData::fp32>(r, name, e, Shape<8, 128>{}, Shape<4, 256>{}, Shape<8, 64>{}, Shape<8, 32>{}, Shape<16, 64>{});
-      shapes<E, FloatData::bf16>(r, name, e, Shape<8, 128>{}, Shape<4, 256>{}, Shape<8, 64>{}, Shape<8, 32>{}, Shape<16, 64>{});
-      shapes<E, FloatData::fp32>(r, name, e, Shape<8, 128>{});  // (the codes from FP32 for dequantize)
+      shapes<E, FloatData::bf16>(r, name, e, Shape<8, 128>{}, Shape<8, 128, 8>{}, Shape<8, 128, 10>{}, Shape<8, 64>{},
+                                 Shape<8, 64, 20>{}, Shape<4, 256>{}, Shape<16, 64>{});
+      shapes<E, FloatData::fp32>(r, name, e, Shape<8, 128>{}, Shape<8, 128, 10>{}, Shape<8, 64>{}, Shape<8, 32>{},
+                                 Shape<16, 64>{}, Shape<4, 256>{});
       dequantize_shapes<E, FloatData::fp32>(r, name, e, Shape<2, 128>{}, Shape<4, 256>{}, Shape<2, 64>{}, Shape<4, 64>{},
                                             Shape<4, 128>{}, Shape<8, 64>{});
       dequantize_shapes<E, FloatData::bf16>(r, name, e, Shape<2, 128>{}, Shape<4, 256>{}, Shape<2, 64>{}, Shape<4, 64>{},
                                             Shape<4, 128>{}, Shape<8, 64>{});
     };
     with_copy([&](const Run& r) { fp8_shapes(r, fast::E4M3{}); });
+    with_copy([&](const Run& r) { fp8_shapes(r, fast::E5M2{}); });
     with_copy([&](const Run& r) { fp8_shapes(r, fast::Int8{}); });
     with_copy([&](const Run& r) { small_shapes(r, fast::E3M2{}); });
     with_copy([&](const Run& r) { small_shapes(r, fast::E2M1{}); });
