@@ -40,10 +40,14 @@ constexpr LaunchShape quantize_shape() {
   if constexpr (S::block != 32) {
     return {4, 256};  // NVFP4 (not among the measured shapes)
   } else if constexpr (S::bits == 8) {
-    // (FP8 from BF16 capped at 40 registers, {2, 64, 24}, measured 97.5-98 % for E5M2 too, against
-    // 92-94 % uncapped (shapes-regcap.json); not yet checked on the GPU for bit-exactness, so not taken.)
+    // FP8 from BF16 is capped at 40 registers (24 CTAs of 64 threads per SM): uncapped, E5M2 took 42
+    // and reached 92-94 % of the copy, capped 97.5-98 % (docs/runs/2026-12-02-h200-shapes/shapes-regcap.json).
     constexpr bool fp8 = !std::is_same_v<typename S::Element, Int8>;
-    return {In == FloatData::bf16 && fp8 ? 2 : 4, 64};
+    if constexpr (In == FloatData::bf16 && fp8) {
+      return {2, 64, 24};
+    } else {
+      return {4, 64};
+    }
   } else {
     return {8, 128};
   }
@@ -73,8 +77,7 @@ __device__ inline void contiguous_warp(const std::uint32_t (&word)[J][4], std::s
   using Choice = typename S::Choice;
   const int lane = static_cast<int>(threadIdx.x % 32);
   const auto vector = [&](int j) { return warp_first + static_cast<std::size_t>(j) * 32 + lane; };
-  // Codes (or values) of vector j under the choice of its block.
-  // Called by every lane (packed FP6 shuffles); stores only where the vector exists.
+  // Codes (or values) of vector j under the choice of its block, stored where the vector exists.
   const auto emit = [&](int j, const Choice& s, bool finite) {
     const std::size_t v = vector(j);
     const bool valid = v < vectors;
@@ -90,11 +93,9 @@ __device__ inline void contiguous_warp(const std::uint32_t (&word)[J][4], std::s
     op.scheme.template codes<In>(x, finite, each, c);
     if constexpr (Fake) {
       if (valid) store_decoded<Out, V>(out, v * V, op.scheme.decoder(s.code), c);
-    } else if constexpr (S::bits == 6) {
-      if (op.packed) store_fp6_words<V>(elements, v, c, valid);
-      else if (valid) store_codes<8, V>(elements, v, c, false);
-    } else {
-      if (valid) store_codes<S::bits, V>(elements, v, c, op.packed);
+    } else if (valid) {
+      if (S::bits == 6 && op.packed) store_fp6_codes<V>(elements, v, c);
+      else store_codes<S::bits, V>(elements, v, c, op.packed);
     }
   };
   std::uint32_t top[J];
@@ -192,21 +193,24 @@ __global__ void __launch_bounds__(Threads)
 contiguous_dequantize_kernel(const std::uint8_t* elements, std::size_t vectors, void* out, Operands<S> op) {
   constexpr int V = values_per_vector<Out>;
   const std::size_t first = static_cast<std::size_t>(blockIdx.x) * Threads * J + threadIdx.x;
+  constexpr bool fp6 = S::bits == 6;
   std::uint32_t c[J][V];
   std::uint8_t code[J];
+  Fp6Words<V> fp6_words[fp6 ? J : 1] = {};
+  // Every load first; then packed FP6 codes from their words (a shuffle: every lane), and the values.
 #pragma unroll
   for (int j = 0; j < J; ++j) {
     const std::size_t v = first + static_cast<std::size_t>(j) * Threads;
-    if constexpr (S::bits == 6) {
-      if (op.packed) load_fp6_words<V>(elements, v, c[j], v < vectors);  // every lane (a shuffle)
-    }
     if (v >= vectors) continue;
-    if constexpr (S::bits == 6) {
-      if (!op.packed) load_codes<8, V>(elements, v, c[j], false);
-    } else {
-      load_codes<S::bits, V>(elements, v, c[j], op.packed);
-    }
+    if (fp6 && op.packed) fp6_words[fp6 ? j : 0] = load_fp6_words<V>(elements, v);
+    else load_codes<S::bits, V>(elements, v, c[j], op.packed);
     code[j] = op.scale.scales[scale_offset(op.scale, v * V / S::block)];
+  }
+  if constexpr (fp6) {
+    if (op.packed) {
+#pragma unroll
+      for (int j = 0; j < J; ++j) fp6_codes<V>(fp6_words[j], c[j]);
+    }
   }
 #pragma unroll
   for (int j = 0; j < J; ++j) {

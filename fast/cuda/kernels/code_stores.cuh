@@ -1,5 +1,6 @@
-// Element codes to and from memory: packed little-endian at their width or one per byte, FP6 in
-// 12-byte groups of lanes assembled with shuffles.
+// Element codes to and from memory: packed little-endian at their width or one per byte; packed FP6,
+// whose codes straddle bytes, stored by each lane on its own and loaded (eight a lane) in 12-byte
+// groups of lanes joined by a shuffle.
 #pragma once
 
 #include <cstddef>
@@ -67,77 +68,74 @@ __device__ inline void load_codes(const std::uint8_t* in, std::size_t run, std::
   else get.template operator()<8>();
 }
 
-// Packed FP6 in 12-byte groups of adjacent lanes (lane order = memory order), each lane holding N codes:
-// N * 6 bits per lane are 3 or 6 bytes, a group is four lanes of 4 codes or two of 8, and its three
-// 4-byte words are handled by the lanes their first bits lie in. The n-th word that starts in lane k's
-// bits (k within the group), or -1:
-template <int N>
-constexpr int fp6_owned_word(int k, int n) {
-  for (int w = 0, seen = 0; w < 3; ++w)
-    if (32 * w >= k * N * 6 && 32 * w < (k + 1) * N * 6 && seen++ == n) return w;
-  return -1;
+// Packed FP6, a lane's N = 4 or 8 codes (N x 6 bits, little-endian in w) at byte N x 6 / 8 x run: a
+// 2-byte and a 1-byte, or a 4-byte and a 2-byte access, ordered by whether the run is even or odd so
+// that each is aligned (the buffer is). No lane needs another's bits: callers may diverge. (On the H200
+// this beat 4-byte words assembled with shuffles by 4 % for FP32 input, 1 % for BF16; runs in
+// docs/runs/2026-12-03-h200-fp6/.)
+__device__ inline void store_three_bytes(std::uint8_t* out, std::size_t run, std::uint32_t w) {
+  std::uint8_t* p = out + run * 3;
+  const bool odd = run % 2 == 1;  // then byte 0 is a byte, 1-2 a half word
+  *reinterpret_cast<std::uint16_t*>(p + (odd ? 1 : 0)) = static_cast<std::uint16_t>(odd ? w >> 8 : w);
+  p[odd ? 0 : 2] = static_cast<std::uint8_t>(odd ? w : w >> 16);
 }
 
-// Stores the run-th N codes of each lane: a lane stores the words that start in its bits, completed from
-// the next lane's. Every lane of the warp calls it (the shuffle); only `valid` lanes store.
-template <int N>
-__device__ inline void store_fp6_words(std::uint8_t* out, std::size_t run, const std::uint32_t (&c)[N], bool valid) {
-  constexpr int chunk_bits = N * 6, group = 96 / chunk_bits, bytes = N * 6 / 8;
-  constexpr int most = (3 + group - 1) / group;  // words a lane stores at most
-  using Chunk = std::conditional_t<chunk_bits <= 32, std::uint32_t, std::uint64_t>;
-  const Chunk chunk = static_cast<Chunk>(pack_word<6, N>(c));
-  const Chunk next = __shfl_down_sync(full_warp, chunk, 1);  // unused by a group's last lane
-  // This lane's bits and the next lane's first ones (a word reaches at most 16 bits into the next).
-  const std::uint64_t joined = static_cast<std::uint64_t>(chunk) | static_cast<std::uint64_t>(next) << chunk_bits;
-  const int in_group = static_cast<int>(threadIdx.x % 32) % group;
-#pragma unroll
-  for (int n = 0; n < most; ++n) {
-    int at = -1, start = 0;  // from in_group alone: the same for every call of a thread
-#pragma unroll
-    for (int k = 0; k < group; ++k)
-      if (k == in_group && fp6_owned_word<N>(k, n) >= 0) at = fp6_owned_word<N>(k, n), start = 32 * at - k * chunk_bits;
-    if (valid && at >= 0)
-      *reinterpret_cast<std::uint32_t*>(out + run * bytes + (4 * at - in_group * bytes)) = static_cast<std::uint32_t>(joined >> start);
-  }
+__device__ inline void store_six_bytes(std::uint8_t* out, std::size_t run, std::uint64_t w) {
+  std::uint8_t* p = out + run * 6;
+  const bool odd = run % 2 == 1;  // then bytes 0-1 are a half word, 2-5 a word
+  *reinterpret_cast<std::uint32_t*>(p + (odd ? 2 : 0)) = static_cast<std::uint32_t>(odd ? w >> 16 : w);
+  *reinterpret_cast<std::uint16_t*>(p + (odd ? 0 : 4)) = static_cast<std::uint16_t>(odd ? w : w >> 32);
 }
 
-// Packed FP6 codes for adjacent lanes (lane order = memory order), N per lane, the run-th N codes: the
-// twin of store_fp6_words. Each lane loads the 4-byte words of its 12-byte group that start in its bits;
-// where its bits start inside a word, that word is the previous lane's last, which a shuffle brings.
-// Every lane of the warp calls it; only `valid` lanes load.
 template <int N>
-__device__ inline void load_fp6_words(const std::uint8_t* in, std::size_t run, std::uint32_t (&c)[N], bool valid) {
-  constexpr int chunk_bits = N * 6, group = 96 / chunk_bits;
-  constexpr int most = (3 + group - 1) / group;  // words a lane loads at most
-  constexpr auto owned = fp6_owned_word<N>;
-  const int in_group = static_cast<int>(threadIdx.x % 32) % group;
-  const std::uint32_t* words = reinterpret_cast<const std::uint32_t*>(in + (run - static_cast<std::size_t>(in_group)) * (N * 6 / 8));
-  std::uint32_t own[most], last = 0;
-#pragma unroll
-  for (int n = 0; n < most; ++n) {
-    int at = -1;
-#pragma unroll
-    for (int k = 0; k < group; ++k)
-      if (k == in_group) at = owned(k, n);
-    own[n] = valid && at >= 0 ? words[at] : 0;
-    if (at >= 0) last = own[n];
+__device__ inline void store_fp6_codes(std::uint8_t* out, std::size_t run, const std::uint32_t (&c)[N]) {
+  static_assert(N == 4 || N == 8);
+  if constexpr (N == 4) store_three_bytes(out, run, static_cast<std::uint32_t>(pack_word<6, N>(c)));
+  else store_six_bytes(out, run, pack_word<6, N>(c));
+}
+
+// Packed FP6 loads in two steps, so that a thread issues all its loads before a shuffle waits on one:
+// the words a lane loads (load_fp6_words), then its codes (fp6_codes). Four codes a lane are the twin of
+// store_three_bytes. Eight take the 4-byte words of 12-byte groups of adjacent lanes (lane order =
+// memory order; a group is two lanes), each from the lane its first bits lie in, and the previous
+// lane's last word from a shuffle where the lane's bits start inside it (on the H200 4 % faster than a
+// 4-byte and a 2-byte load of the lane's own).
+template <int N>
+struct Fp6Words {
+  static_assert(N == 4 || N == 8);
+  std::uint32_t word[N == 4 ? 1 : 2];  // N = 4: the lane's 3 bytes; N = 8: the group's words it owns
+};
+
+// The run-th N codes' words.
+template <int N>
+__device__ inline Fp6Words<N> load_fp6_words(const std::uint8_t* in, std::size_t run) {
+  Fp6Words<N> l{};
+  if constexpr (N == 4) {
+    const std::uint8_t* p = in + run * 3;
+    const bool odd = run % 2 == 1;
+    const std::uint32_t half = *reinterpret_cast<const std::uint16_t*>(p + (odd ? 1 : 0));
+    const std::uint32_t byte = p[odd ? 0 : 2];
+    l.word[0] = odd ? byte | half << 8 : half | byte << 16;
+  } else {
+    // Lane 0 of a group owns words 0 and 1 (its bits 0-47 are word 0 and word 1's low half), lane 1
+    // word 2 (its bits 16-47).
+    const std::uint32_t* words = reinterpret_cast<const std::uint32_t*>(in + (run - run % 2) * 6);
+    if (run % 2 == 0) l.word[0] = words[0], l.word[1] = words[1];
+    else l.word[0] = words[2];
   }
-  const std::uint32_t previous = __shfl_up_sync(full_warp, last, 1);
-  std::uint64_t bits = 0;
-#pragma unroll
-  for (int k = 0; k < group; ++k) {
-    std::uint64_t mine = 0;
-#pragma unroll
-    for (int w = 0; w < 3; ++w) {
-      const int offset = 32 * w - k * chunk_bits;  // word w's first bit relative to lane k's
-      if (offset >= chunk_bits || offset + 32 <= 0) continue;
-      std::uint64_t word = previous;
-#pragma unroll
-      for (int n = 0; n < most; ++n)
-        if (owned(k, n) == w) word = own[n];
-      mine |= offset >= 0 ? word << offset : word >> -offset;
-    }
-    if (k == in_group) bits = mine;
+  return l;
+}
+
+// The codes from load_fp6_words's words. Every lane of the warp calls it (eight codes: the shuffle), a
+// lane's parity that of its run (lane order = memory order).
+template <int N>
+__device__ inline void fp6_codes(const Fp6Words<N>& l, std::uint32_t (&c)[N]) {
+  std::uint64_t bits = l.word[0];
+  if constexpr (N == 8) {
+    // Lane 1's bits 0-15 are the high half of word 1, lane 0's last.
+    const std::uint32_t previous = __shfl_up_sync(full_warp, l.word[1], 1);
+    bits = threadIdx.x % 2 == 0 ? l.word[0] | static_cast<std::uint64_t>(l.word[1]) << 32
+                                : previous >> 16 | static_cast<std::uint64_t>(l.word[0]) << 16;
   }
 #pragma unroll
   for (int i = 0; i < N; ++i) c[i] = static_cast<std::uint32_t>(bits >> (6 * i)) & 0x3Fu;

@@ -64,7 +64,8 @@ struct MxScheme {
 
   // Where codes can be formed straight as the bytes they are stored as, stores those of finite x[i]
   // (read as In) under `choice` at run `run` and returns true: FP8, four at a time from the conversion;
-  // FP4 from BF16, pairs of codes from bf16_number_pairs joined by byte permutes. Else returns false.
+  // FP6 and FP4 from BF16, pairs of codes from bf16_number_pairs joined by shifts or byte permutes.
+  // Else returns false.
   template <FloatData In, int N>
   __device__ bool store_numbers(std::uint8_t* elements, std::size_t run, const std::uint32_t (&x)[N], const Choice& choice,
                                 bool packed, bool valid) const {
@@ -75,13 +76,19 @@ struct MxScheme {
       for (int i = 0; i < N; i += 4) w |= static_cast<std::uint64_t>(fp8x4<E>(s(i), s(i + 1), s(i + 2), s(i + 3))) << (8 * i);
       if (valid) store_bytes<N>(elements, run, w);
       return true;
-    } else if constexpr (std::is_same_v<E, E2M1> && In == FloatData::bf16 && N == 8) {
+    } else if constexpr (!is_fp8<E> && !std::is_same_v<E, Int8> && In == FloatData::bf16 && N == 8) {
       float factor[N];
 #pragma unroll
       for (int i = 0; i < N; ++i) factor[i] = choice.factor;
-      std::uint32_t p[N / 2];  // codes 2i and 2i + 1 at bits 0-3 and 16-19
+      std::uint32_t p[N / 2];  // codes 2i and 2i + 1 at bits 0-5 and 16-21
       bf16_number_pairs<E, N>(x, factor, p);
-      if (packed) {
+      if (packed && bits == 6) {
+        std::uint32_t q[N / 2];  // codes 2i | 2i + 1 << 6
+#pragma unroll
+        for (int i = 0; i < N / 2; ++i) q[i] = (p[i] | p[i] >> 10) & 0xFFFu;
+        const std::uint32_t low = q[0] | q[1] << 12 | q[2] << 24;
+        if (valid) store_six_bytes(elements, run, low | static_cast<std::uint64_t>(q[2] >> 8 | q[3] << 4) << 32);
+      } else if (packed) {
         std::uint32_t b[N / 2];  // byte 0: codes 2i | 2i + 1 << 4
 #pragma unroll
         for (int i = 0; i < N / 2; ++i) b[i] = p[i] | p[i] >> 12;
