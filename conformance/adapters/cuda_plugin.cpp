@@ -1,0 +1,128 @@
+// mxref's GPU path (fast/cuda) as an implementation under test, through the plug-in C ABI
+// (include/mxref_plugin.h): `mxref conform --suite DIR --plugin cuda_plugin.so` on a machine with an
+// NVIDIA GPU. Block suites only (the GPU path has no element-cast API; its casts are swept over every
+// FP32 input by fast_cuda_sweep casts); anything else, or no GPU, is refused (a negative return).
+//
+// A vector's block is quantized as one of eight in a tensor, at a place that moves from vector to
+// vector, the other seven holding its values rotated and with low exponent bits flipped (other
+// magnitudes, so other scales), so that the kernels' lane and block positions all meet the suites'
+// corner cases and a result taken from the wrong block shows. MXREF_CUDA_AXIS chooses the layout: "last" (the
+// default) puts the eight blocks along the contiguous axis, [8, 32]; "rows" puts them side by side as
+// columns, blocks across rows, [n, 8], which also runs blocks shorter than 32 (the suites' ragged
+// class), so "last" takes that layout for them too. BF16 suites run the kernels' BF16 input path.
+#include <cuda_runtime.h>
+
+#include <cstdint>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <exception>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "conformance/adapters/plugin_plan.hpp"
+#include "fast/cuda/block_quantize.hpp"
+#include "mxref_plugin.h"
+
+namespace {
+
+using mxref::fast::AxisView;
+using mxref::fast::FloatData;
+using mxref::plugin::Plan;
+using mxref::plugin::Suite;
+
+constexpr std::size_t blocks_per_tensor = 8;
+
+class DeviceBytes {
+ public:
+  explicit DeviceBytes(std::size_t n) {
+    if (cudaMalloc(&p_, n == 0 ? 1 : n) != cudaSuccess) p_ = nullptr;
+  }
+  ~DeviceBytes() { cudaFree(p_); }
+  DeviceBytes(const DeviceBytes&) = delete;
+  DeviceBytes& operator=(const DeviceBytes&) = delete;
+  std::uint8_t* get() const { return static_cast<std::uint8_t*>(p_); }
+
+ private:
+  void* p_ = nullptr;
+};
+
+bool along_rows() {
+  const char* axis = std::getenv("MXREF_CUDA_AXIS");
+  return axis != nullptr && std::string_view(axis) == "rows";
+}
+
+// The tensor's input codes (as stored: FP32 words or BF16 halves), block b holding the vector's codes
+// rotated by k = (b - place) mod 8 positions, k XORed into their low exponent bits; block `place` holds
+// them as they are.
+struct Tensor {
+  AxisView view;
+  std::vector<std::uint64_t> codes;
+};
+
+Tensor tensor_around(const std::uint64_t* inputs, std::size_t n, std::size_t place, bool rows, bool bf16) {
+  Tensor t;
+  t.view = rows ? AxisView{1, n, blocks_per_tensor} : AxisView{blocks_per_tensor, n, 1};
+  t.codes.resize(n * blocks_per_tensor);
+  for (std::size_t b = 0; b < blocks_per_tensor; ++b) {
+    const std::size_t shift = (b + blocks_per_tensor - place) % blocks_per_tensor;
+    const std::uint64_t flip = shift << (bf16 ? 8 : 24);  // low exponent bits: other magnitudes, other scales
+    for (std::size_t i = 0; i < n; ++i)
+      t.codes[rows ? i * blocks_per_tensor + b : b * n + i] = inputs[(i + shift) % n] ^ flip;
+  }
+  return t;
+}
+
+// Quantizes the tensor on the GPU; false (with a line on stderr) where CUDA fails.
+bool quantize_on_gpu(const Plan& plan, const Tensor& t, std::vector<std::uint8_t>& elements,
+                     std::vector<std::uint8_t>& scales) {
+  const bool bf16 = plan.suite.from == mxref::bf16;
+  const std::size_t width = bf16 ? 2 : 4, values = t.view.values();
+  std::vector<std::uint8_t> host(values * width);
+  for (std::size_t i = 0; i < values; ++i) {
+    const auto code = static_cast<std::uint32_t>(t.codes[i]);
+    std::memcpy(host.data() + i * width, &code, width);  // little-endian: the low half for BF16
+  }
+  elements.assign(values, 0);
+  scales.assign(t.view.blocks(plan.block.block_size), 0);
+  DeviceBytes in(host.size()), e(elements.size()), s(scales.size());
+  try {
+    if (in.get() == nullptr || e.get() == nullptr || s.get() == nullptr) throw std::runtime_error("cudaMalloc failed");
+    if (cudaMemcpy(in.get(), host.data(), host.size(), cudaMemcpyHostToDevice) != cudaSuccess)
+      throw std::runtime_error("cudaMemcpy to the device failed");
+    mxref::fast::cuda::quantize(plan.block, bf16 ? FloatData::bf16 : FloatData::fp32, in.get(), t.view, e.get(), s.get(), {});
+    if (cudaMemcpy(elements.data(), e.get(), elements.size(), cudaMemcpyDeviceToHost) != cudaSuccess ||
+        cudaMemcpy(scales.data(), s.get(), scales.size(), cudaMemcpyDeviceToHost) != cudaSuccess)
+      throw std::runtime_error(std::string("CUDA: ") + cudaGetErrorString(cudaGetLastError()));
+  } catch (const std::exception& error) {
+    std::fprintf(stderr, "cuda_plugin: %s\n", error.what());
+    return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+extern "C" int mxref_plugin_abi_version(void) { return MXREF_PLUGIN_ABI_VERSION; }
+
+extern "C" int mxref_plugin_run(const char* suite_json, const std::uint64_t* inputs, std::size_t input_count,
+                                std::uint64_t* outputs, std::size_t output_capacity) {
+  thread_local Plan plan;
+  thread_local std::size_t calls = 0;
+  if (plan.text != suite_json) plan = mxref::plugin::plan_for(suite_json);
+  if (!plan.runnable || plan.suite.kind != Suite::Kind::block || !mxref::fast::cuda::device_present()) return -1;
+  const std::size_t n = input_count;
+  if (n == 0 || n > plan.block.block_size || output_capacity < n + 1) return -1;
+  const bool rows = along_rows() || n < plan.block.block_size;
+  const std::size_t place = calls++ % blocks_per_tensor;
+  const Tensor t = tensor_around(inputs, n, place, rows, plan.suite.from == mxref::bf16);
+  if (!mxref::fast::cuda::unsupported(plan.block, t.view).empty()) return -1;
+  std::vector<std::uint8_t> elements, scales;
+  if (!quantize_on_gpu(plan, t, elements, scales)) return -1;
+  // Row-major scales over [outer, block rows, columns]; elements in the input's order.
+  outputs[0] = scales[place];
+  for (std::size_t i = 0; i < n; ++i) outputs[1 + i] = elements[rows ? i * blocks_per_tensor + place : place * n + i];
+  return static_cast<int>(n + 1);
+}
