@@ -6,48 +6,32 @@
 // A vector's block is quantized as one of eight in a tensor, at a place that moves from vector to
 // vector, the other seven holding its values rotated and with low exponent bits flipped (other
 // magnitudes, so other scales), so that the kernels' lane and block positions all meet the suites'
-// corner cases and a result taken from the wrong block shows. MXREF_CUDA_AXIS chooses the layout: "last" (the
-// default) puts the eight blocks along the contiguous axis, [8, 32]; "rows" puts them side by side as
-// columns, blocks across rows, [n, 8], which also runs blocks shorter than 32 (the suites' ragged
-// class), so "last" takes that layout for them too. BF16 suites run the kernels' BF16 input path.
-#include <cuda_runtime.h>
-
+// corner cases and a result taken from the wrong block shows. MXREF_CUDA_AXIS chooses the layout:
+// "last" (the default) puts the eight blocks along the contiguous axis, [8, 32]; "rows" puts them side
+// by side as columns, blocks across rows, [n, 8], which also runs blocks shorter than 32 (the suites'
+// ragged class), so "last" takes that layout for them too. BF16 suites run the kernels' BF16 input path.
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <exception>
-#include <stdexcept>
-#include <string>
 #include <string_view>
 #include <vector>
 
 #include "conformance/adapters/plugin_plan.hpp"
 #include "fast/cuda/block_quantize.hpp"
+#include "fast/cuda/device_memory.hpp"
 #include "mxref_plugin.h"
 
 namespace {
 
 using mxref::fast::AxisView;
+using mxref::fast::cuda::DeviceBytes;
 using mxref::fast::FloatData;
 using mxref::plugin::Plan;
 using mxref::plugin::Suite;
 
 constexpr std::size_t blocks_per_tensor = 8;
-
-class DeviceBytes {
- public:
-  explicit DeviceBytes(std::size_t n) {
-    if (cudaMalloc(&p_, n == 0 ? 1 : n) != cudaSuccess) p_ = nullptr;
-  }
-  ~DeviceBytes() { cudaFree(p_); }
-  DeviceBytes(const DeviceBytes&) = delete;
-  DeviceBytes& operator=(const DeviceBytes&) = delete;
-  std::uint8_t* get() const { return static_cast<std::uint8_t*>(p_); }
-
- private:
-  void* p_ = nullptr;
-};
 
 bool along_rows() {
   const char* axis = std::getenv("MXREF_CUDA_AXIS");
@@ -85,17 +69,12 @@ bool quantize_on_gpu(const Plan& plan, const Tensor& t, std::vector<std::uint8_t
     const auto code = static_cast<std::uint32_t>(t.codes[i]);
     std::memcpy(host.data() + i * width, &code, width);  // little-endian: the low half for BF16
   }
-  elements.assign(values, 0);
-  scales.assign(t.view.blocks(plan.block.block_size), 0);
-  DeviceBytes in(host.size()), e(elements.size()), s(scales.size());
   try {
-    if (in.get() == nullptr || e.get() == nullptr || s.get() == nullptr) throw std::runtime_error("cudaMalloc failed");
-    if (cudaMemcpy(in.get(), host.data(), host.size(), cudaMemcpyHostToDevice) != cudaSuccess)
-      throw std::runtime_error("cudaMemcpy to the device failed");
+    DeviceBytes in(host.size()), e(values), s(t.view.blocks(plan.block.block_size));
+    in.upload(host.data());
     mxref::fast::cuda::quantize(plan.block, bf16 ? FloatData::bf16 : FloatData::fp32, in.get(), t.view, e.get(), s.get(), {});
-    if (cudaMemcpy(elements.data(), e.get(), elements.size(), cudaMemcpyDeviceToHost) != cudaSuccess ||
-        cudaMemcpy(scales.data(), s.get(), scales.size(), cudaMemcpyDeviceToHost) != cudaSuccess)
-      throw std::runtime_error(std::string("CUDA: ") + cudaGetErrorString(cudaGetLastError()));
+    elements = e.download();
+    scales = s.download();
   } catch (const std::exception& error) {
     std::fprintf(stderr, "cuda_plugin: %s\n", error.what());
     return false;

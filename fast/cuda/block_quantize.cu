@@ -13,7 +13,6 @@ namespace mxref::fast::cuda {
 namespace {
 
 using kernels::with_element;
-using launch::check;
 
 constexpr int mx_block = 32;
 

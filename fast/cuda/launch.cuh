@@ -1,5 +1,5 @@
-// The host side that every scheme's API (block_quantize.cu for MX, nvfp4_quantize.cu) shares: CUDA
-// error checks, buffer sizes, and the launches of block_kernels.cuh's kernels for one scheme.
+// The host side that every scheme's API (block_quantize.cu for MX, nvfp4_quantize.cu) shares: buffer
+// sizes, and the launches of block_kernels.cuh's kernels for one scheme.
 #pragma once
 
 #include <cuda_runtime.h>
@@ -10,12 +10,9 @@
 #include <string>
 
 #include "fast/cuda/block_kernels.cuh"
+#include "fast/cuda/device_memory.hpp"
 
 namespace mxref::fast::cuda::launch {
-
-inline void check(cudaError_t status, const char* what) {
-  if (status != cudaSuccess) throw std::runtime_error(std::string("CUDA: ") + what + ": " + cudaGetErrorString(status));
-}
 
 inline std::size_t round_up(std::size_t n, std::size_t m) { return (n + m - 1) / m * m; }
 

@@ -11,7 +11,6 @@ namespace mxref::fast::cuda::nvfp4 {
 
 namespace {
 
-using launch::check;
 using Scheme = kernels::Nvfp4Scheme;
 
 constexpr int stats_threads = 256;

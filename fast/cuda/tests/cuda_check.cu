@@ -12,6 +12,7 @@
 #include <thread>
 
 #include "fast/cpu/block_scalar.hpp"
+#include "fast/cuda/device_memory.hpp"
 #include "fast/cuda/launch.cuh"
 #include "fast/cuda/nvfp4_quantize.hpp"
 #include "ref/block/block_format.hpp"
@@ -22,31 +23,8 @@ namespace mxref::cuda_check {
 
 namespace {
 
-using fast::cuda::launch::check;
-
-// Device memory, freed on scope exit; filled with 0xA5 so that an unwritten byte shows.
-class DeviceBytes {
- public:
-  explicit DeviceBytes(std::size_t n) : n_(n) {
-    check(cudaMalloc(&p_, std::max<std::size_t>(n, 16)), "cudaMalloc");
-    check(cudaMemset(p_, 0xA5, std::max<std::size_t>(n, 16)), "cudaMemset");
-  }
-  DeviceBytes(const DeviceBytes&) = delete;
-  DeviceBytes& operator=(const DeviceBytes&) = delete;
-  ~DeviceBytes() { cudaFree(p_); }
-  std::uint8_t* get() const { return static_cast<std::uint8_t*>(p_); }
-  void upload(const void* host) { check(cudaMemcpy(p_, host, n_, cudaMemcpyHostToDevice), "upload"); }
-  std::vector<std::uint8_t> download() const {
-    check(cudaDeviceSynchronize(), "kernel");
-    std::vector<std::uint8_t> out(n_);
-    check(cudaMemcpy(out.data(), p_, n_, cudaMemcpyDeviceToHost), "download");
-    return out;
-  }
-
- private:
-  void* p_ = nullptr;
-  std::size_t n_;
-};
+using fast::cuda::check;
+using fast::cuda::DeviceBytes;
 
 std::size_t size_of(fast::FloatData d) { return d == fast::FloatData::fp32 ? 4 : 2; }
 
