@@ -99,7 +99,7 @@ __device__ inline void store_fp6_codes(std::uint8_t* out, std::size_t run, const
 // store_three_bytes. Eight take the 4-byte words of 12-byte groups of adjacent lanes (lane order =
 // memory order; a group is two lanes), each from the lane its first bits lie in, and the previous
 // lane's last word from a shuffle where the lane's bits start inside it (on the H200 4 % faster than a
-// 4-byte and a 2-byte load of the lane's own).
+// 4-byte and a 2-byte load of the lane's own, measured before the loads were issued first).
 template <int N>
 struct Fp6Words {
   static_assert(N == 4 || N == 8);
