@@ -11,11 +11,7 @@ import sys
 import tempfile
 
 from checklist import Checklist
-
-ELEMENTS = ["mxfp8_e4m3", "mxfp8_e5m2", "mxfp6_e3m2", "mxfp6_e2m3", "mxfp4_e2m1", "mxint8"]
-PROFILES = ["ocp", "nvidia-rceil", "torchao-floor", "torchao-ceil", "torchao-even", "torchao-rceil"]
-CLASSES = ["random-wide", "outlier", "zero", "nan-inf", "amax-pow2", "amax-elem-max", "scale-clamp",
-           "subnormal", "ties", "ragged"]
+from fast_pairs import ELEMENTS, PROFILES, pair_suite
 
 
 def gpu_present():
@@ -51,9 +47,8 @@ def main():
         for element in ELEMENTS:
             for profile in PROFILES:
                 for source in ("f32", "bf16"):
-                    name = f"{element}-{profile}-{source}"
-                    suite = {"name": name, "kind": "block", "from": source, "format": element, "profile": profile,
-                             "classes": CLASSES, "count": count, "seed": 6}
+                    suite = pair_suite(element, profile, source, count=count, seed=6)
+                    name = suite["name"]
                     with open(os.path.join(d, name + ".json"), "w") as f:
                         json.dump(suite, f)
                     gen = run("gen", "--suite", name + ".json", "--out", name)

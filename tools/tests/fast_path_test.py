@@ -20,12 +20,10 @@ except ImportError as e:
     sys.exit(77)
 
 from checklist import Checklist
+from fast_pairs import ELEMENTS, PROFILES, pair_suite
 
 checks = Checklist()
 check = checks.check
-
-ELEMENTS = ["mxfp8_e4m3", "mxfp8_e5m2", "mxfp6_e3m2", "mxfp6_e2m3", "mxfp4_e2m1", "mxint8"]
-PROFILES = ["ocp", "nvidia-rceil", "torchao-floor", "torchao-ceil", "torchao-even", "torchao-rceil"]
 
 
 def tensor(rows, columns, seed):
@@ -124,14 +122,11 @@ def main():
         for suite in sorted(os.listdir(golden)):
             r = run("conform", "--suite", os.path.join(golden, suite), "--plugin", plugin)
             check(f"fast plug-in passes golden suite {suite}", r.returncode == 0 and " 0 failed" in r.stdout)
-        classes = ["random-wide", "outlier", "zero", "nan-inf", "amax-pow2", "amax-elem-max", "scale-clamp",
-                   "subnormal", "ties", "ragged"]
         for element in ELEMENTS:
             for profile in PROFILES:
                 for source in ("f32", "bf16"):
-                    name = f"{element}-{profile}-{source}"
-                    suite = {"name": name, "kind": "block", "from": source, "format": element, "profile": profile,
-                             "classes": classes, "count": 16, "seed": 5}
+                    suite = pair_suite(element, profile, source, count=16, seed=5)
+                    name = suite["name"]
                     json.dump(suite, open(path(name + ".json"), "w"))
                     gen = run("gen", "--suite", name + ".json", "--out", name)
                     r = run("conform", "--suite", name, "--plugin", plugin)
