@@ -171,7 +171,8 @@ int main() {
       f(r);
     };
     using fast::BlockElement;
-    // The shapes block_kernels.cuh chose (quantize_shape, dequantize_shape) first, then the others.
+    // The shapes block_kernels.cuh chose (quantize_shape, dequantize_shape) first, then the others (but
+    // MXFP6 dequantizes with Shape<4, 64>, the fourth).
     with_copy([](const Run& r) {
       probe<1, 128, Scales::none>(r);
       probe<1, 128, Scales::bytes>(r);
@@ -207,7 +208,7 @@ int main() {
       const char* name = e == BlockElement::e3m2 ? "e3m2" : "e2m1";
       shapes<E, FloatData::bf16>(r, name, e, Shape<8, 128>{}, Shape<8, 128, 8>{}, Shape<8, 128, 10>{}, Shape<8, 64>{},
                                  Shape<8, 64, 20>{}, Shape<4, 256>{}, Shape<16, 64>{});
-      shapes<E, FloatData::fp32>(r, name, e, Shape<8, 128>{}, Shape<8, 128, 10>{}, Shape<8, 64>{}, Shape<8, 32>{},
+      shapes<E, FloatData::fp32>(r, name, e, Shape<8, 128>{}, Shape<8, 128, 9>{}, Shape<8, 128, 10>{}, Shape<8, 64>{}, Shape<8, 32>{},
                                  Shape<16, 64>{}, Shape<4, 256>{});
       dequantize_shapes<E, FloatData::fp32>(r, name, e, Shape<2, 128>{}, Shape<4, 256>{}, Shape<2, 64>{}, Shape<4, 64>{},
                                             Shape<4, 128>{}, Shape<8, 64>{});

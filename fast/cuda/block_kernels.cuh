@@ -53,9 +53,13 @@ constexpr LaunchShape quantize_shape() {
   }
 }
 
+// Packed FP6 takes four vectors a thread: with two, MXFP6 -> FP32 reached 80 % of the copy, with four
+// (64 threads) 95 %, and -> BF16 91-93 against 94-96 % (docs/runs/2026-12-03-h200-sixth/t/shapes.json).
 template <class S>
 constexpr LaunchShape dequantize_shape() {
-  return S::block == 32 ? LaunchShape{2, 128} : LaunchShape{4, 256};
+  if constexpr (S::block != 32) return {4, 256};
+  else if constexpr (S::bits == 6) return {4, 64};
+  else return {2, 128};
 }
 
 template <class Scheme>
@@ -68,8 +72,9 @@ struct Operands {
 // One warp's part of quantize (Out unused) or fake-quantize (Out the output storage): the 32 x J
 // adjacent 16-byte vectors from `warp_first` on (of `vectors` laid end to end), loaded into `word`, lane
 // order = memory order in each load, so the scales of its blocks are adjacent too.
-// put_scale(block, code) takes each block's scale (quantize only).
-template <class S, FloatData In, bool Fake, FloatData Out, int J, class PutScale>
+// put_scale(block, code) takes each block's scale (quantize only). Whole: every vector of the warp is in
+// range, known to the compiler (all CTAs but the last).
+template <class S, FloatData In, bool Fake, FloatData Out, int J, bool Whole, class PutScale>
 __device__ inline void contiguous_warp(const std::uint32_t (&word)[J][4], std::size_t warp_first, std::size_t vectors,
                                        std::uint8_t* elements, void* out, const Operands<S>& op, PutScale&& put_scale) {
   constexpr int V = values_per_vector<In>;
@@ -77,14 +82,21 @@ __device__ inline void contiguous_warp(const std::uint32_t (&word)[J][4], std::s
   using Choice = typename S::Choice;
   const int lane = static_cast<int>(threadIdx.x % 32);
   const auto vector = [&](int j) { return warp_first + static_cast<std::size_t>(j) * 32 + lane; };
+  const auto in_range = [&](std::size_t v) { return Whole || v < vectors; };
+  // Codes are stored by run (V codes) counted from the warp's first vector, in an int, so that the
+  // compiler folds every vector's address into one per thread (from the global run in size_t, it
+  // worked each one out anew: a tenth of the FP6 kernels' instructions). Packed runs keep the parity
+  // of the global run, which store_fp6_codes needs (warp_first is even).
+  std::uint8_t* const warp_elements = elements + warp_first * V * (op.packed && S::bits < 8 ? S::bits : 8) / 8;
   // Codes (or values) of vector j under the choice of its block, stored where the vector exists.
   const auto emit = [&](int j, const Choice& s, bool finite) {
     const std::size_t v = vector(j);
-    const bool valid = v < vectors;
+    const int run = j * 32 + lane;
+    const bool valid = in_range(v);
     std::uint32_t x[V];
     unpack<In>(word[j], x);
-    if constexpr (!Fake && requires { op.scheme.template store_numbers<In, V>(elements, v, x, s, op.packed, valid); }) {
-      if (finite && op.scheme.template store_numbers<In, V>(elements, v, x, s, op.packed, valid)) return;
+    if constexpr (!Fake && requires { op.scheme.template store_numbers<In, V>(warp_elements, run, x, s, op.packed, valid); }) {
+      if (finite && op.scheme.template store_numbers<In, V>(warp_elements, run, x, s, op.packed, valid)) return;
     }
     Choice each[V];
     #pragma unroll
@@ -94,8 +106,8 @@ __device__ inline void contiguous_warp(const std::uint32_t (&word)[J][4], std::s
     if constexpr (Fake) {
       if (valid) store_decoded<Out, V>(out, v * V, op.scheme.decoder(s.code), c);
     } else if (valid) {
-      if (S::bits == 6 && op.packed) store_fp6_codes<V>(elements, v, c);
-      else store_codes<S::bits, V>(elements, v, c, op.packed);
+      if (S::bits == 6 && op.packed) store_fp6_codes<V>(warp_elements, run, c);
+      else store_codes<S::bits, V>(warp_elements, run, c, op.packed);
     }
   };
   std::uint32_t top[J];
@@ -114,7 +126,7 @@ __device__ inline void contiguous_warp(const std::uint32_t (&word)[J][4], std::s
       const BlockStats stats = block_stats<lanes>(x);
       const Choice s = op.scheme.choose(stats);
       emit(j, s, !stats.any_nan && !stats.any_infinity);
-      if (!Fake && lane % lanes == 0 && vector(j) < vectors) put_scale(vector(j) / lanes, s.code);
+      if (!Fake && lane % lanes == 0 && in_range(vector(j))) put_scale(vector(j) / lanes, s.code);
     }
     return;
   }
@@ -134,7 +146,7 @@ __device__ inline void contiguous_warp(const std::uint32_t (&word)[J][4], std::s
         #pragma unroll
         for (int j = k; j < J; j += Scatter::kept) j_own = Scatter::owner_bits(j) == own ? j : j_own;
         const std::size_t v = warp_first + static_cast<std::size_t>(j_own) * 32 + group;  // the block's first vector
-        if (v < vectors) put_scale(v / lanes, mine[k].code);
+        if (in_range(v)) put_scale(v / lanes, mine[k].code);
       }
     }
   }
@@ -142,13 +154,13 @@ __device__ inline void contiguous_warp(const std::uint32_t (&word)[J][4], std::s
   for (int j = 0; j < J; ++j) emit(j, shuffled(mine[j % Scatter::kept], group | Scatter::owner_bits(j)), true);
 }
 
-template <int J>
+template <int J, bool Whole = false>
 __device__ inline void load_warp_words(const void* in, std::size_t warp_first, std::size_t vectors, std::uint32_t (&word)[J][4]) {
   const int lane = static_cast<int>(threadIdx.x % 32);
   #pragma unroll
   for (int j = 0; j < J; ++j) {
     const std::size_t v = warp_first + static_cast<std::size_t>(j) * 32 + lane;
-    if (v < vectors) load_words(in, v, word[j]);
+    if (Whole || v < vectors) load_words(in, v, word[j]);
     else for (int i = 0; i < 4; ++i) word[j][i] = 0;  // whole blocks are out of range: they only take part
   }
 }
@@ -179,45 +191,68 @@ contiguous_kernel(const void* in, std::size_t vectors, std::uint8_t* elements, v
   __shared__ __align__(16) std::uint8_t staged[Fake ? 1 : cta_blocks];
   const std::size_t cta_first = static_cast<std::size_t>(blockIdx.x) * Threads * J;
   const std::size_t warp_first = cta_first + threadIdx.x / 32 * 32 * J;
+  const auto put_scale = [&](std::size_t block, std::uint8_t code) { staged[block - cta_first / lanes] = code; };
   std::uint32_t word[J][4];
-  load_warp_words<J>(in, warp_first, vectors, word);
-  contiguous_warp<S, In, Fake, Out, J>(word, warp_first, vectors, elements, out, op, [&](std::size_t block, std::uint8_t code) {
-    staged[block - cta_first / lanes] = code;
-  });
+  if (cta_first + Threads * J <= vectors) {  // whole CTAs: a condition the compiler sees is uniform, so its
+                                             // shuffles need no check of the warp's convergence
+    load_warp_words<J, true>(in, warp_first, vectors, word);
+    contiguous_warp<S, In, Fake, Out, J, true>(word, warp_first, vectors, elements, out, op, put_scale);
+  } else {
+    load_warp_words<J, false>(in, warp_first, vectors, word);
+    contiguous_warp<S, In, Fake, Out, J, false>(word, warp_first, vectors, elements, out, op, put_scale);
+  }
   if constexpr (!Fake) store_staged_scales<cta_blocks, Threads>(op.scale, staged, cta_first / lanes, vectors / lanes);
 }
 
-// Codes and scales back to values, J x 16 bytes of output per thread.
+// One CTA's part of dequantize, J x 16 bytes of output per thread: vectors cta_first + run, run = j x
+// Threads + thread, counted in an int from the CTA's first so that the compiler works out a thread's
+// addresses once (as contiguous_warp's codes); Whole: every vector is in range.
+template <class S, FloatData Out, int J, int Threads, bool Whole>
+__device__ inline void dequantize_cta(const std::uint8_t* elements, std::size_t cta_first, std::size_t vectors, void* out,
+                                      const Operands<S>& op) {
+  constexpr int V = values_per_vector<Out>;
+  const std::uint8_t* const cta_elements = elements + cta_first * V * (op.packed && S::bits < 8 ? S::bits : 8) / 8;
+  void* const cta_out = static_cast<std::uint8_t*>(out) + cta_first * 16;
+  const auto run_of = [](int j) { return j * Threads + static_cast<int>(threadIdx.x); };
+  const auto in_range = [&](int run) { return Whole || cta_first + run < vectors; };
+  // Every load first (codes, then scales), then the codes from their bytes (packed FP6: a shuffle, every
+  // lane), then the values. (Codes split as each load came back kept the next load waiting behind them:
+  // MXFP4 -> BF16 at 83 % of the copy instead of 96 %, docs/runs/2026-12-03-h200-sixth/.)
+  constexpr bool fp6_words = S::bits == 6;
+  std::uint64_t bytes[J] = {};
+  Fp6Words<V> words[fp6_words ? J : 1] = {};
+  std::uint8_t code[J];
+#pragma unroll
+  for (int j = 0; j < J; ++j) {
+    const int run = run_of(j);
+    if (!in_range(run)) continue;
+    if (fp6_words && op.packed) words[fp6_words ? j : 0] = load_fp6_words<V>(cta_elements, run);
+    else bytes[j] = load_code_bytes<S::bits, V>(cta_elements, run, op.packed);
+  }
+#pragma unroll
+  for (int j = 0; j < J; ++j) {
+    const int run = run_of(j);
+    if (in_range(run)) code[j] = op.scale.scales[scale_offset(op.scale, cta_first * V / S::block + static_cast<unsigned>(run) * V / S::block)];
+  }
+  std::uint32_t c[J][V];
+#pragma unroll
+  for (int j = 0; j < J; ++j) {
+    if (fp6_words && op.packed) fp6_codes<V>(words[fp6_words ? j : 0], c[j]);
+    else split_codes<S::bits, V>(bytes[j], c[j], op.packed);
+  }
+#pragma unroll
+  for (int j = 0; j < J; ++j) {
+    const int run = run_of(j);
+    if (in_range(run)) store_decoded<Out, V>(cta_out, run * V, op.scheme.decoder(code[j]), c[j]);
+  }
+}
+
 template <class S, FloatData Out, int J = dequantize_shape<S>().vectors_per_thread, int Threads = dequantize_shape<S>().threads>
 __global__ void __launch_bounds__(Threads)
 contiguous_dequantize_kernel(const std::uint8_t* elements, std::size_t vectors, void* out, Operands<S> op) {
-  constexpr int V = values_per_vector<Out>;
-  const std::size_t first = static_cast<std::size_t>(blockIdx.x) * Threads * J + threadIdx.x;
-  constexpr bool fp6 = S::bits == 6;
-  std::uint32_t c[J][V];
-  std::uint8_t code[J];
-  Fp6Words<V> fp6_words[fp6 ? J : 1] = {};
-  // Every load first; then packed FP6 codes from their words (a shuffle: every lane), and the values.
-#pragma unroll
-  for (int j = 0; j < J; ++j) {
-    const std::size_t v = first + static_cast<std::size_t>(j) * Threads;
-    if (v >= vectors) continue;
-    if (fp6 && op.packed) fp6_words[fp6 ? j : 0] = load_fp6_words<V>(elements, v);
-    else load_codes<S::bits, V>(elements, v, c[j], op.packed);
-    code[j] = op.scale.scales[scale_offset(op.scale, v * V / S::block)];
-  }
-  if constexpr (fp6) {
-    if (op.packed) {
-#pragma unroll
-      for (int j = 0; j < J; ++j) fp6_codes<V>(fp6_words[j], c[j]);
-    }
-  }
-#pragma unroll
-  for (int j = 0; j < J; ++j) {
-    const std::size_t v = first + static_cast<std::size_t>(j) * Threads;
-    if (v >= vectors) continue;
-    store_decoded<Out, V>(out, v * V, op.scheme.decoder(code[j]), c[j]);
-  }
+  const std::size_t cta_first = static_cast<std::size_t>(blockIdx.x) * Threads * J;
+  if (cta_first + Threads * J <= vectors) dequantize_cta<S, Out, J, Threads, true>(elements, cta_first, vectors, out, op);
+  else dequantize_cta<S, Out, J, Threads, false>(elements, cta_first, vectors, out, op);
 }
 
 // ---- blocks across rows ----------------------------------------------------------------------------

@@ -56,42 +56,57 @@ __device__ inline std::uint64_t load_bytes(const std::uint8_t* in, std::size_t r
   return w;
 }
 
-// The run-th N codes, packed at Bits each or one per byte.
+// Loads in two steps, so that a thread can issue all its loads before it waits on one: the bytes of the
+// run-th N codes, packed at Bits each or one per byte (load_code_bytes), then the codes (split_codes).
 template <int Bits, int N>
-__device__ inline void load_codes(const std::uint8_t* in, std::size_t run, std::uint32_t (&c)[N], bool packed) {
-  const auto get = [&]<int W>() {
-    const std::uint64_t w = load_bytes<N * W / 8>(in, run);
+__device__ inline std::uint64_t load_code_bytes(const std::uint8_t* in, std::size_t run, bool packed) {
+  if (packed && Bits < 8) return load_bytes<N * Bits / 8>(in, run);
+  return load_bytes<N>(in, run);
+}
+
+template <int Bits, int N>
+__device__ inline void split_codes(std::uint64_t w, std::uint32_t (&c)[N], bool packed) {
+  const auto split = [&]<int W>() {
     #pragma unroll
     for (int i = 0; i < N; ++i) c[i] = static_cast<std::uint32_t>(w >> (i * W)) & ((1u << W) - 1);
   };
-  if (packed && Bits < 8) get.template operator()<Bits>();
-  else get.template operator()<8>();
+  if (packed && Bits < 8) split.template operator()<Bits>();
+  else split.template operator()<8>();
 }
 
-// Packed FP6, a lane's N = 4 or 8 codes (N x 6 bits, little-endian in w) at byte N x 6 / 8 x run: a
-// 2-byte and a 1-byte, or a 4-byte and a 2-byte access, ordered by whether the run is even or odd so
-// that each is aligned (the buffer is). No lane needs another's bits: callers may diverge. (On the H200
-// this beat 4-byte words assembled with shuffles by 4 % for FP32 input, 1 % for BF16; runs in
-// docs/runs/2026-12-03-h200-fp6/.)
-__device__ inline void store_three_bytes(std::uint8_t* out, std::size_t run, std::uint32_t w) {
+template <int Bits, int N>
+__device__ inline void load_codes(const std::uint8_t* in, std::size_t run, std::uint32_t (&c)[N], bool packed) {
+  split_codes<Bits, N>(load_code_bytes<Bits, N>(in, run, packed), c, packed);
+}
+
+// Packed FP6, a lane's N = 4 or 8 codes (N x 6 bits, little-endian) at byte N x 6 / 8 x run. Four
+// codes: a 2-byte and a 1-byte access, ordered by whether the run is even or odd so that each is
+// aligned (the buffer is); eight: three 2-byte accesses, aligned whatever the run (the 4 + 2 byte pair
+// ordered by parity cost a select and an address of its own per run). No lane needs another's bits:
+// callers may diverge. The run is an int counted from an even one (a warp's first), which lets the
+// compiler work out a thread's addresses once. (On the H200 lane-own stores beat 4-byte words assembled
+// with shuffles by 4 % for FP32 input, 1 % for BF16; runs in docs/runs/2026-12-03-h200-fp6/.)
+__device__ inline void store_three_bytes(std::uint8_t* out, int run, std::uint32_t w) {
   std::uint8_t* p = out + run * 3;
-  const bool odd = run % 2 == 1;  // then byte 0 is a byte, 1-2 a half word
+  const bool odd = (run & 1) != 0;  // then byte 0 is a byte, 1-2 a half word
   *reinterpret_cast<std::uint16_t*>(p + (odd ? 1 : 0)) = static_cast<std::uint16_t>(odd ? w >> 8 : w);
   p[odd ? 0 : 2] = static_cast<std::uint8_t>(odd ? w : w >> 16);
 }
 
-__device__ inline void store_six_bytes(std::uint8_t* out, std::size_t run, std::uint64_t w) {
-  std::uint8_t* p = out + run * 6;
-  const bool odd = run % 2 == 1;  // then bytes 0-1 are a half word, 2-5 a word
-  *reinterpret_cast<std::uint32_t*>(p + (odd ? 2 : 0)) = static_cast<std::uint32_t>(odd ? w >> 16 : w);
-  *reinterpret_cast<std::uint16_t*>(p + (odd ? 0 : 4)) = static_cast<std::uint16_t>(odd ? w : w >> 32);
+// Bytes 0-1, 2-3 and 4-5 from the low halves of h0, h1, h2.
+__device__ inline void store_six_bytes(std::uint8_t* out, int run, std::uint32_t h0, std::uint32_t h1, std::uint32_t h2) {
+  std::uint16_t* p = reinterpret_cast<std::uint16_t*>(out + run * 6);
+  p[0] = static_cast<std::uint16_t>(h0), p[1] = static_cast<std::uint16_t>(h1), p[2] = static_cast<std::uint16_t>(h2);
 }
 
 template <int N>
-__device__ inline void store_fp6_codes(std::uint8_t* out, std::size_t run, const std::uint32_t (&c)[N]) {
+__device__ inline void store_fp6_codes(std::uint8_t* out, int run, const std::uint32_t (&c)[N]) {
   static_assert(N == 4 || N == 8);
   if constexpr (N == 4) store_three_bytes(out, run, static_cast<std::uint32_t>(pack_word<6, N>(c)));
-  else store_six_bytes(out, run, pack_word<6, N>(c));
+  else {
+    const std::uint64_t w = pack_word<6, N>(c);
+    store_six_bytes(out, run, static_cast<std::uint32_t>(w), static_cast<std::uint32_t>(w >> 16), static_cast<std::uint32_t>(w >> 32));
+  }
 }
 
 // Packed FP6 loads in two steps, so that a thread issues all its loads before a shuffle waits on one:
@@ -106,21 +121,21 @@ struct Fp6Words {
   std::uint32_t word[N == 4 ? 1 : 2];  // N = 4: the lane's 3 bytes; N = 8: the group's words it owns
 };
 
-// The run-th N codes' words.
+// The run-th N codes' words (the run an int counted from an even one, as store_three_bytes's).
 template <int N>
-__device__ inline Fp6Words<N> load_fp6_words(const std::uint8_t* in, std::size_t run) {
+__device__ inline Fp6Words<N> load_fp6_words(const std::uint8_t* in, int run) {
   Fp6Words<N> l{};
   if constexpr (N == 4) {
     const std::uint8_t* p = in + run * 3;
-    const bool odd = run % 2 == 1;
+    const bool odd = (run & 1) != 0;
     const std::uint32_t half = *reinterpret_cast<const std::uint16_t*>(p + (odd ? 1 : 0));
     const std::uint32_t byte = p[odd ? 0 : 2];
     l.word[0] = odd ? byte | half << 8 : half | byte << 16;
   } else {
     // Lane 0 of a group owns words 0 and 1 (its bits 0-47 are word 0 and word 1's low half), lane 1
     // word 2 (its bits 16-47).
-    const std::uint32_t* words = reinterpret_cast<const std::uint32_t*>(in + (run - run % 2) * 6);
-    if (run % 2 == 0) l.word[0] = words[0], l.word[1] = words[1];
+    const std::uint32_t* words = reinterpret_cast<const std::uint32_t*>(in + (run & ~1) * 6);
+    if ((run & 1) == 0) l.word[0] = words[0], l.word[1] = words[1];
     else l.word[0] = words[2];
   }
   return l;

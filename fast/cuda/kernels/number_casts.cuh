@@ -79,7 +79,9 @@ __device__ inline void number_elements(const float (&s)[N], std::uint32_t (&c)[N
 // it is exact in FP32 (x has 8 significant bits; BF16 has FP32's exponent range); below 2^-126 both
 // roundings leave a signed value that the element rounds to its zero. The magnet 2^(e - M + 7) has the
 // element's step as its BF16 ulp; after x 2^(-126 - emin) the BF16 bits shifted right are the code's
-// magnitude. fast_cuda_sweep casts proves it equal to block_element(fl32(x x 2^k)) for every finite
+// magnitude, and nothing else: the rounded value is a multiple of the element's step from 0 to the
+// largest element, so the product's fields outside the code's are zero (no sign, no exponent bit above
+// the element's). fast_cuda_sweep casts proves it equal to block_element(fl32(x x 2^k)) for every finite
 // BF16 x and every k.
 // (The codes in pairs: codes of x[2i] and x[2i + 1] in the low and high halves of pairs[i].)
 template <class E, int N>
@@ -91,7 +93,7 @@ __device__ inline void bf16_number_pairs(const std::uint32_t (&x)[N], const floa
   constexpr std::uint32_t magnet_shift = (static_cast<std::uint32_t>(7 - M) << 7) * both;
   constexpr std::uint32_t smallest_magnet = (static_cast<std::uint32_t>(emin - M + 7 + 127) << 7) * both;
   constexpr std::uint32_t to_fp32_normals = (static_cast<std::uint32_t>(1 - emin) << 7) * both;  // 2^(-126 - emin)
-  constexpr std::uint32_t magnitudes = ((E::sign_bit - 1) * both), signs = E::sign_bit * both;
+  constexpr std::uint32_t signs = E::sign_bit * both;
   const auto bf16x2 = [](std::uint32_t w) { return *reinterpret_cast<const __nv_bfloat162*>(&w); };
   const auto bits = [](__nv_bfloat162 h) { return *reinterpret_cast<const std::uint32_t*>(&h); };
 #pragma unroll
@@ -101,7 +103,7 @@ __device__ inline void bf16_number_pairs(const std::uint32_t (&x)[N], const floa
     const __nv_bfloat162 a = __hmin2(__habs2(__hmul2(bf16x2(w), bf16x2(f))), bf16x2(largest));
     const std::uint32_t magnet = __vmaxu2((bits(a) & 0x7F807F80u) + magnet_shift, smallest_magnet);
     const __nv_bfloat162 rounded = __hsub2(__hadd2(a, bf16x2(magnet)), bf16x2(magnet));
-    pairs[i / 2] = (bits(__hmul2(rounded, bf16x2(to_fp32_normals))) >> (7 - M) & magnitudes) | (w >> (15 - sign_at) & signs);
+    pairs[i / 2] = bits(__hmul2(rounded, bf16x2(to_fp32_normals))) >> (7 - M) | (w >> (15 - sign_at) & signs);
   }
 }
 

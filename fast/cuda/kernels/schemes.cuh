@@ -63,11 +63,11 @@ struct MxScheme {
   }
 
   // Where codes can be formed straight as the bytes they are stored as, stores those of finite x[i]
-  // (read as In) under `choice` at run `run` and returns true: FP8, four at a time from the conversion;
-  // FP6 and FP4 from BF16, pairs of codes from bf16_number_pairs joined by shifts or byte permutes.
-  // Else returns false.
+  // (read as In) under `choice` at run `run` (of N codes, counted from an even one) and returns true:
+  // FP8, four at a time from the conversion; FP6 and FP4 from BF16, pairs of codes from
+  // bf16_number_pairs joined by shifts or byte permutes. Else returns false.
   template <FloatData In, int N>
-  __device__ bool store_numbers(std::uint8_t* elements, std::size_t run, const std::uint32_t (&x)[N], const Choice& choice,
+  __device__ bool store_numbers(std::uint8_t* elements, int run, const std::uint32_t (&x)[N], const Choice& choice,
                                 bool packed, bool valid) const {
     if constexpr (is_fp8<E> && N % 4 == 0 && N <= 8) {
       const auto s = [&](int i) { return __fmul_rn(__uint_as_float(x[i]), choice.factor); };
@@ -83,11 +83,12 @@ struct MxScheme {
       std::uint32_t p[N / 2];  // codes 2i and 2i + 1 at bits 0-5 and 16-21
       bf16_number_pairs<E, N>(x, factor, p);
       if (packed && bits == 6) {
-        std::uint32_t q[N / 2];  // codes 2i | 2i + 1 << 6
+        // Bits 0-11: codes 2i | 2i + 1 << 6 (code 2i + 1 is at bits 16-21 too, which is cut off wherever it
+        // would reach another pair's bits), then the three half words, whose bits above 15 are not stored.
+        std::uint32_t q[N / 2];
 #pragma unroll
-        for (int i = 0; i < N / 2; ++i) q[i] = (p[i] | p[i] >> 10) & 0xFFFu;
-        const std::uint32_t low = q[0] | q[1] << 12 | q[2] << 24;
-        if (valid) store_six_bytes(elements, run, low | static_cast<std::uint64_t>(q[2] >> 8 | q[3] << 4) << 32);
+        for (int i = 0; i < N / 2; ++i) q[i] = p[i] + (p[i] >> 10);
+        if (valid) store_six_bytes(elements, run, q[0] + (q[1] << 12), (q[1] >> 4 & 0xFFu) + (q[2] << 8), (q[2] >> 8 & 0xFu) + (q[3] << 4));
       } else if (packed) {
         std::uint32_t b[N / 2];  // byte 0: codes 2i | 2i + 1 << 4
 #pragma unroll
