@@ -56,8 +56,22 @@ __device__ inline std::uint64_t load_bytes(const std::uint8_t* in, std::size_t r
   return w;
 }
 
-// Loads in two steps, so that a thread can issue all its loads before it waits on one: the bytes of the
-// run-th N codes, packed at Bits each or one per byte (load_code_bytes), then the codes (split_codes).
+// N codes of W bits from a little-endian word.
+template <int W, int N>
+__device__ inline void codes_of_word(std::uint64_t w, std::uint32_t (&c)[N]) {
+  #pragma unroll
+  for (int i = 0; i < N; ++i) c[i] = static_cast<std::uint32_t>(w >> (i * W)) & ((1u << W) - 1);
+}
+
+// The run-th N codes, packed at Bits each or one per byte.
+template <int Bits, int N>
+__device__ inline void load_codes(const std::uint8_t* in, std::size_t run, std::uint32_t (&c)[N], bool packed) {
+  if (packed && Bits < 8) codes_of_word<Bits>(load_bytes<N * Bits / 8>(in, run), c);
+  else codes_of_word<8>(load_bytes<N>(in, run), c);
+}
+
+// load_codes in two steps, so that a thread can issue all its loads before it waits on one: the bytes
+// (load_code_bytes), then the codes (split_codes).
 template <int Bits, int N>
 __device__ inline std::uint64_t load_code_bytes(const std::uint8_t* in, std::size_t run, bool packed) {
   if (packed && Bits < 8) return load_bytes<N * Bits / 8>(in, run);
@@ -66,17 +80,8 @@ __device__ inline std::uint64_t load_code_bytes(const std::uint8_t* in, std::siz
 
 template <int Bits, int N>
 __device__ inline void split_codes(std::uint64_t w, std::uint32_t (&c)[N], bool packed) {
-  const auto split = [&]<int W>() {
-    #pragma unroll
-    for (int i = 0; i < N; ++i) c[i] = static_cast<std::uint32_t>(w >> (i * W)) & ((1u << W) - 1);
-  };
-  if (packed && Bits < 8) split.template operator()<Bits>();
-  else split.template operator()<8>();
-}
-
-template <int Bits, int N>
-__device__ inline void load_codes(const std::uint8_t* in, std::size_t run, std::uint32_t (&c)[N], bool packed) {
-  split_codes<Bits, N>(load_code_bytes<Bits, N>(in, run, packed), c, packed);
+  if (packed && Bits < 8) codes_of_word<Bits>(w, c);
+  else codes_of_word<8>(w, c);
 }
 
 // Packed FP6, a lane's N = 4 or 8 codes (N x 6 bits, little-endian) at byte N x 6 / 8 x run. Four
