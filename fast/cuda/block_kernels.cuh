@@ -84,9 +84,9 @@ __device__ inline void contiguous_warp(const std::uint32_t (&word)[J][4], std::s
   const auto vector = [&](int j) { return warp_first + static_cast<std::size_t>(j) * 32 + lane; };
   const auto in_range = [&](std::size_t v) { return Whole || v < vectors; };
   // Codes are stored by run (V codes) counted from the warp's first vector, in an int, so that the
-  // compiler folds every vector's address into one per thread (from the global run in size_t, it
-  // worked each one out anew: a tenth of the FP6 kernels' instructions). Packed runs keep the parity
-  // of the global run, which store_fp6_codes needs (warp_first is even).
+  // compiler folds every vector's address into one per thread (from the global run in size_t it worked
+  // out some of them anew for every vector). Packed runs keep the parity of the global run, which
+  // store_fp6_codes needs (warp_first is even).
   std::uint8_t* const warp_elements = elements + warp_first * V * (op.packed && S::bits < 8 ? S::bits : 8) / 8;
   // Codes (or values) of vector j under the choice of its block, stored where the vector exists.
   const auto emit = [&](int j, const Choice& s, bool finite) {
@@ -211,6 +211,7 @@ template <class S, FloatData Out, int J, int Threads, bool Whole>
 __device__ inline void dequantize_cta(const std::uint8_t* elements, std::size_t cta_first, std::size_t vectors, void* out,
                                       const Operands<S>& op) {
   constexpr int V = values_per_vector<Out>;
+  static_assert(Threads * J * V % S::block == 0, "a CTA's first value starts a block");
   const std::uint8_t* const cta_elements = elements + cta_first * V * (op.packed && S::bits < 8 ? S::bits : 8) / 8;
   void* const cta_out = static_cast<std::uint8_t*>(out) + cta_first * 16;
   const auto run_of = [](int j) { return j * Threads + static_cast<int>(threadIdx.x); };
