@@ -87,7 +87,7 @@ __device__ inline void contiguous_warp(const std::uint32_t (&word)[J][4], std::s
   // compiler folds every vector's address into one per thread (from the global run in size_t it worked
   // out some of them anew for every vector). Packed runs keep the parity of the global run, which
   // store_fp6_codes needs (warp_first is even).
-  std::uint8_t* const warp_elements = elements + warp_first * V * (op.packed && S::bits < 8 ? S::bits : 8) / 8;
+  std::uint8_t* const warp_elements = elements + run_bytes<S::bits, V>(warp_first, op.packed);
   // Codes (or values) of vector j under the choice of its block, stored where the vector exists.
   const auto emit = [&](int j, const Choice& s, bool finite) {
     const std::size_t v = vector(j);
@@ -212,7 +212,7 @@ __device__ inline void dequantize_cta(const std::uint8_t* elements, std::size_t 
                                       const Operands<S>& op) {
   constexpr int V = values_per_vector<Out>;
   static_assert(Threads * J * V % S::block == 0, "a CTA's first value starts a block");
-  const std::uint8_t* const cta_elements = elements + cta_first * V * (op.packed && S::bits < 8 ? S::bits : 8) / 8;
+  const std::uint8_t* const cta_elements = elements + run_bytes<S::bits, V>(cta_first, op.packed);
   void* const cta_out = static_cast<std::uint8_t*>(out) + cta_first * 16;
   const auto run_of = [](int j) { return j * Threads + static_cast<int>(threadIdx.x); };
   const auto in_range = [&](int run) { return Whole || cta_first + run < vectors; };

@@ -34,6 +34,14 @@ __device__ inline std::uint64_t pack_word(const std::uint32_t (&c)[N]) {
   return w;
 }
 
+// The bytes that `runs` runs of N codes take, packed at Bits each or one per byte: where run `runs`
+// starts, for store_codes, load_codes and the packed FP6 accesses below (a buffer moved to a warp's or a
+// CTA's first run).
+template <int Bits, int N>
+__device__ inline std::size_t run_bytes(std::size_t runs, bool packed) {
+  return runs * N * (packed && Bits < 8 ? Bits : 8) / 8;
+}
+
 // Stores the run-th N codes (code index run x N): packed at Bits each, or one per byte.
 template <int Bits, int N>
 __device__ inline void store_codes(std::uint8_t* out, std::size_t run, const std::uint32_t (&c)[N], bool packed) {
@@ -71,7 +79,8 @@ __device__ inline void load_codes(const std::uint8_t* in, std::size_t run, std::
 }
 
 // load_codes in two steps, so that a thread can issue all its loads before it waits on one: the bytes
-// (load_code_bytes), then the codes (split_codes).
+// (load_code_bytes), then the codes (split_codes). (load_codes is not written as the two: so written,
+// it gave the across-rows dequantization 5 more registers and cost it 4 points on the H200.)
 template <int Bits, int N>
 __device__ inline std::uint64_t load_code_bytes(const std::uint8_t* in, std::size_t run, bool packed) {
   if (packed && Bits < 8) return load_bytes<N * Bits / 8>(in, run);
