@@ -2,8 +2,9 @@
 // GB/s of bytes moved (input read + codes and scales written, or codes and scales read + values
 // written), each the median of 20 timed launches after 3 warm-ups, over input sets rotated so that
 // at least 512 MiB is touched (the 60 MB L2 does not serve repeats). Each row's share is of a copy
-// timed just before its group of rows (one element, one input type), so that no drift of the GPU
-// over a pass can favour the rows timed nearer the one copy.
+// whose launches alternate with the row's own (bench::interleaved_median_ms), so that no drift of the
+// GPU's speed over the run can favour one row or another (a copy timed once before a group of rows
+// let the nvidia-rceil rows, timed later than the ocp rows, read 2-3 points low at 4 GiB).
 //   cuda_block_bench [max_mib] > rows.json     JSON lines; bench/cuda_table.py makes the table
 #include <cuda_runtime.h>
 
@@ -26,6 +27,7 @@ using fast::FloatData;
 
 using bench::check;
 using bench::fill;
+using bench::interleaved_median_ms;
 using bench::median_ms;
 
 struct Buffers {
@@ -70,19 +72,21 @@ int main(int argc, char** argv) {
       b.scales.push_back(p);
     }
     check(cudaDeviceSynchronize(), "fill");
-    const auto copy_ms = [&] {
-      return median_ms([&](int s) { cudaMemcpyAsync(b.out[s], b.in[s], bytes, cudaMemcpyDeviceToDevice); }, sets);
-    };
+    const auto copy = [&](int s) { cudaMemcpyAsync(b.out[s], b.in[s], bytes, cudaMemcpyDeviceToDevice); };
     const auto gbs_of = [&](float ms) { return 2.0 * bytes / (ms * 1e-3) / 1e9; };
-    const float first_copy_ms = copy_ms();
-    row("copy", "-", "-", "-", "-", mib, 2.0 * bytes, first_copy_ms, gbs_of(first_copy_ms));
-    double copy_gbs = 0;
+    const float copy_ms = median_ms(copy, sets);
+    row("copy", "-", "-", "-", "-", mib, 2.0 * bytes, copy_ms, gbs_of(copy_ms));
+    // A row: the kernel's median time, and the rate of the copy timed in turns with it.
+    const auto measure = [&](const char* op, const char* element, const char* rule, const char* data, const char* axis,
+                          double moved, const std::function<void(int)>& launch) {
+      const std::vector<float> ms = interleaved_median_ms({launch, copy}, sets);
+      row(op, element, rule, data, axis, mib, moved, ms[0], gbs_of(ms[1]));
+    };
     for (const FloatData data : {FloatData::fp32, FloatData::bf16}) {
       const char* data_name = data == FloatData::fp32 ? "fp32" : "bf16";
       const std::size_t values = bytes / (data == FloatData::fp32 ? 4 : 2);
       for (const Element& el : elements)
         for (const fast::BlockRule rule : {fast::BlockRule::ocp, fast::BlockRule::nvidia_rceil}) {
-          if (rule == fast::BlockRule::ocp) copy_gbs = gbs_of(copy_ms());
           if (rule == fast::BlockRule::nvidia_rceil && el.e != fast::BlockElement::e4m3 && el.e != fast::BlockElement::e5m2) continue;
           const char* rule_name = rule == fast::BlockRule::ocp ? "ocp" : "nvidia-rceil";
           const fast::BlockSpec spec{el.e, rule, 32};
@@ -90,27 +94,25 @@ int main(int argc, char** argv) {
             if (across && mib != 1024) continue;  // the transposed case at one size
             const fast::AxisView view = across ? fast::AxisView{1, values / 8192, 8192} : fast::AxisView{values / 32, 32, 1};
             const double moved = static_cast<double>(bytes) + fast::cuda::element_bytes(spec, view, packed) + view.blocks(32);
-            const float q = median_ms([&](int s) {
+            const char* axis = across ? "rows" : "last";
+            measure("quantize", el.name, rule_name, data_name, axis, moved, [&](int s) {
               fast::cuda::quantize(spec, data, b.in[s], view, static_cast<std::uint8_t*>(b.codes[s]),
                                    static_cast<std::uint8_t*>(b.scales[s]), packed);
-            }, sets);
-            row("quantize", el.name, rule_name, data_name, across ? "rows" : "last", mib, moved, q, copy_gbs);
+            });
             if (rule != fast::BlockRule::ocp) continue;
-            const float d = median_ms([&](int s) {
+            measure("dequantize", el.name, rule_name, data_name, axis, moved, [&](int s) {
               fast::cuda::dequantize(spec, static_cast<std::uint8_t*>(b.codes[s]), static_cast<std::uint8_t*>(b.scales[s]),
                                      view, packed, data, b.out[s]);
-            }, sets);
-            row("dequantize", el.name, rule_name, data_name, across ? "rows" : "last", mib, moved, d, copy_gbs);
+            });
             if (el.e != fast::BlockElement::e4m3) continue;
-            const float f = median_ms([&](int s) { fast::cuda::fake_quantize(spec, data, b.in[s], view, data, b.out[s]); }, sets);
-            row("fake_quantize", el.name, rule_name, data_name, across ? "rows" : "last", mib, 2.0 * bytes, f, copy_gbs);
+            measure("fake_quantize", el.name, rule_name, data_name, axis, 2.0 * bytes,
+                 [&](int s) { fast::cuda::fake_quantize(spec, data, b.in[s], view, data, b.out[s]); });
           }
         }
       // NVFP4 under each profile, its tensor scale given (as TransformerEngine takes the amax from an
       // earlier pass); the pass that finds the tensor's amax is its own row.
-      copy_gbs = gbs_of(copy_ms());
-      const float stats = median_ms([&](int s) { fast::cuda::nvfp4::tensor_stats(data, b.in[s], values); }, sets);
-      row("tensor_stats", "-", "-", data_name, "-", mib, static_cast<double>(bytes), stats, copy_gbs);
+      measure("tensor_stats", "-", "-", data_name, "-", static_cast<double>(bytes),
+           [&](int s) { fast::cuda::nvfp4::tensor_stats(data, b.in[s], values); });
       const fast::BlockStats amax = fast::cuda::nvfp4::tensor_stats(data, b.in[0], values);
       for (const auto& [rule, rule_name] : {std::pair{fast::Nvfp4Rule::exact, "nvfp4"}, std::pair{fast::Nvfp4Rule::torchao, "nvfp4-torchao"},
                                             std::pair{fast::Nvfp4Rule::te, "nvfp4-te"}}) {
@@ -119,17 +121,16 @@ int main(int argc, char** argv) {
           if (across && mib != 1024) continue;
           const fast::AxisView view = across ? fast::AxisView{1, values / 8192, 8192} : fast::AxisView{values / 16, 16, 1};
           const double moved = static_cast<double>(bytes) + fast::cuda::nvfp4::element_bytes(view, packed) + view.blocks(16);
-          const float q = median_ms([&](int s) {
+          const char* axis = across ? "rows" : "last";
+          measure("quantize", "e2m1", rule_name, data_name, axis, moved, [&](int s) {
             fast::cuda::nvfp4::quantize(spec, data, b.in[s], view, static_cast<std::uint8_t*>(b.codes[s]),
                                         static_cast<std::uint8_t*>(b.scales[s]), packed);
-          }, sets);
-          row("quantize", "e2m1", rule_name, data_name, across ? "rows" : "last", mib, moved, q, copy_gbs);
+          });
           if (rule != fast::Nvfp4Rule::exact) continue;
-          const float d = median_ms([&](int s) {
+          measure("dequantize", "e2m1", rule_name, data_name, axis, moved, [&](int s) {
             fast::cuda::nvfp4::dequantize(spec, static_cast<std::uint8_t*>(b.codes[s]), static_cast<std::uint8_t*>(b.scales[s]),
                                           view, packed, data, b.out[s]);
-          }, sets);
-          row("dequantize", "e2m1", rule_name, data_name, across ? "rows" : "last", mib, moved, d, copy_gbs);
+          });
         }
       }
     }

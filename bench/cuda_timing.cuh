@@ -31,27 +31,36 @@ __global__ inline void fill(std::uint32_t* words, std::size_t n, std::uint32_t s
   words[i] = half(h >> 16) << 16 | half(h & 0xFFFFu);
 }
 
-// The median of 20 timed launches after 3 warm-ups; launch(i) uses input set i (of `sets`).
-inline float median_ms(const std::function<void(int)>& launch, int sets = 1) {
+// The medians of 20 timed launches of each of `launches`, taken in turns (after 3 warm-up turns), so
+// that a drift of the GPU's speed during the run touches each alike; launches[k](i) uses input set i
+// (of `sets`).
+inline std::vector<float> interleaved_median_ms(const std::vector<std::function<void(int)>>& launches, int sets = 1) {
   cudaEvent_t start, stop;
   check(cudaEventCreate(&start), "event");
   check(cudaEventCreate(&stop), "event");
-  for (int i = 0; i < 3; ++i) launch(i % sets);
-  std::vector<float> ms;
-  for (int i = 0; i < 20; ++i) {
-    check(cudaEventRecord(start), "record");
-    launch(i % sets);
-    check(cudaEventRecord(stop), "record");
-    check(cudaEventSynchronize(stop), "sync");
-    float t = 0;
-    check(cudaEventElapsedTime(&t, start, stop), "elapsed");
-    ms.push_back(t);
-  }
+  std::vector<std::vector<float>> ms(launches.size());
+  for (int turn = 0; turn < 23; ++turn)
+    for (std::size_t k = 0; k < launches.size(); ++k) {
+      check(cudaEventRecord(start), "record");
+      launches[k](turn % sets);
+      check(cudaEventRecord(stop), "record");
+      check(cudaEventSynchronize(stop), "sync");
+      float t = 0;
+      check(cudaEventElapsedTime(&t, start, stop), "elapsed");
+      if (turn >= 3) ms[k].push_back(t);
+    }
   check(cudaGetLastError(), "launch");
   cudaEventDestroy(start);
   cudaEventDestroy(stop);
-  std::sort(ms.begin(), ms.end());
-  return ms[ms.size() / 2];
+  std::vector<float> medians;
+  for (std::vector<float>& m : ms) {
+    std::sort(m.begin(), m.end());
+    medians.push_back(m[m.size() / 2]);
+  }
+  return medians;
 }
+
+// The median of 20 timed launches after 3 warm-ups; launch(i) uses input set i (of `sets`).
+inline float median_ms(const std::function<void(int)>& launch, int sets = 1) { return interleaved_median_ms({launch}, sets)[0]; }
 
 }  // namespace mxref::bench
