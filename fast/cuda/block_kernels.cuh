@@ -8,7 +8,8 @@
 // quantize_shape), a block is that many adjacent lanes, which reduce-scatter their blocks' maxima so
 // that one lane chooses each scale, and each thread casts and stores its own codes; a CTA's scales are
 // gathered in shared memory and stored together. Blocks across rows: four lanes share a unit
-// of four columns, each a quarter of the block's rows, in registers (one pass over memory).
+// of 16 bytes of columns (4 FP32, or 8 BF16 where the view allows; else 4), each a quarter of the
+// block's rows, in registers (one pass over memory).
 #pragma once
 
 #include <cstddef>
@@ -259,21 +260,33 @@ contiguous_dequantize_kernel(const std::uint8_t* elements, std::size_t vectors, 
 // ---- blocks across rows ----------------------------------------------------------------------------
 
 constexpr int across_threads = 128;
-constexpr int across_columns = 4;  // adjacent columns per thread: four blocks side by side
+constexpr int across_columns = 4;  // the fewest adjacent columns a thread takes (a view's columns: a multiple)
 
+// The adjacent columns a thread takes where the view's columns allow: 16 bytes of the values it loads
+// (quantize) or stores (dequantize), so that a warp meets each row in 128-byte pieces as from FP32. (BF16
+// in fours read or wrote 64-byte pieces: from BF16 47-69 % of the copy, where FP32 made 79-96 %.)
 template <FloatData D>
-__device__ inline void load_four(const void* base, std::size_t index, std::uint32_t (&x)[across_columns]) {
-  if constexpr (D == FloatData::fp32) {
-    const uint4 w = __ldcs(reinterpret_cast<const uint4*>(static_cast<const std::uint32_t*>(base) + index));
-    x[0] = w.x, x[1] = w.y, x[2] = w.z, x[3] = w.w;
+constexpr int wide_columns = values_per_vector<D>;
+
+// The words that C adjacent columns of D take (C x value_size bytes: 16, or 8 for four BF16).
+template <FloatData D, int C>
+constexpr int column_words = C * value_size<D> / 4;
+
+template <FloatData D, int C>
+__device__ inline void load_columns(const void* base, std::size_t index, std::uint32_t (&word)[column_words<D, C>]) {
+  const std::uint8_t* p = static_cast<const std::uint8_t*>(base) + index * value_size<D>;
+  if constexpr (column_words<D, C> == 4) {
+    const uint4 w = __ldcs(reinterpret_cast<const uint4*>(p));
+    word[0] = w.x, word[1] = w.y, word[2] = w.z, word[3] = w.w;
   } else {
-    const uint2 w = __ldcs(reinterpret_cast<const uint2*>(static_cast<const std::uint16_t*>(base) + index));
-    x[0] = w.x << 16, x[1] = w.x & 0xFFFF0000u, x[2] = w.y << 16, x[3] = w.y & 0xFFFF0000u;
+    static_assert(column_words<D, C> == 2);
+    const uint2 w = __ldcs(reinterpret_cast<const uint2*>(p));
+    word[0] = w.x, word[1] = w.y;
   }
 }
 
 // The tensor [outer, rows, columns] with blocks of Block rows in one column: thread t owns columns
-// 4 * (t % (columns / 4)) .. + 3 of block row t / (columns / 4) (block rows counted over every outer index).
+// C * (t % (columns / C)) .. + C - 1 of block row t / (columns / C) (block rows counted over every outer index).
 struct AcrossPlace {
   bool valid = false;
   std::size_t block_row = 0, column = 0;
@@ -281,64 +294,79 @@ struct AcrossPlace {
   int rows = 0;          // Block, or fewer in a short last block
 };
 
-template <int Block>
+template <int Block, int C>
 __device__ inline AcrossPlace across_place(std::size_t outer, std::size_t rows, std::size_t columns) {
-  const std::size_t groups = columns / across_columns, block_rows = (rows + Block - 1) / Block;
+  const std::size_t groups = columns / C, block_rows = (rows + Block - 1) / Block;
   const std::size_t t = static_cast<std::size_t>(blockIdx.x) * across_threads + threadIdx.x;
   if (t >= outer * block_rows * groups) return {};
-  const std::size_t block_row = t / groups, column = t % groups * across_columns;
+  const std::size_t block_row = t / groups, column = t % groups * C;
   const std::size_t o = block_row / block_rows, r0 = block_row % block_rows * Block;
   return {true, block_row, column, (o * rows + r0) * columns + column,
           static_cast<int>(min(static_cast<std::size_t>(Block), rows - r0))};
 }
 
-// Quantizing blocks across rows, a warp takes 8 units of four columns (one thread's in across_place)
-// and each unit's block rows in 4 slices: lane = slice x 8 + unit, each lane Block / 4 rows of its
-// unit. So a thread holds Block rows / 4 in registers, a load instruction reads 128 adjacent bytes of
-// FP32 in each of 4 rows, and a reduce-scatter over the slices leaves each lane the maximum of one of its
-// unit's four blocks, whose scale it chooses and stores.
+// Quantizing blocks across rows, a warp takes 8 units of C columns (one thread's in across_place) and
+// each unit's block rows in 4 slices: lane = slice x 8 + unit, each lane Block / 4 rows of its unit. So
+// a thread holds Block rows / 4 in registers (as loaded: BF16 in pairs), a load instruction reads 128
+// adjacent bytes in each of 4 rows, and a reduce-scatter over the slices leaves each lane the maxima of
+// C / 4 of its unit's C blocks, whose scales it chooses and stores.
 constexpr int across_slices = 4;
 
-template <class S, FloatData In, bool Fake, FloatData Out>
+template <class S, FloatData In, bool Fake, FloatData Out, int C>
 __global__ void __launch_bounds__(across_threads)
 across_kernel(const void* in, std::size_t outer, std::size_t rows, std::size_t columns, std::uint8_t* elements,
               void* out, Operands<S> op) {
-  constexpr int block = S::block, R = block / across_slices;
+  constexpr int block = S::block, R = block / across_slices, W = column_words<In, C>;
   using Choice = typename S::Choice;
+  using Scatter = ScatterOf<16, 8, C>;
+  constexpr int kept = Scatter::kept;  // lane slice x 8 + u holds blocks slice x kept + m, m < kept, at top[m]
+  static_assert([] {
+    for (int j = 0; j < C; ++j)
+      if (Scatter::owner_bits(j) != j / kept * 8) return false;
+    return Scatter::copies_mask() == 0;
+  }());
   const int lane = static_cast<int>(threadIdx.x % 32), slice = lane / 8;
   // This lane's unit, as across_place numbers them.
   const std::size_t unit = (static_cast<std::size_t>(blockIdx.x) * across_threads + threadIdx.x) / 32 * 8 + lane % 8;
-  const std::size_t groups = columns / across_columns, block_rows = (rows + block - 1) / block;
+  const std::size_t groups = columns / C, block_rows = (rows + block - 1) / block;
   const bool valid = unit < outer * block_rows * groups;  // every lane stays for the shuffles
-  const std::size_t block_row = valid ? unit / groups : 0, column = unit % groups * across_columns;
+  const std::size_t block_row = valid ? unit / groups : 0, column = unit % groups * C;
   const std::size_t r0 = block_row % block_rows * block;
   const std::size_t base = ((block_row / block_rows) * rows + r0) * columns + column;  // the block's first row
   const int n = valid ? static_cast<int>(min(static_cast<std::size_t>(block), rows - r0)) : 0;
   const auto row_of = [&](int i) { return slice * R + i; };  // within the block
-  std::uint32_t x[R][across_columns];
+  std::uint32_t word[R][W];
 #pragma unroll
   for (int i = 0; i < R; ++i) {
-    if (row_of(i) < n) load_four<In>(in, base + row_of(i) * columns, x[i]);
-    else for (int k = 0; k < across_columns; ++k) x[i][k] = 0;
+    if (row_of(i) < n) load_columns<In, C>(in, base + row_of(i) * columns, word[i]);
+    else for (int k = 0; k < W; ++k) word[i][k] = 0;
   }
-  std::uint32_t top[across_columns];  // twice the largest magnitude's bits, as in contiguous_kernel
+  std::uint32_t top[C];  // twice the largest magnitude's bits, as in contiguous_kernel
   bool special = false;
 #pragma unroll
-  for (int k = 0; k < across_columns; ++k) {
+  for (int k = 0; k < C; ++k) {
     top[k] = 0;
 #pragma unroll
-    for (int i = 0; i < R; ++i) top[k] = max(top[k], x[i][k] * 2u);
+    for (int i = 0; i < R; ++i) {
+      std::uint32_t x[C];
+      unpack<In>(word[i], x);
+      top[k] = max(top[k], x[k] * 2u);
+    }
     special = special || top[k] >= 0xFF000000u;
   }
-  Choice s[across_columns], own;  // own: the block this lane stores the scale of, column + slice
-  bool finite = true;  // the four blocks
+  Choice s[C], own[kept];  // own: the blocks this lane stores the scales of, columns column + slice x kept + m
+  bool finite = true;  // the C blocks
   if (__any_sync(full_warp, special)) {
-    // Rare: every lane reduces the four blocks' statistics in full and chooses their scales.
+    // Rare: every lane reduces the C blocks' statistics in full and chooses their scales.
 #pragma unroll
-    for (int k = 0; k < across_columns; ++k) {
+    for (int k = 0; k < C; ++k) {
       PartialStats p;
 #pragma unroll
-      for (int i = 0; i < R; ++i) p.add(x[i][k]);
+      for (int i = 0; i < R; ++i) {
+        std::uint32_t x[C];
+        unpack<In>(word[i], x);
+        p.add(x[k]);
+      }
 #pragma unroll
       for (int offset = 16; offset >= 8; offset /= 2) {
         p.amax = max(p.amax, __shfl_xor_sync(full_warp, p.amax, offset));
@@ -347,53 +375,57 @@ across_kernel(const void* in, std::size_t outer, std::size_t rows, std::size_t c
       const BlockStats stats = p.stats();
       s[k] = op.scheme.choose(stats);
       finite = finite && !stats.any_nan && !stats.any_infinity;
-      if (k == slice) own = s[k];
+      if (k / kept == slice) own[k % kept] = s[k];
     }
   } else {
-    using Scatter = ScatterOf<16, 8, across_columns>;
-    static_assert(Scatter::kept == 1 && Scatter::owner_bits(1) == 8 && Scatter::owner_bits(2) == 16);
-    scatter_max<16, 8, across_columns>(top, lane);  // lane now holds block `slice`'s maximum
-    own = op.scheme.choose(BlockStats{top[0] / 2, false, false});
+    scatter_max<16, 8, C>(top, lane);
 #pragma unroll
-    for (int k = 0; k < across_columns; ++k) s[k] = shuffled(own, k * 8 + lane % 8);
+    for (int m = 0; m < kept; ++m) own[m] = op.scheme.choose(BlockStats{top[m] / 2, false, false});
+#pragma unroll
+    for (int k = 0; k < C; ++k) s[k] = shuffled(own[k % kept], k / kept * 8 + lane % 8);
   }
-  if (!Fake && valid) op.scale.scales[scale_offset(op.scale, block_row * columns + column + slice)] = own.code;
+  if (!Fake && valid) {
+#pragma unroll
+    for (int m = 0; m < kept; ++m)
+      op.scale.scales[scale_offset(op.scale, block_row * columns + column + slice * kept + m)] = own[m].code;
+  }
 #pragma unroll
   for (int i = 0; i < R; ++i) {
     if (row_of(i) >= n) continue;
-    std::uint32_t c[across_columns];
-    op.scheme.template codes<In>(x[i], finite, s, c);
+    std::uint32_t x[C], c[C];
+    unpack<In>(word[i], x);
+    op.scheme.template codes<In>(x, finite, s, c);
     const std::size_t at = base + row_of(i) * columns;
     if constexpr (Fake) {
-      std::uint32_t y[across_columns];
+      std::uint32_t y[C];
       #pragma unroll
-      for (int k = 0; k < across_columns; ++k) y[k] = op.scheme.decoder(s[k].code).template value<Out>(c[k]);
-      store_values<Out, across_columns>(out, at, y);
+      for (int k = 0; k < C; ++k) y[k] = op.scheme.decoder(s[k].code).template value<Out>(c[k]);
+      store_values<Out, C>(out, at, y);
     } else {
-      store_codes<S::bits, across_columns>(elements, at / across_columns, c, op.packed);
+      store_codes<S::bits, C>(elements, at / C, c, op.packed);
     }
   }
 }
 
-template <class S, FloatData Out>
+template <class S, FloatData Out, int C>
 __global__ void __launch_bounds__(across_threads)
 across_dequantize_kernel(const std::uint8_t* elements, std::size_t outer, std::size_t rows, std::size_t columns,
                          void* out, Operands<S> op) {
-  const AcrossPlace place = across_place<S::block>(outer, rows, columns);
+  const AcrossPlace place = across_place<S::block, C>(outer, rows, columns);
   if (!place.valid) return;
   const std::size_t block_row = place.block_row, column = place.column, base = place.base;
   const int n = place.rows;
-  typename S::Decoder d[across_columns];
+  typename S::Decoder d[C];
   #pragma unroll
-  for (int k = 0; k < across_columns; ++k)
+  for (int k = 0; k < C; ++k)
     d[k] = op.scheme.decoder(op.scale.scales[scale_offset(op.scale, block_row * columns + column + k)]);
 #pragma unroll 8
   for (int r = 0; r < n; ++r) {
-    std::uint32_t c[across_columns], y[across_columns];
-    load_codes<S::bits, across_columns>(elements, (base + r * columns) / across_columns, c, op.packed);
+    std::uint32_t c[C], y[C];
+    load_codes<S::bits, C>(elements, (base + r * columns) / C, c, op.packed);
     #pragma unroll
-    for (int k = 0; k < across_columns; ++k) y[k] = d[k].template value<Out>(c[k]);
-    store_values<Out, across_columns>(out, base + r * columns, y);
+    for (int k = 0; k < C; ++k) y[k] = d[k].template value<Out>(c[k]);
+    store_values<Out, C>(out, base + r * columns, y);
   }
 }
 

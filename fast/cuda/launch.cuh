@@ -28,6 +28,13 @@ void with_data(FloatData d, F&& f) {
   else f.template operator()<FloatData::bf16>();
 }
 
+// with_data where Runtime, else f<FloatData::fp32>() alone.
+template <bool Runtime, class F>
+void with_data_if(FloatData d, F&& f) {
+  if constexpr (Runtime) with_data(d, f);
+  else f.template operator()<FloatData::fp32>();
+}
+
 inline std::size_t element_bytes(int code_bits, const AxisView& view, const CodeLayout& layout) {
   const std::size_t bits = layout.packed ? static_cast<std::size_t>(code_bits) : 8;
   return (view.values() * bits + 7) / 8;
@@ -62,8 +69,16 @@ inline void prepare_scales(std::size_t blocks, const CodeLayout& layout, std::ui
   check(cudaMemsetAsync(scales, 0, scale_bytes(blocks, layout), stream), "cudaMemsetAsync");
 }
 
-inline std::size_t across_threads_for(int block, const AxisView& view) {
-  return view.outer * ((view.rows + block - 1) / block) * (view.columns / kernels::across_columns);
+inline std::size_t across_threads_for(int block, int columns_per_thread, const AxisView& view) {
+  return view.outer * ((view.rows + block - 1) / block) * (view.columns / columns_per_thread);
+}
+
+// f<C>() with C the columns a thread takes across rows, moving values of D: kernels::wide_columns<D> where
+// the view's columns are a multiple of it, else kernels::across_columns.
+template <FloatData D, class F>
+void with_across_columns(const AxisView& view, F&& f) {
+  if (view.columns % kernels::wide_columns<D> == 0) f.template operator()<kernels::wide_columns<D>>();
+  else f.template operator()<kernels::across_columns>();
 }
 
 // quantize (Fake = false: codes and scales) or fake_quantize (Fake: values as `to`).
@@ -72,18 +87,21 @@ void quantize(const kernels::Operands<S>& op, FloatData from, const void* in, co
               std::uint8_t* elements, FloatData to, void* out, Stream stream) {
   if (view.values() == 0) return;
   with_data(from, [&]<FloatData In>() {
-    with_data(Fake ? to : FloatData::fp32, [&]<FloatData Out>() {
+    // Out: the fake-quantized values' type (quantize stores none: one instantiation, FP32).
+    with_data_if<Fake>(to, [&]<FloatData Out>() {
       if (contiguous(view)) {
         const std::size_t vectors = view.values() / kernels::values_per_vector<In>;
         constexpr kernels::LaunchShape shape = kernels::quantize_shape<S, In>();
         const unsigned grid = grid_for(vectors, shape.threads * shape.vectors_per_thread);
         kernels::contiguous_kernel<S, In, Fake, Out><<<grid, shape.threads, 0, stream>>>(in, vectors, elements, out, op);
       } else {
-        // Eight units a warp, each in across_slices lanes (whole warps, for the shuffles).
-        const std::size_t warps = (across_threads_for(S::block, view) + 7) / 8;
-        const unsigned grid = grid_for(warps * 32, kernels::across_threads);
-        kernels::across_kernel<S, In, Fake, Out>
-            <<<grid, kernels::across_threads, 0, stream>>>(in, view.outer, view.rows, view.columns, elements, out, op);
+        with_across_columns<In>(view, [&]<int C>() {
+          // Eight units a warp, each in across_slices lanes (whole warps, for the shuffles).
+          const std::size_t warps = (across_threads_for(S::block, C, view) + 7) / 8;
+          const unsigned grid = grid_for(warps * 32, kernels::across_threads);
+          kernels::across_kernel<S, In, Fake, Out, C>
+              <<<grid, kernels::across_threads, 0, stream>>>(in, view.outer, view.rows, view.columns, elements, out, op);
+        });
       }
     });
   });
@@ -101,9 +119,11 @@ void dequantize(const kernels::Operands<S>& op, const std::uint8_t* elements, co
       const unsigned grid = grid_for(vectors, shape.threads * shape.vectors_per_thread);
       kernels::contiguous_dequantize_kernel<S, Out><<<grid, shape.threads, 0, stream>>>(elements, vectors, out, op);
     } else {
-      const unsigned grid = grid_for(across_threads_for(S::block, view), kernels::across_threads);
-      kernels::across_dequantize_kernel<S, Out>
-          <<<grid, kernels::across_threads, 0, stream>>>(elements, view.outer, view.rows, view.columns, out, op);
+      with_across_columns<Out>(view, [&]<int C>() {
+        const unsigned grid = grid_for(across_threads_for(S::block, C, view), kernels::across_threads);
+        kernels::across_dequantize_kernel<S, Out, C>
+            <<<grid, kernels::across_threads, 0, stream>>>(elements, view.outer, view.rows, view.columns, out, op);
+      });
     }
   });
   check(cudaGetLastError(), "dequantize kernel");

@@ -20,15 +20,15 @@ __device__ inline void load_words(const void* base, std::size_t vector, std::uin
   word[0] = w.x, word[1] = w.y, word[2] = w.z, word[3] = w.w;
 }
 
-// A vector's values as FP32 bits.
-template <FloatData D>
-__device__ inline void unpack(const std::uint32_t (&word)[4], std::uint32_t (&x)[values_per_vector<D>]) {
+// The values of W loaded words (a vector's four, or fewer) as FP32 bits.
+template <FloatData D, int W>
+__device__ inline void unpack(const std::uint32_t (&word)[W], std::uint32_t (&x)[W * 4 / value_size<D>]) {
   if constexpr (D == FloatData::fp32) {
     #pragma unroll
-    for (int i = 0; i < 4; ++i) x[i] = word[i];
+    for (int i = 0; i < W; ++i) x[i] = word[i];
   } else {
     #pragma unroll
-    for (int i = 0; i < 4; ++i) {
+    for (int i = 0; i < W; ++i) {
       x[2 * i] = word[i] << 16;
       x[2 * i + 1] = word[i] & 0xFFFF0000u;
     }

@@ -26,8 +26,9 @@ class CudaBlocks : public ::testing::TestWithParam<fast_check::BlockCase> {
 
 // Blocks along the last axis ([48, 256], scales 48 x 8; [5, 320], scales 5 x 10, whose 50 blocks end
 // part of the way through a CTA's), across rows with a short last block ([2, 80, 36]: blocks of 32, 32
-// and 16 rows), and four columns only.
-const Geometry geometries[] = {{{48, 256, 1}, 8}, {{5, 320, 1}, 10}, {{2, 80, 36}, 36}, {{1, 64, 4}, 4}};
+// and 16 rows; [1, 48, 40]: 32 and 16), and four columns only. (Across rows BF16 goes 8 columns a thread
+// where the columns are a multiple of 8, as 40 is, else 4, as 36 and 4 are.)
+const Geometry geometries[] = {{{48, 256, 1}, 8}, {{5, 320, 1}, 10}, {{2, 80, 36}, 36}, {{1, 48, 40}, 40}, {{1, 64, 4}, 4}};
 
 TEST_P(CudaBlocks, EqualTheCpuPathAndTheReferenceInEveryLayout) {
   SplitMix64 stream{0xC0DA};
@@ -53,7 +54,8 @@ INSTANTIATE_TEST_SUITE_P(Gpu, CudaBlocks, ::testing::ValuesIn(fast_check::all_bl
                          });
 
 // NVFP4 under each of its profiles: blocks of 16 along the last axis ([48, 128], scales 48 x 8), across
-// rows with a short last block ([2, 40, 36]: 16, 16 and 8 rows), and four columns only. Two value sets:
+// rows with a short last block ([2, 40, 36]: 16, 16 and 8 rows; [1, 24, 40]: 16 and 8), and four
+// columns only. Two value sets:
 // random_blocks as they come (blocks far below the tensor's largest get zero scales), and the same
 // squeezed into 20 binades (every scale in play). nvfp4-torchao refuses an infinite tensor amax, so
 // its Infs become NaNs.
@@ -64,7 +66,7 @@ class CudaNvfp4 : public ::testing::TestWithParam<const char*> {
   }
 };
 
-const Geometry nvfp4_geometries[] = {{{48, 128, 1}, 8}, {{5, 160, 1}, 10}, {{2, 40, 36}, 36}, {{1, 32, 4}, 4}};
+const Geometry nvfp4_geometries[] = {{{48, 128, 1}, 8}, {{5, 160, 1}, 10}, {{2, 40, 36}, 36}, {{1, 24, 40}, 40}, {{1, 32, 4}, 4}};
 
 TEST_P(CudaNvfp4, EqualsTheCpuPathAndTheReferenceInEveryLayout) {
   const fast_check::BlockCase c{"nvfp4", GetParam()};

@@ -4,6 +4,10 @@
 //   fast_cuda_sweep blocks [N] [format] [seed]  N random blocks (default 10^8) per element format and
 //                                        NVFP4 (format "all": every one; or a list, "e4m3,nvfp4"), through quantize, dequantize
 //                                        and fake_quantize, GPU against CPU; another seed draws other blocks
+//   fast_cuda_sweep blocks N format seed across-bf16|across-bf16-4
+//                                        the same with every chunk BF16 blocks across rows, 2048 columns
+//                                        (the kernels that take 8 a thread) or 4 (those that take 4), to
+//                                        check a change to those alone
 // exit 0: no difference; 1: differences (the first printed); 2: bad arguments.
 #include <algorithm>
 #include <chrono>
@@ -90,7 +94,8 @@ bool listed(std::string_view list, std::string_view name) {
   return false;
 }
 
-int sweep_blocks(std::size_t per_element, std::string_view only, std::uint64_t seed) {
+int sweep_blocks(std::size_t per_element, std::string_view only, std::uint64_t seed, bool across_bf16_only,
+                 std::size_t across_width) {
   for (std::string_view list = only; !list.empty() && only != "all";) {
     const std::string_view name = list.substr(0, list.find(','));
     if (std::find(std::begin(block_formats), std::end(block_formats), name) == std::end(block_formats)) {
@@ -121,11 +126,14 @@ int sweep_blocks(std::size_t per_element, std::string_view only, std::uint64_t s
       // Each chunk takes the next profile, alternates FP32 and BF16, and alternates blocks along the last
       // axis with blocks across rows (panels of 32 blocks' rows, 2048 columns), dequantizes and fake-quantizes
       // to FP32 in two chunks of four and to BF16 in the others; two in eight also pack and swizzle, one
-      // of them dequantizing to FP32, the other to BF16 (packed FP6 loads differ by output width).
+      // of them dequantizing to FP32, the other to BF16 (packed FP6 loads differ by output width). With
+      // across_bf16_only every chunk is BF16 across rows.
       const fast_check::BlockCase& c = mine[k % mine.size()];
-      const fast::FloatData from = k / mine.size() % 2 ? fast::FloatData::bf16 : fast::FloatData::fp32;
-      const bool across = k % 2 == 1 && blocks % (2048 * 32) == 0;
-      const cuda_check::Geometry g = across ? cuda_check::Geometry{{blocks / 2048 / 32, 32 * size, 2048}, 2048}
+      const fast::FloatData from =
+          across_bf16_only || k / mine.size() % 2 ? fast::FloatData::bf16 : fast::FloatData::fp32;
+      const std::size_t w = across_width;
+      const bool across = (across_bf16_only || k % 2 == 1) && blocks % (w * 32) == 0;
+      const cuda_check::Geometry g = across ? cuda_check::Geometry{{blocks / w / 32, 32 * size, w}, w}
                                             : cuda_check::Geometry{{blocks, size, 1}, 1};
       std::vector<std::uint32_t> values = draw_blocks(0xB10C + k + 7919 * (&element - block_formats) + (seed << 32), blocks, size);
       if (across) values = cuda_check::place_blocks(values, g.view, size);
@@ -157,14 +165,16 @@ int main(int argc, char** argv) {
   const std::string_view what = argc > 1 ? argv[1] : "";
   try {
     if (what == "casts") return sweep_casts();
-    if (what == "blocks")
+    const std::string_view layout = argc > 5 ? argv[5] : "";
+    if (what == "blocks" && (layout.empty() || layout == "across-bf16" || layout == "across-bf16-4"))
       return sweep_blocks(argc > 2 ? std::strtoull(argv[2], nullptr, 10) : 100'000'000, argc > 3 ? argv[3] : "",
-                          argc > 4 ? std::strtoull(argv[4], nullptr, 10) : 0);
+                          argc > 4 ? std::strtoull(argv[4], nullptr, 10) : 0, !layout.empty(),
+                          layout == "across-bf16-4" ? 4 : 2048);
   } catch (const std::exception& e) {
     std::fprintf(stderr, "fast_cuda_sweep: %s\n", e.what());
     return 2;
   }
-  std::fprintf(stderr, "usage: fast_cuda_sweep casts | blocks [N] [all|FORMAT[,FORMAT...]] [seed]\n"
+  std::fprintf(stderr, "usage: fast_cuda_sweep casts | blocks [N] [all|FORMAT[,FORMAT...]] [seed] [across-bf16|across-bf16-4]\n"
                        "  FORMAT: e4m3 e5m2 e3m2 e2m3 e2m1 int8 nvfp4\n");
   return 2;
 }
