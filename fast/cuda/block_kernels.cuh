@@ -264,7 +264,8 @@ constexpr int across_columns = 4;  // the fewest adjacent columns a thread takes
 
 // The adjacent columns a thread takes where the view's columns allow: 16 bytes of the values it loads
 // (quantize) or stores (dequantize), so that a warp meets each row in 128-byte pieces as from FP32. (BF16
-// in fours read or wrote 64-byte pieces: from BF16 47-69 % of the copy, where FP32 made 79-96 %.)
+// in fours read or wrote 64-byte pieces: quantize from BF16 made 47-69 % of the copy on the H200, in
+// eights 66-95 %; docs/performance.md.)
 template <FloatData D>
 constexpr int wide_columns = values_per_vector<D>;
 
@@ -307,9 +308,10 @@ __device__ inline AcrossPlace across_place(std::size_t outer, std::size_t rows, 
 
 // Quantizing blocks across rows, a warp takes 8 units of C columns (one thread's in across_place) and
 // each unit's block rows in 4 slices: lane = slice x 8 + unit, each lane Block / 4 rows of its unit. So
-// a thread holds Block rows / 4 in registers (as loaded: BF16 in pairs), a load instruction reads 128
-// adjacent bytes in each of 4 rows, and a reduce-scatter over the slices leaves each lane the maxima of
-// C / 4 of its unit's C blocks, whose scales it chooses and stores.
+// a thread holds Block rows / 4 in registers (as loaded: BF16 in pairs), a load instruction reads
+// 8 x C x value_size adjacent bytes (128, or 64 for four BF16 columns) in each of 4 rows, and a
+// reduce-scatter over the slices leaves each lane the maxima of C / 4 of its unit's C blocks, whose
+// scales it chooses and stores.
 constexpr int across_slices = 4;
 
 template <class S, FloatData In, bool Fake, FloatData Out, int C>
