@@ -78,7 +78,7 @@ int main(int argc, char** argv) {
     row("copy", "-", "-", "-", "-", mib, 2.0 * bytes, copy_ms, gbs_of(copy_ms));
     // A row: the kernel's median time, and the rate of the copy timed in turns with it.
     const auto measure = [&](const char* op, const char* element, const char* rule, const char* data, const char* axis,
-                          double moved, const std::function<void(int)>& launch) {
+                             double moved, const std::function<void(int)>& launch) {
       const std::vector<float> ms = interleaved_median_ms({launch, copy}, sets);
       row(op, element, rule, data, axis, mib, moved, ms[0], gbs_of(ms[1]));
     };
@@ -106,13 +106,13 @@ int main(int argc, char** argv) {
             });
             if (el.e != fast::BlockElement::e4m3) continue;
             measure("fake_quantize", el.name, rule_name, data_name, axis, 2.0 * bytes,
-                 [&](int s) { fast::cuda::fake_quantize(spec, data, b.in[s], view, data, b.out[s]); });
+                    [&](int s) { fast::cuda::fake_quantize(spec, data, b.in[s], view, data, b.out[s]); });
           }
         }
       // NVFP4 under each profile, its tensor scale given (as TransformerEngine takes the amax from an
       // earlier pass); the pass that finds the tensor's amax is its own row.
       measure("tensor_stats", "-", "-", data_name, "-", static_cast<double>(bytes),
-           [&](int s) { fast::cuda::nvfp4::tensor_stats(data, b.in[s], values); });
+              [&](int s) { fast::cuda::nvfp4::tensor_stats(data, b.in[s], values); });
       const fast::BlockStats amax = fast::cuda::nvfp4::tensor_stats(data, b.in[0], values);
       for (const auto& [rule, rule_name] : {std::pair{fast::Nvfp4Rule::exact, "nvfp4"}, std::pair{fast::Nvfp4Rule::torchao, "nvfp4-torchao"},
                                             std::pair{fast::Nvfp4Rule::te, "nvfp4-te"}}) {

@@ -131,9 +131,9 @@ int sweep_blocks(std::size_t per_element, std::string_view only, std::uint64_t s
       const fast_check::BlockCase& c = mine[k % mine.size()];
       const fast::FloatData from =
           across_bf16_only || k / mine.size() % 2 ? fast::FloatData::bf16 : fast::FloatData::fp32;
-      const std::size_t w = across_width;
-      const bool across = (across_bf16_only || k % 2 == 1) && blocks % (w * 32) == 0;
-      const cuda_check::Geometry g = across ? cuda_check::Geometry{{blocks / w / 32, 32 * size, w}, w}
+      const std::size_t columns = across_width;
+      const bool across = (across_bf16_only || k % 2 == 1) && blocks % (columns * 32) == 0;
+      const cuda_check::Geometry g = across ? cuda_check::Geometry{{blocks / columns / 32, 32 * size, columns}, columns}
                                             : cuda_check::Geometry{{blocks, size, 1}, 1};
       std::vector<std::uint32_t> values = draw_blocks(0xB10C + k + 7919 * (&element - block_formats) + (seed << 32), blocks, size);
       if (across) values = cuda_check::place_blocks(values, g.view, size);
