@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The conformance runs recorded in docs/conformance.md that need the lent GPU machine: CUDA's conversions
+# The conformance runs recorded in docs/conformance.md that need an NVIDIA GPU: CUDA's conversions
 # in a kernel (hardware cvt where the GPU has it), and torch / ml_dtypes / torchao through the Python
 # adapter on the CPU and the GPU, each with profile inference.
 # Usage (on the GPU machine, from the repository root): conformance/device_checks.sh MXREF
