@@ -1,17 +1,19 @@
-#!/usr/bin/env python3
 """The GPU path (fast/cuda) through the conformance runner, as the fast CPU path is in fast_path_test.py:
 `mxref conform --plugin cuda_plugin.so` passes the checked-in golden block suites and a generated suite
 of every block class for each of the 36 element x profile pairs, FP32 and BF16 inputs, with the blocks
-along the contiguous axis and across rows (MXREF_CUDA_AXIS=last, rows). Exit 77 without a GPU.
-Usage: cuda_conform_test.py MXREF REPO_ROOT CUDA_PLUGIN [COUNT]  (COUNT vectors per class, 16)."""
+along the contiguous axis and across rows (MXREF_CUDA_AXIS=last, rows).
+Run: python3 -m pytest tools/tests/cuda_conform_test.py --mxref MXREF [--root REPO_ROOT] --plugin CUDA_PLUGIN
+[--count N] (N vectors per class, default 16). Skips without an NVIDIA GPU."""
 import json
 import os
 import subprocess
-import sys
-import tempfile
 
-from checklist import Checklist
+import pytest
+
 from fast_pairs import ELEMENTS, PROFILES, pair_suite
+
+AXES = ["last", "rows"]
+DEFAULT_COUNT = 16
 
 
 def gpu_present():
@@ -21,47 +23,90 @@ def gpu_present():
         return False
 
 
-def main():
-    if not gpu_present():
-        print("skipped: no NVIDIA GPU")
-        return 77
-    mxref, root, plugin = (os.path.abspath(a) for a in sys.argv[1:4])
-    count = int(sys.argv[4]) if len(sys.argv) > 4 else 16
-    checks = Checklist()
-    with tempfile.TemporaryDirectory() as d:
-        def run(*args, axis="last"):
-            return subprocess.run([mxref, *args], capture_output=True, text=True, cwd=d,
-                                  env=dict(os.environ, MXREF_CUDA_AXIS=axis))
-
-        def passes(suite, axis):
-            r = run("conform", "--suite", suite, "--plugin", plugin, axis=axis)
-            return r.returncode == 0 and " 0 failed" in r.stdout and " passed" in r.stdout
-
-        golden = os.path.join(root, "vectors", "golden")
-        for suite in sorted(os.listdir(golden)):
-            kind = json.load(open(os.path.join(golden, suite, "vectors.json")))["suite"]["kind"]
-            if kind != "block":
-                continue  # the GPU path has no element-cast API (fast_cuda_sweep casts covers its casts)
-            for axis in ("last", "rows"):
-                checks.check(f"GPU plug-in ({axis}) passes golden suite {suite}", passes(os.path.join(golden, suite), axis))
-        for element in ELEMENTS:
-            for profile in PROFILES:
-                for source in ("f32", "bf16"):
-                    suite = pair_suite(element, profile, source, count=count, seed=6)
-                    name = suite["name"]
-                    with open(os.path.join(d, name + ".json"), "w") as f:
-                        json.dump(suite, f)
-                    gen = run("gen", "--suite", name + ".json", "--out", name)
-                    for axis in ("last", "rows"):
-                        checks.check(f"GPU plug-in ({axis}) passes {name}", gen.returncode == 0 and passes(name, axis))
-        nvfp4 = {"name": "n", "kind": "block", "from": "f32", "format": "nvfp4", "profile": "nvfp4", "classes": ["zero"], "count": 1}
-        with open(os.path.join(d, "n.json"), "w") as f:
-            json.dump(nvfp4, f)
-        run("gen", "--suite", "n.json", "--out", "n")
-        r = run("conform", "--suite", "n", "--plugin", plugin)
-        checks.check("the GPU plug-in refuses what it does not run", r.returncode == 2 and "refused suite" in r.stderr)
-    return checks.status()
+if not gpu_present():
+    pytest.skip("no NVIDIA GPU", allow_module_level=True)
 
 
-if __name__ == "__main__":
-    sys.exit(main())
+@pytest.fixture(scope="module")
+def cuda_plugin(plugin):
+    if not plugin:
+        pytest.skip("no --plugin (cuda_plugin.so)")
+    return plugin
+
+
+@pytest.fixture(scope="module")
+def folder(tmp_path_factory):
+    return tmp_path_factory.mktemp("cuda_conform")
+
+
+@pytest.fixture(scope="module")
+def run(mxref, folder):
+    def run(*args, axis="last"):
+        return subprocess.run([mxref, *args], capture_output=True, text=True, cwd=folder,
+                              env=dict(os.environ, MXREF_CUDA_AXIS=axis))
+    return run
+
+
+@pytest.fixture(scope="module")
+def passes(run, cuda_plugin):
+    def passes(suite, axis):
+        r = run("conform", "--suite", suite, "--plugin", cuda_plugin, axis=axis)
+        return r.returncode == 0 and " 0 failed" in r.stdout and " passed" in r.stdout
+    return passes
+
+
+def golden_block_suites(root):
+    golden = os.path.join(root, "vectors", "golden")
+    for suite in sorted(os.listdir(golden)):
+        with open(os.path.join(golden, suite, "vectors.json")) as f:
+            kind = json.load(f)["suite"]["kind"]
+        if kind == "block":  # the GPU path has no element-cast API (fast_cuda_sweep casts covers its casts)
+            yield suite
+
+
+def pytest_generate_tests(metafunc):
+    if "golden_suite" in metafunc.fixturenames:
+        metafunc.parametrize("golden_suite", list(golden_block_suites(metafunc.config.getoption("--root"))))
+
+
+@pytest.mark.parametrize("axis", AXES)
+def test_gpu_plugin_passes_golden_suite(root, passes, golden_suite, axis):
+    assert passes(os.path.join(root, "vectors", "golden", golden_suite), axis)
+
+
+@pytest.fixture(scope="module")
+def generated(request, run, folder):
+    """A pair's suite, generated once for both axes: its folder name, and whether gen succeeded."""
+    count = request.config.getoption("--count")
+    made = {}
+
+    def generated(element, profile, source):
+        suite = pair_suite(element, profile, source, count=DEFAULT_COUNT if count is None else count, seed=6)
+        name = suite["name"]
+        if name not in made:
+            with open(folder / (name + ".json"), "w") as f:
+                json.dump(suite, f)
+            made[name] = run("gen", "--suite", name + ".json", "--out", name).returncode == 0
+        return name, made[name]
+    return generated
+
+
+PAIRS = [pytest.param(element, profile, source, id=f"{element}-{profile}-{source}")
+         for element in ELEMENTS for profile in PROFILES for source in ("f32", "bf16")]
+
+
+@pytest.mark.parametrize("axis", AXES)
+@pytest.mark.parametrize("element, profile, source", PAIRS)
+def test_gpu_plugin_passes_every_block_class(passes, generated, element, profile, source, axis):
+    name, gen_ok = generated(element, profile, source)
+    assert gen_ok and passes(name, axis)
+
+
+def test_the_gpu_plugin_refuses_what_it_does_not_run(run, folder, cuda_plugin):
+    nvfp4 = {"name": "n", "kind": "block", "from": "f32", "format": "nvfp4", "profile": "nvfp4", "classes": ["zero"],
+             "count": 1}
+    with open(folder / "n.json", "w") as f:
+        json.dump(nvfp4, f)
+    run("gen", "--suite", "n.json", "--out", "n")
+    r = run("conform", "--suite", "n", "--plugin", cuda_plugin)
+    assert r.returncode == 2 and "refused suite" in r.stderr

@@ -1,24 +1,23 @@
-#!/usr/bin/env python3
 """microsoft/microxcaling's MX fake quantization (_quantize_mx: round 'nearest', 'even', 'floor'; every
 element format) against `mxref fakequant --profile microxcaling-*`, bit for bit on the FP32 results.
-microxcaling is not on PyPI: pass the folder that holds its `mx` package.
-Usage: microxcaling_profile_test.py MXREF --mx-path DIR [--blocks N]. Exit 77 without torch or mx."""
+microxcaling is not on PyPI: --mx-path names the folder that holds its `mx` package.
+Run: python3 -m pytest tools/tests/microxcaling_profile_test.py --mxref MXREF --mx-path DIR [--blocks N]
+(default 2000). Skips without numpy, torch or mx."""
 import subprocess
-import sys
 
-try:
-    import numpy as np
-    import torch
-    sys.path.insert(0, sys.argv[sys.argv.index("--mx-path") + 1] if "--mx-path" in sys.argv else ".")
-    from mx.mx_ops import _quantize_mx
-    from mx.formats import ElemFormat
-except (ImportError, IndexError) as e:
-    print(f"skipped: {e}")
-    sys.exit(77)
+import pytest
 
-ELEMENTS = {"mxfp8_e4m3": ElemFormat.fp8_e4m3, "mxfp8_e5m2": ElemFormat.fp8_e5m2,
-            "mxfp6_e3m2": ElemFormat.fp6_e3m2, "mxfp6_e2m3": ElemFormat.fp6_e2m3,
-            "mxfp4_e2m1": ElemFormat.fp4_e2m1, "mxint8": ElemFormat.int8}
+np = pytest.importorskip("numpy")
+torch = pytest.importorskip("torch")
+mx_ops = pytest.importorskip("mx.mx_ops")  # on the path from --mx-path (conftest.py)
+mx_formats = pytest.importorskip("mx.formats")
+
+ELEMENTS = {"mxfp8_e4m3": "fp8_e4m3", "mxfp8_e5m2": "fp8_e5m2", "mxfp6_e3m2": "fp6_e3m2", "mxfp6_e2m3": "fp6_e2m3",
+            "mxfp4_e2m1": "fp4_e2m1", "mxint8": "int8"}  # -> mx.formats.ElemFormat
+ROUNDINGS = ["nearest", "even", "floor"]
+DEVICES = ["cpu", "cuda"]
+DEFAULT_BLOCKS = 2000
+SEED = 2026
 BLOCK = 32
 
 
@@ -40,34 +39,44 @@ def blocks(n, rng):
     return bits.astype(np.uint32)
 
 
-def main():
-    mxref = sys.argv[1]
-    n = int(sys.argv[sys.argv.index("--blocks") + 1]) if "--blocks" in sys.argv else 2000
-    bits = blocks(n, np.random.default_rng(2026))
+@pytest.fixture(scope="module")
+def bits(request):
+    n = request.config.getoption("--blocks")
+    return blocks(DEFAULT_BLOCKS if n is None else n, np.random.default_rng(SEED))
+
+
+@pytest.fixture(scope="module")
+def mxref_values(mxref, bits):
+    """mxref's fake-quantized FP32 bit patterns for a format and rounding, computed once for both devices."""
     text = "\n".join(" ".join(f"{v:08x}" for v in row) for row in bits) + "\n"
-    devices = ["cpu"] + (["cuda"] if torch.cuda.is_available() else [])
-    failures = 0
-    for fmt, elem in ELEMENTS.items():
-        for rounding in ("nearest", "even", "floor"):
+    cache = {}
+
+    def values(fmt, rounding):
+        if (fmt, rounding) not in cache:
             run = subprocess.run([mxref, "fakequant", "--format", fmt, "--profile", f"microxcaling-{rounding}"],
                                  input=text, capture_output=True, text=True, check=False)
             if run.returncode != 0:
                 raise RuntimeError(run.stderr)
-            want = np.array([[int(t, 16) for t in line.split()] for line in run.stdout.splitlines()], dtype=np.uint32)
-            for device in devices:
-                a = torch.from_numpy(bits.view(np.float32).copy()).to(device)
-                got = _quantize_mx(a, 8, elem, axes=[-1], block_size=BLOCK, round=rounding).cpu().numpy()
-                got = got.astype(np.float32).view(np.uint32)
-                both_nan = np.isnan(got.view(np.float32)) & np.isnan(want.view(np.float32))
-                bad = np.argwhere((got != want) & ~both_nan)
-                print(f"{fmt} round={rounding} on {device}: {bits.size} values, {len(bad)} mismatches")
-                for i, j in bad[:4]:
-                    print(f"  block {i} value {j} (input {bits[i, j]:08x}): mxref {want[i, j]:08x}, "
-                          f"microxcaling {got[i, j]:08x}")
-                failures += len(bad)
-    print(f"torch {torch.__version__} ({', '.join(devices)}): {failures} mismatches")
-    return 1 if failures else 0
+            cache[fmt, rounding] = np.array([[int(t, 16) for t in line.split()] for line in run.stdout.splitlines()],
+                                            dtype=np.uint32)
+        return cache[fmt, rounding]
+    return values
 
 
-if __name__ == "__main__":
-    sys.exit(main())
+@pytest.mark.parametrize("device", DEVICES)
+@pytest.mark.parametrize("rounding", ROUNDINGS)
+@pytest.mark.parametrize("fmt", ELEMENTS)
+def test_fake_quantization_matches(bits, mxref_values, fmt, rounding, device):
+    if device == "cuda" and not torch.cuda.is_available():
+        pytest.skip("no CUDA device")
+    want = mxref_values(fmt, rounding)
+    elem = getattr(mx_formats.ElemFormat, ELEMENTS[fmt])
+    a = torch.from_numpy(bits.view(np.float32).copy()).to(device)
+    got = mx_ops._quantize_mx(a, 8, elem, axes=[-1], block_size=BLOCK, round=rounding).cpu().numpy()
+    got = got.astype(np.float32).view(np.uint32)
+    both_nan = np.isnan(got.view(np.float32)) & np.isnan(want.view(np.float32))
+    bad = np.argwhere((got != want) & ~both_nan)
+    examples = "; ".join(f"block {i} value {j} (input {bits[i, j]:08x}): mxref {want[i, j]:08x}, "
+                         f"microxcaling {got[i, j]:08x}" for i, j in bad[:4])
+    assert len(bad) == 0, (f"{fmt} round={rounding} on {device}, torch {torch.__version__}: {len(bad)} of {bits.size} "
+                           f"values differ: {examples}")

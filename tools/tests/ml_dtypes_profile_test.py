@@ -1,16 +1,13 @@
-#!/usr/bin/env python3
-"""`mxref cast --profile ml_dtypes` against ml_dtypes itself: every bf16 and every fp16 input into every
-format ml_dtypes has, bit for bit. Also runs on the lent GPU machine, beside torch (see
-docs/crosschecks.md). Usage: ml_dtypes_profile_test.py MXREF [--fp32-samples N]. Exit 77: skipped."""
-import sys
+"""`mxref cast --profile ml_dtypes` against ml_dtypes itself: every bf16 and every fp16 input (and, with
+--fp32-samples N, N random fp32 inputs) into every format ml_dtypes has, bit for bit. Also run on CUDA
+machines beside torch_profile_test.py (docs/crosschecks.md).
+Run: python3 -m pytest tools/tests/ml_dtypes_profile_test.py --mxref MXREF [--fp32-samples N]. Skips without
+numpy or ml_dtypes."""
+import pytest
 
-try:
-    import numpy as np
-    from mxref_process import mxref_cast
-    import ml_dtypes as md
-except ImportError as e:  # the suite runs without them; CI installs them (tools/setup.sh test)
-    print(f"skipped: {e}")
-    sys.exit(77)
+np = pytest.importorskip("numpy")  # the suite runs without them; CI installs them (tools/setup.sh test)
+md = pytest.importorskip("ml_dtypes")
+from mxref_process import mxref_cast  # noqa: E402  (needs numpy)
 
 # mxref target name -> the ml_dtypes (or numpy) type, looked up lazily: older ml_dtypes lack some.
 TARGETS = {
@@ -20,35 +17,11 @@ TARGETS = {
     "fp16": "float16", "bf16": "bfloat16",
 }
 SOURCES = {"bf16": (md.bfloat16, np.uint16), "f16": (np.float16, np.uint16), "f32": (np.float32, np.uint32)}
+SEED = 2026
 
 
 def dtype_of(name):
     return np.float16 if name == "float16" else getattr(md, name, None)
-
-
-
-
-def check(mxref, profile, source, codes):
-    src_type, bits_type = SOURCES[source]
-    x = codes.astype(bits_type).view(src_type)
-    digits = 2 * np.dtype(bits_type).itemsize
-    failures = 0
-    for target, type_name in TARGETS.items():
-        t = dtype_of(type_name)
-        if t is None or np.dtype(t) == np.dtype(src_type):
-            continue
-        if source == "f32" and type_name == "float16":
-            continue  # numpy's own float32 -> float16 (keeps signalling NaN payloads), not ml_dtypes
-        with np.errstate(all="ignore"):
-            y = x.astype(t)
-        expected = y.view(np.uint16 if np.dtype(t).itemsize == 2 else np.uint8).astype(np.uint64)
-        got = mxref_cast(mxref, source, target, codes, digits, profile)
-        bad = np.nonzero(got != expected)[0]
-        print(f"{source} -> {target} ({type_name}): {len(codes)} compared, {len(bad)} mismatches")
-        for i in bad[:10]:
-            print(f"  input {int(codes[i]):0{digits}x}: mxref {int(got[i]):x}, ml_dtypes {int(expected[i]):x}")
-        failures += len(bad)
-    return failures
 
 
 def profile_for(version):
@@ -57,20 +30,47 @@ def profile_for(version):
     return "ml_dtypes" if (major, minor) >= (0, 7) else "ml_dtypes-0.6"
 
 
-def main():
-    mxref = sys.argv[1]
-    profile = profile_for(md.__version__)
-    samples = int(sys.argv[sys.argv.index("--fp32-samples") + 1]) if "--fp32-samples" in sys.argv else 0
-    failures = 0
+def pairs():
+    """Every source and target but a type into itself, and numpy's own float32 -> float16 (which keeps
+    signalling NaN payloads): that one is not ml_dtypes'."""
+    for source, (src_type, _) in SOURCES.items():
+        for target, type_name in TARGETS.items():
+            t = dtype_of(type_name)
+            if t is not None and np.dtype(t) == np.dtype(src_type):
+                continue
+            if source == "f32" and type_name == "float16":
+                continue
+            yield pytest.param(source, target, id=f"{source}-{target}")
+
+
+@pytest.fixture(scope="module")
+def inputs(request):
+    """Every 16-bit code, and the fp32 samples (empty without --fp32-samples)."""
+    samples = request.config.getoption("--fp32-samples") or 0
     every16 = np.arange(1 << 16, dtype=np.uint64)
-    failures += check(mxref, profile, "bf16", every16)
-    failures += check(mxref, profile, "f16", every16)
-    if samples:
-        rng = np.random.default_rng(2026)
-        failures += check(mxref, profile, "f32", rng.integers(0, 1 << 32, size=samples, dtype=np.uint64))
-    print(f"ml_dtypes {md.__version__} (profile {profile}), numpy {np.__version__}: {failures} mismatches in all")
-    return 1 if failures else 0
+    rng = np.random.default_rng(SEED)
+    return {"bf16": every16, "f16": every16, "f32": rng.integers(0, 1 << 32, size=samples, dtype=np.uint64)}
 
 
-if __name__ == "__main__":
-    sys.exit(main())
+@pytest.mark.parametrize("source, target", list(pairs()))
+def test_cast_matches_ml_dtypes(mxref, inputs, source, target):
+    type_name = TARGETS[target]
+    t = dtype_of(type_name)
+    if t is None:
+        pytest.skip(f"ml_dtypes {md.__version__} has no {type_name}")
+    codes = inputs[source]
+    if len(codes) == 0:
+        pytest.skip("no --fp32-samples")
+    src_type, bits_type = SOURCES[source]
+    x = codes.astype(bits_type).view(src_type)
+    digits = 2 * np.dtype(bits_type).itemsize
+    with np.errstate(all="ignore"):
+        y = x.astype(t)
+    expected = y.view(np.uint16 if np.dtype(t).itemsize == 2 else np.uint8).astype(np.uint64)
+    profile = profile_for(md.__version__)
+    got = mxref_cast(mxref, source, target, codes, digits, profile)
+    bad = np.nonzero(got != expected)[0]
+    examples = "; ".join(f"input {int(codes[i]):0{digits}x}: mxref {int(got[i]):x}, ml_dtypes {int(expected[i]):x}"
+                         for i in bad[:10])
+    assert len(bad) == 0, (f"{source} -> {target} ({type_name}), ml_dtypes {md.__version__} (profile {profile}), "
+                           f"numpy {np.__version__}: {len(bad)} of {len(codes)} differ: {examples}")

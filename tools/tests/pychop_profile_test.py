@@ -1,19 +1,21 @@
-#!/usr/bin/env python3
 """pychop's NumPy MX and BFP quantizers (mx_quantize, bfp_quantize) against `mxref fakequant --profile
 pychop / pychop-bfp`, bit for bit on the FP32 results. Only pychop's NumPy backend files are loaded (by
-path), so its heavier optional dependencies are not needed. Usage: pychop_profile_test.py MXREF
-[--blocks N]. Exit 77 when numpy or pychop is missing."""
+path), so its heavier optional dependencies are not needed.
+Run: python3 -m pytest tools/tests/pychop_profile_test.py --mxref MXREF [--blocks N] (rows of 128 values,
+default 200). Skips without numpy or pychop."""
 import importlib.util
 import os
 import subprocess
-import sys
 
-try:
-    import numpy as np
-    root = os.path.dirname(importlib.util.find_spec("pychop").origin)
-except (ImportError, AttributeError) as e:
-    print(f"skipped: {e}")
-    sys.exit(77)
+import pytest
+
+np = pytest.importorskip("numpy")
+pychop_spec = importlib.util.find_spec("pychop")  # found, not imported: that would need its dependencies
+if pychop_spec is None or pychop_spec.origin is None:
+    pytest.skip("no module named 'pychop'", allow_module_level=True)
+root = os.path.dirname(pychop_spec.origin)
+DEFAULT_BLOCKS = 200
+SEED = 2026
 
 
 def load(name):
@@ -42,38 +44,38 @@ def values(n, rng):
     return bits.astype(np.uint32)
 
 
-def compare(mxref, fmt, profile, bits, expected):
+def fakequant(mxref, fmt, profile, bits):
+    """mxref's fake-quantized FP32 bit patterns, in the shape of `bits`, in blocks of the format's size."""
     block = {"bfp16": 16, "bfp12": 16, "bfp3": 64, "bfp2": 128, "flexpoint16": 16}.get(fmt, 32)
     text = "\n".join(" ".join(f"{v:08x}" for v in row) for row in bits.reshape(-1, block)) + "\n"
     run = subprocess.run([mxref, "fakequant", "--format", fmt, "--profile", profile], input=text,
                          capture_output=True, text=True, check=False)
     if run.returncode != 0:
         raise RuntimeError(run.stderr)
-    got = np.array([int(t, 16) for t in run.stdout.split()], dtype=np.uint32).reshape(bits.shape)
+    return np.array([int(t, 16) for t in run.stdout.split()], dtype=np.uint32).reshape(bits.shape)
+
+
+@pytest.fixture(scope="module")
+def bits(request):
+    n = request.config.getoption("--blocks")
+    return values(DEFAULT_BLOCKS if n is None else n, np.random.default_rng(SEED))
+
+
+@pytest.fixture(scope="module")
+def quantizers():
+    mx, bfp = load("mx_formats"), load("bfp_formats")
+    return {"pychop": mx.mx_quantize, "pychop-bfp": bfp.bfp_quantize}
+
+
+@pytest.mark.parametrize("fmt, profile", [(fmt, "pychop") for fmt in MX] + [(fmt, "pychop-bfp") for fmt in BFP])
+def test_fake_quantization_matches(mxref, bits, quantizers, fmt, profile):
+    x = bits.view(np.float32)
+    with np.errstate(all="ignore"):
+        expected = np.vstack([quantizers[profile](row, fmt) for row in x])
+    got = fakequant(mxref, fmt, profile, bits)
     want = expected.astype(np.float32).view(np.uint32)
     both_nan = np.isnan(got.view(np.float32)) & np.isnan(want.view(np.float32))
     bad = np.argwhere((got != want) & ~both_nan)
-    print(f"{fmt} --profile {profile}: {bits.size} values, {len(bad)} mismatches")
-    for i, j in bad[:5]:
-        print(f"  input {bits[i, j]:08x}: mxref {got[i, j]:08x}, pychop {want[i, j]:08x}")
-    return len(bad)
-
-
-def main():
-    mxref = sys.argv[1]
-    n = int(sys.argv[sys.argv.index("--blocks") + 1]) if "--blocks" in sys.argv else 200
-    bits = values(n, np.random.default_rng(2026))
-    x = bits.view(np.float32)
-    mx, bfp = load("mx_formats"), load("bfp_formats")
-    failures = 0
-    with np.errstate(all="ignore"):
-        for fmt in MX:
-            failures += compare(mxref, fmt, "pychop", bits, np.vstack([mx.mx_quantize(row, fmt) for row in x]))
-        for fmt in BFP:
-            failures += compare(mxref, fmt, "pychop-bfp", bits, np.vstack([bfp.bfp_quantize(row, fmt) for row in x]))
-    print(f"pychop {getattr(mx, '__version__', '')}numpy {np.__version__}: {failures} mismatches in all")
-    return 1 if failures else 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())
+    examples = "; ".join(f"input {bits[i, j]:08x}: mxref {got[i, j]:08x}, pychop {want[i, j]:08x}" for i, j in bad[:5])
+    assert len(bad) == 0, (f"{fmt} --profile {profile}, numpy {np.__version__}: {len(bad)} of {bits.size} values "
+                           f"differ: {examples}")

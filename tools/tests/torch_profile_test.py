@@ -1,16 +1,12 @@
-#!/usr/bin/env python3
-"""torch's casts (CPU, and CUDA where a GPU is present) against `mxref cast --profile torch`: every
-bf16 input and N random fp32 inputs into torch's float8 types. Usage: torch_profile_test.py MXREF
-[--fp32-samples N]. Exit 77 when torch is missing. Results on the lent GPU: docs/crosschecks.md."""
-import sys
+"""torch's casts (CPU, and CUDA where a GPU is present) against `mxref cast --profile torch`: every bf16
+input and N random fp32 inputs into torch's float8 types. Results on CUDA machines: docs/crosschecks.md.
+Run: python3 -m pytest tools/tests/torch_profile_test.py --mxref MXREF [--fp32-samples N] (default 100000).
+Skips without numpy or torch."""
+import pytest
 
-try:
-    import numpy as np
-    from mxref_process import mxref_cast
-    import torch
-except ImportError as e:
-    print(f"skipped: {e}")
-    sys.exit(77)
+np = pytest.importorskip("numpy")
+torch = pytest.importorskip("torch")
+from mxref_process import mxref_cast  # noqa: E402  (needs numpy)
 
 IS_NAN = {
     "e4m3": lambda c: c & 0x7F == 0x7F,
@@ -23,8 +19,11 @@ IS_NAN = {
 }
 TARGETS = {"e4m3": "float8_e4m3fn", "e5m2": "float8_e5m2", "e4m3fnuz": "float8_e4m3fnuz",
            "e5m2fnuz": "float8_e5m2fnuz", "e8m0": "float8_e8m0fnu", "fp16": "float16", "bf16": "bfloat16"}
-
-
+PAIRS = [pytest.param(source, target, id=f"{source}-{target}") for source in ("bf16", "f32") for target in TARGETS
+         if not (source == "bf16" and target == "bf16")]
+DEVICES = ["cpu", "cuda"]
+DEFAULT_FP32_SAMPLES = 100000
+SEED = 2026
 
 
 def torch_cast(bits, source, type_name, device):
@@ -36,35 +35,46 @@ def torch_cast(bits, source, type_name, device):
     return raw.astype(np.uint64) & ((1 << (8 * width)) - 1)
 
 
-def main():
-    mxref = sys.argv[1]
-    samples = int(sys.argv[sys.argv.index("--fp32-samples") + 1]) if "--fp32-samples" in sys.argv else 100000
-    devices = ["cpu"] + (["cuda"] if torch.cuda.is_available() else [])
-    inputs = {"bf16": np.arange(1 << 16, dtype=np.uint64),
-              "f32": np.random.default_rng(2026).integers(0, 1 << 32, size=samples, dtype=np.uint64)}
-    failures = 0
-    for source, codes in inputs.items():
-        digits = 4 if source == "bf16" else 8
-        for target, type_name in TARGETS.items():
-            if not hasattr(torch, type_name) or (source == "bf16" and target == "bf16"):
-                continue
-            expected = mxref_cast(mxref, source, target, codes, digits, "torch")
-            for device in devices:
-                try:
-                    got = torch_cast(codes, source, type_name, device)
-                except (RuntimeError, TypeError) as e:
-                    print(f"{source} -> {type_name} on {device}: torch cannot cast ({e})")
-                    continue
-                # torch does not specify a NaN's sign or payload: any NaN code matches any NaN code.
-                nan = IS_NAN[target]
-                bad = [i for i in np.nonzero(got != expected)[0] if not (nan(int(got[i])) and nan(int(expected[i])))]
-                print(f"{source} -> {type_name} on {device}: {len(codes)} compared, {len(bad)} mismatches")
-                for i in bad[:8]:
-                    print(f"  input {int(codes[i]):0{digits}x}: mxref {int(expected[i]):x}, torch {int(got[i]):x}")
-                failures += len(bad)
-    print(f"torch {torch.__version__} ({', '.join(devices)}): {failures} mismatches in all")
-    return 1 if failures else 0
+@pytest.fixture(scope="module")
+def inputs(request):
+    samples = request.config.getoption("--fp32-samples")
+    samples = DEFAULT_FP32_SAMPLES if samples is None else samples
+    return {"bf16": np.arange(1 << 16, dtype=np.uint64),
+            "f32": np.random.default_rng(SEED).integers(0, 1 << 32, size=samples, dtype=np.uint64)}
 
 
-if __name__ == "__main__":
-    sys.exit(main())
+@pytest.fixture(scope="module")
+def mxref_codes(mxref, inputs):
+    """mxref's codes for a source and target, computed once for both devices."""
+    cache = {}
+
+    def codes(source, target):
+        if (source, target) not in cache:
+            digits = 4 if source == "bf16" else 8
+            cache[source, target] = mxref_cast(mxref, source, target, inputs[source], digits, "torch")
+        return cache[source, target]
+    return codes
+
+
+@pytest.mark.parametrize("device", DEVICES)
+@pytest.mark.parametrize("source, target", PAIRS)
+def test_cast_matches_torch(inputs, mxref_codes, source, target, device):
+    type_name = TARGETS[target]
+    if not hasattr(torch, type_name):
+        pytest.skip(f"torch {torch.__version__} has no {type_name}")
+    if device == "cuda" and not torch.cuda.is_available():
+        pytest.skip("no CUDA device")
+    codes = inputs[source]
+    digits = 4 if source == "bf16" else 8
+    expected = mxref_codes(source, target)
+    try:
+        got = torch_cast(codes, source, type_name, device)
+    except (RuntimeError, TypeError) as e:
+        pytest.skip(f"{source} -> {type_name} on {device}: torch cannot cast ({e})")
+    # torch does not specify a NaN's sign or payload: any NaN code matches any NaN code.
+    nan = IS_NAN[target]
+    bad = [i for i in np.nonzero(got != expected)[0] if not (nan(int(got[i])) and nan(int(expected[i])))]
+    examples = "; ".join(f"input {int(codes[i]):0{digits}x}: mxref {int(expected[i]):x}, torch {int(got[i]):x}"
+                         for i in bad[:8])
+    assert not bad, (f"{source} -> {type_name} on {device}, torch {torch.__version__}: {len(bad)} of {len(codes)} "
+                     f"differ: {examples}")

@@ -1,22 +1,22 @@
-#!/usr/bin/env python3
-"""torchao's to_mx (FLOOR, CEIL, EVEN, RCEIL; every MX element type) against `mxref quantize --profile
-torchao-*`, block for block: scale and element codes, on the CPU and on CUDA where present.
-Usage: torchao_profile_test.py MXREF [--blocks N]. Exit 77 when torch or torchao is missing.
-Results from the lent GPU: docs/crosschecks.md."""
+"""torchao's to_mx (FLOOR, CEIL, EVEN, RCEIL; every MX element type) and nvfp4_quantize against `mxref quantize
+--profile torchao-*` / `nvfp4-torchao`, block for block: scale and element codes, on the CPU and on CUDA where
+present. Results on CUDA machines: docs/crosschecks.md.
+Run: python3 -m pytest tools/tests/torchao_profile_test.py --mxref MXREF [--blocks N] (default 2000). Skips
+without numpy, torch or torchao."""
 import subprocess
-import sys
 
+import pytest
+
+np = pytest.importorskip("numpy")
+torch = pytest.importorskip("torch")
+torchao = pytest.importorskip("torchao")
 try:
-    import numpy as np
-    import torch
     from torchao.prototype.mx_formats.config import ScaleCalculationMode
     from torchao.prototype.mx_formats.constants import DTYPE_FP6_E2M3, DTYPE_FP6_E3M2
     from torchao.prototype.mx_formats.mx_tensor import to_mx
     from torchao.prototype.mx_formats.nvfp4_tensor import nvfp4_quantize, per_tensor_amax_to_scale
-    import torchao
-except ImportError as e:
-    print(f"skipped: {e}")
-    sys.exit(77)
+except ImportError as e:  # a torchao without these prototypes
+    pytest.skip(f"torchao {torchao.__version__}: {e}", allow_module_level=True)
 
 ELEMENTS = {"mxfp8_e4m3": torch.float8_e4m3fn, "mxfp8_e5m2": torch.float8_e5m2, "mxfp6_e2m3": DTYPE_FP6_E2M3,
             "mxfp6_e3m2": DTYPE_FP6_E3M2, "mxfp4_e2m1": torch.float4_e2m1fn_x2}
@@ -87,59 +87,88 @@ def mxref_quantize(mxref, bits, fmt, profile, source, extra=()):
     return rows[:, 0], rows[:, 1:]
 
 
-def main():
-    mxref = sys.argv[1]
-    n = int(sys.argv[sys.argv.index("--blocks") + 1]) if "--blocks" in sys.argv else 2000
-    rng = np.random.default_rng(2026)
-    bits = blocks(n, rng)
-    devices = ["cpu"] + (["cuda"] if torch.cuda.is_available() else [])
-    failures = 0
-    for source in ("f32", "bf16"):
-        for fmt, element in ELEMENTS.items():
-            for profile, mode in MODES.items():
-                want_scale, want_data = mxref_quantize(mxref, bits, fmt, profile, source)
-                for device in devices:
-                    scale, data = torchao_quantize(bits, element, mode, device, source)
-                    bad_scale = np.nonzero(scale != want_scale)[0]
-                    # Elements under a NaN scale are don't-care (torchao's FP4/FP6 casts turn NaN into
-                    # payload-dependent codes): compared only where the scale is not 0xFF.
-                    live = (want_scale != 0xFF)[:, None]
-                    bad_data = np.argwhere((data != want_data) & live)
-                    print(f"{source} {fmt} {profile} on {device}: {len(scale)} blocks, "
-                          f"{len(bad_scale)} scale and {len(bad_data)} element mismatches")
-                    for i in bad_scale[:3]:
-                        print(f"  block {i}: mxref scale {want_scale[i]:02x}, torchao {scale[i]:02x}")
-                    for i, j in bad_data[:3]:
-                        print(f"  block {i} element {j} (input {bits[i, j]:08x}, scale {want_scale[i]:02x}): "
-                              f"mxref {want_data[i, j]:02x}, torchao {data[i, j]:02x}")
-                    failures += len(bad_scale) + len(bad_data)
-    # NVFP4 (finite inputs: torchao's NaN/Inf blocks are garbage by its own account), one and two levels.
+DEVICES = ["cpu", "cuda"]
+DEFAULT_BLOCKS = 2000
+SEED = 2026
+
+
+@pytest.fixture(scope="module")
+def bits(request):
+    n = request.config.getoption("--blocks")
+    return blocks(DEFAULT_BLOCKS if n is None else n, np.random.default_rng(SEED))
+
+
+@pytest.fixture(scope="module")
+def mxref_blocks(mxref):
+    """mxref's scale and element codes for a quantization, computed once for both devices."""
+    cache = {}
+
+    def codes(bits, fmt, profile, source, extra=()):
+        key = (fmt, profile, source, extra)
+        if key not in cache:
+            cache[key] = mxref_quantize(mxref, bits, fmt, profile, source, extra)
+        return cache[key]
+    return codes
+
+
+def device_or_skip(device):
+    if device == "cuda" and not torch.cuda.is_available():
+        pytest.skip("no CUDA device")
+    return device
+
+
+@pytest.mark.parametrize("device", DEVICES)
+@pytest.mark.parametrize("profile", MODES)
+@pytest.mark.parametrize("fmt", ELEMENTS)
+@pytest.mark.parametrize("source", ["f32", "bf16"])
+def test_to_mx_matches(bits, mxref_blocks, source, fmt, profile, device):
+    device_or_skip(device)
+    want_scale, want_data = mxref_blocks(bits, fmt, profile, source)
+    scale, data = torchao_quantize(bits, ELEMENTS[fmt], MODES[profile], device, source)
+    bad_scale = np.nonzero(scale != want_scale)[0]
+    # Elements under a NaN scale are don't-care (torchao's FP4/FP6 casts turn NaN into payload-dependent
+    # codes): compared only where the scale is not 0xFF.
+    live = (want_scale != 0xFF)[:, None]
+    bad_data = np.argwhere((data != want_data) & live)
+    examples = [f"block {i}: mxref scale {want_scale[i]:02x}, torchao {scale[i]:02x}" for i in bad_scale[:3]]
+    examples += [f"block {i} element {j} (input {bits[i, j]:08x}, scale {want_scale[i]:02x}): "
+                 f"mxref {want_data[i, j]:02x}, torchao {data[i, j]:02x}" for i, j in bad_data[:3]]
+    assert len(bad_scale) == 0 and len(bad_data) == 0, (
+        f"{source} {fmt} {profile} on {device}, {versions()}: {len(scale)} blocks, {len(bad_scale)} scale and "
+        f"{len(bad_data)} element mismatches: {'; '.join(examples)}")
+
+
+@pytest.fixture(scope="module")
+def finite(bits):
+    """NVFP4 takes finite inputs only: torchao's NaN/Inf blocks are garbage by its own account."""
     with np.errstate(invalid="ignore"):  # finite in bf16 too (FLT_MAX rounds to Inf there)
-        finite = bits[np.all(np.abs(bits.view(np.float32)) <= 3.3e38, axis=1)]
-    for source in ("f32", "bf16"):
-        for two_level in (False, True):
-            extra = ()
-            if two_level:
-                x = torch.from_numpy(finite.view(np.float32))
-                if source == "bf16":
-                    x = x.to(torch.bfloat16)
-                amax = torch.amax(torch.abs(x)).to(torch.float32).view(torch.int32).item() & 0xFFFFFFFF
-                extra = ("--tensor-amax", f"{amax:08x}")
-            want_scale, want_data = mxref_quantize(mxref, finite, "nvfp4", "nvfp4-torchao", source, extra)
-            for device in devices:
-                scale, data = torchao_nvfp4(finite, device, source, two_level)
-                bad_scale = np.nonzero(scale != want_scale)[0]
-                bad_data = np.argwhere(data != want_data)
-                print(f"{source} nvfp4 nvfp4-torchao {'two' if two_level else 'one'}-level on {device}: "
-                      f"{len(scale)} blocks, {len(bad_scale)} scale and {len(bad_data)} element mismatches")
-                for i in bad_scale[:3]:
-                    print(f"  block {i}: mxref scale {want_scale[i]:02x}, torchao {scale[i]:02x}")
-                for i, j in bad_data[:3]:
-                    print(f"  block {i} element {j}: mxref {want_data[i, j]:x}, torchao {data[i, j]:x}")
-                failures += len(bad_scale) + len(bad_data)
-    print(f"torchao {torchao.__version__}, torch {torch.__version__} ({', '.join(devices)}): {failures} mismatches")
-    return 1 if failures else 0
+        return bits[np.all(np.abs(bits.view(np.float32)) <= 3.3e38, axis=1)]
 
 
-if __name__ == "__main__":
-    sys.exit(main())
+def tensor_amax(finite, source):
+    """The amax torchao sees, as an FP32 bit pattern: of the values after the cast to bf16 where they are."""
+    x = torch.from_numpy(finite.view(np.float32))
+    if source == "bf16":
+        x = x.to(torch.bfloat16)
+    return torch.amax(torch.abs(x)).to(torch.float32).view(torch.int32).item() & 0xFFFFFFFF
+
+
+@pytest.mark.parametrize("device", DEVICES)
+@pytest.mark.parametrize("two_level", [False, True], ids=["one-level", "two-level"])
+@pytest.mark.parametrize("source", ["f32", "bf16"])
+def test_nvfp4_quantize_matches(finite, mxref_blocks, source, two_level, device):
+    device_or_skip(device)
+    extra = ("--tensor-amax", f"{tensor_amax(finite, source):08x}") if two_level else ()
+    want_scale, want_data = mxref_blocks(finite, "nvfp4", "nvfp4-torchao", source, extra)
+    scale, data = torchao_nvfp4(finite, device, source, two_level)
+    bad_scale = np.nonzero(scale != want_scale)[0]
+    bad_data = np.argwhere(data != want_data)
+    examples = [f"block {i}: mxref scale {want_scale[i]:02x}, torchao {scale[i]:02x}" for i in bad_scale[:3]]
+    examples += [f"block {i} element {j}: mxref {want_data[i, j]:x}, torchao {data[i, j]:x}" for i, j in bad_data[:3]]
+    assert len(bad_scale) == 0 and len(bad_data) == 0, (
+        f"{source} nvfp4 nvfp4-torchao {'two' if two_level else 'one'}-level on {device}, {versions()}: "
+        f"{len(scale)} blocks, {len(bad_scale)} scale and {len(bad_data)} element mismatches: {'; '.join(examples)}")
+
+
+def versions():
+    return f"torchao {torchao.__version__}, torch {torch.__version__}"

@@ -1,0 +1,76 @@
+"""Options and fixtures shared by the Python tests of mxref (run with pytest; ctest runs each module as one
+test, tools/tests/CMakeLists.txt).
+
+Options: --mxref BINARY (required), --root SOURCE_DIR (default: this checkout), --plugin SO (the conformance
+plug-in a module puts to test), --adapter PROGRAM (cuda_casts), --mx-path DIR (microxcaling's checkout),
+--blocks N, --fp32-samples N and --count N (sizes; each module has its own default).
+
+A module whose third party is missing skips; when nothing ran but skips, the exit status is 77, which
+ctest reports as skipped (SKIP_RETURN_CODE), where pytest alone would say 0 (or 5 when a whole module is
+skipped while it is collected)."""
+import collections
+import os
+import sys
+
+import pytest
+
+SOURCE_DIR = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+ALL_SKIPPED = 77
+
+
+def pytest_addoption(parser):
+    group = parser.getgroup("mxref")
+    group.addoption("--mxref", help="the mxref binary under test")
+    group.addoption("--root", default=SOURCE_DIR, help="the source folder (vectors/golden, conformance/)")
+    group.addoption("--plugin", help="the conformance plug-in (.so) the module puts to test")
+    group.addoption("--adapter", help="cuda_casts: the program running CUDA's own conversions")
+    group.addoption("--mx-path", help="microxcaling: the folder that holds its `mx` package")
+    group.addoption("--blocks", type=int, help="blocks (or rows) of random values to compare")
+    group.addoption("--fp32-samples", type=int, help="random fp32 inputs to compare")
+    group.addoption("--count", type=int, help="vectors per class of each generated suite")
+
+
+def pytest_configure(config):
+    # microxcaling is not on PyPI: its checkout is imported from where the option says.
+    if config.getoption("--mx-path"):
+        sys.path.insert(0, os.path.abspath(config.getoption("--mx-path")))
+
+
+@pytest.fixture(scope="session")
+def mxref(request):
+    path = request.config.getoption("--mxref")
+    if not path:
+        raise pytest.UsageError("--mxref BINARY is required")
+    return os.path.abspath(path)  # the runs happen in temporary folders
+
+
+@pytest.fixture(scope="session")
+def root(request):
+    return os.path.abspath(request.config.getoption("--root"))
+
+
+@pytest.fixture(scope="session")
+def plugin(request):
+    path = request.config.getoption("--plugin")
+    return os.path.abspath(path) if path else None
+
+
+# ---- all skipped -> 77 -------------------------------------------------------------------------------
+
+_outcomes = collections.Counter()
+
+
+def pytest_collectreport(report):
+    if not report.passed:
+        _outcomes[report.outcome] += 1
+
+
+def pytest_runtest_logreport(report):
+    if report.when == "call" or not report.passed:  # a test passes in its call; it may skip or fail in any phase
+        _outcomes[report.outcome] += 1
+
+
+def pytest_sessionfinish(session, exitstatus):
+    nothing_ran = _outcomes["passed"] == 0 and _outcomes["failed"] == 0
+    if exitstatus in (pytest.ExitCode.OK, pytest.ExitCode.NO_TESTS_COLLECTED) and nothing_ran and _outcomes["skipped"]:
+        session.exitstatus = ALL_SKIPPED
