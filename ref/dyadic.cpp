@@ -51,6 +51,14 @@ Dyadic operator*(const Dyadic& a, const Dyadic& b) {
   return Dyadic(a.significand_ * b.significand_, a.exponent_ + b.exponent_);
 }
 
+// GCC 12 at -O2/-O3 reports -Wrestrict in libstdc++'s std::string (bits/char_traits.h, inlined from
+// basic_string::_M_replace through insert / operator+(const char*, string&&)) for impossible sizes
+// (2^63 bytes and more): a false positive of GCC 12's restrict checker on libstdc++'s string code
+// (GCC bugs 105329 and 105651, fixed in GCC 13). Suppressed for this function only.
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wrestrict"
+#endif
 std::string to_decimal(const Dyadic& value) {
   if (value.exponent() >= 0) return BigInt(value.significand() << static_cast<unsigned>(value.exponent())).str();
   // s / 2^k = s * 5^k / 10^k: an integer with k decimal places.
@@ -62,6 +70,9 @@ std::string to_decimal(const Dyadic& value) {
   return digits;
 }
 
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic pop
+#endif
 std::string to_hexfloat(const Dyadic& value) {
   if (value.is_zero()) return "0x0p+0";
   const std::int64_t top = msb(value.significand());

@@ -19,6 +19,19 @@ bool lower_code_is_odd(const Format& f, const BigInt& n, std::int64_t q) {
   return (n & 1) != 0;
 }
 
+// GCC 12 at -O2/-O3 reports -Warray-bounds and -Wstringop-overread (a memcpy of up to 2^29 bytes out
+// of a 32-byte object) and -Wmaybe-uninitialized (limb_data::data) inside Boost.Multiprecision's
+// cpp_int (cpp_int.hpp: resize() and limbs(), inlined into the shifts and additions below). cpp_int
+// keeps its limbs either inline or on the heap, chosen by its m_internal flag; GCC's flow analysis does
+// not tie the flag to the union member in use and warns about the member that is not. False positives
+// of GCC 12 on Boost 1.74's cpp_int; suppressed for these two functions only.
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Warray-bounds"
+#pragma GCC diagnostic ignored "-Wstringop-overread"
+#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+#endif
+
 // Does a magnitude strictly between n and n+1 grid steps move up to n+1?
 // remainder / 2^shift is the discarded fraction of a step, 0 < remainder < 2^shift.
 bool rounds_up(const RoundingRequest& r, bool odd, const BigInt& remainder, unsigned shift) {
@@ -53,5 +66,8 @@ GridPoint round_to_grid_integer(const Format& f, const Dyadic& x, const Rounding
   if (rounds_up(request, lower_code_is_odd(f, n, q), remainder, bits)) n += 1;
   return {n, q, true};
 }
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic pop
+#endif
 
 }  // namespace mxref
