@@ -3,8 +3,10 @@
 #include <cstdio>
 #include <memory>
 #include <optional>
+#include <span>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "ref/block/block_format.hpp"
@@ -125,6 +127,117 @@ void append_value(std::string& text, const Value& v, const std::optional<Format>
   else text += (v.negative ? "-" : "") + to_hexfloat(v.magnitude);
 }
 
+// Values separated by spaces: codes of `to`, or exact hex floats without it.
+void append_values(std::string& text, std::span<const Value> values, const std::optional<Format>& to) {
+  for (std::size_t i = 0; i < values.size(); ++i) {
+    if (i) text += ' ';
+    append_value(text, values[i], to);
+  }
+}
+
+// dequantize --packed: a scale code, then the block's elements as one token of packed bytes.
+void dequantize_packed_line(const BlockJob& job, std::string_view line, std::uint64_t line_number, std::string& text) {
+  const std::string_view body = trim(line);
+  const std::size_t space = body.find_first_of(" \t");
+  if (space == std::string_view::npos) fail_line(line_number, "expected a scale code and a token of packed bytes");
+  const HexToken scale = parse_hex_token(body.substr(0, space));
+  if (!scale.ok()) fail_line(line_number, "token 1: " + scale.error);
+  check_width(job.format.scale, scale.value, line_number, 1);
+  const std::vector<std::uint64_t> codes = unpack_token(trim(body.substr(space)), job, line_number);
+  append_values(text, dequantize_block(job.format, scale.value, codes, job.tensor_scale.decode), job.to);
+}
+
+// The line's codes: one whole block (after its scale code, to dequantize), or with --ragged a shorter block.
+std::vector<std::uint64_t> block_tokens(std::string_view line, std::uint64_t line_number, std::size_t n, Mode mode,
+                                        bool ragged) {
+  std::vector<std::uint64_t> tokens = tokens_of(line, line_number);
+  const std::size_t expected = mode == Mode::dequantize ? n + 1 : n;
+  const bool short_ok = ragged && mode != Mode::dequantize && !tokens.empty() && tokens.size() < expected;
+  if (tokens.size() != expected && !short_ok)
+    fail_line(line_number, "expected " + std::to_string(expected) + " hex codes (" +
+                               (mode == Mode::dequantize ? "a scale and " + std::to_string(n) + " elements"
+                                                         : "one block of " + std::to_string(n)) +
+                               "), found " + std::to_string(tokens.size()));
+  return tokens;
+}
+
+// A scale code and the element codes of one block -> its values.
+void dequantize_line(const BlockJob& job, std::span<const std::uint64_t> tokens, std::uint64_t line_number,
+                     std::string& text) {
+  check_width(job.format.scale, tokens[0], line_number, 1);
+  for (std::size_t i = 1; i < tokens.size(); ++i) check_width(job.format.element, tokens[i], line_number, i + 1);
+  append_values(text, dequantize_block(job.format, tokens[0], tokens.subspan(1), job.tensor_scale.decode), job.to);
+}
+
+// The --from codes of one block as exact values, into `values` (reused from line to line).
+void decode_block(const BlockJob& job, std::span<const std::uint64_t> tokens, std::uint64_t line_number,
+                  std::vector<Value>& values) {
+  values.clear();
+  for (std::size_t i = 0; i < tokens.size(); ++i) {
+    check_width(job.from, tokens[i], line_number, i + 1);
+    values.push_back(decode(job.from, tokens[i]));
+  }
+}
+
+// The block's scale code, then its element codes: one token each, or one token of packed bytes.
+void quantize_line(const BlockJob& job, const std::vector<Value>& values, std::uint64_t line_number,
+                   std::string& text) {
+  const BlockFormat& f = job.format;
+  QuantizedBlock q;
+  try {
+    q = quantize_block(f, *job.profile, values, job.tensor_scale);
+  } catch (const std::exception& e) {
+    fail_line(line_number, e.what());
+  }
+  append_hex(text, q.scale, hex_digits(width(f.scale)));
+  if (job.packed) {
+    text += ' ';
+    append_bytes(text, pack_codes(q.elements, width(f.element), *job.packed));
+  }
+  for (const std::uint64_t c : job.packed ? std::span<const std::uint64_t>{} : std::span(q.elements)) {
+    text += ' ';
+    append_hex(text, c, hex_digits(width(f.element)));
+  }
+}
+
+void fakequant_line(const BlockJob& job, const std::vector<Value>& values, std::uint64_t line_number,
+                    std::string& text) {
+  std::vector<Value> v;
+  try {
+    v = fake_quantize_block(job.format, *job.profile, values, job.tensor_scale);
+  } catch (const std::exception& e) {
+    fail_line(line_number, e.what());
+  }
+  append_values(text, v, job.to);
+}
+
+// Text mode: one block per stdin line, one result line per block on stdout.
+void run_lines(const BlockJob& job, Mode mode, bool ragged) {
+  const std::size_t n = static_cast<std::size_t>(job.format.block_size);
+  LineReader lines(stdin);
+  OutputBuffer out(stdout);
+  std::uint64_t line_number = 0;
+  std::vector<Value> values;
+  while (const auto line = lines.next()) {
+    ++line_number;
+    if (mode == Mode::dequantize && job.packed) {
+      dequantize_packed_line(job, *line, line_number, out.text());
+    } else {
+      const std::vector<std::uint64_t> tokens = block_tokens(*line, line_number, n, mode, ragged);
+      if (mode == Mode::dequantize) {
+        dequantize_line(job, tokens, line_number, out.text());
+      } else {
+        decode_block(job, tokens, line_number, values);
+        if (mode == Mode::quantize) quantize_line(job, values, line_number, out.text());
+        else fakequant_line(job, values, line_number, out.text());
+      }
+    }
+    out.text() += '\n';
+    out.maybe_flush();
+  }
+  out.flush();
+}
+
 void run(const BlockArguments& arguments, Mode mode) {
   const BlockJob job = job_of(arguments, mode);
   if (!arguments.in.empty() || !arguments.out.empty()) {
@@ -136,86 +249,9 @@ void run(const BlockArguments& arguments, Mode mode) {
   // Tensor-file options would otherwise be silently ignored by text mode.
   if (!arguments.shape.empty() || arguments.axis != -1 || arguments.tile != 0 || arguments.swizzle || arguments.fast ||
       arguments.threads != 0)
-    throw UsageError("--shape, --axis, --tile, --swizzle, --fast and --threads are for tensor files (--in FILE --out FILE)");
-  const BlockFormat& f = job.format;
-  const std::size_t n = static_cast<std::size_t>(f.block_size);
-  LineReader lines(stdin);
-  OutputBuffer out(stdout);
-  std::uint64_t line_number = 0;
-  std::vector<Value> values;
-  while (const auto line = lines.next()) {
-    ++line_number;
-    if (mode == Mode::dequantize && job.packed) {
-      const std::string_view body = trim(*line);
-      const std::size_t space = body.find_first_of(" \t");
-      if (space == std::string_view::npos) fail_line(line_number, "expected a scale code and a token of packed bytes");
-      const HexToken scale = parse_hex_token(body.substr(0, space));
-      if (!scale.ok()) fail_line(line_number, "token 1: " + scale.error);
-      check_width(f.scale, scale.value, line_number, 1);
-      const std::vector<std::uint64_t> codes = unpack_token(trim(body.substr(space)), job, line_number);
-      std::string& text = out.text();
-      const std::vector<Value> v = dequantize_block(f, scale.value, codes, job.tensor_scale.decode);
-      for (std::size_t i = 0; i < v.size(); ++i) {
-        if (i) text += ' ';
-        append_value(text, v[i], job.to);
-      }
-      text += '\n';
-      out.maybe_flush();
-      continue;
-    }
-    const std::vector<std::uint64_t> tokens = tokens_of(*line, line_number);
-    const std::size_t expected = mode == Mode::dequantize ? n + 1 : n;
-    const bool short_ok = arguments.ragged && mode != Mode::dequantize && !tokens.empty() && tokens.size() < expected;
-    if (tokens.size() != expected && !short_ok)
-      fail_line(line_number, "expected " + std::to_string(expected) + " hex codes (" +
-                                 (mode == Mode::dequantize ? "a scale and " + std::to_string(n) + " elements"
-                                                           : "one block of " + std::to_string(n)) +
-                                 "), found " + std::to_string(tokens.size()));
-    std::string& text = out.text();
-    if (mode == Mode::dequantize) {
-      check_width(f.scale, tokens[0], line_number, 1);
-      for (std::size_t i = 1; i < tokens.size(); ++i) check_width(f.element, tokens[i], line_number, i + 1);
-      const std::vector<Value> v =
-          dequantize_block(f, tokens[0], std::span(tokens).subspan(1), job.tensor_scale.decode);
-      for (std::size_t i = 0; i < v.size(); ++i) {
-        if (i) text += ' ';
-        append_value(text, v[i], job.to);
-      }
-    } else {
-      values.clear();
-      for (std::size_t i = 0; i < tokens.size(); ++i) {
-        check_width(job.from, tokens[i], line_number, i + 1);
-        values.push_back(decode(job.from, tokens[i]));
-      }
-      QuantizedBlock q;
-      std::vector<Value> v;
-      try {
-        if (mode == Mode::quantize) q = quantize_block(f, *job.profile, values, job.tensor_scale);
-        else v = fake_quantize_block(f, *job.profile, values, job.tensor_scale);
-      } catch (const std::exception& e) {
-        fail_line(line_number, e.what());
-      }
-      if (mode == Mode::quantize) {
-        append_hex(text, q.scale, hex_digits(width(f.scale)));
-        if (job.packed) {
-          text += ' ';
-          append_bytes(text, pack_codes(q.elements, width(f.element), *job.packed));
-        }
-        for (const std::uint64_t c : job.packed ? std::span<const std::uint64_t>{} : std::span(q.elements)) {
-          text += ' ';
-          append_hex(text, c, hex_digits(width(f.element)));
-        }
-      } else {
-        for (std::size_t i = 0; i < v.size(); ++i) {
-          if (i) text += ' ';
-          append_value(text, v[i], job.to);
-        }
-      }
-    }
-    text += '\n';
-    out.maybe_flush();
-  }
-  out.flush();
+    throw UsageError(
+        "--shape, --axis, --tile, --swizzle, --fast and --threads are for tensor files (--in FILE --out FILE)");
+  run_lines(job, mode, arguments.ragged);
 }
 
 CLI::App* add_block_command(CLI::App& app, Mode mode, const char* name, const char* description) {
@@ -237,7 +273,8 @@ CLI::App* add_block_command(CLI::App& app, Mode mode, const char* name, const ch
   if (mode != Mode::fakequant) {
     cmd->add_flag("--packed", a->packed, "Elements as one token of packed bytes (hex pairs, byte 0 first)");
     cmd->add_option("--bit-order", a->bit_order,
-                    "Packed sub-byte elements: lsb-first (FP4 element 0 in the low nibble), msb-first, fp6-planar32 (torchao 0.12-0.14)")
+                    "Packed sub-byte elements: lsb-first (FP4 element 0 in the low nibble), msb-first, "
+                    "fp6-planar32 (torchao 0.12-0.14)")
         ->capture_default_str();
   }
   if (mode != Mode::quantize)
@@ -245,9 +282,10 @@ CLI::App* add_block_command(CLI::App& app, Mode mode, const char* name, const ch
   cmd->add_option("--in", a->in, "Input tensor file: .npy (quantize/fakequant), .npz from quantize (dequantize), "
                   "or raw little-endian values with --shape");
   cmd->add_option("--out", a->out, "Output file: .npz of elements, scales and tensor_scale (quantize), .npy otherwise");
-  cmd->add_option("--shape", a->shape, mode == Mode::dequantize
-                                           ? "Tensor shape, e.g. 4,32, for packed elements in an archive without 'shape'"
-                                           : "Shape of a raw --in file, e.g. 4,32");
+  cmd->add_option("--shape", a->shape,
+                  mode == Mode::dequantize
+                      ? "Tensor shape, e.g. 4,32, for packed elements in an archive without 'shape'"
+                      : "Shape of a raw --in file, e.g. 4,32");
   cmd->add_option("--axis", a->axis, mode == Mode::dequantize
                                          ? "Tensor mode: the blocked axis, for an archive without 'axis' (np.savez)"
                                          : "Tensor mode: the blocked axis (negative counts from the end)")
@@ -256,13 +294,15 @@ CLI::App* add_block_command(CLI::App& app, Mode mode, const char* name, const ch
     cmd->add_flag("--ragged", a->ragged, "Text mode: accept lines of fewer values, each a ragged last block");
   if (mode == Mode::quantize)
     cmd->add_flag("--swizzle", a->swizzle,
-                  "Tensor mode: scales in NVIDIA's swizzled block-scale layout (rows = all leading axes, padded to 128 x 4)");
+                  "Tensor mode: scales in NVIDIA's swizzled block-scale layout (rows = all leading axes, "
+                  "padded to 128 x 4)");
   cmd->add_option("--tile", a->tile, "Tensor mode: 2-D tiles of this many rows by --block columns (last two axes)"
                                      + std::string(mode == Mode::dequantize ? ", for an archive without 'tile'" : ""));
   cmd->add_flag("--fast", a->fast,
-                "Tensor mode: the vectorized, multithreaded path (MX elements, e8m0 scale; ocp, nvidia-rceil, torchao-*; "
-                "nvfp4 under nvfp4, nvfp4-torchao, nvfp4-te; f32/bf16)");
-  cmd->add_option("--threads", a->threads, "With --fast: threads to use (default: one per 2^18 values, up to every hardware thread)");
+                "Tensor mode: the vectorized, multithreaded path (MX elements, e8m0 scale; ocp, nvidia-rceil, "
+                "torchao-*; nvfp4 under nvfp4, nvfp4-torchao, nvfp4-te; f32/bf16)");
+  cmd->add_option("--threads", a->threads,
+                  "With --fast: threads to use (default: one per 2^18 values, up to every hardware thread)");
   cmd->callback([a, mode] { run(*a, mode); });
   return cmd;
 }

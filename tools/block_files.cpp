@@ -78,7 +78,9 @@ void check_codes(const CodeTensor& t, const std::string& what, const std::string
   if (width(t.format) == static_cast<int>(8 * t.size())) return;  // every bit pattern is a code
   const std::uint64_t mask = code_mask(t.format);
   for (std::size_t i = 0; i < t.count(); ++i)
-    if (t.at(i) > mask) throw UsageError(what + ": " + role + " code " + std::to_string(t.at(i)) + " does not fit " + format_name(t.format));
+    if (t.at(i) > mask)
+      throw UsageError(what + ": " + role + " code " + std::to_string(t.at(i)) + " does not fit " +
+                       format_name(t.format));
 }
 
 std::vector<std::size_t> parse_shape(const std::string& text) {
@@ -89,7 +91,8 @@ std::vector<std::size_t> parse_shape(const std::string& text) {
     const auto [end, error] = std::from_chars(rest.data(), rest.data() + rest.size(), d);
     if (error != std::errc{} || d == 0) throw UsageError("--shape takes positive sizes separated by commas, e.g. 4,32");
     rest.remove_prefix(static_cast<std::size_t>(end - rest.data()));
-    if (!rest.empty() && rest.front() != ',') throw UsageError("--shape takes positive sizes separated by commas, e.g. 4,32");
+    if (!rest.empty() && rest.front() != ',')
+      throw UsageError("--shape takes positive sizes separated by commas, e.g. 4,32");
     if (!rest.empty()) rest.remove_prefix(1);
     shape.push_back(d);
   }
@@ -126,7 +129,8 @@ CodeTensor read_input(const BlockJob& job, const BlockArguments& a) {
     if (!a.shape.empty()) throw UsageError("--shape is for raw input; a .npy file carries its shape");
     NpyArray array = parse_npy(read_file_bytes(a.in), a.in);
     if (!holds(job.from, array.descr))
-      throw UsageError(a.in + ": dtype '" + array.descr + "' does not hold " + format_name(job.from) + " values (--from " + a.from + ")");
+      throw UsageError(a.in + ": dtype '" + array.descr + "' does not hold " + format_name(job.from) +
+                       " values (--from " + a.from + ")");
     t.shape = array.shape.empty() ? std::vector<std::size_t>{1} : array.shape;  // a 0-d array: one value
     t.bytes = std::move(array.data);
   } else {
@@ -198,15 +202,16 @@ void unpack_into(CodeTensor& t, std::span<const std::uint8_t> bytes, BitOrder or
   }
 }
 
-const NpyArray& member(const std::map<std::string, NpyArray>& members, const std::string& name, const std::string& what) {
+const NpyArray& member(const std::map<std::string, NpyArray>& members, const std::string& name,
+                       const std::string& what) {
   const auto it = members.find(name);
   if (it == members.end()) throw UsageError(what + ": no '" + name + "' array in the archive");
   return it->second;
 }
 
 // An integer array of the archive (mxref's own metadata, stored as int64), when present.
-std::optional<std::vector<std::int64_t>> integers(const std::map<std::string, NpyArray>& members, const std::string& name,
-                                                  const std::string& what) {
+std::optional<std::vector<std::int64_t>> integers(const std::map<std::string, NpyArray>& members,
+                                                  const std::string& name, const std::string& what) {
   const auto it = members.find(name);
   if (it == members.end()) return std::nullopt;
   const NpyArray& a = it->second;
@@ -242,10 +247,102 @@ std::vector<std::size_t> dimensions(const std::vector<std::int64_t>& v, const st
 // A code array of the archive (elements, scales), as numpy code would have saved it.
 CodeTensor codes_member(const NpyArray& a, const Format& f, const std::string& name, const std::string& what) {
   if (!holds_codes(f, a.descr))
-    throw UsageError(what + ": '" + name + "' has dtype '" + a.descr + "'; " + format_name(f) + " codes need " + code_descr(width(f)));
+    throw UsageError(what + ": '" + name + "' has dtype '" + a.descr + "'; " + format_name(f) + " codes need " +
+                     code_descr(width(f)));
   CodeTensor t{f, a.shape, a.data};
   check_codes(t, what, name);
   return t;
+}
+
+// The tensor's shape: the archive's own 'shape', else --shape, else (unpacked) the elements' array's shape.
+std::vector<std::size_t> archive_shape(const std::map<std::string, NpyArray>& members, const BlockArguments& a,
+                                       const NpyArray& elements, std::int64_t packing, const std::string& what) {
+  std::vector<std::size_t> shape;
+  if (const auto stored = integers(members, "shape", what)) {
+    shape = dimensions(*stored, what);
+    if (!a.shape.empty() && parse_shape(a.shape) != shape)
+      throw UsageError(what + ": --shape differs from the archive's 'shape'");
+  } else if (!a.shape.empty()) shape = parse_shape(a.shape);
+  else if (packing == 0) shape = elements.shape;
+  else throw UsageError(what + ": packed elements need the tensor's --shape");
+  if (shape.empty()) shape = {1};
+  return shape;
+}
+
+// The element codes in the tensor's shape, unpacked where the archive holds them packed (packing 1 + BitOrder).
+CodeTensor archive_elements(const NpyArray& elements, const Format& element, const std::vector<std::size_t>& shape,
+                            std::int64_t packing, const std::string& what) {
+  if (packing == 0) return codes_member(elements, element, "elements", what);
+  CodeTensor codes = zeros(element, shape, product(shape));
+  try {
+    unpack_into(codes, elements.data, static_cast<BitOrder>(packing - 1));
+  } catch (const std::invalid_argument& e) {
+    throw UsageError(what + ": packed elements: " + e.what());
+  }
+  return codes;
+}
+
+// The scale codes, one a block in the walk's order: swizzled ones (quantize --swizzle) put back first.
+CodeTensor archive_scales(const std::map<std::string, NpyArray>& members, const Format& scale, const BlockWalk& walk,
+                          const std::string& what) {
+  CodeTensor scales = codes_member(member(members, "scales", what), scale, "scales", what);
+  if (const auto swizzled_shape = integers(members, "scale_shape", what)) {  // quantize --swizzle
+    const std::vector<std::size_t> plain_shape = dimensions(*swizzled_shape, what);
+    if (plain_shape != walk.scale_shape() || scales.size() != 1)
+      throw UsageError(what + ": 'scale_shape' does not match the layout");
+    const std::size_t columns = plain_shape.back(), rows = walk.blocks() / std::max<std::size_t>(1, columns);
+    try {
+      scales.bytes = unswizzle_scales(scales.bytes, rows, columns);
+    } catch (const std::invalid_argument& e) {
+      throw UsageError(what + ": " + e.what());
+    }
+  }
+  if (scales.count() != walk.blocks())
+    throw UsageError(what + ": " + std::to_string(scales.count()) + " scales for " + std::to_string(walk.blocks()) +
+                     " blocks");
+  return scales;
+}
+
+// The archive's tensor scale, or --tensor-scale where it has none.
+Dyadic archive_tensor_scale(const std::map<std::string, NpyArray>& members, const BlockJob& job,
+                            const std::string& what) {
+  if (!members.contains("tensor_scale")) return job.tensor_scale.decode;
+  const NpyArray& t = members.at("tensor_scale");
+  if (t.descr != "<f4" || t.count() != 1) throw UsageError(what + ": 'tensor_scale' must be one float32");
+  const Value v = decode(fp32, code_at(t.data, 0, 4));
+  if (!v.is_finite() || v.negative) throw UsageError(what + ": the tensor scale must be finite and not negative");
+  return v.magnitude;
+}
+
+void dequantize_fast(const BlockJob& job, const BlockArguments& a, const BlockLayout& layout, const CodeTensor& codes,
+                     const CodeTensor& scales, const Dyadic& tensor_scale, CodeTensor& out) {
+  const FastPlan plan = fast_plan(job, Mode::dequantize, layout);
+  const fast::RunOptions run{.threads = a.threads};
+  if (plan.nvfp4) {
+    const fast::nvfp4::Spec spec{*plan.nvfp4, fast::nvfp4::tensor_of(TensorScale(tensor_scale))};
+    fast::nvfp4::dequantize(spec, codes.bytes.data(), scales.bytes.data(), axis_view(layout), float_data(out.format),
+                            out.bytes.data(), run);
+  } else {
+    if (tensor_scale != Dyadic(1, 0)) throw UsageError(a.in + ": --fast: an MX archive has no tensor scale but 1");
+    fast::dequantize(*plan.mx, codes.bytes.data(), scales.bytes.data(), axis_view(layout), float_data(out.format),
+                     out.bytes.data(), run);
+  }
+}
+
+// The reference path, a block at a time.
+void dequantize_blocks(const BlockFormat& f, const BlockWalk& walk, const CodeTensor& codes, const CodeTensor& scales,
+                       const Dyadic& tensor_scale, CodeTensor& out) {
+  ProgressLine progress("dequantize");
+  std::vector<std::size_t> indices;
+  std::vector<std::uint64_t> block;
+  for (std::size_t b = 0; b < walk.blocks(); ++b) {
+    walk.members(b, indices);
+    block.clear();
+    for (const std::size_t i : indices) block.push_back(codes.at(i));
+    const std::vector<Value> values = dequantize_block(f, scales.at(b), block, tensor_scale);
+    for (std::size_t k = 0; k < indices.size(); ++k) out.put(indices[k], encode(out.format, values[k], {}).code);
+    progress(b + 1, walk.blocks());
+  }
 }
 
 void dequantize_file(const BlockJob& job, const BlockArguments& a) {
@@ -255,121 +352,54 @@ void dequantize_file(const BlockJob& job, const BlockArguments& a) {
   const auto members = parse_npz(read_file_bytes(a.in), what);
   // mxref quantize stores the layout beside the codes; an archive made otherwise (np.savez of some other
   // quantizer's arrays) takes it from the options.
-  const std::int64_t packing = integer(members, "packing", job.packed ? static_cast<std::int64_t>(*job.packed) + 1 : 0, what);
+  const std::int64_t packing =
+      integer(members, "packing", job.packed ? static_cast<std::int64_t>(*job.packed) + 1 : 0, what);
   if (packing < 0 || packing > 3) throw UsageError(what + ": unknown 'packing' " + std::to_string(packing));
   const NpyArray& elements = member(members, "elements", what);
-  std::vector<std::size_t> shape;
-  if (const auto stored = integers(members, "shape", what)) {
-    shape = dimensions(*stored, what);
-    if (!a.shape.empty() && parse_shape(a.shape) != shape) throw UsageError(what + ": --shape differs from the archive's 'shape'");
-  } else if (!a.shape.empty()) shape = parse_shape(a.shape);
-  else if (packing == 0) shape = elements.shape;
-  else throw UsageError(what + ": packed elements need the tensor's --shape");
-  if (shape.empty()) shape = {1};
-  const BlockLayout layout = layout_of(integer(members, "axis", a.axis, what), integer(members, "tile", a.tile, what), shape);
+  const std::vector<std::size_t> shape = archive_shape(members, a, elements, packing, what);
+  const BlockLayout layout =
+      layout_of(integer(members, "axis", a.axis, what), integer(members, "tile", a.tile, what), shape);
   const BlockWalk walk(layout, static_cast<std::size_t>(f.block_size));
-
-  CodeTensor codes{f.element, shape, {}};
-  if (packing == 0) {
-    codes = codes_member(elements, f.element, "elements", what);
-  } else {
-    codes = zeros(f.element, shape, product(shape));
-    try {
-      unpack_into(codes, elements.data, static_cast<BitOrder>(packing - 1));
-    } catch (const std::invalid_argument& e) {
-      throw UsageError(what + ": packed elements: " + e.what());
-    }
-  }
+  const CodeTensor codes = archive_elements(elements, f.element, shape, packing, what);
   if (codes.count() != walk.values())
     throw UsageError(what + ": " + std::to_string(codes.count()) + " elements do not fill the shape's " +
                      std::to_string(walk.values()));
-  CodeTensor scales = codes_member(member(members, "scales", what), f.scale, "scales", what);
-  if (const auto swizzled_shape = integers(members, "scale_shape", what)) {  // quantize --swizzle
-    const std::vector<std::size_t> plain_shape = dimensions(*swizzled_shape, what);
-    if (plain_shape != walk.scale_shape() || scales.size() != 1) throw UsageError(what + ": 'scale_shape' does not match the layout");
-    const std::size_t columns = plain_shape.back(), rows = walk.blocks() / std::max<std::size_t>(1, columns);
-    try {
-      scales.bytes = unswizzle_scales(scales.bytes, rows, columns);
-    } catch (const std::invalid_argument& e) {
-      throw UsageError(what + ": " + e.what());
-    }
-  }
-  if (scales.count() != walk.blocks())
-    throw UsageError(what + ": " + std::to_string(scales.count()) + " scales for " + std::to_string(walk.blocks()) + " blocks");
-  Dyadic tensor_scale = job.tensor_scale.decode;  // --tensor-scale, where the archive has none
-  if (members.contains("tensor_scale")) {
-    const NpyArray& t = members.at("tensor_scale");
-    if (t.descr != "<f4" || t.count() != 1) throw UsageError(what + ": 'tensor_scale' must be one float32");
-    const Value v = decode(fp32, code_at(t.data, 0, 4));
-    if (!v.is_finite() || v.negative) throw UsageError(what + ": the tensor scale must be finite and not negative");
-    tensor_scale = v.magnitude;
-  }
-
+  const CodeTensor scales = archive_scales(members, f.scale, walk, what);
+  const Dyadic tensor_scale = archive_tensor_scale(members, job, what);
   CodeTensor out = zeros(to, shape, walk.values());
-  if (a.fast) {
-    const FastPlan plan = fast_plan(job, Mode::dequantize, layout);
-    const fast::RunOptions run{.threads = a.threads};
-    if (plan.nvfp4) {
-      const fast::nvfp4::Spec spec{*plan.nvfp4, fast::nvfp4::tensor_of(TensorScale(tensor_scale))};
-      fast::nvfp4::dequantize(spec, codes.bytes.data(), scales.bytes.data(), axis_view(layout), float_data(to), out.bytes.data(), run);
-    } else {
-      if (tensor_scale != Dyadic(1, 0)) throw UsageError(what + ": --fast: an MX archive has no tensor scale but 1");
-      fast::dequantize(*plan.mx, codes.bytes.data(), scales.bytes.data(), axis_view(layout), float_data(to), out.bytes.data(), run);
-    }
-    write_npy(a.out, out);
-    return;
-  }
-  ProgressLine progress("dequantize");
-  std::vector<std::size_t> indices;
-  std::vector<std::uint64_t> block;
-  for (std::size_t b = 0; b < walk.blocks(); ++b) {
-    walk.members(b, indices);
-    block.clear();
-    for (const std::size_t i : indices) block.push_back(codes.at(i));
-    const std::vector<Value> values = dequantize_block(f, scales.at(b), block, tensor_scale);
-    for (std::size_t k = 0; k < indices.size(); ++k) out.put(indices[k], encode(to, values[k], {}).code);
-    progress(b + 1, walk.blocks());
-  }
+  if (a.fast) dequantize_fast(job, a, layout, codes, scales, tensor_scale, out);
+  else dequantize_blocks(f, walk, codes, scales, tensor_scale, out);
   write_npy(a.out, out);
 }
 
-void quantize_file(const BlockJob& job, const BlockArguments& a, Mode mode) {
-  const std::optional<Format> to = mode == Mode::fakequant ? std::optional(output_format(job)) : std::nullopt;
-  if (a.swizzle && width(job.format.scale) > 8) throw UsageError("--swizzle needs one-byte scales");
-  if (a.fast) fast_plan(job, mode, {{}, 0, a.tile > 0 ? 1u : 0u});  // refuse before reading the input
-  const CodeTensor in = read_input(job, a);
-  const BlockLayout layout = layout_of(a.axis, a.tile, in.shape);
-  const BlockWalk walk(layout, static_cast<std::size_t>(job.format.block_size));
+void quantize_fast(const BlockJob& job, const BlockArguments& a, Mode mode, const BlockLayout& layout,
+                   const CodeTensor& in, const TensorScale& tensor, const std::optional<Format>& to,
+                   CodeTensor& elements, CodeTensor& scales) {
+  const FastPlan plan = fast_plan(job, mode, layout);
+  const fast::RunOptions run{.threads = a.threads};
+  const fast::FloatData from = float_data(in.format);
+  const fast::AxisView view = axis_view(layout);
+  if (plan.nvfp4) {
+    const fast::nvfp4::Spec spec{*plan.nvfp4, fast::nvfp4::tensor_of(tensor)};
+    if (to) fast::nvfp4::fake_quantize(spec, from, in.bytes.data(), view, float_data(*to), elements.bytes.data(), run);
+    else fast::nvfp4::quantize(spec, from, in.bytes.data(), view, elements.bytes.data(), scales.bytes.data(), run);
+  } else {
+    if (to) fast::fake_quantize(*plan.mx, from, in.bytes.data(), view, float_data(*to), elements.bytes.data(), run);
+    else fast::quantize(*plan.mx, from, in.bytes.data(), view, elements.bytes.data(), scales.bytes.data(), run);
+  }
+}
+
+// The reference path, a block at a time: element and scale codes, or (fakequant: `to`) the values as `to` codes.
+void quantize_blocks(const BlockJob& job, const BlockArguments& a, Mode mode, const BlockWalk& walk,
+                     const CodeTensor& in, const TensorScale& tensor, const std::optional<Format>& to,
+                     CodeTensor& elements, CodeTensor& scales) {
   // A block holds up to the tile's values: quantize_tensor quantizes each as a block of that size.
   BlockFormat per_block = job.format;
   per_block.block_size = static_cast<int>(walk.block_capacity());
-  TensorScale tensor;
-  try {
-    tensor = tensor_scale_of(job, a, in);
-  } catch (const std::exception& e) {
-    throw UsageError(a.in + ": " + e.what());
-  }
-
-  CodeTensor elements = zeros(to ? *to : job.format.element, in.shape, in.count());  // fakequant: the values
-  CodeTensor scales = zeros(job.format.scale, walk.scale_shape(), mode == Mode::quantize ? walk.blocks() : 0);
-  if (a.fast) {
-    const FastPlan plan = fast_plan(job, mode, layout);
-    const fast::RunOptions run{.threads = a.threads};
-    const fast::FloatData from = float_data(in.format);
-    const fast::AxisView view = axis_view(layout);
-    if (plan.nvfp4) {
-      const fast::nvfp4::Spec spec{*plan.nvfp4, fast::nvfp4::tensor_of(tensor)};
-      if (to) fast::nvfp4::fake_quantize(spec, from, in.bytes.data(), view, float_data(*to), elements.bytes.data(), run);
-      else fast::nvfp4::quantize(spec, from, in.bytes.data(), view, elements.bytes.data(), scales.bytes.data(), run);
-    } else {
-      if (to) fast::fake_quantize(*plan.mx, from, in.bytes.data(), view, float_data(*to), elements.bytes.data(), run);
-      else fast::quantize(*plan.mx, from, in.bytes.data(), view, elements.bytes.data(), scales.bytes.data(), run);
-    }
-  }
   ProgressLine progress(mode == Mode::quantize ? "quantize" : "fakequant");
   std::vector<std::size_t> indices;
   std::vector<Value> block;
-  for (std::size_t b = 0; b < walk.blocks() && !a.fast; ++b) {
+  for (std::size_t b = 0; b < walk.blocks(); ++b) {
     walk.members(b, indices);
     block.clear();
     for (const std::size_t i : indices) block.push_back(decode(in.format, in.at(i)));
@@ -387,17 +417,20 @@ void quantize_file(const BlockJob& job, const BlockArguments& a, Mode mode) {
     }
     progress(b + 1, walk.blocks());
   }
-  if (to) {
-    write_npy(a.out, elements);
-    return;
-  }
+}
 
+// Integers as mxref's int64 metadata arrays.
+NpyArray int64s(const std::vector<std::size_t>& v, std::vector<std::size_t> shape) {
+  NpyArray array{"<i8", std::move(shape), std::vector<std::uint8_t>(8 * v.size())};
+  for (std::size_t i = 0; i < v.size(); ++i) put_code(array.data, i, 8, v[i]);
+  return array;
+}
+
+// The archive quantize writes: the codes, and the layout and tensor scale that dequantize reads back.
+std::map<std::string, NpyArray> quantized_archive(const BlockJob& job, const BlockArguments& a, const BlockWalk& walk,
+                                                  const BlockLayout& layout, const std::vector<std::size_t>& shape,
+                                                  CodeTensor elements, CodeTensor scales, const TensorScale& tensor) {
   std::map<std::string, NpyArray> archive;
-  const auto int64s = [](const std::vector<std::size_t>& v, std::vector<std::size_t> shape) {
-    NpyArray array{"<i8", std::move(shape), std::vector<std::uint8_t>(8 * v.size())};
-    for (std::size_t i = 0; i < v.size(); ++i) put_code(array.data, i, 8, v[i]);
-    return array;
-  };
   if (job.packed) {
     std::vector<std::uint8_t> bytes;
     try {
@@ -407,7 +440,7 @@ void quantize_file(const BlockJob& job, const BlockArguments& a, Mode mode) {
     }
     archive["elements"] = NpyArray{"|u1", {bytes.size()}, std::move(bytes)};
   } else {
-    archive["elements"] = NpyArray{code_descr(width(elements.format)), in.shape, std::move(elements.bytes)};
+    archive["elements"] = NpyArray{code_descr(width(elements.format)), shape, std::move(elements.bytes)};
   }
   if (a.swizzle) {
     // Rows are every axis but the last merged (as torchao's to_blocked does); the result is 1-D, and the
@@ -423,11 +456,34 @@ void quantize_file(const BlockJob& job, const BlockArguments& a, Mode mode) {
   NpyArray tensor_scale{"<f4", {}, std::vector<std::uint8_t>(4)};
   put_code(tensor_scale.data, 0, 4, encode(fp32, Value::finite(false, tensor.decode), {}).code);
   archive["tensor_scale"] = std::move(tensor_scale);
-  archive["shape"] = int64s(in.shape, {in.shape.size()});
+  archive["shape"] = int64s(shape, {shape.size()});
   archive["axis"] = int64s({layout.axis}, {});
   archive["tile"] = int64s({layout.tile_rows}, {});
   archive["packing"] = int64s({job.packed ? static_cast<std::size_t>(*job.packed) + 1 : 0}, {});
-  write_file_atomically(a.out, npz_bytes(archive));
+  return archive;
+}
+
+void quantize_file(const BlockJob& job, const BlockArguments& a, Mode mode) {
+  const std::optional<Format> to = mode == Mode::fakequant ? std::optional(output_format(job)) : std::nullopt;
+  if (a.swizzle && width(job.format.scale) > 8) throw UsageError("--swizzle needs one-byte scales");
+  if (a.fast) fast_plan(job, mode, {{}, 0, a.tile > 0 ? 1u : 0u});  // refuse before reading the input
+  const CodeTensor in = read_input(job, a);
+  const BlockLayout layout = layout_of(a.axis, a.tile, in.shape);
+  const BlockWalk walk(layout, static_cast<std::size_t>(job.format.block_size));
+  TensorScale tensor;
+  try {
+    tensor = tensor_scale_of(job, a, in);
+  } catch (const std::exception& e) {
+    throw UsageError(a.in + ": " + e.what());
+  }
+
+  CodeTensor elements = zeros(to ? *to : job.format.element, in.shape, in.count());  // fakequant: the values
+  CodeTensor scales = zeros(job.format.scale, walk.scale_shape(), mode == Mode::quantize ? walk.blocks() : 0);
+  if (a.fast) quantize_fast(job, a, mode, layout, in, tensor, to, elements, scales);
+  else quantize_blocks(job, a, mode, walk, in, tensor, to, elements, scales);
+  if (to) write_npy(a.out, elements);
+  else write_file_atomically(a.out, npz_bytes(quantized_archive(job, a, walk, layout, in.shape, std::move(elements),
+                                                                std::move(scales), tensor)));
 }
 
 }  // namespace

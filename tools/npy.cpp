@@ -215,65 +215,115 @@ std::vector<std::uint8_t> npz_bytes(const std::map<std::string, NpyArray>& membe
   return out;
 }
 
-std::map<std::string, NpyArray> parse_npz(std::span<const std::uint8_t> bytes, const std::string& what) {
-  const auto fail = [&](const std::string& why) -> UsageError { return UsageError(what + ": " + why); };
-  if (bytes.size() < 22) throw fail("not a .npz file");
+namespace {
+
+UsageError npz_error(const std::string& what, const std::string& why) { return UsageError(what + ": " + why); }
+
+// Where the zip directory starts and how many entries it has, from the end-of-directory record (searched
+// back over a trailing comment) or, where that record's fields are saturated, the ZIP64 record it points to.
+struct ZipDirectory {
+  std::uint64_t entries = 0;
+  std::uint64_t at = 0;
+};
+
+ZipDirectory zip_directory(std::span<const std::uint8_t> bytes, const std::string& what) {
+  if (bytes.size() < 22) throw npz_error(what, "not a .npz file");
   std::size_t end = bytes.size() - 22;
   while (little_endian(bytes, end, 4) != 0x06054b50) {
-    if (end == 0 || bytes.size() - end > 22 + 65535) throw fail("not a .npz file (no zip directory)");
+    if (end == 0 || bytes.size() - end > 22 + 65535) throw npz_error(what, "not a .npz file (no zip directory)");
     --end;
   }
-  std::uint64_t entries = little_endian(bytes, end + 10, 2);
-  std::uint64_t at = little_endian(bytes, end + 16, 4);
-  if (at == 0xFFFFFFFFu || entries == 0xFFFF) {  // ZIP64: the locator sits just before the record
-    if (end < 20 || little_endian(bytes, end - 20, 4) != 0x07064b50) throw fail("malformed ZIP64 directory");
+  ZipDirectory d{little_endian(bytes, end + 10, 2), little_endian(bytes, end + 16, 4)};
+  if (d.at == 0xFFFFFFFFu || d.entries == 0xFFFF) {  // ZIP64: the locator sits just before the record
+    if (end < 20 || little_endian(bytes, end - 20, 4) != 0x07064b50) throw npz_error(what, "malformed ZIP64 directory");
     const std::uint64_t record = little_endian(bytes, end - 12, 8);
-    if (record > bytes.size() || bytes.size() - record < 56 || little_endian(bytes, record, 4) != 0x06064b50) throw fail("malformed ZIP64 record");
-    entries = little_endian(bytes, record + 32, 8);
-    at = little_endian(bytes, record + 48, 8);
+    if (record > bytes.size() || bytes.size() - record < 56 || little_endian(bytes, record, 4) != 0x06064b50)
+      throw npz_error(what, "malformed ZIP64 record");
+    d.entries = little_endian(bytes, record + 32, 8);
+    d.at = little_endian(bytes, record + 48, 8);
   }
-  std::map<std::string, NpyArray> out;
-  for (std::uint64_t e = 0; e < entries; ++e) {
-    if (at > bytes.size() || bytes.size() - at < 46 || little_endian(bytes, at, 4) != 0x02014b50) throw fail("malformed zip directory");
-    if (little_endian(bytes, at + 10, 2) != 0) throw fail("compressed members are not supported (use np.savez)");
-    const std::uint32_t crc = static_cast<std::uint32_t>(little_endian(bytes, at + 16, 4));
-    std::uint64_t size = little_endian(bytes, at + 20, 4);  // compressed, equal to uncompressed when stored
-    const bool long_uncompressed = little_endian(bytes, at + 24, 4) == 0xFFFFFFFFu;
-    std::uint64_t offset = little_endian(bytes, at + 42, 4);
-    const std::size_t name_length = little_endian(bytes, at + 28, 2);
-    const std::size_t extra_length = little_endian(bytes, at + 30, 2);
-    const std::size_t comment_length = little_endian(bytes, at + 32, 2);
-    if (at + 46 + name_length + extra_length > bytes.size()) throw fail("malformed zip directory");
-    const std::string name(reinterpret_cast<const char*>(bytes.data() + at + 46), name_length);
-    // ZIP64 extra field (id 1): the 64-bit uncompressed size, compressed size and offset, in that
-    // order, each present only where its 32-bit field is saturated. (np.savez forces ZIP64 in the local
-    // headers; Python's zipfile adds it to the directory only for members past 4 GiB.)
-    const std::size_t extra_end = at + 46 + name_length + extra_length;
-    for (std::size_t x = at + 46 + name_length; x + 4 <= extra_end;) {
-      const std::size_t id = little_endian(bytes, x, 2), length = little_endian(bytes, x + 2, 2);
-      if (x + 4 + length > extra_end) throw fail("malformed zip extra field");
-      if (id == 1) {
-        std::size_t y = x + 4;
-        const auto next = [&]() {
-          if (y + 8 > x + 4 + length) throw fail("malformed ZIP64 extra field");
-          y += 8;
-          return little_endian(bytes, y - 8, 8);
-        };
-        if (long_uncompressed) (void)next();
-        if (size == 0xFFFFFFFFu) size = next();
-        if (offset == 0xFFFFFFFFu) offset = next();
-      }
-      x += 4 + length;
+  return d;
+}
+
+// One entry of the zip directory: what it says of its member.
+struct ZipEntry {
+  std::string name;
+  std::uint32_t crc = 0;
+  std::uint64_t size = 0;    // compressed, equal to uncompressed when stored
+  std::uint64_t offset = 0;  // of the member's local header
+  std::size_t length = 0;    // of the entry itself, to the next one
+};
+
+// ZIP64 extra field (id 1): the 64-bit uncompressed size, compressed size and offset, in that order, each
+// present only where its 32-bit field is saturated. (np.savez forces ZIP64 in the local headers; Python's
+// zipfile adds it to the directory only for members past 4 GiB.)
+void read_zip64_extra(std::span<const std::uint8_t> bytes, std::size_t x, std::size_t extra_end,
+                      bool long_uncompressed, ZipEntry& entry, const std::string& what) {
+  while (x + 4 <= extra_end) {
+    const std::size_t id = little_endian(bytes, x, 2), length = little_endian(bytes, x + 2, 2);
+    if (x + 4 + length > extra_end) throw npz_error(what, "malformed zip extra field");
+    if (id == 1) {
+      std::size_t y = x + 4;
+      const auto next = [&]() {
+        if (y + 8 > x + 4 + length) throw npz_error(what, "malformed ZIP64 extra field");
+        y += 8;
+        return little_endian(bytes, y - 8, 8);
+      };
+      if (long_uncompressed) (void)next();
+      if (entry.size == 0xFFFFFFFFu) entry.size = next();
+      if (entry.offset == 0xFFFFFFFFu) entry.offset = next();
     }
-    if (offset > bytes.size() || bytes.size() - offset < 30 || little_endian(bytes, offset, 4) != 0x04034b50)
-      throw fail("malformed zip member");
-    const std::uint64_t data = offset + 30 + little_endian(bytes, offset + 26, 2) + little_endian(bytes, offset + 28, 2);
-    if (data > bytes.size() || bytes.size() - data < size) throw fail("truncated zip member '" + name + "'");
-    const std::span<const std::uint8_t> member = bytes.subspan(data, size);
-    if (crc32(member) != crc) throw fail("corrupt zip member '" + name + "' (CRC mismatch)");
+    x += 4 + length;
+  }
+}
+
+ZipEntry zip_entry(std::span<const std::uint8_t> bytes, std::uint64_t at, const std::string& what) {
+  if (at > bytes.size() || bytes.size() - at < 46 || little_endian(bytes, at, 4) != 0x02014b50)
+    throw npz_error(what, "malformed zip directory");
+  if (little_endian(bytes, at + 10, 2) != 0)
+    throw npz_error(what, "compressed members are not supported (use np.savez)");
+  ZipEntry entry;
+  entry.crc = static_cast<std::uint32_t>(little_endian(bytes, at + 16, 4));
+  entry.size = little_endian(bytes, at + 20, 4);
+  const bool long_uncompressed = little_endian(bytes, at + 24, 4) == 0xFFFFFFFFu;
+  entry.offset = little_endian(bytes, at + 42, 4);
+  const std::size_t name_length = little_endian(bytes, at + 28, 2);
+  const std::size_t extra_length = little_endian(bytes, at + 30, 2);
+  const std::size_t comment_length = little_endian(bytes, at + 32, 2);
+  if (at + 46 + name_length + extra_length > bytes.size()) throw npz_error(what, "malformed zip directory");
+  entry.name.assign(reinterpret_cast<const char*>(bytes.data() + at + 46), name_length);
+  read_zip64_extra(bytes, at + 46 + name_length, at + 46 + name_length + extra_length, long_uncompressed, entry, what);
+  entry.length = 46 + name_length + extra_length + comment_length;
+  return entry;
+}
+
+// The member's stored bytes, after its local header, checked against the directory's CRC.
+std::span<const std::uint8_t> member_bytes(std::span<const std::uint8_t> bytes, const ZipEntry& entry,
+                                           const std::string& what) {
+  const std::uint64_t offset = entry.offset;
+  if (offset > bytes.size() || bytes.size() - offset < 30 || little_endian(bytes, offset, 4) != 0x04034b50)
+    throw npz_error(what, "malformed zip member");
+  const std::uint64_t data = offset + 30 + little_endian(bytes, offset + 26, 2) + little_endian(bytes, offset + 28, 2);
+  if (data > bytes.size() || bytes.size() - data < entry.size)
+    throw npz_error(what, "truncated zip member '" + entry.name + "'");
+  const std::span<const std::uint8_t> member = bytes.subspan(data, entry.size);
+  if (crc32(member) != entry.crc) throw npz_error(what, "corrupt zip member '" + entry.name + "' (CRC mismatch)");
+  return member;
+}
+
+}  // namespace
+
+std::map<std::string, NpyArray> parse_npz(std::span<const std::uint8_t> bytes, const std::string& what) {
+  const ZipDirectory directory = zip_directory(bytes, what);
+  std::map<std::string, NpyArray> out;
+  std::uint64_t at = directory.at;
+  for (std::uint64_t e = 0; e < directory.entries; ++e) {
+    const ZipEntry entry = zip_entry(bytes, at, what);
+    const std::span<const std::uint8_t> member = member_bytes(bytes, entry, what);
+    const std::string& name = entry.name;
     const std::string key = name.ends_with(".npy") ? name.substr(0, name.size() - 4) : name;
     out[key] = parse_npy(member, what + ":" + name);
-    at += 46 + name_length + extra_length + comment_length;
+    at += entry.length;
   }
   return out;
 }

@@ -106,7 +106,8 @@ std::vector<std::uint64_t> boundaries(const Suite& s) {
   for (const Dyadic& d : points)
     for (const bool negative : {false, true})
       for (const Rounding r : {Rounding::rtz, Rounding::rup, Rounding::rdn}) {
-        const std::uint64_t c = encode(s.from, finite(negative, d), CastOptions{.rounding = r, .overflow = Overflow::saturate}).code;
+        const CastOptions toward{.rounding = r, .overflow = Overflow::saturate};
+        const std::uint64_t c = encode(s.from, finite(negative, d), toward).code;
         for (const std::int64_t delta : {-1, 0, 1}) {
           const std::int64_t n = static_cast<std::int64_t>(c) + delta;
           if (n >= 0 && static_cast<std::uint64_t>(n) <= code_mask(s.from)) codes.insert(static_cast<std::uint64_t>(n));
@@ -125,7 +126,8 @@ std::vector<std::uint64_t> specials(const Suite& s) {
     for (const bool negative : {false, true}) {
       codes.push_back(nan_code(s.from, negative));
       if (s.from.encoding == Encoding::ieee) {
-        const std::uint64_t top = max_exponent_field(s.from) << s.from.mantissa_bits | (negative ? sign_bit(s.from) : 0);
+        const std::uint64_t top =
+            max_exponent_field(s.from) << s.from.mantissa_bits | (negative ? sign_bit(s.from) : 0);
         codes.push_back(top | 1);                                                  // signalling, payload 1
         codes.push_back(top | ((std::uint64_t{1} << s.from.mantissa_bits) - 1));   // every payload bit
       }
@@ -168,87 +170,151 @@ std::vector<Vector> cast_vectors(const Suite& s) {
 
 // ---- blocks -------------------------------------------------------------------------------------------
 
+// The exact input blocks of a class, drawn from `r`.
+//
 // No two draws from `r` share an expression: function arguments are evaluated in an unspecified order
 // (GCC's builds go right to left, Clang's left to right), and a suite must come out the same from
 // either. The draws are ordered as GCC made the checked-in sets (vectors/golden).
-std::vector<std::vector<Value>> block_inputs(const Suite& s, const std::string& cls, Random& r) {
-  const int n = s.block.block_size;
-  const FormatProperties src = properties(s.from);
-  const FormatProperties el = properties(s.block.element);
-  const std::int64_t top = src.max_normal.floor_log2(), bottom = src.min_normal.floor_log2();
-  std::vector<std::vector<Value>> blocks;
-  const auto random_block = [&](std::int64_t centre, int spread, int size) {
+class BlockDraws {
+ public:
+  BlockDraws(const Suite& s, Random& r)
+      : s_(s), r_(r), n_(s.block.block_size), src_(properties(s.from)), el_(properties(s.block.element)),
+        top_(src_.max_normal.floor_log2()), bottom_(src_.min_normal.floor_log2()) {}
+
+  std::vector<std::vector<Value>> of_class(const std::string& cls) {
+    if (cls == "random-wide" || cls == "ragged") return random_wide(cls == "ragged");
+    if (cls == "outlier") return outliers();
+    if (cls == "zero") return zeros();
+    if (cls == "nan-inf") return nan_inf();
+    if (cls == "amax-pow2" || cls == "amax-elem-max") return amax_anchored(cls == "amax-pow2");
+    if (cls == "scale-clamp") return scale_clamp();
+    if (cls == "subnormal") return subnormals();
+    if (cls == "ties") return ties();
+    return {};
+  }
+
+ private:
+  // `size` random values, each within `spread` binades below `centre`, inside the source's normal range.
+  std::vector<Value> random_block(std::int64_t centre, int spread, int size) {
     std::vector<Value> b;
     for (int i = 0; i < size; ++i) {
-      const bool negative = r.next() & 1;
-      b.push_back(random_value(r, std::clamp<std::int64_t>(centre - r.in(0, spread), bottom, top - 1), negative));
+      const bool negative = r_.next() & 1;
+      b.push_back(random_value(r_, std::clamp<std::int64_t>(centre - r_.in(0, spread), bottom_, top_ - 1), negative));
     }
     return b;
-  };
-  if (cls == "random-wide" || cls == "ragged") {
-    for (int k = 0; k < s.count; ++k) {
-      const int size = cls == "ragged" ? static_cast<int>(r.in(1, std::max(1, n - 1))) : n;
-      blocks.push_back(random_block(r.in(bottom + 20, top - 1), 40, size));
-    }
-  } else if (cls == "outlier") {
-    for (int k = 0; k < s.count; ++k) {
-      const std::int64_t c = r.in(bottom + 20, top - 40);
-      std::vector<Value> b = random_block(c, 4, n);
-      const bool negative = r.next() & 1;
-      const Value outlier = random_value(r, c + r.in(8, 30), negative);
-      b[static_cast<std::size_t>(r.in(0, n - 1))] = outlier;
-      blocks.push_back(b);
-    }
-  } else if (cls == "zero") {
-    blocks.push_back(std::vector<Value>(static_cast<std::size_t>(n), finite(false, Dyadic())));
-    std::vector<Value> mixed;
-    for (int i = 0; i < n; ++i) mixed.push_back(finite(i % 2 == 1, Dyadic()));
-    blocks.push_back(mixed);
-  } else if (cls == "nan-inf") {
-    for (const Value special : {Value::nan(false), Value::infinity(false), Value::infinity(true)}) {
-      if (special.is_nan() && !has_nan(s.from)) continue;
-      if (special.is_infinity() && !has_inf(s.from)) continue;
-      std::vector<Value> b = random_block(0, 6, n);
-      b[static_cast<std::size_t>(r.in(0, n - 1))] = special;
-      blocks.push_back(b);
-    }
-  } else if (cls == "amax-pow2" || cls == "amax-elem-max") {
-    for (int k = 0; k < s.count; ++k) {
-      const std::int64_t e = r.in(bottom + 20, top - 2);
-      const Dyadic anchor = cls == "amax-pow2" ? Dyadic::power_of_two(e) : el.max_normal.scaled(e - el.max_exponent);
-      const std::uint64_t at = source_code(s.from, finite(false, anchor));
-      const std::int64_t delta = static_cast<std::int64_t>(k % 3) - 1;  // one ulp below, on, above
-      std::vector<Value> b = random_block(e - 2, 6, n);
-      b[static_cast<std::size_t>(r.in(0, n - 1))] = decode(s.from, static_cast<std::uint64_t>(static_cast<std::int64_t>(at) + delta));
-      blocks.push_back(b);
-    }
-  } else if (cls == "scale-clamp") {
-    blocks.push_back(random_block(src.min_positive.floor_log2() + 10, 4, n));  // below 2^-127 x element range
-    blocks.push_back(random_block(top - 1, 2, n));                              // near the source maximum
-  } else if (cls == "subnormal") {
-    for (int k = 0; k < std::max(1, s.count / 4); ++k) {
-      std::vector<Value> b;
-      for (int i = 0; i < n; ++i) {
-        const Dyadic magnitude(BigInt(r.next() % (1u << 20) + 1), src.min_positive.exponent());
-        b.push_back(finite(r.next() & 1, magnitude));
-      }
-      blocks.push_back(b);
-    }
-  } else if (cls == "ties") {
-    // amax 2^(emax + x) gives X = 2^x; elements halfway between two element values of a random binade.
-    const int m = is_float_like(s.block.element) ? s.block.element.mantissa_bits : s.block.element.bias;
-    for (int k = 0; k < s.count; ++k) {
-      const std::int64_t x = r.in(-20, 20);
-      std::vector<Value> b{finite(false, Dyadic::power_of_two(el.max_exponent + x))};
-      for (int i = 1; i < n; ++i) {
-        const std::int64_t binade = is_float_like(s.block.element) ? r.in(std::max<std::int64_t>(min_exponent(s.block.element), el.max_exponent - 3), el.max_exponent - 1) : 0;
-        const std::int64_t odd = 2 * r.in(0, (std::int64_t{1} << m) - 1) + 1;
-        b.push_back(finite(r.next() & 1, (Dyadic::power_of_two(binade) + Dyadic(BigInt(odd), binade - m - 1)).scaled(x)));
-      }
-      blocks.push_back(b);
-    }
   }
-  return blocks;
+
+  std::size_t random_position() { return static_cast<std::size_t>(r_.in(0, n_ - 1)); }
+
+  std::vector<std::vector<Value>> random_wide(bool ragged) {
+    std::vector<std::vector<Value>> blocks;
+    for (int k = 0; k < s_.count; ++k) {
+      const int size = ragged ? static_cast<int>(r_.in(1, std::max(1, n_ - 1))) : n_;
+      blocks.push_back(random_block(r_.in(bottom_ + 20, top_ - 1), 40, size));
+    }
+    return blocks;
+  }
+
+  std::vector<std::vector<Value>> outliers() {
+    std::vector<std::vector<Value>> blocks;
+    for (int k = 0; k < s_.count; ++k) {
+      const std::int64_t c = r_.in(bottom_ + 20, top_ - 40);
+      std::vector<Value> b = random_block(c, 4, n_);
+      const bool negative = r_.next() & 1;
+      const Value outlier = random_value(r_, c + r_.in(8, 30), negative);
+      b[random_position()] = outlier;
+      blocks.push_back(b);
+    }
+    return blocks;
+  }
+
+  std::vector<std::vector<Value>> zeros() const {
+    std::vector<std::vector<Value>> blocks{std::vector<Value>(static_cast<std::size_t>(n_), finite(false, Dyadic()))};
+    std::vector<Value> mixed;
+    for (int i = 0; i < n_; ++i) mixed.push_back(finite(i % 2 == 1, Dyadic()));
+    blocks.push_back(mixed);
+    return blocks;
+  }
+
+  std::vector<std::vector<Value>> nan_inf() {
+    std::vector<std::vector<Value>> blocks;
+    for (const Value& special : {Value::nan(false), Value::infinity(false), Value::infinity(true)}) {
+      if (special.is_nan() && !has_nan(s_.from)) continue;
+      if (special.is_infinity() && !has_inf(s_.from)) continue;
+      std::vector<Value> b = random_block(0, 6, n_);
+      b[random_position()] = special;
+      blocks.push_back(b);
+    }
+    return blocks;
+  }
+
+  // A block whose amax is one source ulp below, on or above a power of two (amax-pow2) or the element's
+  // largest value times a power of two (amax-elem-max).
+  std::vector<std::vector<Value>> amax_anchored(bool power_of_two) {
+    std::vector<std::vector<Value>> blocks;
+    for (int k = 0; k < s_.count; ++k) {
+      const std::int64_t e = r_.in(bottom_ + 20, top_ - 2);
+      const Dyadic anchor = power_of_two ? Dyadic::power_of_two(e) : el_.max_normal.scaled(e - el_.max_exponent);
+      const std::uint64_t at = source_code(s_.from, finite(false, anchor));
+      const std::int64_t delta = static_cast<std::int64_t>(k % 3) - 1;  // one ulp below, on, above
+      std::vector<Value> b = random_block(e - 2, 6, n_);
+      b[random_position()] = decode(s_.from, static_cast<std::uint64_t>(static_cast<std::int64_t>(at) + delta));
+      blocks.push_back(b);
+    }
+    return blocks;
+  }
+
+  std::vector<std::vector<Value>> scale_clamp() {
+    std::vector<std::vector<Value>> blocks;
+    blocks.push_back(random_block(src_.min_positive.floor_log2() + 10, 4, n_));  // below 2^-127 x element range
+    blocks.push_back(random_block(top_ - 1, 2, n_));                               // near the source maximum
+    return blocks;
+  }
+
+  std::vector<std::vector<Value>> subnormals() {
+    std::vector<std::vector<Value>> blocks;
+    for (int k = 0; k < std::max(1, s_.count / 4); ++k) {
+      std::vector<Value> b;
+      for (int i = 0; i < n_; ++i) {
+        const Dyadic magnitude(BigInt(r_.next() % (1u << 20) + 1), src_.min_positive.exponent());
+        b.push_back(finite(r_.next() & 1, magnitude));
+      }
+      blocks.push_back(b);
+    }
+    return blocks;
+  }
+
+  // amax 2^(emax + x) gives X = 2^x; elements halfway between two element values of a random binade.
+  std::vector<std::vector<Value>> ties() {
+    const Format& element = s_.block.element;
+    const int m = is_float_like(element) ? element.mantissa_bits : element.bias;
+    std::vector<std::vector<Value>> blocks;
+    for (int k = 0; k < s_.count; ++k) {
+      const std::int64_t x = r_.in(-20, 20);
+      std::vector<Value> b{finite(false, Dyadic::power_of_two(el_.max_exponent + x))};
+      for (int i = 1; i < n_; ++i) {
+        const std::int64_t binade =
+            is_float_like(element)
+                ? r_.in(std::max<std::int64_t>(min_exponent(element), el_.max_exponent - 3), el_.max_exponent - 1)
+                : 0;
+        const std::int64_t odd = 2 * r_.in(0, (std::int64_t{1} << m) - 1) + 1;
+        const Dyadic halfway = Dyadic::power_of_two(binade) + Dyadic(BigInt(odd), binade - m - 1);
+        b.push_back(finite(r_.next() & 1, halfway.scaled(x)));
+      }
+      blocks.push_back(b);
+    }
+    return blocks;
+  }
+
+  const Suite& s_;
+  Random& r_;
+  const int n_;
+  const FormatProperties src_, el_;
+  const std::int64_t top_, bottom_;
+};
+
+std::vector<std::vector<Value>> block_inputs(const Suite& s, const std::string& cls, Random& r) {
+  return BlockDraws(s, r).of_class(cls);
 }
 
 std::vector<Vector> block_vectors(const Suite& s) {
@@ -275,7 +341,8 @@ std::vector<Vector> block_vectors(const Suite& s) {
       else if (q.scale == highest) v.tags.push_back("scale-clamp-high");
       if (q.flags & Flag::overflow) v.tags.push_back("saturate");
       if (q.flags & Flag::underflow) v.tags.push_back("underflow");
-      if (std::any_of(q.elements.begin(), q.elements.end(), [&](std::uint64_t c) { return classify(f.element, c) == CodeClass::subnormal; }))
+      if (std::any_of(q.elements.begin(), q.elements.end(),
+                      [&](std::uint64_t c) { return classify(f.element, c) == CodeClass::subnormal; }))
         v.tags.push_back("subnormal-out");
       if (static_cast<int>(values.size()) < f.block_size) v.tags.push_back("ragged");
       out.push_back(std::move(v));
@@ -313,84 +380,116 @@ void append_le(std::string& out, std::uint64_t code, int bits) {
   for (std::size_t b = 0; b < storage_bytes(bits); ++b) out.push_back(static_cast<char>(code >> (8 * b)));
 }
 
+// The contents of every file of a suite, built up one vector at a time.
+class SuiteTexts {
+ public:
+  explicit SuiteTexts(const Suite& s)
+      : block_(s.kind == Suite::Kind::block),
+        in_bits_(width(s.from)),
+        out_bits_(width(block_ ? s.block.element : s.to)),
+        scale_bits_(block_ ? width(s.block.scale) : 0) {}
+
+  void add(const Vector& v) {
+    std::vector<std::string> in, out;
+    for (const std::uint64_t c : v.inputs) in.push_back(hex(c, in_bits_));
+    for (const std::uint64_t c : v.expected) out.push_back(hex(c, out_bits_));
+    add_json(v, in, out);
+    for (std::size_t k = 0; k < in.size(); ++k) {
+      stdin_text_ += (k ? " " : "") + in[k];
+      inputs_ += in[k] + "\n";
+      append_le(inputs_bin_, v.inputs[k], in_bits_);
+    }
+    for (const std::uint64_t c : v.expected) append_le(expected_bin_, c, out_bits_);
+    if (block_) append_le(scales_bin_, v.scale, scale_bits_);
+    stdin_text_ += "\n";
+    if (block_) {
+      expected_text_ += hex(v.scale, scale_bits_);
+      scales_ += hex(v.scale, scale_bits_) + "\n";
+      for (const std::string& o : out) expected_text_ += " " + o;
+    } else {
+      expected_text_ += out[0];
+    }
+    expected_text_ += "\n";
+    for (const std::string& o : out) expected_ += o + "\n";
+    tags_ += std::to_string(v.id) + "\t" + std::to_string(in.size()) + "\t";
+    for (std::size_t k = 0; k < v.tags.size(); ++k) tags_ += (k ? "," : "") + v.tags[k];
+    tags_ += "\n";
+  }
+
+  // The files of the families asked for, by name; the manifest is made from them afterwards.
+  std::map<std::string, std::string> files(const Suite& s, const std::string& version, Output output) const {
+    std::map<std::string, std::string> files;
+    nlohmann::ordered_json doc;
+    doc["mxref"] = version;
+    doc["suite"] = s.definition;
+    doc["vectors"] = list_;
+    if (wanted(output, Output::json)) files["vectors.json"] = doc.dump(1) + "\n";
+    if (wanted(output, Output::text)) {
+      files["stdin.txt"] = stdin_text_;
+      files["expected.txt"] = expected_text_;
+    }
+    if (wanted(output, Output::memh)) {
+      files["inputs.memh"] = inputs_;
+      files["expected.memh"] = expected_;
+      if (block_) files["scales.memh"] = scales_;
+      files["tags.tsv"] = tags_;
+    }
+    if (wanted(output, Output::bin)) {
+      // Little-endian codes of 1, 2, 4 or 8 bytes (the manifest's *_bytes), in the order of the .memh files.
+      files["inputs.bin"] = inputs_bin_;
+      files["expected.bin"] = expected_bin_;
+      if (block_) files["scales.bin"] = scales_bin_;
+    }
+    return files;
+  }
+
+  // manifest.json: the suite, its size, the .bin code widths, and the SHA-256 of every other file.
+  std::string manifest(const Suite& s, std::size_t vectors, const std::string& version, Output output,
+                       const std::map<std::string, std::string>& files) const {
+    nlohmann::ordered_json manifest;
+    manifest["suite"] = s.name;
+    manifest["mxref"] = version;
+    manifest["vectors"] = vectors;
+    if (wanted(output, Output::bin)) {
+      manifest["input_bytes"] = storage_bytes(in_bits_);
+      manifest["expected_bytes"] = storage_bytes(out_bits_);
+      if (block_) manifest["scale_bytes"] = storage_bytes(scale_bits_);
+    }
+    for (const auto& [name, content] : files)
+      manifest["sha256"][name] = sha256_hex({reinterpret_cast<const std::uint8_t*>(content.data()), content.size()});
+    return manifest.dump(1) + "\n";
+  }
+
+ private:
+  static bool wanted(Output output, Output o) {
+    return (static_cast<unsigned>(output) & static_cast<unsigned>(o)) != 0;
+  }
+
+  void add_json(const Vector& v, const std::vector<std::string>& in, const std::vector<std::string>& out) {
+    nlohmann::ordered_json j;
+    j["id"] = v.id;
+    j["inputs"] = in;
+    if (block_) j["scale"] = hex(v.scale, scale_bits_);
+    j["expected"] = out;
+    j["tags"] = v.tags;
+    list_.push_back(j);
+  }
+
+  const bool block_;
+  const int in_bits_, out_bits_, scale_bits_;
+  nlohmann::ordered_json list_ = nlohmann::ordered_json::array();
+  std::string stdin_text_, expected_text_, inputs_, expected_, scales_, tags_, inputs_bin_, expected_bin_, scales_bin_;
+};
+
 }  // namespace
 
 std::map<std::string, std::string> suite_files(const Suite& s, const std::vector<Vector>& vectors,
                                                const std::string& version, Output output) {
-  const bool block = s.kind == Suite::Kind::block;
-  const int in_bits = width(s.from);
-  const int out_bits = width(block ? s.block.element : s.to);
-  const int scale_bits = block ? width(s.block.scale) : 0;
-  std::map<std::string, std::string> files;
-  nlohmann::ordered_json list = nlohmann::ordered_json::array();
-  std::string stdin_text, expected_text, inputs, expected, scales, tags, inputs_bin, expected_bin, scales_bin;
-  for (std::size_t i = 0; i < vectors.size(); ++i) {
-    const Vector& v = vectors[i];
-    nlohmann::ordered_json j;
-    j["id"] = v.id;
-    std::vector<std::string> in, out;
-    for (const std::uint64_t c : v.inputs) in.push_back(hex(c, in_bits));
-    for (const std::uint64_t c : v.expected) out.push_back(hex(c, out_bits));
-    j["inputs"] = in;
-    if (block) j["scale"] = hex(v.scale, scale_bits);
-    j["expected"] = out;
-    j["tags"] = v.tags;
-    list.push_back(j);
-    for (std::size_t k = 0; k < in.size(); ++k) {
-      stdin_text += (k ? " " : "") + in[k];
-      inputs += in[k] + "\n";
-      append_le(inputs_bin, v.inputs[k], in_bits);
-    }
-    for (const std::uint64_t c : v.expected) append_le(expected_bin, c, out_bits);
-    if (block) append_le(scales_bin, v.scale, scale_bits);
-    stdin_text += "\n";
-    if (block) {
-      expected_text += hex(v.scale, scale_bits);
-      scales += hex(v.scale, scale_bits) + "\n";
-      for (const std::string& o : out) expected_text += " " + o;
-    } else {
-      expected_text += out[0];
-    }
-    expected_text += "\n";
-    for (const std::string& o : out) expected += o + "\n";
-    tags += std::to_string(v.id) + "\t" + std::to_string(in.size()) + "\t";
-    for (std::size_t k = 0; k < v.tags.size(); ++k) tags += (k ? "," : "") + v.tags[k];
-    tags += "\n";
-  }
-  nlohmann::ordered_json doc;
-  doc["mxref"] = version;
-  doc["suite"] = s.definition;
-  doc["vectors"] = list;
-  const auto wanted = [output](Output o) { return (static_cast<unsigned>(output) & static_cast<unsigned>(o)) != 0; };
-  if (wanted(Output::json)) files["vectors.json"] = doc.dump(1) + "\n";
-  if (wanted(Output::text)) {
-    files["stdin.txt"] = stdin_text;
-    files["expected.txt"] = expected_text;
-  }
-  if (wanted(Output::memh)) {
-    files["inputs.memh"] = inputs;
-    files["expected.memh"] = expected;
-    if (block) files["scales.memh"] = scales;
-    files["tags.tsv"] = tags;
-  }
-  if (wanted(Output::bin)) {
-    // Little-endian codes of 1, 2, 4 or 8 bytes (the manifest's *_bytes), in the order of the .memh files.
-    files["inputs.bin"] = inputs_bin;
-    files["expected.bin"] = expected_bin;
-    if (block) files["scales.bin"] = scales_bin;
-  }
-  nlohmann::ordered_json manifest;
-  manifest["suite"] = s.name;
-  manifest["mxref"] = version;
-  manifest["vectors"] = vectors.size();
-  if (wanted(Output::bin)) {
-    manifest["input_bytes"] = storage_bytes(in_bits);
-    manifest["expected_bytes"] = storage_bytes(out_bits);
-    if (block) manifest["scale_bytes"] = storage_bytes(scale_bits);
-  }
-  for (const auto& [name, content] : files)
-    manifest["sha256"][name] = sha256_hex({reinterpret_cast<const std::uint8_t*>(content.data()), content.size()});
-  files["manifest.json"] = manifest.dump(1) + "\n";
+  SuiteTexts texts(s);
+  for (const Vector& v : vectors) texts.add(v);
+  std::map<std::string, std::string> files = texts.files(s, version, output);
+  std::string manifest = texts.manifest(s, vectors.size(), version, output, files);  // of the files before it
+  files["manifest.json"] = std::move(manifest);
   return files;
 }
 
