@@ -55,7 +55,7 @@ TEST_P(EveryProfile, SmallRandomTensorsEqualTheReference) {
     const std::vector<std::uint32_t> read = as_read(values, from);
     if (GetParam() == "nvfp4-torchao" && fast::nvfp4::tensor_stats(FloatData::fp32, read.data(), read.size()).any_infinity) {
       EXPECT_THROW(compare_nvfp4_with_reference(GetParam(), values, view, from, to), std::invalid_argument);
-      EXPECT_THROW(fast::nvfp4::tensor_scale(fast::Nvfp4Rule::torchao, fast::nvfp4::tensor_stats(FloatData::fp32, read.data(), read.size())),
+      EXPECT_THROW(fast::nvfp4::tensor_scale(ScaleRule::nvfp4_torchao, fast::nvfp4::tensor_stats(FloatData::fp32, read.data(), read.size())),
                    std::invalid_argument);
       continue;
     }
@@ -105,7 +105,7 @@ TEST(Nvfp4ByHand, ExactProfileSmallTensor) {
   const std::vector<float> xs{10.0f, 2.5f, -0.8f};
   std::vector<std::uint32_t> in;
   for (const float x : xs) in.push_back(bits(x));
-  const fast::nvfp4::Spec spec{fast::Nvfp4Rule::exact, fast::nvfp4::tensor_scale(fast::Nvfp4Rule::exact, fast::nvfp4::tensor_stats(FloatData::fp32, in.data(), in.size()))};
+  const fast::nvfp4::Spec spec{ScaleRule::amax_over_max, fast::nvfp4::tensor_scale(ScaleRule::amax_over_max, fast::nvfp4::tensor_stats(FloatData::fp32, in.data(), in.size()))};
   EXPECT_EQ(spec.tensor.decode, 10.0f / 2688.0f);
   std::vector<std::uint8_t> codes(3), scale(1);
   fast::nvfp4::quantize(spec, FloatData::fp32, in.data(), {1, 3, 1}, codes.data(), scale.data());
@@ -131,7 +131,7 @@ TEST(Nvfp4ByHand, RoundToOddKeepsBf16Ties) {
 TEST(Nvfp4ByHand, Bf16OutputRoundsTheExactProductOnce) {
   const float pts = 1.0f + 20165 * 0x1p-23f;
   EXPECT_EQ(fast::nvfp4::value_fp32(0x2, 0x3D, pts), bits(1.625f + 0x1p-8f));
-  const fast::nvfp4::Spec spec{fast::Nvfp4Rule::exact, {pts, 1.0f / pts, true}};
+  const fast::nvfp4::Spec spec{ScaleRule::amax_over_max, {pts, 1.0f / pts, true}};
   const std::uint8_t code = 0x2, scale = 0x3D;
   std::uint16_t out = 0;
   fast::nvfp4::dequantize(spec, &code, &scale, {1, 1, 1}, FloatData::bf16, &out);
