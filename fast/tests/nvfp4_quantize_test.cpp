@@ -8,6 +8,7 @@
 #include <bit>
 #include <cmath>
 #include <cstdint>
+#include <stdexcept>
 #include <string_view>
 #include <vector>
 
@@ -136,6 +137,19 @@ TEST(Nvfp4ByHand, Bf16OutputRoundsTheExactProductOnce) {
   std::uint16_t out = 0;
   fast::nvfp4::dequantize(spec, &code, &scale, {1, 1, 1}, FloatData::bf16, &out);
   EXPECT_EQ(out, 0x3FD1);
+}
+
+// The NVFP4 loops recognise a profile by what it computes, not by its name; other rules are refused.
+TEST(Nvfp4ByHand, ProfilesAreRecognisedByTheirArithmetic) {
+  const BlockFormat format = parse_block_format("nvfp4");
+  Profile renamed = find_profile("nvfp4-te");
+  renamed.name = "nvfp4-te-again";
+  EXPECT_EQ(fast::nvfp4::rule_for(format, renamed), ScaleRule::nvfp4_te);
+  Profile other_scaling = find_profile("nvfp4");
+  other_scaling.scaling = ElementScaling::nvfp4_te;
+  EXPECT_FALSE(fast::nvfp4::rule_for(format, other_scaling));
+  EXPECT_FALSE(fast::nvfp4::rule_for(parse_block_format("mxfp4_e2m1"), find_profile("nvfp4")));
+  EXPECT_THROW(fast::nvfp4::tensor_scale(ScaleRule::ocp, {}), std::invalid_argument);
 }
 
 }  // namespace
