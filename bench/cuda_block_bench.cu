@@ -50,10 +50,10 @@ int main(int argc, char** argv) {
   cudaDeviceProp prop{};
   check(cudaGetDeviceProperties(&prop, 0), "properties");
   std::fprintf(stderr, "device: %s, %d SMs, %d MB L2\n", prop.name, prop.multiProcessorCount, prop.l2CacheSize >> 20);
-  struct Element { const char* name; fast::BlockElement e; };
-  const Element elements[] = {{"e4m3", fast::BlockElement::e4m3}, {"e5m2", fast::BlockElement::e5m2},
-                              {"e3m2", fast::BlockElement::e3m2}, {"e2m3", fast::BlockElement::e2m3},
-                              {"e2m1", fast::BlockElement::e2m1}, {"int8", fast::BlockElement::int8}};
+  struct NamedElement { const char* name; fast::Element e; };
+  const NamedElement elements[] = {{"e4m3", fast::Element::e4m3}, {"e5m2", fast::Element::e5m2},
+                                   {"e3m2", fast::Element::e3m2}, {"e2m3", fast::Element::e2m3},
+                                   {"e2m1", fast::Element::e2m1}, {"int8", fast::Element::int8}};
   const fast::cuda::CodeLayout packed{.packed = true};
   for (std::size_t mib = 16; mib <= max_mib; mib *= 4) {
     const std::size_t bytes = mib << 20;
@@ -85,10 +85,10 @@ int main(int argc, char** argv) {
     for (const FloatData data : {FloatData::fp32, FloatData::bf16}) {
       const char* data_name = data == FloatData::fp32 ? "fp32" : "bf16";
       const std::size_t values = bytes / (data == FloatData::fp32 ? 4 : 2);
-      for (const Element& el : elements)
-        for (const fast::BlockRule rule : {fast::BlockRule::ocp, fast::BlockRule::nvidia_rceil}) {
-          if (rule == fast::BlockRule::nvidia_rceil && el.e != fast::BlockElement::e4m3 && el.e != fast::BlockElement::e5m2) continue;
-          const char* rule_name = rule == fast::BlockRule::ocp ? "ocp" : "nvidia-rceil";
+      for (const NamedElement& el : elements)
+        for (const ScaleRule rule : {ScaleRule::ocp, ScaleRule::nvidia_rceil}) {
+          if (rule == ScaleRule::nvidia_rceil && el.e != fast::Element::e4m3 && el.e != fast::Element::e5m2) continue;
+          const char* rule_name = rule == ScaleRule::ocp ? "ocp" : "nvidia-rceil";
           const fast::BlockSpec spec{el.e, rule, 32};
           for (const bool across : {false, true}) {
             if (across && mib != 1024) continue;  // the transposed case at one size
@@ -99,12 +99,12 @@ int main(int argc, char** argv) {
               fast::cuda::quantize(spec, data, b.in[s], view, static_cast<std::uint8_t*>(b.codes[s]),
                                    static_cast<std::uint8_t*>(b.scales[s]), packed);
             });
-            if (rule != fast::BlockRule::ocp) continue;
+            if (rule != ScaleRule::ocp) continue;
             measure("dequantize", el.name, rule_name, data_name, axis, moved, [&](int s) {
               fast::cuda::dequantize(spec, static_cast<std::uint8_t*>(b.codes[s]), static_cast<std::uint8_t*>(b.scales[s]),
                                      view, packed, data, b.out[s]);
             });
-            if (el.e != fast::BlockElement::e4m3) continue;
+            if (el.e != fast::Element::e4m3) continue;
             measure("fake_quantize", el.name, rule_name, data_name, axis, 2.0 * bytes,
                     [&](int s) { fast::cuda::fake_quantize(spec, data, b.in[s], view, data, b.out[s]); });
           }
@@ -114,8 +114,8 @@ int main(int argc, char** argv) {
       measure("tensor_stats", "-", "-", data_name, "-", static_cast<double>(bytes),
               [&](int s) { fast::cuda::nvfp4::tensor_stats(data, b.in[s], values); });
       const fast::BlockStats amax = fast::cuda::nvfp4::tensor_stats(data, b.in[0], values);
-      for (const auto& [rule, rule_name] : {std::pair{fast::Nvfp4Rule::exact, "nvfp4"}, std::pair{fast::Nvfp4Rule::torchao, "nvfp4-torchao"},
-                                            std::pair{fast::Nvfp4Rule::te, "nvfp4-te"}}) {
+      for (const auto& [rule, rule_name] : {std::pair{ScaleRule::amax_over_max, "nvfp4"}, std::pair{ScaleRule::nvfp4_torchao, "nvfp4-torchao"},
+                                            std::pair{ScaleRule::nvfp4_te, "nvfp4-te"}}) {
         const fast::nvfp4::Spec spec{rule, fast::nvfp4::tensor_scale(rule, amax)};
         for (const bool across : {false, true}) {
           if (across && mib != 1024) continue;
@@ -126,7 +126,7 @@ int main(int argc, char** argv) {
             fast::cuda::nvfp4::quantize(spec, data, b.in[s], view, static_cast<std::uint8_t*>(b.codes[s]),
                                         static_cast<std::uint8_t*>(b.scales[s]), packed);
           });
-          if (rule != fast::Nvfp4Rule::exact) continue;
+          if (rule != ScaleRule::amax_over_max) continue;
           measure("dequantize", "e2m1", rule_name, data_name, axis, moved, [&](int s) {
             fast::cuda::nvfp4::dequantize(spec, static_cast<std::uint8_t*>(b.codes[s]), static_cast<std::uint8_t*>(b.scales[s]),
                                           view, packed, data, b.out[s]);

@@ -95,10 +95,10 @@ void probe(const Run& r) {
 }
 
 template <class E, FloatData In, int J, int Threads, int MinCtas = 0>
-void shape(const Run& r, const char* element, fast::BlockElement e) {
+void shape(const Run& r, const char* element, fast::Element e) {
   using S = k::MxScheme<E>;
   const k::Operands<S> op{{r.scales, fast::cuda::ScaleLayout::row_major, 1},
-                          {fast::element_constants(e), fast::BlockRule::ocp}, true};
+                          {fast::element_constants(e), ScaleRule::ocp}, true};
   auto* kernel = k::contiguous_kernel<S, In, false, FloatData::fp32, J, Threads, MinCtas>;
   const std::size_t vectors = r.bytes / 16, values = vectors * k::values_per_vector<In>;
   const unsigned grid = static_cast<unsigned>((vectors + Threads * J - 1) / (Threads * J));
@@ -120,15 +120,15 @@ struct Shape {
 };
 
 template <class E, FloatData In, class... Shapes>
-void shapes(const Run& r, const char* element, fast::BlockElement e, Shapes...) {
+void shapes(const Run& r, const char* element, fast::Element e, Shapes...) {
   (shape<E, In, Shapes::J, Shapes::threads, Shapes::min_ctas>(r, element, e), ...);
 }
 
 // Dequantizing the codes and scales that the last quantize of E from FP32 left, to Out.
 template <class E, FloatData Out, int J, int Threads>
-void dequantize_shape(const Run& r, const char* element, fast::BlockElement e) {
+void dequantize_shape(const Run& r, const char* element, fast::Element e) {
   using S = k::MxScheme<E>;
-  const k::Operands<S> op{{r.scales, fast::cuda::ScaleLayout::row_major, 1}, {fast::element_constants(e), fast::BlockRule::ocp}, true};
+  const k::Operands<S> op{{r.scales, fast::cuda::ScaleLayout::row_major, 1}, {fast::element_constants(e), ScaleRule::ocp}, true};
   auto* kernel = k::contiguous_dequantize_kernel<S, Out, J, Threads>;
   const std::size_t values = r.bytes / 4, vectors = values / k::values_per_vector<Out>;
   const unsigned grid = static_cast<unsigned>((vectors + Threads * J - 1) / (Threads * J));
@@ -145,7 +145,7 @@ void dequantize_shape(const Run& r, const char* element, fast::BlockElement e) {
 }
 
 template <class E, FloatData Out, class... Shapes>
-void dequantize_shapes(const Run& r, const char* element, fast::BlockElement e, Shapes...) {
+void dequantize_shapes(const Run& r, const char* element, fast::Element e, Shapes...) {
   (dequantize_shape<E, Out, Shapes::J, Shapes::threads>(r, element, e), ...);
 }
 
@@ -170,7 +170,6 @@ int main() {
       std::printf("{\"copy_gbs\": %.1f, \"input_mib\": %zu}\n", r.copy_gbs, mib);
       f(r);
     };
-    using fast::BlockElement;
     // The shapes block_kernels.cuh chose (quantize_shape, dequantize_shape) first, then the others (but
     // MXFP6 dequantizes with Shape<4, 64>, the fourth).
     with_copy([](const Run& r) {
@@ -190,9 +189,9 @@ int main() {
     // room for; none given, the compiler's choice.)
     const auto fp8_shapes = [](const Run& r, auto element) {
       using E = decltype(element);
-      constexpr BlockElement e = std::is_same_v<E, fast::E4M3> ? BlockElement::e4m3
-                                 : std::is_same_v<E, fast::E5M2> ? BlockElement::e5m2 : BlockElement::int8;
-      const char* name = e == BlockElement::e4m3 ? "e4m3" : e == BlockElement::e5m2 ? "e5m2" : "int8";
+      constexpr fast::Element e = std::is_same_v<E, fast::E4M3> ? fast::Element::e4m3
+                                 : std::is_same_v<E, fast::E5M2> ? fast::Element::e5m2 : fast::Element::int8;
+      const char* name = e == fast::Element::e4m3 ? "e4m3" : e == fast::Element::e5m2 ? "e5m2" : "int8";
       shapes<E, FloatData::bf16>(r, name, e, Shape<2, 64, 24>{}, Shape<4, 64, 24>{}, Shape<2, 64>{}, Shape<4, 64>{},
                                  Shape<4, 256>{}, Shape<4, 32>{}, Shape<2, 128>{});
       shapes<E, FloatData::fp32>(r, name, e, Shape<4, 64>{}, Shape<4, 64, 21>{}, Shape<4, 256>{}, Shape<4, 32>{},
@@ -204,8 +203,8 @@ int main() {
     };
     const auto small_shapes = [](const Run& r, auto element) {
       using E = decltype(element);
-      constexpr BlockElement e = std::is_same_v<E, fast::E3M2> ? BlockElement::e3m2 : BlockElement::e2m1;
-      const char* name = e == BlockElement::e3m2 ? "e3m2" : "e2m1";
+      constexpr fast::Element e = std::is_same_v<E, fast::E3M2> ? fast::Element::e3m2 : fast::Element::e2m1;
+      const char* name = e == fast::Element::e3m2 ? "e3m2" : "e2m1";
       shapes<E, FloatData::bf16>(r, name, e, Shape<8, 128>{}, Shape<8, 128, 8>{}, Shape<8, 128, 10>{}, Shape<8, 64>{},
                                  Shape<8, 64, 20>{}, Shape<4, 256>{}, Shape<16, 64>{});
       shapes<E, FloatData::fp32>(r, name, e, Shape<8, 128>{}, Shape<8, 128, 9>{}, Shape<8, 128, 10>{}, Shape<8, 64>{}, Shape<8, 32>{},

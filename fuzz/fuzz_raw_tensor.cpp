@@ -68,7 +68,7 @@ std::optional<std::vector<std::uint8_t>> run(const BlockJob& job, const BlockArg
 
 // The shape a run read, from its output: an archive's "shape" member (int64s), or the .npy's own.
 std::vector<std::size_t> shape_read(const std::vector<std::uint8_t>& out, Mode mode) {
-  if (mode == Mode::fakequant) return parse_npy(out, "raw output").shape;
+  if (mode == Mode::fake_quantize) return parse_npy(out, "raw output").shape;
   const NpyArray s = parse_npz(out, "raw output").at("shape");
   std::vector<std::size_t> shape;
   for (std::size_t i = 0; i < s.data.size() / 8; ++i) shape.push_back(code_at(s.data, i, 8));
@@ -93,7 +93,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   static const char* source_names[] = {"f32", "bf16", "f16"};
   const Pair pair = pairs[choices % 4];
   const int source = choices / 4 % 3;
-  const Mode mode = choices / 12 % 2 ? Mode::fakequant : Mode::quantize;
+  const Mode mode = choices / 12 % 2 ? Mode::fake_quantize : Mode::quantize;
 
   BlockJob job{parse_block_format(pair.format), &find_profile(pair.profile), sources[source], fp32, {}, std::nullopt};
   BlockArguments a;

@@ -34,6 +34,7 @@ enum class NanToFinite : std::uint8_t {
 struct StochasticBits {
   std::uint64_t value = 0;  // uniformly random in [0, 2^count)
   int count = 0;            // 1..64
+  friend bool operator==(const StochasticBits&, const StochasticBits&) = default;
 };
 
 struct CastOptions {
@@ -43,6 +44,7 @@ struct CastOptions {
   bool flush_subnormal_results = false;   // FTZ: a result that rounds to a subnormal becomes ±0
   bool subnormal_inputs_as_zero = false;  // DAZ: cast() reads a subnormal input as ±0
   StochasticBits random{};               // only read when rounding == stochastic
+  friend bool operator==(const CastOptions&, const CastOptions&) = default;
 };
 
 enum Flag : std::uint8_t { inexact = 1, overflow = 2, underflow = 4, invalid = 8 };

@@ -270,7 +270,7 @@ CLI::App* add_block_command(CLI::App& app, Mode mode, const char* name, const ch
       ->capture_default_str();
   if (mode != Mode::dequantize)
     cmd->add_option("--from", a->from, "Input format: f32, bf16, f16 or f64")->capture_default_str();
-  if (mode != Mode::fakequant) {
+  if (mode != Mode::fake_quantize) {
     cmd->add_flag("--packed", a->packed, "Elements as one token of packed bytes (hex pairs, byte 0 first)");
     cmd->add_option("--bit-order", a->bit_order,
                     "Packed sub-byte elements: lsb-first (FP4 element 0 in the low nibble), msb-first, "
@@ -314,7 +314,7 @@ void add_block_commands(CLI::App& app) {
                     "Quantize blocks: one block of hex values per stdin line -> scale and element codes");
   add_block_command(app, Mode::dequantize, "dequantize",
                     "Dequantize blocks: a scale code and element codes per stdin line -> values");
-  add_block_command(app, Mode::fakequant, "fakequant", "Quantize then dequantize: hex values in, hex values out");
+  add_block_command(app, Mode::fake_quantize, "fakequant", "Quantize then dequantize: hex values in, hex values out");
 }
 
 }  // namespace mxref::tools

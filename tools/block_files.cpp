@@ -464,7 +464,7 @@ std::map<std::string, NpyArray> quantized_archive(const BlockJob& job, const Blo
 }
 
 void quantize_file(const BlockJob& job, const BlockArguments& a, Mode mode) {
-  const std::optional<Format> to = mode == Mode::fakequant ? std::optional(output_format(job)) : std::nullopt;
+  const std::optional<Format> to = mode == Mode::fake_quantize ? std::optional(output_format(job)) : std::nullopt;
   if (a.swizzle && width(job.format.scale) > 8) throw UsageError("--swizzle needs one-byte scales");
   if (a.fast) fast_plan(job, mode, {{}, 0, a.tile > 0 ? 1u : 0u});  // refuse before reading the input
   const CodeTensor in = read_input(job, a);

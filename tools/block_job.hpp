@@ -6,6 +6,7 @@
 #include <string>
 
 #include "ref/block/block_format.hpp"
+#include "ref/block/operation.hpp"
 #include "ref/block/packing.hpp"
 #include "ref/block/profile.hpp"
 #include "ref/block/scale_rule.hpp"
@@ -13,11 +14,11 @@
 
 namespace mxref::tools {
 
-enum class Mode { quantize, dequantize, fakequant };
+using Mode = BlockOperation;  // the subcommand: quantize, dequantize or fakequant
 
 struct BlockArguments {
   std::string format;
-  std::string profile = "ocp";
+  std::string profile{default_profile_name};
   int block = -1;  // -1: the format's own
   std::string scale;
   std::string from = "f32";

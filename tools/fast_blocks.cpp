@@ -20,8 +20,8 @@ FastPlan fast_plan(const BlockJob& job, Mode mode, const BlockLayout& layout) {
   if (!plan.mx) {
     plan.nvfp4 = fast::nvfp4::rule_for(job.format, *job.profile);
     // Dequantization reads no profile: element x scale x tensor scale.
-    if (!plan.nvfp4 && mode == Mode::dequantize && fast::nvfp4::rule_for(job.format, find_profile("nvfp4")))
-      plan.nvfp4 = fast::Nvfp4Rule::exact;
+    if (!plan.nvfp4 && mode == Mode::dequantize && fast::nvfp4::is_nvfp4(job.format))
+      plan.nvfp4 = ScaleRule::amax_over_max;
   }
   if (!plan.mx && !plan.nvfp4)
     throw UsageError("--fast runs mxfp8_e4m3/e5m2, mxfp6_e3m2/e2m3, mxfp4_e2m1 and mxint8 (e8m0 scale, up to 1024 a block) "

@@ -15,7 +15,7 @@ namespace mxref::tools {
 // BF16 values in and out. Exactly one of the two is set.
 struct FastPlan {
   std::optional<fast::BlockSpec> mx;
-  std::optional<fast::Nvfp4Rule> nvfp4;
+  std::optional<ScaleRule> nvfp4;
 };
 FastPlan fast_plan(const BlockJob& job, Mode mode, const BlockLayout& layout);
 

@@ -60,7 +60,7 @@ Suite parse_suite(const nlohmann::json& j, const std::string& what) {
     } else if (kind == "block") {
       s.kind = Suite::Kind::block;
       s.block = parse_block_format(text(j, "format", what));
-      s.profile = &find_profile(text(j, "profile", what, "ocp"));
+      s.profile = &find_profile(text(j, "profile", what, std::string(default_profile_name)));
     } else {
       reject(what, "\"kind\" must be \"cast\" or \"block\"");
     }

@@ -22,6 +22,8 @@ float from_bits(std::uint32_t bits) {
   return f;
 }
 
+// The conversions of CUDA's headers under test (e8m0 included), one per command-line TARGET: not
+// fast::Element, which names the element formats of mxref's own fast paths.
 enum class Target { e4m3, e5m2, e3m2, e2m3, e2m1, e8m0 };
 
 __host__ __device__ unsigned convert(Target t, float x, __nv_saturation_t sat, cudaRoundMode mode) {

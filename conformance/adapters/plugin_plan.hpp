@@ -25,16 +25,6 @@ struct Plan {
   fast::Element element{};
 };
 
-inline std::optional<fast::Element> fast_element(const Format& f) {
-  using fast::Element;
-  if (f == e4m3) return Element::e4m3;
-  if (f == e5m2) return Element::e5m2;
-  if (f == e3m2) return Element::e3m2;
-  if (f == e2m3) return Element::e2m3;
-  if (f == e2m1) return Element::e2m1;
-  return std::nullopt;
-}
-
 // Runnable: block suites of a fast block spec from FP32 or BF16; cast suites that are the fast casts
 // (RNE from FP32, BF16 widening exactly; saturating or natural; NaN -> 0 where the target has no NaN).
 inline Plan plan_for(const char* suite_json) {
@@ -52,10 +42,11 @@ inline Plan plan_for(const char* suite_json) {
     if (spec) plan.block = *spec;
     return plan;
   }
-  const auto element = fast_element(s.to);
+  const std::optional<fast::Element> element = fast::element_of(s.to);
   const CastOptions& o = s.options;
-  plan.runnable = element && (s.from == fp32 || s.from == bf16) && s.cast_profile == CastProfile::spec &&
-                  o.rounding == Rounding::rne && (o.overflow == Overflow::saturate || o.overflow == Overflow::natural) &&
+  plan.runnable = element && fast::has_array_cast(*element) && (s.from == fp32 || s.from == bf16) &&
+                  s.cast_profile == CastProfile::spec && o.rounding == Rounding::rne &&
+                  (o.overflow == Overflow::saturate || o.overflow == Overflow::natural) &&
                   o.nan_to_finite == NanToFinite::zero;
   if (element) plan.element = *element;
   return plan;

@@ -16,6 +16,7 @@
 #include "fast/cpu/block_rules.hpp"
 #include "fast/cpu/block_scalar.hpp"
 #include "fast/cpu/element_cast.hpp"
+#include "ref/block/operation.hpp"
 
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wpsabi"
@@ -42,11 +43,9 @@ namespace mxref::fast::kernels {
   }
 }
 
-enum class Operation : std::uint8_t { quantize, dequantize, fake_quantize };
-
 // Everything a worker needs; pointers are raw bytes (inputs need no alignment).
 struct Job {
-  Operation operation = Operation::quantize;
+  BlockOperation operation = BlockOperation::quantize;
   BlockSpec spec;
   ElementConstants constants;
   AxisView view;
@@ -93,10 +92,11 @@ template <FloatData From>
 // a store through a byte pointer could alias the Job, and would stop the loops from vectorizing.
 template <class E, FloatData From, FloatData To>
 [[gnu::always_inline]] inline void contiguous_block(const Job& job, std::size_t base, std::size_t n, std::size_t b) {
-  const std::uint8_t* const in = job.in + base * (job.operation == Operation::dequantize ? 1 : From == FloatData::bf16 ? 2 : 4);
-  std::uint8_t* const out = job.out + base * (job.operation == Operation::quantize ? 1 : To == FloatData::bf16 ? 2 : 4);
+  const std::uint8_t* const in =
+      job.in + base * (job.operation == BlockOperation::dequantize ? 1 : From == FloatData::bf16 ? 2 : 4);
+  std::uint8_t* const out = job.out + base * (job.operation == BlockOperation::quantize ? 1 : To == FloatData::bf16 ? 2 : 4);
   std::uint32_t v[max_block];
-  if (job.operation == Operation::dequantize) {
+  if (job.operation == BlockOperation::dequantize) {
     const std::uint8_t code = job.scales_in[b];
     const float scale = scale_value(code);
     const bool nan = code == 0xFF;
@@ -105,7 +105,7 @@ template <class E, FloatData From, FloatData To>
     const ScaleChoice s = choose_scale(job.spec.rule, block_stats<From>(in, n), job.constants);
     const std::uint32_t mask = s.nan_keeps_sign ? 0x80000000u : 0u;
     const float factor = s.factor;
-    if (job.operation == Operation::quantize) {
+    if (job.operation == BlockOperation::quantize) {
       for (std::size_t i = 0; i < n; ++i)
         out[i] = static_cast<std::uint8_t>(block_element<E>(scaled(load(From, in, i), factor, mask)));
       job.scales_out[b] = s.code;
@@ -147,13 +147,14 @@ template <FloatData From>
 // One block of n values (a multiple of 16) under its chosen scale: element codes to `out` (quantize),
 // or their dequantized values (fake_quantize). The scale code is the caller's to store.
 template <class E, FloatData From, FloatData To>
-[[gnu::always_inline]] inline void cast_block_in_lanes(Operation operation, const std::uint8_t* in, std::uint8_t* out,
-                                                       std::size_t n, const BlockStats& stats, const ScaleChoice& s) {
+[[gnu::always_inline]] inline void cast_block_in_lanes(BlockOperation operation, const std::uint8_t* in,
+                                                       std::uint8_t* out, std::size_t n, const BlockStats& stats,
+                                                       const ScaleChoice& s) {
   const float scale = scale_value(s.code);
   with_finiteness(all_finite(stats), [&]<bool Finite>() {
     for (std::size_t i = 0; i < n; i += lanes::width) {
       const lanes::U32 codes = element_codes<E, Finite>(load_values<From>(in + i * value_size<From>), s);
-      if (operation == Operation::quantize) lanes::store_codes(out + i, codes);
+      if (operation == BlockOperation::quantize) lanes::store_codes(out + i, codes);
       else store_values<To>(out + i * value_size<To>, lanes::dequantized<E>(codes, scale, s.code == 0xFF));
     }
   });
@@ -165,7 +166,7 @@ template <class E, FloatData From, FloatData To, std::size_t N>
 [[gnu::always_inline]] inline void contiguous_block_in_lanes(const Job& job, std::size_t base, std::size_t n_at_run_time,
                                                              std::size_t b) {
   const std::size_t n = N != 0 ? N : n_at_run_time;
-  if (job.operation == Operation::dequantize) {
+  if (job.operation == BlockOperation::dequantize) {
     const std::uint8_t* const in = job.in + base;
     std::uint8_t* const out = job.out + base * value_size<To>;
     const std::uint8_t code = job.scales_in[b];
@@ -175,11 +176,11 @@ template <class E, FloatData From, FloatData To, std::size_t N>
     return;
   }
   const std::uint8_t* const in = job.in + base * value_size<From>;
-  std::uint8_t* const out = job.out + base * (job.operation == Operation::quantize ? 1 : value_size<To>);
+  std::uint8_t* const out = job.out + base * (job.operation == BlockOperation::quantize ? 1 : value_size<To>);
   const BlockStats stats = lane_stats<From>(in, n);
   const ScaleChoice s = choose_scale(job.spec.rule, stats, job.constants);
   cast_block_in_lanes<E, From, To>(job.operation, in, out, n, stats, s);
-  if (job.operation == Operation::quantize) job.scales_out[b] = s.code;
+  if (job.operation == BlockOperation::quantize) job.scales_out[b] = s.code;
 }
 
 // `count` (up to 16) consecutive full blocks of 32 values from `base` on (scales from b): first every
@@ -187,7 +188,7 @@ template <class E, FloatData From, FloatData To, std::size_t N>
 // waits on the one before it.
 template <class E, FloatData From, FloatData To>
 [[gnu::always_inline]] inline void group_of_32s(const Job& job, std::size_t base, std::size_t count, std::size_t b) {
-  const std::size_t out_size = job.operation == Operation::quantize ? 1 : value_size<To>;
+  const std::size_t out_size = job.operation == BlockOperation::quantize ? 1 : value_size<To>;
   const std::uint8_t* const in = job.in + base * value_size<From>;
   std::uint8_t* const out = job.out + base * out_size;
   BlockStats stats[16];
@@ -197,7 +198,7 @@ template <class E, FloatData From, FloatData To>
   for (std::size_t g = 0; g < count; ++g) {
     cast_block_in_lanes<E, From, To>(job.operation, in + 32 * g * value_size<From>, out + 32 * g * out_size, 32, stats[g],
                                      choice[g]);
-    if (job.operation == Operation::quantize) job.scales_out[b + g] = choice[g].code;
+    if (job.operation == BlockOperation::quantize) job.scales_out[b + g] = choice[g].code;
   }
 }
 
@@ -211,7 +212,7 @@ template <class E, FloatData From, FloatData To>
   for (std::size_t b = first; b < last;) {
     const std::size_t row = k * size, base = o * rows + row, n = std::min(size, rows - row);
     // Up to 16 full MX blocks of this slice at once.
-    const std::size_t full = size == 32 && job.operation != Operation::dequantize
+    const std::size_t full = size == 32 && job.operation != BlockOperation::dequantize
                                  ? std::min({std::size_t{16}, last - b, (rows - row) / 32})
                                  : 0;
     std::size_t step = 1;
@@ -247,7 +248,7 @@ template <class E, FloatData From, FloatData To>
   float factor[panel_columns], scale[panel_columns];
   std::uint32_t mask[panel_columns];
   bool nan_scale[panel_columns];
-  if (job.operation == Operation::dequantize) {
+  if (job.operation == BlockOperation::dequantize) {
     for (std::size_t c = 0; c < width; ++c) {
       scale[c] = scale_value(job.scales_in[scale_base + c]);
       nan_scale[c] = job.scales_in[scale_base + c] == 0xFF;
@@ -271,12 +272,12 @@ template <class E, FloatData From, FloatData To>
     mask[c] = s.nan_keeps_sign ? 0x80000000u : 0u;
     scale[c] = scale_value(s.code);
     nan_scale[c] = s.code == 0xFF;
-    if (job.operation == Operation::quantize) job.scales_out[scale_base + c] = s.code;
+    if (job.operation == BlockOperation::quantize) job.scales_out[scale_base + c] = s.code;
   }
   for (std::size_t r = 0; r < n; ++r)
     for (std::size_t c = 0; c < width; ++c) {
       const std::uint32_t code = block_element<E>(scaled(load(From, job.in, index(r, c)), factor[c], mask[c]));
-      if (job.operation == Operation::quantize) job.out[index(r, c)] = static_cast<std::uint8_t>(code);
+      if (job.operation == BlockOperation::quantize) job.out[index(r, c)] = static_cast<std::uint8_t>(code);
       else store(To, job.out, index(r, c), dequantized<E>(code, scale[c], nan_scale[c]));
     }
 }
@@ -307,12 +308,12 @@ template <class E>
 
 [[gnu::always_inline]] inline void run_units(const Job& job, std::size_t first, std::size_t last) {
   switch (job.spec.element) {
-    case BlockElement::e4m3: return units_for<E4M3>(job, first, last);
-    case BlockElement::e5m2: return units_for<E5M2>(job, first, last);
-    case BlockElement::e3m2: return units_for<E3M2>(job, first, last);
-    case BlockElement::e2m3: return units_for<E2M3>(job, first, last);
-    case BlockElement::e2m1: return units_for<E2M1>(job, first, last);
-    case BlockElement::int8: return units_for<Int8>(job, first, last);
+    case Element::e4m3: return units_for<E4M3>(job, first, last);
+    case Element::e5m2: return units_for<E5M2>(job, first, last);
+    case Element::e3m2: return units_for<E3M2>(job, first, last);
+    case Element::e2m3: return units_for<E2M3>(job, first, last);
+    case Element::e2m1: return units_for<E2M1>(job, first, last);
+    case Element::int8: return units_for<Int8>(job, first, last);
   }
 }
 

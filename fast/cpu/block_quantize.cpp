@@ -6,6 +6,7 @@
 #include <string>
 
 #include "fast/cpu/block_kernels.hpp"
+#include "fast/cpu/kernel_profile.hpp"
 #include "fast/cpu/parallel.hpp"
 #include "fast/cpu/simd_level.hpp"
 #include "ref/block/float_log2.hpp"
@@ -36,14 +37,35 @@ Units units_at(SimdLevel level) {
 #if defined(__x86_64__) && defined(__GNUC__)
     case SimdLevel::avx512: return units_avx512;
     case SimdLevel::avx2: return units_avx2;
+#else
+    case SimdLevel::avx512:
+    case SimdLevel::avx2:
 #endif
-    default: return units_baseline;
+    case SimdLevel::baseline: return units_baseline;
   }
+  return units_baseline;
 }
 
-const Format& element_format(BlockElement e) {
-  static const std::array<Format, 6> formats{e4m3, e5m2, e3m2, e2m3, e2m1, int8};
-  return formats[static_cast<std::size_t>(e)];
+// The element scaling that each rule's kernel applies through its ScaleChoice factor (block_rules.hpp);
+// nothing for a rule without a kernel.
+std::optional<ElementScaling> kernel_scaling(ScaleRule rule) {
+  switch (rule) {
+    case ScaleRule::ocp: return ElementScaling::exact;
+    case ScaleRule::nvidia_rceil: return ElementScaling::multiply_reciprocal;
+    case ScaleRule::torchao_floor:
+    case ScaleRule::torchao_ceil:
+    case ScaleRule::torchao_even: return ElementScaling::torchao_divide;
+    case ScaleRule::torchao_rceil: return ElementScaling::multiply_reciprocal_zero_is_one;
+    case ScaleRule::amax_over_max:
+    case ScaleRule::nvfp4_torchao:
+    case ScaleRule::nvfp4_te:
+    case ScaleRule::rceil:
+    case ScaleRule::microxcaling:
+    case ScaleRule::pychop_mx:
+    case ScaleRule::pychop_bfp:
+    case ScaleRule::inc: return std::nullopt;
+  }
+  return std::nullopt;
 }
 
 // ceil(fl32(log2 d)) steps from k to k + 1 within binade k at the first FP32 pattern that the
@@ -70,9 +92,11 @@ void run(const Job& job, const RunOptions& options) {
                  [&](std::size_t first, std::size_t last) { units(job, first, last); });
 }
 
-Job job_for(kernels::Operation operation, const BlockSpec& spec, const AxisView& view) {
+Job job_for(BlockOperation operation, const BlockSpec& spec, const AxisView& view) {
   if (spec.block_size == 0 || spec.block_size > kernels::max_block)
     throw std::invalid_argument("the fast path takes blocks of 1 to " + std::to_string(kernels::max_block) + " values");
+  if (!runs_on_fast_path(spec.rule))
+    throw std::invalid_argument("the fast path does not run scale rule " + std::string(to_string(spec.rule)));
   Job job;
   job.operation = operation;
   job.spec = spec;
@@ -87,12 +111,12 @@ float exactly_fp32(const Dyadic& d) {
   return std::bit_cast<float>(static_cast<std::uint32_t>(encode(fp32, Value::finite(false, d)).code));
 }
 
-ElementConstants element_constants(BlockElement e) {
-  const FormatProperties p = properties(element_format(e));
+ElementConstants element_constants(Element e) {
+  const FormatProperties p = properties(format_of(e));
   static const std::array<std::uint32_t, 277> thresholds = rceil_thresholds();
   ElementConstants c;
   c.emax = static_cast<int>(p.max_exponent);
-  c.mantissa_bits = element_format(e).mantissa_bits;
+  c.mantissa_bits = format_of(e).mantissa_bits;
   c.max_normal = exactly_fp32(p.max_normal);
   c.reciprocal_of_max = 1.0f / c.max_normal;  // IEEE division: fl32(1 / max), as the profiles compute it
   c.rceil_threshold = thresholds.data();
@@ -103,30 +127,16 @@ std::optional<BlockSpec> fast_block_spec(const BlockFormat& format, const Profil
   if (format.scale != e8m0 || format.tensor_scale || format.block_size <= 0 ||
       static_cast<std::size_t>(format.block_size) > kernels::max_block)
     return std::nullopt;
-  BlockSpec spec;
-  spec.block_size = static_cast<std::size_t>(format.block_size);
-  bool known_element = false;
-  for (const BlockElement e : {BlockElement::e4m3, BlockElement::e5m2, BlockElement::e3m2, BlockElement::e2m3,
-                               BlockElement::e2m1, BlockElement::int8})
-    if (element_format(e) == format.element) spec.element = e, known_element = true;
-  if (!known_element) return std::nullopt;
-  const std::array<std::pair<std::string_view, BlockRule>, 6> rules{{{"ocp", BlockRule::ocp},
-                                                                     {"nvidia-rceil", BlockRule::nvidia_rceil},
-                                                                     {"torchao-floor", BlockRule::torchao_floor},
-                                                                     {"torchao-ceil", BlockRule::torchao_ceil},
-                                                                     {"torchao-even", BlockRule::torchao_even},
-                                                                     {"torchao-rceil", BlockRule::torchao_rceil}}};
-  for (const auto& [name, rule] : rules)
-    if (profile.name == name) {
-      spec.rule = rule;
-      return spec;
-    }
-  return std::nullopt;
+  const std::optional<Element> element = element_of(format.element);
+  const std::optional<ElementScaling> scaling = kernel_scaling(profile.rule);
+  if (!element || !runs_on_fast_path(profile.rule) || !scaling || !kernel_computes(profile, *scaling))
+    return std::nullopt;
+  return BlockSpec{*element, profile.rule, static_cast<std::size_t>(format.block_size)};
 }
 
 void quantize(const BlockSpec& spec, FloatData from, const void* in, const AxisView& view, std::uint8_t* elements,
               std::uint8_t* scales, const RunOptions& options) {
-  Job job = job_for(kernels::Operation::quantize, spec, view);
+  Job job = job_for(BlockOperation::quantize, spec, view);
   job.from = from;
   job.in = static_cast<const std::uint8_t*>(in);
   job.out = elements;
@@ -136,7 +146,7 @@ void quantize(const BlockSpec& spec, FloatData from, const void* in, const AxisV
 
 void dequantize(const BlockSpec& spec, const std::uint8_t* elements, const std::uint8_t* scales, const AxisView& view,
                 FloatData to, void* out, const RunOptions& options) {
-  Job job = job_for(kernels::Operation::dequantize, spec, view);
+  Job job = job_for(BlockOperation::dequantize, spec, view);
   job.to = to;
   job.in = elements;
   job.scales_in = scales;
@@ -146,7 +156,7 @@ void dequantize(const BlockSpec& spec, const std::uint8_t* elements, const std::
 
 void fake_quantize(const BlockSpec& spec, FloatData from, const void* in, const AxisView& view, FloatData to, void* out,
                    const RunOptions& options) {
-  Job job = job_for(kernels::Operation::fake_quantize, spec, view);
+  Job job = job_for(BlockOperation::fake_quantize, spec, view);
   job.from = from;
   job.to = to;
   job.in = static_cast<const std::uint8_t*>(in);

@@ -9,9 +9,30 @@
 #include <cstddef>
 #include <cstdint>
 
+#include "ref/block/scale_rule_id.hpp"
+
 namespace mxref::fast {
 
-enum class BlockRule : std::uint8_t { ocp, nvidia_rceil, torchao_floor, torchao_ceil, torchao_even, torchao_rceil };
+// The rules whose E8M0 scale choose_scale_as computes; every other rule is the reference's alone.
+constexpr bool runs_on_fast_path(ScaleRule rule) {
+  switch (rule) {
+    case ScaleRule::ocp:
+    case ScaleRule::nvidia_rceil:
+    case ScaleRule::torchao_floor:
+    case ScaleRule::torchao_ceil:
+    case ScaleRule::torchao_even:
+    case ScaleRule::torchao_rceil: return true;
+    case ScaleRule::amax_over_max:
+    case ScaleRule::nvfp4_torchao:
+    case ScaleRule::nvfp4_te:
+    case ScaleRule::rceil:
+    case ScaleRule::microxcaling:
+    case ScaleRule::pychop_mx:
+    case ScaleRule::pychop_bfp:
+    case ScaleRule::inc: return false;
+  }
+  return false;
+}
 
 // What a rule needs of its element format.
 struct ElementConstants {
@@ -61,9 +82,10 @@ struct ScaleChoice {
   return field != 0 ? field - 127 : std::bit_width(bits) - 1 - 149;
 }
 
-template <BlockRule rule>
+template <ScaleRule rule>
 [[gnu::always_inline]] constexpr ScaleChoice choose_scale_as(const BlockStats& block, const ElementConstants& element) {
-  if constexpr (rule == BlockRule::ocp) {
+  static_assert(runs_on_fast_path(rule));
+  if constexpr (rule == ScaleRule::ocp) {
     // NaN or Inf anywhere: the NaN scale, and every element the default NaN's encoding.
     if (block.any_nan || block.any_infinity) return {0xFF, std::bit_cast<float>(fp32_quiet_nan), false};
     if (block.amax_bits == 0) return {0, 1, true};  // the smallest scale; every element a signed zero
@@ -71,7 +93,7 @@ template <BlockRule rule>
     // V / 2^e is exact as fl32(V x 2^-e) wherever it is a normal FP32 value; below that both round to
     // a zero element (every element format's smallest step is above 2^-17).
     return {static_cast<std::uint8_t>(e + 127), power_of_two(-e), true};
-  } else if constexpr (rule == BlockRule::nvidia_rceil) {
+  } else if constexpr (rule == ScaleRule::nvidia_rceil) {
     std::uint8_t code = 0xFE;
     if (!block.any_infinity) {
       const std::uint32_t bits =
@@ -81,17 +103,18 @@ template <BlockRule rule>
       code = static_cast<std::uint8_t>(e + (up ? 1 : 0));
     }
     return {code, power_of_two(127 - code), true};
-  } else if constexpr (rule == BlockRule::torchao_floor || rule == BlockRule::torchao_ceil ||
-                       rule == BlockRule::torchao_even) {
+  } else if constexpr (rule == ScaleRule::torchao_floor || rule == ScaleRule::torchao_ceil ||
+                       rule == ScaleRule::torchao_even) {
     // fl32(V / max(2^(code - 127), 2^-126)); dividing by Inf (code 255) is multiplying by 0.
     if (block.any_nan) return {0xFF, 0.0f, true};
     std::uint32_t bits = block.any_infinity ? 0x7F800000u : block.amax_bits;
-    if constexpr (rule == BlockRule::torchao_even) bits = (bits + (1u << (22 - element.mantissa_bits))) & 0xFF800000u;
+    if constexpr (rule == ScaleRule::torchao_even) bits = (bits + (1u << (22 - element.mantissa_bits))) & 0xFF800000u;
     int e = static_cast<int>(bits >> 23 & 0xFF) - 127;
-    if constexpr (rule == BlockRule::torchao_ceil) e += (bits & 0x7FFFFF) != 0 ? 1 : 0;
+    if constexpr (rule == ScaleRule::torchao_ceil) e += (bits & 0x7FFFFF) != 0 ? 1 : 0;
     const int code = std::clamp(e - element.emax, -127, 128) + 127;
     return {static_cast<std::uint8_t>(code), code == 0xFF ? 0.0f : power_of_two(-std::max(code - 127, -126)), true};
   } else {  // torchao_rceil: ceil(fl32(log2(fl32(amax / max)))), V x R with R = 1 for code 0
+    static_assert(rule == ScaleRule::torchao_rceil);
     if (block.any_nan) return {0xFF, std::bit_cast<float>(fp32_quiet_nan), true};
     std::uint8_t code = 254;
     if (!block.any_infinity) {
@@ -108,29 +131,39 @@ template <BlockRule rule>
   }
 }
 
-// The rule picked once for a run of blocks, so the loop over them holds no switch.
+// The rule picked once for a run of blocks, so the loop over them holds no switch. A rule that does not
+// run_on_fast_path visits nothing: the API (fast/cpu/block_quantize.cpp, fast/cuda/block_quantize.cu)
+// refuses it before any kernel runs.
 template <class Visit>
-[[gnu::always_inline]] constexpr void with_rule(BlockRule rule, Visit&& visit) {
+[[gnu::always_inline]] constexpr void with_rule(ScaleRule rule, Visit&& visit) {
   switch (rule) {
-    case BlockRule::ocp: return visit.template operator()<BlockRule::ocp>();
-    case BlockRule::nvidia_rceil: return visit.template operator()<BlockRule::nvidia_rceil>();
-    case BlockRule::torchao_floor: return visit.template operator()<BlockRule::torchao_floor>();
-    case BlockRule::torchao_ceil: return visit.template operator()<BlockRule::torchao_ceil>();
-    case BlockRule::torchao_even: return visit.template operator()<BlockRule::torchao_even>();
-    case BlockRule::torchao_rceil: return visit.template operator()<BlockRule::torchao_rceil>();
+    case ScaleRule::ocp: return visit.template operator()<ScaleRule::ocp>();
+    case ScaleRule::nvidia_rceil: return visit.template operator()<ScaleRule::nvidia_rceil>();
+    case ScaleRule::torchao_floor: return visit.template operator()<ScaleRule::torchao_floor>();
+    case ScaleRule::torchao_ceil: return visit.template operator()<ScaleRule::torchao_ceil>();
+    case ScaleRule::torchao_even: return visit.template operator()<ScaleRule::torchao_even>();
+    case ScaleRule::torchao_rceil: return visit.template operator()<ScaleRule::torchao_rceil>();
+    case ScaleRule::amax_over_max:
+    case ScaleRule::nvfp4_torchao:
+    case ScaleRule::nvfp4_te:
+    case ScaleRule::rceil:
+    case ScaleRule::microxcaling:
+    case ScaleRule::pychop_mx:
+    case ScaleRule::pychop_bfp:
+    case ScaleRule::inc: return;
   }
 }
 
-constexpr ScaleChoice choose_scale(BlockRule rule, const BlockStats& block, const ElementConstants& element) {
+constexpr ScaleChoice choose_scale(ScaleRule rule, const BlockStats& block, const ElementConstants& element) {
   ScaleChoice choice;
-  with_rule(rule, [&]<BlockRule R>() { choice = choose_scale_as<R>(block, element); });
+  with_rule(rule, [&]<ScaleRule R>() { choice = choose_scale_as<R>(block, element); });
   return choice;
 }
 
 // choose_scale for n blocks.
-inline void choose_scales(BlockRule rule, const BlockStats* blocks, std::size_t n, const ElementConstants& element,
+inline void choose_scales(ScaleRule rule, const BlockStats* blocks, std::size_t n, const ElementConstants& element,
                           ScaleChoice* out) {
-  with_rule(rule, [&]<BlockRule R>() {
+  with_rule(rule, [&]<ScaleRule R>() {
     for (std::size_t i = 0; i < n; ++i) out[i] = choose_scale_as<R>(blocks[i], element);
   });
 }

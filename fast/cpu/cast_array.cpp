@@ -1,6 +1,7 @@
 #include "fast/cpu/cast_array.hpp"
 
 #include <algorithm>
+#include <stdexcept>
 
 #include "fast/cpu/element_cast.hpp"
 #include "fast/cpu/simd_level.hpp"
@@ -23,6 +24,7 @@ template <class F>
     case Element::e3m2: loop<E3M2>(in, out, n, saturate); break;
     case Element::e2m3: loop<E2M3>(in, out, n, saturate); break;
     case Element::e2m1: loop<E2M1>(in, out, n, saturate); break;
+    case Element::int8: break;  // refused by require_array_cast
   }
 }
 
@@ -48,14 +50,23 @@ Kernel kernel_at(SimdLevel level) {
 #if defined(__x86_64__) && defined(__GNUC__)
     case SimdLevel::avx512: return cast_avx512;
     case SimdLevel::avx2: return cast_avx2;
+#else
+    case SimdLevel::avx512:
+    case SimdLevel::avx2:
 #endif
-    default: return cast_baseline;
+    case SimdLevel::baseline: return cast_baseline;
   }
+  return cast_baseline;
+}
+
+void require_array_cast(Element to) {
+  if (!has_array_cast(to)) throw std::invalid_argument("the fast element cast takes the small float formats, not int8");
 }
 
 }  // namespace
 
 void cast_fp32_array(Element to, std::span<const std::uint32_t> in, std::span<std::uint8_t> out, bool saturate) {
+  require_array_cast(to);
   static const Kernel widest = kernel_at(runnable_levels().front());
   widest(to, in.data(), out.data(), std::min(in.size(), out.size()), saturate);
 }
@@ -70,6 +81,7 @@ std::vector<std::string_view> simd_levels() {
 
 void cast_fp32_array_at(std::string_view level, Element to, std::span<const std::uint32_t> in,
                         std::span<std::uint8_t> out, bool saturate) {
+  require_array_cast(to);
   kernel_at(pick_level(level))(to, in.data(), out.data(), std::min(in.size(), out.size()), saturate);
 }
 

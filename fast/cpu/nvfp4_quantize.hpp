@@ -17,12 +17,17 @@ namespace mxref::fast::nvfp4 {
 constexpr std::size_t block_size = 16;
 
 struct Spec {
-  Nvfp4Rule rule = Nvfp4Rule::exact;
-  Nvfp4Tensor tensor;  // tensor_scale() of the tensor being quantized
+  ScaleRule rule = ScaleRule::amax_over_max;  // one that runs_on_nvfp4_path; quantize and the rest throw otherwise
+  Nvfp4Tensor tensor;                         // tensor_scale() of the tensor being quantized
 };
 
-// The rule of a profile on the nvfp4 block format; nothing for any other pair.
-std::optional<Nvfp4Rule> rule_for(const BlockFormat& format, const Profile& profile);
+// The block format these loops run: E2M1 elements in blocks of 16, a UE4M3 scale and a tensor scale.
+bool is_nvfp4(const BlockFormat& format);
+
+// The rule of a profile on the nvfp4 block format, when the profile's arithmetic is the kernels' (a rule
+// that runs_on_nvfp4_path with its own element scaling, RNE saturating casts, no element quirks: nvfp4,
+// nvfp4-torchao, nvfp4-te); nothing for any other pair.
+std::optional<ScaleRule> rule_for(const BlockFormat& format, const Profile& profile);
 
 // The largest finite magnitude of `count` values and whether NaN or Inf occur among them.
 BlockStats tensor_stats(FloatData from, const void* in, std::size_t count);
@@ -30,13 +35,14 @@ BlockStats tensor_stats(FloatData from, const void* in, std::size_t count);
 // The tensor scale the rule's implementation derives from such a tensor (ref's nvfp4_tensor_scale:
 // NaN left out; Inf reaches the profiles that define it). Throws std::invalid_argument where ref does:
 // nvfp4-torchao needs a finite tensor amax.
-Nvfp4Tensor tensor_scale(Nvfp4Rule rule, const BlockStats& tensor);
+Nvfp4Tensor tensor_scale(ScaleRule rule, const BlockStats& tensor);
 
 // ref/'s tensor scale (tensor_scale_for, or one given) as the FP32 numbers it holds.
 Nvfp4Tensor tensor_of(const TensorScale& tensor);
 
 // One element code per byte (low nibble), one UE4M3 code per block, scales row-major over
-// [outer, ceil(rows / 16), columns] as ref/block/tensor.hpp orders them.
+// [outer, ceil(rows / 16), columns] as ref/block/tensor.hpp orders them. These three throw
+// std::invalid_argument for a spec whose rule does not run_on_nvfp4_path.
 void quantize(const Spec& spec, FloatData from, const void* in, const AxisView& view, std::uint8_t* elements,
               std::uint8_t* scales, const RunOptions& run = {});
 // element x scale x tensor decode scale, rounded once to `to` (a NaN scale gives the default NaN).

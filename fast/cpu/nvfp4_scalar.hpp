@@ -16,10 +16,30 @@
 #include <cstdint>
 
 #include "fast/cpu/block_scalar.hpp"
+#include "ref/block/scale_rule_id.hpp"
 
 namespace mxref::fast {
 
-enum class Nvfp4Rule : std::uint8_t { exact, torchao, te };  // the profiles nvfp4, nvfp4-torchao, nvfp4-te
+// The rules whose UE4M3 scale nvfp4::choose_as computes (the profiles nvfp4, nvfp4-torchao, nvfp4-te).
+constexpr bool runs_on_nvfp4_path(ScaleRule rule) {
+  switch (rule) {
+    case ScaleRule::amax_over_max:
+    case ScaleRule::nvfp4_torchao:
+    case ScaleRule::nvfp4_te: return true;
+    case ScaleRule::ocp:
+    case ScaleRule::nvidia_rceil:
+    case ScaleRule::torchao_floor:
+    case ScaleRule::torchao_ceil:
+    case ScaleRule::torchao_even:
+    case ScaleRule::torchao_rceil:
+    case ScaleRule::rceil:
+    case ScaleRule::microxcaling:
+    case ScaleRule::pychop_mx:
+    case ScaleRule::pychop_bfp:
+    case ScaleRule::inc: return false;
+  }
+  return false;
+}
 
 // ref/'s TensorScale with its two factors as the FP32 numbers they are (each profile forms them in FP32).
 struct Nvfp4Tensor {
@@ -67,10 +87,11 @@ constexpr float flt_max = 0x1.fffffep127f;
 
 // ---- the block scale ---------------------------------------------------------------------------------
 
-template <Nvfp4Rule R>
+template <ScaleRule R>
 [[gnu::always_inline]] constexpr Nvfp4Choice choose_as(const BlockStats& block, const Nvfp4Tensor& tensor) {
+  static_assert(runs_on_nvfp4_path(R));
   const float infinity = std::bit_cast<float>(0x7F800000u);
-  if constexpr (R == Nvfp4Rule::exact) {
+  if constexpr (R == ScaleRule::amax_over_max) {
     // s = UE4M3(amax / (6 pts)); NaN or Inf in the block: the NaN scale. A zero pts makes a nonzero
     // amax's quotient +Inf, which saturates (profile-nvfp4.md, "Zero divisors").
     if (block.any_nan || block.any_infinity) return {nan_scale, 0, 0};
@@ -80,7 +101,7 @@ template <Nvfp4Rule R>
       code = tensor.decode == 0 ? largest_scale
                                 : ue4m3_code(fp32_round_to_odd(static_cast<double>(amax) / (6.0 * tensor.decode)));
     return {code, 0, static_cast<double>(ue4m3_value(code)) * tensor.decode};
-  } else if constexpr (R == Nvfp4Rule::te) {
+  } else if constexpr (R == ScaleRule::nvfp4_te) {
     // s = satfinite E4M3(min(fl32(amax x fl32(S_enc x fl32(1/6))), FLT_MAX)), amax ignoring NaN;
     // elements fl32(V x min(fl32(1 / fl32(s x S_dec)), FLT_MAX)).
     const float amax = block.any_infinity ? infinity : std::bit_cast<float>(block.amax_bits);
@@ -88,6 +109,7 @@ template <Nvfp4Rule R>
     const std::uint8_t code = ue4m3_code(std::bit_cast<std::uint32_t>(min_with_flt_max(amax * per_sixth)));
     return {code, min_with_flt_max(1.0f / (ue4m3_value(code) * tensor.decode)), 0};
   } else {
+    static_assert(R == ScaleRule::nvfp4_torchao);
     // torchao: bs = fl32(amax / 6), then fl32(bs / pts) with a tensor scale; NaN -> the NaN scale,
     // else clamp(bs, 2^-6, 448) cast RNE. Elements fl32(V x r), r = fl32(fl32(1 / pts) / s) or fl32(1 / s).
     float bs = (block.any_infinity ? infinity : std::bit_cast<float>(block.amax_bits)) / 6.0f;
@@ -101,18 +123,30 @@ template <Nvfp4Rule R>
   }
 }
 
+// As fast::with_rule: a rule that does not run_on_nvfp4_path visits nothing (the API refuses it first).
 template <class Visit>
-[[gnu::always_inline]] constexpr void with_rule(Nvfp4Rule rule, Visit&& visit) {
+[[gnu::always_inline]] constexpr void with_rule(ScaleRule rule, Visit&& visit) {
   switch (rule) {
-    case Nvfp4Rule::exact: return visit.template operator()<Nvfp4Rule::exact>();
-    case Nvfp4Rule::torchao: return visit.template operator()<Nvfp4Rule::torchao>();
-    case Nvfp4Rule::te: return visit.template operator()<Nvfp4Rule::te>();
+    case ScaleRule::amax_over_max: return visit.template operator()<ScaleRule::amax_over_max>();
+    case ScaleRule::nvfp4_torchao: return visit.template operator()<ScaleRule::nvfp4_torchao>();
+    case ScaleRule::nvfp4_te: return visit.template operator()<ScaleRule::nvfp4_te>();
+    case ScaleRule::ocp:
+    case ScaleRule::nvidia_rceil:
+    case ScaleRule::torchao_floor:
+    case ScaleRule::torchao_ceil:
+    case ScaleRule::torchao_even:
+    case ScaleRule::torchao_rceil:
+    case ScaleRule::rceil:
+    case ScaleRule::microxcaling:
+    case ScaleRule::pychop_mx:
+    case ScaleRule::pychop_bfp:
+    case ScaleRule::inc: return;
   }
 }
 
-constexpr Nvfp4Choice choose(Nvfp4Rule rule, const BlockStats& block, const Nvfp4Tensor& tensor) {
+constexpr Nvfp4Choice choose(ScaleRule rule, const BlockStats& block, const Nvfp4Tensor& tensor) {
   Nvfp4Choice choice;
-  with_rule(rule, [&]<Nvfp4Rule R>() { choice = choose_as<R>(block, tensor); });
+  with_rule(rule, [&]<ScaleRule R>() { choice = choose_as<R>(block, tensor); });
   return choice;
 }
 
@@ -133,9 +167,9 @@ constexpr Nvfp4Choice choose(Nvfp4Rule rule, const BlockStats& block, const Nvfp
 }
 
 // One element's code in a block whose scale is `choice`.
-template <Nvfp4Rule R>
+template <ScaleRule R>
 [[gnu::always_inline]] constexpr std::uint32_t element_as(std::uint32_t x, const Nvfp4Choice& choice) {
-  if constexpr (R == Nvfp4Rule::exact) {
+  if constexpr (R == ScaleRule::amax_over_max) {
     // Under the NaN scale every element is the cast of the default NaN (ref/ divides nothing there).
     return choice.code == nan_scale ? kernels::block_element<E2M1>(fp32_quiet_nan) : exact_element(x, choice.step);
   } else {

@@ -5,6 +5,7 @@
 #include <array>
 #include <mutex>
 #include <stdexcept>
+#include <string>
 
 #include "fast/cuda/launch.cuh"
 
@@ -18,18 +19,18 @@ constexpr int mx_block = 32;
 
 // The element's constants with the torchao-rceil threshold table in device memory (copied once per
 // element and kept for the program's life, on the device current at first use).
-ElementConstants device_constants(BlockElement element) {
+ElementConstants device_constants(Element element) {
   static std::once_flag once;
-  static std::array<ElementConstants, 6> table;
+  static std::array<ElementConstants, element_formats.size()> table;
   std::call_once(once, [] {
-    for (int e = 0; e < 6; ++e) {
-      ElementConstants c = element_constants(static_cast<BlockElement>(e));
+    for (std::size_t e = 0; e < table.size(); ++e) {
+      ElementConstants c = element_constants(element_formats[e].first);
       constexpr std::size_t bytes = 277 * sizeof(std::uint32_t);
       void* device = nullptr;
       check(cudaMalloc(&device, bytes), "cudaMalloc");
       check(cudaMemcpy(device, c.rceil_threshold, bytes, cudaMemcpyHostToDevice), "cudaMemcpy");
       c.rceil_threshold = static_cast<const std::uint32_t*>(device);
-      table[static_cast<std::size_t>(e)] = c;
+      table[e] = c;
     }
   });
   return table[static_cast<std::size_t>(element)];
@@ -46,6 +47,8 @@ void with_operands(const BlockSpec& spec, const CodeLayout& layout, std::uint8_t
 }
 
 void require(const BlockSpec& spec, const AxisView& view, const void* a, const void* b) {
+  if (!runs_on_fast_path(spec.rule))
+    throw std::invalid_argument("the fast path does not run scale rule " + std::string(to_string(spec.rule)));
   if (const std::string why = unsupported(spec, view); !why.empty()) throw std::runtime_error("CUDA path: " + why);
   launch::require_aligned(a, b);
 }

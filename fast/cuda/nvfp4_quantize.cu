@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <stdexcept>
+#include <string>
 
 #include "fast/cuda/launch.cuh"
 
@@ -49,7 +50,9 @@ kernels::Operands<Scheme> operands(const Spec& spec, const CodeLayout& layout, s
   return {{scales, layout.scales, layout.scale_columns}, {spec.rule, spec.tensor}, layout.packed};
 }
 
-void require(const AxisView& view, const void* a, const void* b) {
+void require(const Spec& spec, const AxisView& view, const void* a, const void* b) {
+  if (!runs_on_nvfp4_path(spec.rule))
+    throw std::invalid_argument("the NVFP4 fast path does not run scale rule " + std::string(to_string(spec.rule)));
   if (const std::string why = unsupported(view); !why.empty()) throw std::runtime_error("CUDA path: " + why);
   launch::require_aligned(a, b);
 }
@@ -88,20 +91,20 @@ std::string unsupported(const AxisView& view) { return launch::unsupported(Schem
 
 void quantize(const Spec& spec, FloatData from, const void* in, const AxisView& view, std::uint8_t* elements,
               std::uint8_t* scales, const CodeLayout& layout, Stream stream) {
-  require(view, in, elements);
+  require(spec, view, in, elements);
   launch::prepare_scales(view.blocks(Scheme::block), layout, scales, stream);
   launch::quantize<false>(operands(spec, layout, scales), from, in, view, elements, FloatData::fp32, nullptr, stream);
 }
 
 void fake_quantize(const Spec& spec, FloatData from, const void* in, const AxisView& view, FloatData to, void* out,
                    Stream stream) {
-  require(view, in, out);
+  require(spec, view, in, out);
   launch::quantize<true>(operands(spec, {}, nullptr), from, in, view, nullptr, to, out, stream);
 }
 
 void dequantize(const Spec& spec, const std::uint8_t* elements, const std::uint8_t* scales, const AxisView& view,
                 const CodeLayout& layout, FloatData to, void* out, Stream stream) {
-  require(view, elements, out);
+  require(spec, view, elements, out);
   launch::dequantize(operands(spec, layout, const_cast<std::uint8_t*>(scales)), elements, view, to, out, stream);
 }
 

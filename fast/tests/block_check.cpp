@@ -172,7 +172,7 @@ Outcome compare_nvfp4_with_reference(std::string_view profile_name, std::span<co
   const BlockCase c{"nvfp4", profile_name};
   const BlockFormat format = parse_block_format(c.format);
   const Profile& profile = find_profile(c.profile);
-  const std::optional<fast::Nvfp4Rule> rule = fast::nvfp4::rule_for(format, profile);
+  const std::optional<ScaleRule> rule = fast::nvfp4::rule_for(format, profile);
   if (!rule) return no_fast_path(c);
   const std::size_t n = view.values();
   const std::vector<std::uint16_t> halves = halves_of(values, from);

@@ -10,6 +10,7 @@
 
 #include <cstdint>
 #include <cstring>
+#include <stdexcept>
 #include <type_traits>
 #include <vector>
 
@@ -236,6 +237,34 @@ TEST(FastBlocks, WhatHasNoFastPath) {
   EXPECT_FALSE(fast::fast_block_spec(parse_block_format("mxfp8_e4m3"), find_profile("microxcaling-even")));
   EXPECT_FALSE(fast::fast_block_spec(parse_block_format("mxfp4_e3m0"), find_profile("ocp")));
   EXPECT_TRUE(fast::fast_block_spec(parse_block_format("e4m3/e8m0/64"), find_profile("ocp")));
+}
+
+// The fast path recognises a profile by what it computes, not by its name.
+TEST(FastBlocks, ProfilesAreRecognisedByTheirArithmetic) {
+  const BlockFormat format = parse_block_format("mxfp8_e4m3");
+  Profile renamed = find_profile("nvidia-rceil");
+  renamed.name = "nvidia-rceil-again";
+  const auto spec = fast::fast_block_spec(format, renamed);
+  ASSERT_TRUE(spec);
+  EXPECT_EQ(spec->rule, ScaleRule::nvidia_rceil);
+  Profile other_scaling = find_profile("ocp");
+  other_scaling.scaling = ElementScaling::torchao_divide;
+  EXPECT_FALSE(fast::fast_block_spec(format, other_scaling));
+  Profile other_rounding = find_profile("torchao-floor");
+  other_rounding.element.rounding = Rounding::rtz;
+  EXPECT_FALSE(fast::fast_block_spec(format, other_rounding));
+  Profile quirk = find_profile("ocp");
+  quirk.zero_drops_sign = true;
+  EXPECT_FALSE(fast::fast_block_spec(format, quirk));
+}
+
+TEST(FastBlocks, RulesWithoutAKernelAreRefused) {
+  const std::vector<float> in(32, 1.0f);
+  std::vector<std::uint8_t> elements(32), scale(1);
+  const fast::BlockSpec rceil{.element = fast::Element::e4m3, .rule = ScaleRule::rceil};
+  EXPECT_FALSE(fast::runs_on_fast_path(ScaleRule::rceil));
+  EXPECT_THROW(fast::quantize(rceil, FloatData::fp32, in.data(), {1, 32, 1}, elements.data(), scale.data()),
+               std::invalid_argument);
 }
 
 }  // namespace

@@ -7,6 +7,7 @@
 #include <cstdio>
 #include <string>
 #include <set>
+#include <stdexcept>
 #include <vector>
 
 #include "fast/cpu/cast_array.hpp"
@@ -109,6 +110,12 @@ TEST(FastCastArray, DispatchedEqualsScalar) {
   check(fast::Element::e2m3, [](std::uint32_t x, bool s) { return fast::cast_fp32<fast::E2M3>(x, s); });
   check(fast::Element::e2m1, [](std::uint32_t x, bool s) { return fast::cast_fp32<fast::E2M1>(x, s); });
   std::printf("dispatched to: %s\n", std::string(fast::simd_level()).c_str());
+}
+
+TEST(FastCastArray, RefusesInt8) {
+  const std::vector<std::uint32_t> in(4, 0x3F800000u);
+  std::vector<std::uint8_t> out(in.size());
+  EXPECT_THROW(fast::cast_fp32_array(fast::Element::int8, in, out), std::invalid_argument);
 }
 
 TEST(FastElementCast, E4M3) { all_inputs<fast::E4M3>(e4m3); }

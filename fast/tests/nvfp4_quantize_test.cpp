@@ -8,6 +8,7 @@
 #include <bit>
 #include <cmath>
 #include <cstdint>
+#include <stdexcept>
 #include <string_view>
 #include <vector>
 
@@ -55,7 +56,7 @@ TEST_P(EveryProfile, SmallRandomTensorsEqualTheReference) {
     const std::vector<std::uint32_t> read = as_read(values, from);
     if (GetParam() == "nvfp4-torchao" && fast::nvfp4::tensor_stats(FloatData::fp32, read.data(), read.size()).any_infinity) {
       EXPECT_THROW(compare_nvfp4_with_reference(GetParam(), values, view, from, to), std::invalid_argument);
-      EXPECT_THROW(fast::nvfp4::tensor_scale(fast::Nvfp4Rule::torchao, fast::nvfp4::tensor_stats(FloatData::fp32, read.data(), read.size())),
+      EXPECT_THROW(fast::nvfp4::tensor_scale(ScaleRule::nvfp4_torchao, fast::nvfp4::tensor_stats(FloatData::fp32, read.data(), read.size())),
                    std::invalid_argument);
       continue;
     }
@@ -105,7 +106,7 @@ TEST(Nvfp4ByHand, ExactProfileSmallTensor) {
   const std::vector<float> xs{10.0f, 2.5f, -0.8f};
   std::vector<std::uint32_t> in;
   for (const float x : xs) in.push_back(bits(x));
-  const fast::nvfp4::Spec spec{fast::Nvfp4Rule::exact, fast::nvfp4::tensor_scale(fast::Nvfp4Rule::exact, fast::nvfp4::tensor_stats(FloatData::fp32, in.data(), in.size()))};
+  const fast::nvfp4::Spec spec{ScaleRule::amax_over_max, fast::nvfp4::tensor_scale(ScaleRule::amax_over_max, fast::nvfp4::tensor_stats(FloatData::fp32, in.data(), in.size()))};
   EXPECT_EQ(spec.tensor.decode, 10.0f / 2688.0f);
   std::vector<std::uint8_t> codes(3), scale(1);
   fast::nvfp4::quantize(spec, FloatData::fp32, in.data(), {1, 3, 1}, codes.data(), scale.data());
@@ -131,11 +132,24 @@ TEST(Nvfp4ByHand, RoundToOddKeepsBf16Ties) {
 TEST(Nvfp4ByHand, Bf16OutputRoundsTheExactProductOnce) {
   const float pts = 1.0f + 20165 * 0x1p-23f;
   EXPECT_EQ(fast::nvfp4::value_fp32(0x2, 0x3D, pts), bits(1.625f + 0x1p-8f));
-  const fast::nvfp4::Spec spec{fast::Nvfp4Rule::exact, {pts, 1.0f / pts, true}};
+  const fast::nvfp4::Spec spec{ScaleRule::amax_over_max, {pts, 1.0f / pts, true}};
   const std::uint8_t code = 0x2, scale = 0x3D;
   std::uint16_t out = 0;
   fast::nvfp4::dequantize(spec, &code, &scale, {1, 1, 1}, FloatData::bf16, &out);
   EXPECT_EQ(out, 0x3FD1);
+}
+
+// The NVFP4 loops recognise a profile by what it computes, not by its name; other rules are refused.
+TEST(Nvfp4ByHand, ProfilesAreRecognisedByTheirArithmetic) {
+  const BlockFormat format = parse_block_format("nvfp4");
+  Profile renamed = find_profile("nvfp4-te");
+  renamed.name = "nvfp4-te-again";
+  EXPECT_EQ(fast::nvfp4::rule_for(format, renamed), ScaleRule::nvfp4_te);
+  Profile other_scaling = find_profile("nvfp4");
+  other_scaling.scaling = ElementScaling::nvfp4_te;
+  EXPECT_FALSE(fast::nvfp4::rule_for(format, other_scaling));
+  EXPECT_FALSE(fast::nvfp4::rule_for(parse_block_format("mxfp4_e2m1"), find_profile("nvfp4")));
+  EXPECT_THROW(fast::nvfp4::tensor_scale(ScaleRule::ocp, {}), std::invalid_argument);
 }
 
 }  // namespace

@@ -42,9 +42,12 @@ struct Profile {
   bool fakequant_keeps_nan = false;
   std::string_view summary;
   std::string_view note;  // the spec note that names the source and the differences from ocp
+  friend bool operator==(const Profile&, const Profile&) = default;
 };
 
 std::span<const Profile> profiles();
+// The profile a block job or suite runs under when it names none: the spec.
+inline constexpr std::string_view default_profile_name = "ocp";
 // Throws std::invalid_argument naming the known profiles.
 const Profile& find_profile(std::string_view name);
 

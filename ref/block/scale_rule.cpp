@@ -1,10 +1,9 @@
 #include "ref/block/scale_rule.hpp"
 
 #include <algorithm>
-#include <array>
+#include <optional>
 #include <stdexcept>
 #include <string>
-#include <utility>
 
 #include "ref/block/float_log2.hpp"
 #include "ref/block/host_float.hpp"
@@ -15,23 +14,6 @@
 namespace mxref {
 
 namespace {
-
-constexpr std::array<std::pair<ScaleRule, std::string_view>, 14> names{{
-    {ScaleRule::ocp, "ocp"},
-    {ScaleRule::rceil, "rceil"},
-    {ScaleRule::nvidia_rceil, "nvidia-rceil"},
-    {ScaleRule::torchao_floor, "torchao-floor"},
-    {ScaleRule::torchao_ceil, "torchao-ceil"},
-    {ScaleRule::torchao_even, "torchao-even"},
-    {ScaleRule::torchao_rceil, "torchao-rceil"},
-    {ScaleRule::microxcaling, "microxcaling"},
-    {ScaleRule::amax_over_max, "amax-over-max"},
-    {ScaleRule::nvfp4_torchao, "nvfp4-torchao"},
-    {ScaleRule::nvfp4_te, "nvfp4-te"},
-    {ScaleRule::pychop_mx, "pychop-mx"},
-    {ScaleRule::pychop_bfp, "pychop-bfp"},
-    {ScaleRule::inc, "inc"},
-}};
 
 constexpr std::uint64_t e8m0_nan = 0xFF;
 
@@ -132,6 +114,81 @@ std::uint64_t nvfp4_te_rule(const BlockSummary& block, const Format& scale, cons
   return e4m3_code(scale, min_ignoring_nan(multiply_in(fp32, amax, t), largest_finite(fp32)));
 }
 
+// OCP MX v1.0 §6.3: NaN or Inf in the block -> the NaN scale; a zero amax -> the smallest power of two;
+// else 2^(floor(log2 amax) - emax_elem).
+Scale ocp_scale(const BlockSummary& block, const Format& scale, std::int64_t emax) {
+  if (block.any_nan || block.any_infinity) return nan_scale(scale);
+  if (block.amax.is_zero()) return power_of_two_scale(scale, properties(scale).min_positive.floor_log2());
+  return power_of_two_scale(scale, block.amax.floor_log2() - emax);
+}
+
+// The MXFP8 recipe's formula on exact values: NaN/Inf and zero blocks as ocp, else
+// 2^ceil(log2(amax / max_elem)) from the exact quotient.
+Scale rceil_scale(const BlockSummary& block, const Format& scale, const Dyadic& max_normal) {
+  if (block.any_nan || block.any_infinity) return nan_scale(scale);
+  if (block.amax.is_zero()) return power_of_two_scale(scale, properties(scale).min_positive.floor_log2());
+  return power_of_two_scale(scale, ceil_log2(sticky_quotient(block.amax, max_normal)));
+}
+
+// microsoft/microxcaling mx/mx_ops.py (_shared_exponents, _quantize_mx): NaN or Inf -> the NaN scale;
+// floor(torch.log2(amax)), with amax 0 read as 2^-126 (FP32_MIN_NORMAL); minus emax; above the scale's
+// largest exponent -> NaN, below its smallest -> the smallest.
+Scale microxcaling_scale(const BlockSummary& block, const Format& scale, std::int64_t emax) {
+  if (block.any_nan || block.any_infinity) return nan_scale(scale);
+  const std::int64_t e = (block.amax.is_zero() ? -126 : floor_of_rounded_log2(block.amax)) - emax;
+  if (e > properties(scale).max_normal.floor_log2()) return nan_scale(scale);
+  return power_of_two_scale(scale, e);
+}
+
+// NVFP4 on exact values: NaN or Inf -> the NaN scale; else amax / (max_elem x tensor scale) rounded
+// into the scale format, saturating (a zero amax is not special).
+Scale amax_over_max_scale(const BlockSummary& block, const Format& scale, const Dyadic& max_normal,
+                          const TensorScale& tensor) {
+  if (block.any_nan || block.any_infinity) return nan_scale(scale);
+  // A tensor scale that rounded to zero (an FP32 tensor amax below 2688 x 2^-150) divides a nonzero
+  // amax into +Inf, which saturates (docs/spec-notes/profile-nvfp4.md, "Zero divisors").
+  const Dyadic divisor = max_normal * tensor.decode;
+  const Value wanted = divisor.is_zero() ? Value::infinity(false) : positive(sticky_quotient(block.amax, divisor));
+  CastOptions options;
+  options.overflow = Overflow::saturate;
+  return scale_of_code(scale, encode(scale, wanted, options).code);
+}
+
+// inEXASCALE/pychop pychop/np/mx_formats.py (MXBlock_._quantize) and bfp_formats.py (BFPBlock_._quantize)
+// share their special blocks: np.nanmax ignores NaN (a block of only NaN gives the NaN scale), Inf takes
+// the largest exponent, a zero amax the smallest. Nothing for any other block.
+std::optional<Scale> pychop_special_block(const BlockSummary& block, const Format& scale) {
+  if (block.all_nan) return nan_scale(scale);
+  if (block.any_infinity) return power_of_two_scale(scale, properties(scale).max_normal.floor_log2());
+  if (block.amax.is_zero()) return power_of_two_scale(scale, properties(scale).min_positive.floor_log2());
+  return std::nullopt;
+}
+
+// pychop MX: floor(np.log2(float32 amax)) - emax, clipped to the scale's exponent range.
+Scale pychop_mx_scale(const BlockSummary& block, const Format& scale, std::int64_t emax) {
+  if (const std::optional<Scale> special = pychop_special_block(block, scale)) return *special;
+  return power_of_two_scale(scale, floor_of_rounded_log2(block.amax) - emax);
+}
+
+// pychop BFP: ceil(math.log2(fl32(amax / max_elem))), a double log2 of an FP32 value, which is the
+// exact ceil; clipped to the scale's exponent range.
+Scale pychop_bfp_scale(const BlockSummary& block, const Format& scale, const Dyadic& max_normal) {
+  if (const std::optional<Scale> special = pychop_special_block(block, scale)) return *special;
+  const Value descale = divide_in(fp32, round_to(fp32, positive(block.amax)), positive(max_normal));
+  return power_of_two_scale(scale, ceil_log2(descale.magnitude));
+}
+
+// intel/auto-round auto_round/data_type/mxfp.py (quant_mx, the RTN path Intel Neural Compressor uses):
+// amax NaN-propagating; exponent 1 for a zero amax, else floor(torch.log2(amax)); minus emax, clamped
+// to [-127, 127] (Inf -> 127).
+Scale inc_scale(const BlockSummary& block, const Format& scale, std::int64_t emax) {
+  if (block.any_nan) return nan_scale(scale);
+  const std::int64_t e = block.any_infinity ? properties(scale).max_normal.floor_log2() + emax
+                         : block.amax.is_zero() ? 1
+                                                : floor_of_rounded_log2(block.amax);
+  return power_of_two_scale(scale, e - emax);
+}
+
 }  // namespace
 
 TensorScale tensor_scale_for(ScaleRule rule, const BlockFormat& format, const Value& tensor_amax) {
@@ -155,15 +212,23 @@ TensorScale tensor_scale_for(ScaleRule rule, const BlockFormat& format, const Va
 }
 
 std::string_view to_string(ScaleRule rule) {
-  for (const auto& [r, name] : names)
-    if (r == rule) return name;
+  switch (rule) {
+    case ScaleRule::ocp: return "ocp";
+    case ScaleRule::rceil: return "rceil";
+    case ScaleRule::nvidia_rceil: return "nvidia-rceil";
+    case ScaleRule::torchao_floor: return "torchao-floor";
+    case ScaleRule::torchao_ceil: return "torchao-ceil";
+    case ScaleRule::torchao_even: return "torchao-even";
+    case ScaleRule::torchao_rceil: return "torchao-rceil";
+    case ScaleRule::microxcaling: return "microxcaling";
+    case ScaleRule::amax_over_max: return "amax-over-max";
+    case ScaleRule::nvfp4_torchao: return "nvfp4-torchao";
+    case ScaleRule::nvfp4_te: return "nvfp4-te";
+    case ScaleRule::pychop_mx: return "pychop-mx";
+    case ScaleRule::pychop_bfp: return "pychop-bfp";
+    case ScaleRule::inc: return "inc";
+  }
   return "?";
-}
-
-std::optional<ScaleRule> parse_scale_rule(std::string_view name) {
-  for (const auto& [r, n] : names)
-    if (n == name) return r;
-  return std::nullopt;
 }
 
 BlockSummary summarize(std::span<const Value> block) {
@@ -190,6 +255,11 @@ Scale choose_scale(ScaleRule rule, const BlockSummary& block, const BlockFormat&
   const FormatProperties element = properties(format.element);
   const std::int64_t emax = element.max_exponent;
   switch (rule) {
+    case ScaleRule::ocp: return ocp_scale(block, scale, emax);
+    case ScaleRule::rceil: return rceil_scale(block, scale, element.max_normal);
+    case ScaleRule::nvidia_rceil:
+      require_e8m0(format, rule);
+      return scale_of_code(scale, nvidia_rceil_rule(block, element.max_normal));
     case ScaleRule::torchao_floor:
     case ScaleRule::torchao_ceil:
     case ScaleRule::torchao_even:
@@ -198,60 +268,16 @@ Scale choose_scale(ScaleRule rule, const BlockSummary& block, const BlockFormat&
     case ScaleRule::torchao_rceil:
       require_e8m0(format, rule);
       return scale_of_code(scale, torchao_rceil_rule(block, element.max_normal));
-    case ScaleRule::nvidia_rceil:
-      require_e8m0(format, rule);
-      return scale_of_code(scale, nvidia_rceil_rule(block, element.max_normal));
+    case ScaleRule::microxcaling: return microxcaling_scale(block, scale, emax);
+    case ScaleRule::amax_over_max: return amax_over_max_scale(block, scale, element.max_normal, tensor);
     case ScaleRule::nvfp4_torchao:
       return scale_of_code(scale, nvfp4_torchao_rule(block, scale, element.max_normal, tensor));
     case ScaleRule::nvfp4_te: return scale_of_code(scale, nvfp4_te_rule(block, scale, element.max_normal, tensor));
-    default: break;
+    case ScaleRule::pychop_mx: return pychop_mx_scale(block, scale, emax);
+    case ScaleRule::pychop_bfp: return pychop_bfp_scale(block, scale, element.max_normal);
+    case ScaleRule::inc: return inc_scale(block, scale, emax);
   }
-  if (rule == ScaleRule::pychop_mx || rule == ScaleRule::pychop_bfp) {
-    // inEXASCALE/pychop pychop/np/mx_formats.py (MXBlock_._quantize) and bfp_formats.py
-    // (BFPBlock_._quantize): np.nanmax (NaN ignored), Inf -> the largest exponent, zero -> the smallest;
-    // MX: floor(np.log2(float32 amax)) - emax; BFP: ceil(math.log2(fl32(amax / max_elem))), a double log2
-    // of an FP32 value, which is the exact ceil. Clipped to the scale's exponent range.
-    if (block.all_nan) return nan_scale(scale);
-    if (block.any_infinity) return power_of_two_scale(scale, properties(scale).max_normal.floor_log2());
-    if (block.amax.is_zero()) return power_of_two_scale(scale, properties(scale).min_positive.floor_log2());
-    if (rule == ScaleRule::pychop_mx) return power_of_two_scale(scale, floor_of_rounded_log2(block.amax) - emax);
-    const Value descale = divide_in(fp32, round_to(fp32, positive(block.amax)), positive(element.max_normal));
-    return power_of_two_scale(scale, ceil_log2(descale.magnitude));
-  }
-  if (rule == ScaleRule::inc) {
-    // intel/auto-round auto_round/data_type/mxfp.py (quant_mx, the RTN path Intel Neural Compressor
-    // uses): amax NaN-propagating; exponent 1 for a zero amax, else floor(torch.log2(amax)); minus emax,
-    // clamped to [-127, 127] (Inf -> 127).
-    if (block.any_nan) return nan_scale(scale);
-    const std::int64_t e = block.any_infinity ? properties(scale).max_normal.floor_log2() + emax
-                           : block.amax.is_zero() ? 1
-                                                  : floor_of_rounded_log2(block.amax);
-    return power_of_two_scale(scale, e - emax);
-  }
-  if (block.any_nan || block.any_infinity) return nan_scale(scale);
-  if (rule == ScaleRule::microxcaling) {
-    // microsoft/microxcaling mx/mx_ops.py (_shared_exponents, _quantize_mx): floor(torch.log2(amax)), with
-    // amax 0 read as 2^-126 (FP32_MIN_NORMAL); minus emax; above the scale's largest exponent -> NaN,
-    // below its smallest -> the smallest.
-    const std::int64_t e = (block.amax.is_zero() ? -126 : floor_of_rounded_log2(block.amax)) - emax;
-    if (e > properties(scale).max_normal.floor_log2()) return nan_scale(scale);
-    return power_of_two_scale(scale, e);
-  }
-  if (block.amax.is_zero() && rule != ScaleRule::amax_over_max)
-    return power_of_two_scale(scale, properties(scale).min_positive.floor_log2());
-  switch (rule) {
-    case ScaleRule::rceil: return power_of_two_scale(scale, ceil_log2(sticky_quotient(block.amax, element.max_normal)));
-    case ScaleRule::amax_over_max: {
-      // A tensor scale that rounded to zero (an FP32 tensor amax below 2688 x 2^-150) divides a nonzero
-      // amax into +Inf, which saturates (docs/spec-notes/profile-nvfp4.md, "Zero divisors").
-      const Dyadic divisor = element.max_normal * tensor.decode;
-      const Value wanted = divisor.is_zero() ? Value::infinity(false) : positive(sticky_quotient(block.amax, divisor));
-      CastOptions options;
-      options.overflow = Overflow::saturate;
-      return scale_of_code(scale, encode(scale, wanted, options).code);
-    }
-    default: return power_of_two_scale(scale, block.amax.floor_log2() - emax);
-  }
+  throw std::invalid_argument("no such scale rule");
 }
 
 }  // namespace mxref

@@ -22,14 +22,14 @@ constexpr int code_bits() {
 // Value storage: FP32 bits, or BF16 in the upper half of FP32 bits.
 // Calls f.template operator()<E>() with the element type of `element` (on the host, where a run is set up).
 template <class F>
-decltype(auto) with_element(BlockElement element, F&& f) {
+decltype(auto) with_element(Element element, F&& f) {
   switch (element) {
-    case BlockElement::e4m3: return f.template operator()<E4M3>();
-    case BlockElement::e5m2: return f.template operator()<E5M2>();
-    case BlockElement::e3m2: return f.template operator()<E3M2>();
-    case BlockElement::e2m3: return f.template operator()<E2M3>();
-    case BlockElement::e2m1: return f.template operator()<E2M1>();
-    case BlockElement::int8: break;
+    case Element::e4m3: return f.template operator()<E4M3>();
+    case Element::e5m2: return f.template operator()<E5M2>();
+    case Element::e3m2: return f.template operator()<E3M2>();
+    case Element::e2m3: return f.template operator()<E2M3>();
+    case Element::e2m1: return f.template operator()<E2M1>();
+    case Element::int8: break;
   }
   return f.template operator()<Int8>();
 }

@@ -36,7 +36,7 @@ struct MxScheme {
   static constexpr int bits = code_bits<E>();
   using Choice = ScaleChoice;
   ElementConstants constants;
-  BlockRule rule = BlockRule::ocp;
+  ScaleRule rule = ScaleRule::ocp;
 
   __device__ Choice choose(const BlockStats& stats) const { return choose_scale(rule, stats, constants); }
 
@@ -194,15 +194,15 @@ struct Nvfp4Scheme {
   static constexpr int block = 16;
   static constexpr int bits = 4;
   using Choice = Nvfp4Choice;
-  Nvfp4Rule rule = Nvfp4Rule::exact;
+  ScaleRule rule = ScaleRule::amax_over_max;
   Nvfp4Tensor tensor;
 
   __device__ Choice choose(const BlockStats& stats) const { return fast::nvfp4::choose(rule, stats, tensor); }
 
   template <FloatData In, int N>
   __device__ void codes(const std::uint32_t (&x)[N], bool finite, const Choice (&choice)[N], std::uint32_t (&c)[N]) const {
-    fast::nvfp4::with_rule(rule, [&]<Nvfp4Rule R>() {
-      bool numbers = finite && R != Nvfp4Rule::exact;
+    fast::nvfp4::with_rule(rule, [&]<ScaleRule R>() {
+      bool numbers = finite && R != ScaleRule::amax_over_max;
 #pragma unroll
       for (int i = 0; i < N; ++i) numbers = numbers && (__float_as_uint(choice[i].factor) & 0x7FFFFFFFu) < 0x7F800000u;
       if (numbers) {

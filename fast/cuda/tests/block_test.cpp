@@ -115,7 +115,7 @@ TEST(CudaNvfp4Path, RunsBlocksOf16AlongTheLastAxisOrAcrossFourColumns) {
 TEST(CudaElementCasts, EveryBf16PatternAndTheFirst16MiOfFp32) {
   if (!fast::cuda::device_present()) GTEST_SKIP() << "no CUDA device";
   for (int e = 0; e < 6; ++e) {
-    const auto element = static_cast<fast::BlockElement>(e);
+    const auto element = static_cast<fast::Element>(e);
     EXPECT_EQ(cuda_check::compare_element_casts(element, 0, std::uint64_t{1} << 24), 0u) << e;
     EXPECT_EQ(cuda_check::compare_element_casts(element, 0x3F000000u, std::uint64_t{1} << 24), 0u) << e;
     EXPECT_EQ(cuda_check::compare_element_casts(element, 0xBF000000u, std::uint64_t{1} << 24), 0u) << e;
@@ -126,12 +126,12 @@ TEST(CudaElementCasts, EveryBf16PatternAndTheFirst16MiOfFp32) {
 
 TEST(CudaElementCasts, Bf16PairsOfEveryFiniteBf16TimesEveryPowerOfTwo) {
   if (!fast::cuda::device_present()) GTEST_SKIP() << "no CUDA device";
-  for (int e = 0; e < 6; ++e) EXPECT_EQ(cuda_check::compare_bf16_casts(static_cast<fast::BlockElement>(e)), 0u) << e;
+  for (int e = 0; e < 6; ++e) EXPECT_EQ(cuda_check::compare_bf16_casts(static_cast<fast::Element>(e)), 0u) << e;
 }
 
 TEST(CudaDecoding, EveryCodeUnderEveryScale) {
   if (!fast::cuda::device_present()) GTEST_SKIP() << "no CUDA device";
-  for (int e = 0; e < 6; ++e) EXPECT_EQ(cuda_check::compare_decoding(static_cast<fast::BlockElement>(e)), 0u) << e;
+  for (int e = 0; e < 6; ++e) EXPECT_EQ(cuda_check::compare_decoding(static_cast<fast::Element>(e)), 0u) << e;
 }
 
 TEST(CudaPath, RunsBlocksOf32AlongTheLastAxisOrAcrossFourColumns) {
@@ -144,7 +144,7 @@ TEST(CudaPath, RunsBlocksOf32AlongTheLastAxisOrAcrossFourColumns) {
 }
 
 TEST(CudaPath, BufferSizes) {
-  const fast::BlockSpec fp6{.element = fast::BlockElement::e3m2};
+  const fast::BlockSpec fp6{.element = fast::Element::e3m2};
   const fast::AxisView view{5, 64, 1};  // 320 values, 10 blocks: a 5 x 2 scale matrix
   EXPECT_EQ(fast::cuda::element_bytes(fp6, view, {}), 320u);
   EXPECT_EQ(fast::cuda::element_bytes(fp6, view, {.packed = true}), 240u);  // 320 x 6 bits

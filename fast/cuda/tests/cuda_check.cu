@@ -270,7 +270,7 @@ fast_check::Outcome compare_with_cpu(const fast_check::BlockCase& c, std::span<c
   Paths paths;
   if (const std::optional<fast::BlockSpec> spec = fast::fast_block_spec(format, profile)) {
     paths = mx_paths(*spec, view, from);
-  } else if (const std::optional<fast::Nvfp4Rule> rule = fast::nvfp4::rule_for(format, profile)) {
+  } else if (const std::optional<ScaleRule> rule = fast::nvfp4::rule_for(format, profile)) {
     // The tensor scale from the CPU's statistics, which the GPU's must equal.
     const fast::BlockStats cpu = fast::nvfp4::tensor_stats(from, in, n), gpu = fast::cuda::nvfp4::tensor_stats(from, input.get(), n);
     if (cpu.amax_bits != gpu.amax_bits || cpu.any_nan != gpu.any_nan || cpu.any_infinity != gpu.any_infinity)
@@ -340,18 +340,18 @@ std::size_t compare_bf16_rounding(std::uint64_t first, std::uint64_t count) {
   return count_differences<std::uint16_t>(first, count, {&out}, [](std::uint32_t x) { return fast::kernels::bf16_of(x); });
 }
 
-std::size_t compare_bf16_casts(fast::BlockElement element) {
+std::size_t compare_bf16_casts(fast::Element element) {
   return fast::cuda::kernels::with_element(element, [&]<class E>() -> std::size_t {
     if constexpr (fast::cuda::kernels::is_fp8<E> || std::is_same_v<E, fast::Int8>) return 0;  // no BF16 pairs
     else return compare_bf16_casts_as<E>();
   });
 }
 
-std::size_t compare_decoding(fast::BlockElement element) {
+std::size_t compare_decoding(fast::Element element) {
   return fast::cuda::kernels::with_element(element, [&]<class E>() { return compare_decoding_as<E>(); });
 }
 
-std::size_t compare_element_casts(fast::BlockElement element, std::uint64_t first, std::uint64_t count) {
+std::size_t compare_element_casts(fast::Element element, std::uint64_t first, std::uint64_t count) {
   return fast::cuda::kernels::with_element(element, [&]<class E>() { return compare_casts_as<E>(first, count); });
 }
 

@@ -41,7 +41,7 @@ fast_check::Outcome compare_with_cpu(const fast_check::BlockCase& c, std::span<c
 // cast (block_scalar.hpp's block_element) and, for every non-NaN input, the finite-block path with the
 // hardware conversions (kernels/number_casts.cuh's number_elements) — against block_element compiled for the
 // CPU: the number of results that differ.
-std::size_t compare_element_casts(fast::BlockElement element, std::uint64_t first, std::uint64_t count);
+std::size_t compare_element_casts(fast::Element element, std::uint64_t first, std::uint64_t count);
 
 // FP32 -> BF16 rounding on the GPU (bf16_pair, as the kernels store BF16, in both halves) against bf16_of
 // on the CPU, for inputs first .. first + count - 1: the number that differ.
@@ -50,12 +50,12 @@ std::size_t compare_bf16_rounding(std::uint64_t first, std::uint64_t count);
 // The BF16 number path of FP6 and FP4 (kernels/number_casts.cuh's bf16_number_elements) for every finite BF16
 // value times every power of two 2^-127 .. 2^127, against block_element of the FP32 product on the CPU:
 // the number of results that differ (0 for the formats without that path).
-std::size_t compare_bf16_casts(fast::BlockElement element);
+std::size_t compare_bf16_casts(fast::Element element);
 
 // Dequantization of every code under every E8M0 scale on the GPU (the MX decoder's values, in every
 // position of the 4 and 8 values a thread decodes for FP32 and BF16 output, and the BF16 words the
 // kernels store, 4 and 8 at a time) against the CPU's dequantized (and bf16_of of it): the number of
 // results that differ, of 4 x 256 x (number of codes).
-std::size_t compare_decoding(fast::BlockElement element);
+std::size_t compare_decoding(fast::Element element);
 
 }  // namespace mxref::cuda_check

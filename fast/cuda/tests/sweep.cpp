@@ -1,4 +1,4 @@
-// Opt-in sweeps of the GPU path, run on the lent GPU (docs/performance.md records them):
+// Opt-in sweeps of the GPU path, run on a machine with an NVIDIA GPU (docs/performance.md records them):
 //   fast_cuda_sweep casts               every FP32 input through each element cast (full and finite-block
 //                                        paths) and the BF16 rounding, GPU against CPU
 //   fast_cuda_sweep blocks [N] [format] [seed]  N random blocks (default 10^8) per element format and
@@ -35,15 +35,15 @@ int sweep_casts() {
   for (int e = 0; e < 6; ++e) {
     std::size_t differ = 0;
     for (std::uint64_t first = 0; first < (std::uint64_t{1} << 32); first += chunk)
-      differ += cuda_check::compare_element_casts(static_cast<fast::BlockElement>(e), first, chunk);
+      differ += cuda_check::compare_element_casts(static_cast<fast::Element>(e), first, chunk);
     std::printf("casts %-5s 4294967296 FP32 inputs x 2 paths, %zu differ\n", element_names[e].data(), differ);
     total += differ;
     if (e >= 2 && e <= 4) {  // FP6 and FP4 take BF16 values in pairs
-      const std::size_t bf16 = cuda_check::compare_bf16_casts(static_cast<fast::BlockElement>(e));
+      const std::size_t bf16 = cuda_check::compare_bf16_casts(static_cast<fast::Element>(e));
       std::printf("casts %-5s every finite BF16 x 2^-127..2^127 (BF16 pairs), %zu differ\n", element_names[e].data(), bf16);
       total += bf16;
     }
-    const std::size_t decoded = cuda_check::compare_decoding(static_cast<fast::BlockElement>(e));
+    const std::size_t decoded = cuda_check::compare_decoding(static_cast<fast::Element>(e));
     std::printf("decode %-5s every code x 256 scales x 4 ways, %zu differ\n", element_names[e].data(), decoded);
     total += decoded;
   }
