@@ -1,7 +1,7 @@
 // Launch shapes of the contiguous quantize and dequantize kernels against a device copy, in one run on
 // one GPU: 16-byte vectors per thread (J) and threads per CTA, beside probes that do only the loads,
 // the FP8 conversion and the stores (with the scales stored in different ways). It is how
-// fast/cuda/block_kernels.cuh's shapes were chosen (docs/performance.md); rates as in
+// fast/cuda/block_kernels.cuh's shapes were chosen (its LaunchShape comments); rates as in
 // cuda_block_bench.cu (median of 20 launches, GB/s of bytes read + written, share of the copy measured
 // just before).
 //   cuda_shape_bench > rows.json

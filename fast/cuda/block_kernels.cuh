@@ -25,7 +25,7 @@
 namespace mxref::fast::cuda::kernels {
 
 // How many 16-byte vectors a thread holds and how many threads a CTA has, blocks along the last axis:
-// chosen on the H200 by bench/cuda_shape_bench.cu (docs/performance.md), where the best shape moved
+// chosen on an NVIDIA H200 by bench/cuda_shape_bench.cu (at db72df5), where the best shape moved
 // the FP8 rows from 94 to 99 % of the copy's bandwidth and FP6/FP4 from 84-87 to 92-100 %. (A CTA's
 // scales are stored together, 16 bytes at a time; see store_staged_scales.)
 struct LaunchShape {
@@ -42,7 +42,7 @@ constexpr LaunchShape quantize_shape() {
     return {4, 256};  // NVFP4 (not among the measured shapes)
   } else if constexpr (S::bits == 8) {
     // FP8 from BF16 is capped at 40 registers (24 CTAs of 64 threads per SM): uncapped, E5M2 took 42
-    // and reached 92-94 % of the copy, capped 97.5-98 % (docs/runs/2026-12-02-h200-shapes/shapes-regcap.json).
+    // and reached 92-94 % of the copy, capped 97.5-98 % (H200, cuda_shape_bench's register-cap rows at 30eee89).
     constexpr bool fp8 = !std::is_same_v<typename S::Element, Int8>;
     if constexpr (In == FloatData::bf16 && fp8) {
       return {2, 64, 24};
@@ -55,7 +55,7 @@ constexpr LaunchShape quantize_shape() {
 }
 
 // Packed FP6 takes four vectors a thread: with two, MXFP6 -> FP32 reached 80 % of the copy, with four
-// (64 threads) 95 %, and -> BF16 91-93 against 94-96 % (docs/runs/2026-12-03-h200-sixth/t/shapes.json).
+// (64 threads) 95 %, and -> BF16 91-93 against 94-96 % (H200, cuda_shape_bench at d834b7b).
 template <class S>
 constexpr LaunchShape dequantize_shape() {
   if constexpr (S::block != 32) return {4, 256};
@@ -219,7 +219,7 @@ __device__ inline void dequantize_cta(const std::uint8_t* elements, std::size_t 
   const auto in_range = [&](int run) { return Whole || cta_first + run < vectors; };
   // Every load first (codes, then scales), then the codes from their bytes (packed FP6: a shuffle, every
   // lane), then the values. (Codes split as each load came back kept the next load waiting behind them:
-  // MXFP4 -> BF16 at 83 % of the copy instead of 96 %, docs/runs/2026-12-03-h200-sixth/.)
+  // MXFP4 -> BF16 at 83 % of the copy instead of 96 %; H200, cuda_block_bench at d834b7b.)
   constexpr bool fp6_words = S::bits == 6;
   std::uint64_t bytes[J] = {};
   Fp6Words<V> words[fp6_words ? J : 1] = {};
