@@ -51,7 +51,8 @@ const std::vector<std::uint32_t>& tensor(std::size_t bytes) {
 }
 
 unsigned threads_of(const benchmark::State& state) {
-  return state.range(1) == 0 ? std::max(1u, std::thread::hardware_concurrency()) : static_cast<unsigned>(state.range(1));
+  return state.range(1) == 0 ? std::max(1u, std::thread::hardware_concurrency())
+                             : static_cast<unsigned>(state.range(1));
 }
 
 mxref::fast::BlockSpec spec_of(const char* format) {
@@ -88,8 +89,12 @@ void copy(benchmark::State& state) {
 // The benchmark's FP32 tensor and room for its codes.
 struct Tensor {
   explicit Tensor(const benchmark::State& state, const char* format)
-      : bytes(static_cast<std::size_t>(state.range(0)) * mib), values(tensor(bytes)), view{1, values.size(), 1},
-        spec(spec_of(format)), elements(values.size()), scales(values.size() / 32) {}
+      : bytes(static_cast<std::size_t>(state.range(0)) * mib),
+        values(tensor(bytes)),
+        view{1, values.size(), 1},
+        spec(spec_of(format)),
+        elements(values.size()),
+        scales(values.size() / 32) {}
   std::size_t bytes;
   const std::vector<std::uint32_t>& values;
   AxisView view;
@@ -158,7 +163,8 @@ void scalar_loop(benchmark::State& state) {
   mxref::fast::quantize(spec_of("mxfp8_e4m3"), FloatData::fp32, in.data(), {1, in.size(), 1}, fast_elements.data(),
                         fast_scales.data());
   std::size_t same = 0;
-  for (std::size_t i = 0; i < in.size(); ++i) same += elements[i] == fast_elements[i] && scales[i / 32] == fast_scales[i / 32];
+  for (std::size_t i = 0; i < in.size(); ++i)
+    same += elements[i] == fast_elements[i] && scales[i / 32] == fast_scales[i / 32];
   state.SetLabel("1 thread, " + std::to_string(100.0 * static_cast<double>(same) / static_cast<double>(in.size())) +
                  "% of codes as mxref's");
 }

@@ -37,9 +37,10 @@ struct Buffers {
 void row(const char* op, const char* element, const char* rule, const char* data, const char* axis, std::size_t mib,
          double bytes, float ms, double copy_gbs) {
   const double gbs = bytes / (ms * 1e-3) / 1e9;
-  std::printf("{\"op\": \"%s\", \"element\": \"%s\", \"rule\": \"%s\", \"data\": \"%s\", \"axis\": \"%s\", \"input_mib\": %zu, "
-              "\"bytes\": %.0f, \"ms\": %.4f, \"gbs\": %.1f, \"copy_gbs\": %.1f, \"of_copy\": %.4f}\n",
-              op, element, rule, data, axis, mib, bytes, ms, gbs, copy_gbs, copy_gbs > 0 ? gbs / copy_gbs : 1.0);
+  std::printf(
+      "{\"op\": \"%s\", \"element\": \"%s\", \"rule\": \"%s\", \"data\": \"%s\", \"axis\": \"%s\", \"input_mib\": %zu, "
+      "\"bytes\": %.0f, \"ms\": %.4f, \"gbs\": %.1f, \"copy_gbs\": %.1f, \"of_copy\": %.4f}\n",
+      op, element, rule, data, axis, mib, bytes, ms, gbs, copy_gbs, copy_gbs > 0 ? gbs / copy_gbs : 1.0);
   std::fflush(stdout);
 }
 
@@ -50,7 +51,10 @@ int main(int argc, char** argv) {
   cudaDeviceProp prop{};
   check(cudaGetDeviceProperties(&prop, 0), "properties");
   std::fprintf(stderr, "device: %s, %d SMs, %d MB L2\n", prop.name, prop.multiProcessorCount, prop.l2CacheSize >> 20);
-  struct NamedElement { const char* name; fast::Element e; };
+  struct NamedElement {
+    const char* name;
+    fast::Element e;
+  };
   const NamedElement elements[] = {{"e4m3", fast::Element::e4m3}, {"e5m2", fast::Element::e5m2},
                                    {"e3m2", fast::Element::e3m2}, {"e2m3", fast::Element::e2m3},
                                    {"e2m1", fast::Element::e2m1}, {"int8", fast::Element::int8}};
@@ -92,8 +96,10 @@ int main(int argc, char** argv) {
           const fast::BlockSpec spec{el.e, rule, 32};
           for (const bool across : {false, true}) {
             if (across && mib != 1024) continue;  // the transposed case at one size
-            const fast::AxisView view = across ? fast::AxisView{1, values / 8192, 8192} : fast::AxisView{values / 32, 32, 1};
-            const double moved = static_cast<double>(bytes) + fast::cuda::element_bytes(spec, view, packed) + view.blocks(32);
+            const fast::AxisView view =
+                across ? fast::AxisView{1, values / 8192, 8192} : fast::AxisView{values / 32, 32, 1};
+            const double moved =
+                static_cast<double>(bytes) + fast::cuda::element_bytes(spec, view, packed) + view.blocks(32);
             const char* axis = across ? "rows" : "last";
             measure("quantize", el.name, rule_name, data_name, axis, moved, [&](int s) {
               fast::cuda::quantize(spec, data, b.in[s], view, static_cast<std::uint8_t*>(b.codes[s]),
@@ -101,8 +107,8 @@ int main(int argc, char** argv) {
             });
             if (rule != ScaleRule::ocp) continue;
             measure("dequantize", el.name, rule_name, data_name, axis, moved, [&](int s) {
-              fast::cuda::dequantize(spec, static_cast<std::uint8_t*>(b.codes[s]), static_cast<std::uint8_t*>(b.scales[s]),
-                                     view, packed, data, b.out[s]);
+              fast::cuda::dequantize(spec, static_cast<std::uint8_t*>(b.codes[s]),
+                                     static_cast<std::uint8_t*>(b.scales[s]), view, packed, data, b.out[s]);
             });
             if (el.e != fast::Element::e4m3) continue;
             measure("fake_quantize", el.name, rule_name, data_name, axis, 2.0 * bytes,
@@ -114,13 +120,16 @@ int main(int argc, char** argv) {
       measure("tensor_stats", "-", "-", data_name, "-", static_cast<double>(bytes),
               [&](int s) { fast::cuda::nvfp4::tensor_stats(data, b.in[s], values); });
       const fast::BlockStats amax = fast::cuda::nvfp4::tensor_stats(data, b.in[0], values);
-      for (const auto& [rule, rule_name] : {std::pair{ScaleRule::amax_over_max, "nvfp4"}, std::pair{ScaleRule::nvfp4_torchao, "nvfp4-torchao"},
-                                            std::pair{ScaleRule::nvfp4_te, "nvfp4-te"}}) {
+      for (const auto& [rule, rule_name] :
+           {std::pair{ScaleRule::amax_over_max, "nvfp4"}, std::pair{ScaleRule::nvfp4_torchao, "nvfp4-torchao"},
+            std::pair{ScaleRule::nvfp4_te, "nvfp4-te"}}) {
         const fast::nvfp4::Spec spec{rule, fast::nvfp4::tensor_scale(rule, amax)};
         for (const bool across : {false, true}) {
           if (across && mib != 1024) continue;
-          const fast::AxisView view = across ? fast::AxisView{1, values / 8192, 8192} : fast::AxisView{values / 16, 16, 1};
-          const double moved = static_cast<double>(bytes) + fast::cuda::nvfp4::element_bytes(view, packed) + view.blocks(16);
+          const fast::AxisView view =
+              across ? fast::AxisView{1, values / 8192, 8192} : fast::AxisView{values / 16, 16, 1};
+          const double moved =
+              static_cast<double>(bytes) + fast::cuda::nvfp4::element_bytes(view, packed) + view.blocks(16);
           const char* axis = across ? "rows" : "last";
           measure("quantize", "e2m1", rule_name, data_name, axis, moved, [&](int s) {
             fast::cuda::nvfp4::quantize(spec, data, b.in[s], view, static_cast<std::uint8_t*>(b.codes[s]),
@@ -128,8 +137,8 @@ int main(int argc, char** argv) {
           });
           if (rule != ScaleRule::amax_over_max) continue;
           measure("dequantize", "e2m1", rule_name, data_name, axis, moved, [&](int s) {
-            fast::cuda::nvfp4::dequantize(spec, static_cast<std::uint8_t*>(b.codes[s]), static_cast<std::uint8_t*>(b.scales[s]),
-                                          view, packed, data, b.out[s]);
+            fast::cuda::nvfp4::dequantize(spec, static_cast<std::uint8_t*>(b.codes[s]),
+                                          static_cast<std::uint8_t*>(b.scales[s]), view, packed, data, b.out[s]);
           });
         }
       }

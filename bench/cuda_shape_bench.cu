@@ -54,7 +54,8 @@ __device__ inline void store_staged(std::uint8_t* to, const std::uint8_t* staged
 }
 
 template <int J, int Threads, Scales How>
-__global__ void __launch_bounds__(Threads) cast_probe(const void* in, std::size_t vectors, std::uint8_t* codes, std::uint8_t* scales) {
+__global__ void __launch_bounds__(Threads)
+    cast_probe(const void* in, std::size_t vectors, std::uint8_t* codes, std::uint8_t* scales) {
   __shared__ __align__(16) std::uint8_t staged[Threads * J / 8];
   const std::size_t warp = (static_cast<std::size_t>(blockIdx.x) * Threads + threadIdx.x) / 32;
   const int lane = static_cast<int>(threadIdx.x % 32), warp_in_cta = static_cast<int>(threadIdx.x / 32);
@@ -77,7 +78,8 @@ __global__ void __launch_bounds__(Threads) cast_probe(const void* in, std::size_
     store_staged(scales + warp * 4 * J, staged + warp_in_cta * 4 * J, 4 * J, lane);
   } else if constexpr (How == Scales::cta_words) {
     __syncthreads();
-    store_staged(scales + static_cast<std::size_t>(blockIdx.x) * Threads * J / 8, staged, Threads * J / 8, static_cast<int>(threadIdx.x));
+    store_staged(scales + static_cast<std::size_t>(blockIdx.x) * Threads * J / 8, staged, Threads * J / 8,
+                 static_cast<int>(threadIdx.x));
   }
 }
 
@@ -85,20 +87,22 @@ template <int J, int Threads, Scales How>
 void probe(const Run& r) {
   const std::size_t vectors = r.bytes / 16, values = vectors * 4;
   const unsigned grid = static_cast<unsigned>((vectors + Threads * J - 1) / (Threads * J));
-  const float ms = median_ms([&](int) { cast_probe<J, Threads, How><<<grid, Threads>>>(r.in, vectors, r.codes, r.scales); });
+  const float ms =
+      median_ms([&](int) { cast_probe<J, Threads, How><<<grid, Threads>>>(r.in, vectors, r.codes, r.scales); });
   const double moved = static_cast<double>(r.bytes) + values + values / 32.0;
   const double gbs = moved / (ms * 1e-3) / 1e9;
-  std::printf("{\"probe\": \"cast, scales %s\", \"data\": \"fp32\", \"input_mib\": %zu, \"J\": %d, \"threads\": %d, "
-              "\"ms\": %.4f, \"gbs\": %.1f, \"of_copy\": %.4f}\n",
-              scales_name[static_cast<int>(How)], r.bytes >> 20, J, Threads, ms, gbs, gbs / r.copy_gbs);
+  std::printf(
+      "{\"probe\": \"cast, scales %s\", \"data\": \"fp32\", \"input_mib\": %zu, \"J\": %d, \"threads\": %d, "
+      "\"ms\": %.4f, \"gbs\": %.1f, \"of_copy\": %.4f}\n",
+      scales_name[static_cast<int>(How)], r.bytes >> 20, J, Threads, ms, gbs, gbs / r.copy_gbs);
   std::fflush(stdout);
 }
 
 template <class E, FloatData In, int J, int Threads, int MinCtas = 0>
 void shape(const Run& r, const char* element, fast::Element e) {
   using S = k::MxScheme<E>;
-  const k::Operands<S> op{{r.scales, fast::cuda::ScaleLayout::row_major, 1},
-                          {fast::element_constants(e), ScaleRule::ocp}, true};
+  const k::Operands<S> op{
+      {r.scales, fast::cuda::ScaleLayout::row_major, 1}, {fast::element_constants(e), ScaleRule::ocp}, true};
   auto* kernel = k::contiguous_kernel<S, In, false, FloatData::fp32, J, Threads, MinCtas>;
   const std::size_t vectors = r.bytes / 16, values = vectors * k::values_per_vector<In>;
   const unsigned grid = static_cast<unsigned>((vectors + Threads * J - 1) / (Threads * J));
@@ -107,10 +111,11 @@ void shape(const Run& r, const char* element, fast::Element e) {
   const double gbs = moved / (ms * 1e-3) / 1e9;
   cudaFuncAttributes attributes{};
   check(cudaFuncGetAttributes(&attributes, kernel), "attributes");
-  std::printf("{\"element\": \"%s\", \"data\": \"%s\", \"input_mib\": %zu, \"J\": %d, \"threads\": %d, \"min_ctas\": %d, "
-              "\"registers\": %d, \"grid\": %u, \"ms\": %.4f, \"gbs\": %.1f, \"of_copy\": %.4f}\n",
-              element, In == FloatData::fp32 ? "fp32" : "bf16", r.bytes >> 20, J, Threads, MinCtas,
-              attributes.numRegs, grid, ms, gbs, gbs / r.copy_gbs);
+  std::printf(
+      "{\"element\": \"%s\", \"data\": \"%s\", \"input_mib\": %zu, \"J\": %d, \"threads\": %d, \"min_ctas\": %d, "
+      "\"registers\": %d, \"grid\": %u, \"ms\": %.4f, \"gbs\": %.1f, \"of_copy\": %.4f}\n",
+      element, In == FloatData::fp32 ? "fp32" : "bf16", r.bytes >> 20, J, Threads, MinCtas, attributes.numRegs, grid,
+      ms, gbs, gbs / r.copy_gbs);
   std::fflush(stdout);
 }
 
@@ -128,19 +133,22 @@ void shapes(const Run& r, const char* element, fast::Element e, Shapes...) {
 template <class E, FloatData Out, int J, int Threads>
 void dequantize_shape(const Run& r, const char* element, fast::Element e) {
   using S = k::MxScheme<E>;
-  const k::Operands<S> op{{r.scales, fast::cuda::ScaleLayout::row_major, 1}, {fast::element_constants(e), ScaleRule::ocp}, true};
+  const k::Operands<S> op{
+      {r.scales, fast::cuda::ScaleLayout::row_major, 1}, {fast::element_constants(e), ScaleRule::ocp}, true};
   auto* kernel = k::contiguous_dequantize_kernel<S, Out, J, Threads>;
   const std::size_t values = r.bytes / 4, vectors = values / k::values_per_vector<Out>;
   const unsigned grid = static_cast<unsigned>((vectors + Threads * J - 1) / (Threads * J));
   const float ms = median_ms([&](int) { kernel<<<grid, Threads>>>(r.codes, vectors, r.out, op); });
-  const double moved = static_cast<double>(values) * k::value_size<Out> + values * k::code_bits<E>() / 8.0 + values / 32.0;
+  const double moved =
+      static_cast<double>(values) * k::value_size<Out> + values * k::code_bits<E>() / 8.0 + values / 32.0;
   const double gbs = moved / (ms * 1e-3) / 1e9;
   cudaFuncAttributes attributes{};
   check(cudaFuncGetAttributes(&attributes, kernel), "attributes");
-  std::printf("{\"dequantize\": \"%s\", \"data\": \"%s\", \"input_mib\": %zu, \"J\": %d, \"threads\": %d, "
-              "\"registers\": %d, \"ms\": %.4f, \"gbs\": %.1f, \"of_copy\": %.4f}\n",
-              element, Out == FloatData::fp32 ? "fp32" : "bf16", r.bytes >> 20, J, Threads, attributes.numRegs, ms, gbs,
-              gbs / r.copy_gbs);
+  std::printf(
+      "{\"dequantize\": \"%s\", \"data\": \"%s\", \"input_mib\": %zu, \"J\": %d, \"threads\": %d, "
+      "\"registers\": %d, \"ms\": %.4f, \"gbs\": %.1f, \"of_copy\": %.4f}\n",
+      element, Out == FloatData::fp32 ? "fp32" : "bf16", r.bytes >> 20, J, Threads, attributes.numRegs, ms, gbs,
+      gbs / r.copy_gbs);
   std::fflush(stdout);
 }
 
@@ -189,17 +197,18 @@ int main() {
     // room for; none given, the compiler's choice.)
     const auto fp8_shapes = [](const Run& r, auto element) {
       using E = decltype(element);
-      constexpr fast::Element e = std::is_same_v<E, fast::E4M3> ? fast::Element::e4m3
-                                 : std::is_same_v<E, fast::E5M2> ? fast::Element::e5m2 : fast::Element::int8;
+      constexpr fast::Element e = std::is_same_v<E, fast::E4M3>   ? fast::Element::e4m3
+                                  : std::is_same_v<E, fast::E5M2> ? fast::Element::e5m2
+                                                                  : fast::Element::int8;
       const char* name = e == fast::Element::e4m3 ? "e4m3" : e == fast::Element::e5m2 ? "e5m2" : "int8";
       shapes<E, FloatData::bf16>(r, name, e, Shape<2, 64, 24>{}, Shape<4, 64, 24>{}, Shape<2, 64>{}, Shape<4, 64>{},
                                  Shape<4, 256>{}, Shape<4, 32>{}, Shape<2, 128>{});
       shapes<E, FloatData::fp32>(r, name, e, Shape<4, 64>{}, Shape<4, 64, 21>{}, Shape<4, 256>{}, Shape<4, 32>{},
                                  Shape<8, 64>{}, Shape<2, 64>{}, Shape<2, 128>{});
-      dequantize_shapes<E, FloatData::fp32>(r, name, e, Shape<2, 128>{}, Shape<4, 256>{}, Shape<2, 64>{}, Shape<4, 64>{},
-                                            Shape<1, 128>{});
-      dequantize_shapes<E, FloatData::bf16>(r, name, e, Shape<2, 128>{}, Shape<4, 256>{}, Shape<2, 64>{}, Shape<4, 64>{},
-                                            Shape<1, 128>{});
+      dequantize_shapes<E, FloatData::fp32>(r, name, e, Shape<2, 128>{}, Shape<4, 256>{}, Shape<2, 64>{},
+                                            Shape<4, 64>{}, Shape<1, 128>{});
+      dequantize_shapes<E, FloatData::bf16>(r, name, e, Shape<2, 128>{}, Shape<4, 256>{}, Shape<2, 64>{},
+                                            Shape<4, 64>{}, Shape<1, 128>{});
     };
     const auto small_shapes = [](const Run& r, auto element) {
       using E = decltype(element);
@@ -207,12 +216,12 @@ int main() {
       const char* name = e == fast::Element::e3m2 ? "e3m2" : "e2m1";
       shapes<E, FloatData::bf16>(r, name, e, Shape<8, 128>{}, Shape<8, 128, 8>{}, Shape<8, 128, 10>{}, Shape<8, 64>{},
                                  Shape<8, 64, 20>{}, Shape<4, 256>{}, Shape<16, 64>{});
-      shapes<E, FloatData::fp32>(r, name, e, Shape<8, 128>{}, Shape<8, 128, 9>{}, Shape<8, 128, 10>{}, Shape<8, 64>{}, Shape<8, 32>{},
-                                 Shape<16, 64>{}, Shape<4, 256>{});
-      dequantize_shapes<E, FloatData::fp32>(r, name, e, Shape<2, 128>{}, Shape<4, 256>{}, Shape<2, 64>{}, Shape<4, 64>{},
-                                            Shape<4, 128>{}, Shape<8, 64>{});
-      dequantize_shapes<E, FloatData::bf16>(r, name, e, Shape<2, 128>{}, Shape<4, 256>{}, Shape<2, 64>{}, Shape<4, 64>{},
-                                            Shape<4, 128>{}, Shape<8, 64>{});
+      shapes<E, FloatData::fp32>(r, name, e, Shape<8, 128>{}, Shape<8, 128, 9>{}, Shape<8, 128, 10>{}, Shape<8, 64>{},
+                                 Shape<8, 32>{}, Shape<16, 64>{}, Shape<4, 256>{});
+      dequantize_shapes<E, FloatData::fp32>(r, name, e, Shape<2, 128>{}, Shape<4, 256>{}, Shape<2, 64>{},
+                                            Shape<4, 64>{}, Shape<4, 128>{}, Shape<8, 64>{});
+      dequantize_shapes<E, FloatData::bf16>(r, name, e, Shape<2, 128>{}, Shape<4, 256>{}, Shape<2, 64>{},
+                                            Shape<4, 64>{}, Shape<4, 128>{}, Shape<8, 64>{});
     };
     with_copy([&](const Run& r) { fp8_shapes(r, fast::E4M3{}); });
     with_copy([&](const Run& r) { fp8_shapes(r, fast::E5M2{}); });

@@ -61,6 +61,8 @@ inline std::vector<float> interleaved_median_ms(const std::vector<std::function<
 }
 
 // The median of 20 timed launches after 3 warm-ups; launch(i) uses input set i (of `sets`).
-inline float median_ms(const std::function<void(int)>& launch, int sets = 1) { return interleaved_median_ms({launch}, sets)[0]; }
+inline float median_ms(const std::function<void(int)>& launch, int sets = 1) {
+  return interleaved_median_ms({launch}, sets)[0];
+}
 
 }  // namespace mxref::bench

@@ -26,17 +26,19 @@ void cast_e4m3(const float* in, float factor, std::uint8_t* out, std::size_t n) 
   const hn::RebindToSigned<decltype(df)> di;
   const hn::Rebind<std::uint8_t, decltype(di)> d8;
   const auto f = hn::Set(df, factor);
-  const auto largest = hn::Set(du, 0x43E00000u);                  // 448
-  const auto smallest_normal = hn::Set(di, 0x3C800000);           // 2^-6
+  const auto largest = hn::Set(du, 0x43E00000u);         // 448
+  const auto smallest_normal = hn::Set(di, 0x3C800000);  // 2^-6
   const auto round_and_rebias = hn::Set(du, ((1u << 19) - 1) - (120u << 23));
-  const auto magnet = hn::Set(du, 141u << 23);                    // 2^14: its ulp is E4M3's step 2^-9
+  const auto magnet = hn::Set(du, 141u << 23);  // 2^14: its ulp is E4M3's step 2^-9
   for (std::size_t i = 0; i < n; i += hn::Lanes(df)) {
     const auto s = hn::BitCast(du, hn::Mul(hn::LoadU(df, in + i), f));
     const auto a = hn::Min(hn::And(s, hn::Set(du, 0x7FFFFFFFu)), largest);
-    const auto normal = hn::ShiftRight<20>(hn::Add(hn::Add(a, round_and_rebias), hn::And(hn::ShiftRight<20>(a), hn::Set(du, 1u))));
+    const auto normal =
+        hn::ShiftRight<20>(hn::Add(hn::Add(a, round_and_rebias), hn::And(hn::ShiftRight<20>(a), hn::Set(du, 1u))));
     const auto subnormal = hn::Sub(hn::BitCast(du, hn::Add(hn::BitCast(df, a), hn::BitCast(df, magnet))), magnet);
     const auto sign = hn::And(hn::ShiftRight<24>(s), hn::Set(du, 0x80u));
-    const auto code = hn::Or(sign, hn::IfThenElse(hn::RebindMask(du, hn::Lt(hn::BitCast(di, a), smallest_normal)), subnormal, normal));
+    const auto code = hn::Or(
+        sign, hn::IfThenElse(hn::RebindMask(du, hn::Lt(hn::BitCast(di, a), smallest_normal)), subnormal, normal));
     hn::StoreU(hn::DemoteTo(d8, hn::BitCast(di, code)), d8, out + i);
   }
 }
@@ -61,7 +63,8 @@ HWY_EXPORT(cast_e4m3);
   namespace lanes = mxref::fast::lanes;
   for (std::size_t i = 0; i < n; i += lanes::width) {
     const lanes::U32 x = lanes::load_fp32(reinterpret_cast<const std::uint8_t*>(in + i));
-    lanes::store_codes(out + i, lanes::block_cast<mxref::fast::E4M3, false>(lanes::as_bits(lanes::as_float(x) * factor)));
+    lanes::store_codes(out + i,
+                       lanes::block_cast<mxref::fast::E4M3, false>(lanes::as_bits(lanes::as_float(x) * factor)));
   }
 }
 [[gnu::target("avx512f,avx512bw,avx512vl")]] void vector_extension_avx512(const float* in, float factor,
@@ -76,7 +79,7 @@ using Kernel = void (*)(const float*, float, std::uint8_t*, std::size_t);
 
 Kernel vector_extension() {
   return __builtin_cpu_supports("avx512bw") && __builtin_cpu_supports("avx512vl") ? vector_extension_avx512
-                                                                                 : vector_extension_baseline;
+                                                                                  : vector_extension_baseline;
 }
 
 // Values in E4M3's range after the factor, with random signs and mantissas (none NaN or Inf).
@@ -88,7 +91,8 @@ const std::vector<float>& values(std::size_t n) {
     for (float& x : v) {
       const std::uint64_t r = stream.next();
       const std::uint32_t bits = static_cast<std::uint32_t>(r >> 63) << 31 |
-                                 static_cast<std::uint32_t>(107 + (r >> 32) % 40) << 23 | (static_cast<std::uint32_t>(r) & 0x7FFFFF);
+                                 static_cast<std::uint32_t>(107 + (r >> 32) % 40) << 23 |
+                                 (static_cast<std::uint32_t>(r) & 0x7FFFFF);
       std::memcpy(&x, &bits, 4);
     }
   }
@@ -102,7 +106,8 @@ void run(benchmark::State& state, Kernel kernel, const char* label) {
   const std::vector<float>& in = values(n);
   std::vector<std::uint8_t> out(n), other(n);
   kernel(in.data(), factor, out.data(), n);
-  (kernel == vector_extension() ? HWY_DYNAMIC_DISPATCH(cast_e4m3) : vector_extension())(in.data(), factor, other.data(), n);
+  (kernel == vector_extension() ? HWY_DYNAMIC_DISPATCH(cast_e4m3) : vector_extension())(in.data(), factor, other.data(),
+                                                                                        n);
   if (out != other) {
     state.SkipWithError("Highway and the vector-extension kernel disagree");
     return;
@@ -118,7 +123,8 @@ void run(benchmark::State& state, Kernel kernel, const char* label) {
 }
 
 void highway(benchmark::State& state) {
-  run(state, HWY_DYNAMIC_DISPATCH(cast_e4m3), hwy::TargetName(hwy::SupportedTargets() & ~(hwy::SupportedTargets() - 1)));
+  run(state, HWY_DYNAMIC_DISPATCH(cast_e4m3),
+      hwy::TargetName(hwy::SupportedTargets() & ~(hwy::SupportedTargets() - 1)));
 }
 void vector_extension_kernel(benchmark::State& state) {
   run(state, vector_extension(), vector_extension() == vector_extension_avx512 ? "avx512" : "baseline");

@@ -98,7 +98,8 @@ std::string decimals(const vectors::Suite& s, const std::string& line, bool outp
 
 bool outputs_match(const std::vector<unsigned long long>& expected, const std::vector<unsigned long long>& got,
                    bool expected_scale_is_nan) {
-  if (expected_scale_is_nan) return !got.empty() && !expected.empty() && got.size() == expected.size() && got[0] == expected[0];
+  if (expected_scale_is_nan)
+    return !got.empty() && !expected.empty() && got.size() == expected.size() && got[0] == expected[0];
   return got == expected;
 }
 
@@ -136,8 +137,7 @@ std::string text_report(const Report& r) {
   o << "suite " << r.suite << ": " << r.passed << " passed, " << r.failed << " failed";
   if (r.extra_lines) o << ", " << r.extra_lines << " extra output lines";
   o << (r.ok() ? "  PASS\n" : "  FAIL\n");
-  for (const auto& [tag, c] : r.by_tag)
-    o << "  " << tag << ": " << c.passed << " passed, " << c.failed << " failed\n";
+  for (const auto& [tag, c] : r.by_tag) o << "  " << tag << ": " << c.passed << " passed, " << c.failed << " failed\n";
   for (const Mismatch& m : r.mismatches) {
     o << "  vector " << m.id << " [";
     for (std::size_t k = 0; k < m.tags.size(); ++k) o << (k ? "," : "") << m.tags[k];
@@ -158,9 +158,14 @@ std::string json_report(const Report& r) {
   for (const auto& [tag, c] : r.by_tag) j["tags"][tag] = {{"passed", c.passed}, {"failed", c.failed}};
   j["mismatches"] = nlohmann::ordered_json::array();
   for (const Mismatch& m : r.mismatches)
-    j["mismatches"].push_back({{"id", m.id}, {"input", m.inputs}, {"expected", m.expected}, {"got", m.got},
-                               {"tags", m.tags}, {"input_values", m.inputs_decimal},
-                               {"expected_values", m.expected_decimal}, {"got_values", m.got_decimal}});
+    j["mismatches"].push_back({{"id", m.id},
+                               {"input", m.inputs},
+                               {"expected", m.expected},
+                               {"got", m.got},
+                               {"tags", m.tags},
+                               {"input_values", m.inputs_decimal},
+                               {"expected_values", m.expected_decimal},
+                               {"got_values", m.got_decimal}});
   return j.dump(1) + "\n";
 }
 
@@ -174,7 +179,9 @@ std::string junit_report(const Report& r) {
   o << failing << "\">\n";
   for (const auto& [tag, c] : r.by_tag) {
     o << "  <testcase classname=\"" << escape_xml(r.suite) << "\" name=\"" << escape_xml(tag) << "\"";
-    if (c.failed) o << ">\n    <failure message=\"" << c.failed << " of " << c.passed + c.failed << " vectors differ\"/>\n  </testcase>\n";
+    if (c.failed)
+      o << ">\n    <failure message=\"" << c.failed << " of " << c.passed + c.failed
+        << " vectors differ\"/>\n  </testcase>\n";
     else o << "/>\n";
   }
   o << "</testsuite>\n";

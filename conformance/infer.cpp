@@ -49,7 +49,7 @@ std::vector<Trial> trials(const vectors::Suite& s) {
     return out;
   }
   for (const CastProfile p : {CastProfile::ml_dtypes, CastProfile::ml_dtypes_0_6, CastProfile::torch,
-                            CastProfile::cuda_satfinite, CastProfile::cuda_nosat})
+                              CastProfile::cuda_satfinite, CastProfile::cuda_nosat})
     for (const Rounding r : {Rounding::rne, Rounding::rna, Rounding::rtz, Rounding::rup})
       out.push_back({std::string(to_string(p)) + " " + std::string(to_string(r)),
                      [&s, p, r](const std::vector<std::uint64_t>& inputs) -> Outputs {
@@ -58,8 +58,8 @@ std::vector<Trial> trials(const vectors::Suite& s) {
   for (const Rounding r : {Rounding::rne, Rounding::rna, Rounding::rtz, Rounding::rup, Rounding::rdn})
     for (const Overflow o : {Overflow::saturate, Overflow::inf, Overflow::nan})
       for (const NanToFinite n : {NanToFinite::zero, NanToFinite::max})
-        out.push_back({"spec " + std::string(to_string(r)) + " " + std::string(to_string(o)) + " nan=" +
-                           std::string(to_string(n)),
+        out.push_back({"spec " + std::string(to_string(r)) + " " + std::string(to_string(o)) +
+                           " nan=" + std::string(to_string(n)),
                        [&s, r, o, n](const std::vector<std::uint64_t>& inputs) -> Outputs {
                          return {encode(s.to, decode(s.from, inputs.at(0)),
                                         CastOptions{.rounding = r, .overflow = o, .nan_to_finite = n})
@@ -97,11 +97,13 @@ std::vector<Candidate> infer_profiles(const std::string& suite_dir, const std::s
       const auto have = i < got.size() ? parse_codes(got[i]) : std::nullopt;
       if (have && outputs_match(std::vector<unsigned long long>(want.begin(), want.end()), *have, nan_scale))
         ++c.matched;
-      else for (const auto& tag : v.at("tags")) ++c.unexplained_tags[tag.get<std::string>()];
+      else
+        for (const auto& tag : v.at("tags")) ++c.unexplained_tags[tag.get<std::string>()];
     }
     if (usable) out.push_back(std::move(c));
   }
-  std::stable_sort(out.begin(), out.end(), [](const Candidate& a, const Candidate& b) { return a.matched > b.matched; });
+  std::stable_sort(out.begin(), out.end(),
+                   [](const Candidate& a, const Candidate& b) { return a.matched > b.matched; });
   return out;
 }
 

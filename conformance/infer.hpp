@@ -12,7 +12,7 @@
 namespace mxref::conformance {
 
 struct Candidate {
-  std::string name;       // a block profile, or a cast profile / option set ("spec rna saturate")
+  std::string name;  // a block profile, or a cast profile / option set ("spec rna saturate")
   std::size_t matched = 0;
   std::size_t total = 0;
   std::map<std::string, std::size_t> unexplained_tags;  // tags of the vectors it does not explain

@@ -20,8 +20,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   values.resize(values.size() / columns * columns);
   if (values.empty()) return 0;
   const auto type = bf16 ? fast::FloatData::bf16 : fast::FloatData::fp32;
-  const fast_check::Outcome o = fast_check::compare_with_reference(c, values, {1, values.size() / columns, columns},
-                                                                   type, type, {.threads = 1});
+  const fast_check::Outcome o =
+      fast_check::compare_with_reference(c, values, {1, values.size() / columns, columns}, type, type, {.threads = 1});
   fuzz::require(o.mismatches == 0, std::string(c.format) + " " + std::string(c.profile) + ": " + o.first);
   return 0;
 }

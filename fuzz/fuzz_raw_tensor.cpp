@@ -47,7 +47,8 @@ class Scratch {
   void require_no_strays() const {
     for (const fs::directory_entry& e : fs::directory_iterator(dir_)) {
       const std::string name = e.path().filename().string();
-      fuzz::require(name == "in.bin" || name == "in.npy" || name == "raw.out" || name == "npy.out", "stray file " + name);
+      fuzz::require(name == "in.bin" || name == "in.npy" || name == "raw.out" || name == "npy.out",
+                    "stray file " + name);
     }
   }
 
@@ -88,7 +89,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     const char* format;
     const char* profile;
   };
-  static constexpr Pair pairs[] = {{"mxfp8_e4m3", "ocp"}, {"mxfp4_e2m1", "nvidia-rceil"}, {"mxint8", "ocp"}, {"nvfp4", "nvfp4"}};
+  static constexpr Pair pairs[] = {
+      {"mxfp8_e4m3", "ocp"}, {"mxfp4_e2m1", "nvidia-rceil"}, {"mxint8", "ocp"}, {"nvfp4", "nvfp4"}};
   static const Format sources[] = {fp32, bf16, fp16};
   static const char* source_names[] = {"f32", "bf16", "f16"};
   const Pair pair = pairs[choices % 4];

@@ -26,9 +26,9 @@ enum class Overflow : std::uint8_t {
 
 // What a NaN input becomes in a format that has no NaN.
 enum class NanToFinite : std::uint8_t {
-  error,     // refuse: throws CastError
-  zero,      // +0
-  max,       // +max finite (CUDA's cuda_fp6.h / cuda_fp4.h behaviour)
+  error,  // refuse: throws CastError
+  zero,   // +0
+  max,    // +max finite (CUDA's cuda_fp6.h / cuda_fp4.h behaviour)
 };
 
 struct StochasticBits {
@@ -43,7 +43,7 @@ struct CastOptions {
   NanToFinite nan_to_finite = NanToFinite::error;
   bool flush_subnormal_results = false;   // FTZ: a result that rounds to a subnormal becomes ±0
   bool subnormal_inputs_as_zero = false;  // DAZ: cast() reads a subnormal input as ±0
-  StochasticBits random{};               // only read when rounding == stochastic
+  StochasticBits random{};                // only read when rounding == stochastic
   friend bool operator==(const CastOptions&, const CastOptions&) = default;
 };
 
@@ -62,8 +62,8 @@ std::optional<Rounding> parse_rounding(std::string_view name);
 std::optional<Overflow> parse_overflow(std::string_view name);
 std::optional<NanToFinite> parse_nan_to_finite(std::string_view name);
 
-inline constexpr Rounding all_roundings[] = {Rounding::rne, Rounding::rna, Rounding::rtz, Rounding::rup,
-                                              Rounding::rdn, Rounding::rto, Rounding::stochastic};
+inline constexpr Rounding all_roundings[] = {Rounding::rne, Rounding::rna, Rounding::rtz,       Rounding::rup,
+                                             Rounding::rdn, Rounding::rto, Rounding::stochastic};
 inline constexpr Overflow all_overflows[] = {Overflow::natural, Overflow::saturate, Overflow::inf, Overflow::nan};
 
 }  // namespace mxref

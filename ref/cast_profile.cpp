@@ -36,7 +36,8 @@ CastResult ml_dtypes_cast(const Format& to, const Value& v, Rounding rounding, E
   CastOptions o{.rounding = rounding};
   if (v.is_nan()) {
     if (has_nan(to)) return with_flags(nan_code(to, v.negative && to.is_signed), 0);
-    if (to.encoding == Encoding::finite && to.is_signed) return with_flags(v.negative ? 0 : sign_bit(to), Flag::invalid);
+    if (to.encoding == Encoding::finite && to.is_signed)
+      return with_flags(v.negative ? 0 : sign_bit(to), Flag::invalid);
     unsupported(CastProfile::ml_dtypes, to, "no NaN and no known NaN rule");
   }
   if (to.encoding == Encoding::exponent_only) {
@@ -104,9 +105,8 @@ std::string_view to_string(CastProfile profile) {
 }
 
 std::optional<CastProfile> parse_cast_profile(std::string_view name) {
-  for (const CastProfile p :
-       {CastProfile::spec, CastProfile::ml_dtypes, CastProfile::ml_dtypes_0_6, CastProfile::torch,
-        CastProfile::cuda_satfinite, CastProfile::cuda_nosat})
+  for (const CastProfile p : {CastProfile::spec, CastProfile::ml_dtypes, CastProfile::ml_dtypes_0_6, CastProfile::torch,
+                              CastProfile::cuda_satfinite, CastProfile::cuda_nosat})
     if (to_string(p) == name) return p;
   return std::nullopt;
 }
@@ -114,9 +114,9 @@ std::optional<CastProfile> parse_cast_profile(std::string_view name) {
 Rounding default_rounding(CastProfile profile, const Format& to) {
   const bool ml_dtypes_like =
       profile == CastProfile::ml_dtypes || profile == CastProfile::ml_dtypes_0_6 || profile == CastProfile::torch;
-  if (ml_dtypes_like && to.encoding == Encoding::exponent_only)
-    return Rounding::rna;
-  if ((profile == CastProfile::cuda_satfinite || profile == CastProfile::cuda_nosat) && to == e8m0) return Rounding::rup;
+  if (ml_dtypes_like && to.encoding == Encoding::exponent_only) return Rounding::rna;
+  if ((profile == CastProfile::cuda_satfinite || profile == CastProfile::cuda_nosat) && to == e8m0)
+    return Rounding::rup;
   return Rounding::rne;
 }
 

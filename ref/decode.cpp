@@ -55,12 +55,10 @@ CodeClass classify(const Format& f, std::uint64_t code) {
     case Encoding::fnuz:
       if (code == sign_bit(f)) return CodeClass::nan;
       break;
-    case Encoding::exponent_only:
-      return top_field ? CodeClass::nan : CodeClass::normal;
+    case Encoding::exponent_only: return top_field ? CodeClass::nan : CodeClass::normal;
     case Encoding::finite:
     case Encoding::twos_complement:
-    case Encoding::sign_magnitude:
-      break;
+    case Encoding::sign_magnitude: break;
   }
   if (x.exponent == 0) return x.mantissa == 0 ? CodeClass::zero : CodeClass::subnormal;
   return CodeClass::normal;

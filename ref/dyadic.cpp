@@ -5,8 +5,7 @@
 
 namespace mxref {
 
-Dyadic::Dyadic(BigInt significand, std::int64_t exponent)
-    : significand_(std::move(significand)), exponent_(exponent) {
+Dyadic::Dyadic(BigInt significand, std::int64_t exponent) : significand_(std::move(significand)), exponent_(exponent) {
   if (significand_ == 0) {
     exponent_ = 0;
     return;

@@ -32,8 +32,8 @@ std::optional<std::uint64_t> code_of(const Format& f, const GridPoint& g) {
   const std::int64_t field = exponent + f.bias;
   if (field > static_cast<std::int64_t>(max_exponent_field(f))) return std::nullopt;
   // The significand with its leading one at bit p (a carried-out multiple is a power of two).
-  const BigInt significand = top <= p ? g.multiple << static_cast<unsigned>(p - top)
-                                      : g.multiple >> static_cast<unsigned>(top - p);
+  const BigInt significand =
+      top <= p ? g.multiple << static_cast<unsigned>(p - top) : g.multiple >> static_cast<unsigned>(top - p);
   const auto fraction = static_cast<std::uint64_t>(significand - (BigInt(1) << p));
   const std::uint64_t code = (static_cast<std::uint64_t>(field) << p) | fraction;
   if (code > max_code) return std::nullopt;
@@ -47,8 +47,9 @@ std::uint64_t min_normal_code(const Format& f) {
 }
 
 CastResult not_a_number(const Format& f, const Value& v, const CastOptions& o) {
-  if (has_nan(f)) return {nan_code(f, v.negative && v.is_nan(), v.is_nan() ? v.nan_payload : std::uint64_t{1} << 63),
-                          static_cast<std::uint8_t>(v.is_nan() ? 0 : Flag::invalid)};
+  if (has_nan(f))
+    return {nan_code(f, v.negative && v.is_nan(), v.is_nan() ? v.nan_payload : std::uint64_t{1} << 63),
+            static_cast<std::uint8_t>(v.is_nan() ? 0 : Flag::invalid)};
   switch (o.nan_to_finite) {
     case NanToFinite::zero: return {0, Flag::invalid};
     case NanToFinite::max: return {max_finite_code(f), Flag::invalid};
@@ -117,7 +118,7 @@ CastResult encode(const Format& f, const Value& v, const CastOptions& o, Model m
   }
   const RoundingRequest request{o.rounding, v.negative, o.random};
   const GridPoint g = model == Model::integer ? round_to_grid_integer(f, v.magnitude, request)
-                                             : round_to_grid_mpfr(f, v.magnitude, request);
+                                              : round_to_grid_mpfr(f, v.magnitude, request);
   std::uint8_t flags = g.inexact ? Flag::inexact : 0;
   if (g.multiple == 0) {
     flags |= Flag::underflow;
@@ -127,7 +128,8 @@ CastResult encode(const Format& f, const Value& v, const CastOptions& o, Model m
   const std::optional<std::uint64_t> code = code_of(f, g);
   if (!code) return overflowed(f, v.negative, o.rounding, o, flags);
   if (*code < min_normal_code(f)) {
-    if (o.flush_subnormal_results) return {with_sign(f, 0, v.negative), static_cast<std::uint8_t>(flags | Flag::underflow | Flag::inexact)};
+    if (o.flush_subnormal_results)
+      return {with_sign(f, 0, v.negative), static_cast<std::uint8_t>(flags | Flag::underflow | Flag::inexact)};
     if (g.inexact) flags |= Flag::underflow;
   }
   return {with_sign(f, *code, v.negative), flags};

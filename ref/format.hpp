@@ -28,20 +28,14 @@ struct Format {
   friend constexpr bool operator==(const Format&, const Format&) = default;
 };
 
-constexpr int width(const Format& f) {
-  return (f.is_signed ? 1 : 0) + f.exponent_bits + f.mantissa_bits;
-}
+constexpr int width(const Format& f) { return (f.is_signed ? 1 : 0) + f.exponent_bits + f.mantissa_bits; }
 constexpr std::uint64_t code_mask(const Format& f) {
   return width(f) >= 64 ? ~std::uint64_t{0} : (std::uint64_t{1} << width(f)) - 1;
 }
 // The bytes a code of `bits` bits takes in memory and in files (.npy arrays, binary vector streams).
 constexpr std::size_t storage_bytes(int bits) { return bits <= 8 ? 1 : bits <= 16 ? 2 : bits <= 32 ? 4 : 8; }
-constexpr std::uint64_t sign_bit(const Format& f) {
-  return f.is_signed ? std::uint64_t{1} << (width(f) - 1) : 0;
-}
-constexpr std::uint64_t max_exponent_field(const Format& f) {
-  return (std::uint64_t{1} << f.exponent_bits) - 1;
-}
+constexpr std::uint64_t sign_bit(const Format& f) { return f.is_signed ? std::uint64_t{1} << (width(f) - 1) : 0; }
+constexpr std::uint64_t max_exponent_field(const Format& f) { return (std::uint64_t{1} << f.exponent_bits) - 1; }
 constexpr bool is_fixed_point(const Format& f) {
   return f.encoding == Encoding::twos_complement || f.encoding == Encoding::sign_magnitude;
 }
@@ -59,9 +53,7 @@ constexpr bool has_subnormals(const Format& f) {
   return is_float_like(f) && f.encoding != Encoding::exponent_only && f.mantissa_bits > 0;
 }
 // Exponent of the smallest normal binade (field 1), or of the smallest value for E8M0-like formats (field 0).
-constexpr int min_exponent(const Format& f) {
-  return f.encoding == Encoding::exponent_only ? -f.bias : 1 - f.bias;
-}
+constexpr int min_exponent(const Format& f) { return f.encoding == Encoding::exponent_only ? -f.bias : 1 - f.bias; }
 
 // The largest positive finite code, before the sign bit.
 constexpr std::uint64_t max_finite_code(const Format& f) {

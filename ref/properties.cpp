@@ -37,9 +37,7 @@ CodeCounts count_codes(const Format& f) {
       c.normals = signs * ((fields - 1) * mantissas - 1);
       break;
     case Encoding::finite:
-    case Encoding::fnuz:
-      c.normals = signs * (fields - 1) * mantissas;
-      break;
+    case Encoding::fnuz: c.normals = signs * (fields - 1) * mantissas; break;
   }
   c.subnormals = signs * (mantissas - 1);
   c.zeros = signs;

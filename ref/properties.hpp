@@ -25,8 +25,8 @@ struct FormatProperties {
   Dyadic min_normal;
   std::optional<Dyadic> max_subnormal;  // absent without subnormals
   std::optional<Dyadic> min_subnormal;
-  Dyadic epsilon;       // distance from 1 to the next larger value (ulp of 1): 2^-p, or 2^-bias for integers
-  Dyadic min_positive;  // the smallest positive value
+  Dyadic epsilon;                 // distance from 1 to the next larger value (ulp of 1): 2^-p, or 2^-bias for integers
+  Dyadic min_positive;            // the smallest positive value
   std::int64_t max_exponent = 0;  // floor(log2(max normal)): the emax of the OCP MX scale rule
   std::int64_t min_exponent = 0;  // floor(log2(min normal))
   CodeCounts counts;

@@ -110,17 +110,17 @@ BigInt to_bigint(Scratch& s, mpfr_srcptr v) {
   std::size_t count = 0;
   mpz_export(s.words.data(), &count, -1, sizeof(std::uint64_t), 0, 0, s.z);
   BigInt result;
-  boost::multiprecision::import_bits(result, s.words.begin(), s.words.begin() + static_cast<std::ptrdiff_t>(count),
-                                     64, false);
+  boost::multiprecision::import_bits(result, s.words.begin(), s.words.begin() + static_cast<std::ptrdiff_t>(count), 64,
+                                     false);
   return result;
 }
 
 // Is floor(r × 2^count) + value >= 2^count? (0 <= r < 1 held exactly in t, which this clobbers.)
 bool stochastic_carry(Scratch& s, const StochasticBits& random) {
-  mpfr_mul_2si(s.t, s.t, random.count, MPFR_RNDN);  // exact: a power-of-two scaling
+  mpfr_mul_2si(s.t, s.t, random.count, MPFR_RNDN);                         // exact: a power-of-two scaling
   const auto f = static_cast<std::uint64_t>(mpfr_get_uj(s.t, MPFR_RNDZ));  // floor, < 2^count
-  if (random.count >= 64) return random.value > ~f;  // f + value >= 2^64, without wrapping
-  return f + random.value >= (std::uint64_t{1} << random.count);  // both < 2^count <= 2^63
+  if (random.count >= 64) return random.value > ~f;                        // f + value >= 2^64, without wrapping
+  return f + random.value >= (std::uint64_t{1} << random.count);           // both < 2^count <= 2^63
 }
 
 // ---- float-like formats -------------------------------------------------------------------------
@@ -145,8 +145,8 @@ int round_on_grid(Scratch& s, const FloatGrid& g, mpfr_rnd_t rnd) {
   int t = mpfr_set(s.y, s.x, rnd);  // correct rounding to p+1 bits, exponent unbounded
   {
     const ExponentRange narrow(g.mpfr_emin(), wide_emax());
-    t = mpfr_check_range(s.y, t, rnd);    // below the smallest step: 0 or the smallest step
-    t = mpfr_subnormalize(s.y, t, rnd);   // subnormal binades: fixed-point steps of 2^(emin - p)
+    t = mpfr_check_range(s.y, t, rnd);   // below the smallest step: 0 or the smallest step
+    t = mpfr_subnormalize(s.y, t, rnd);  // subnormal binades: fixed-point steps of 2^(emin - p)
   }
   return t;
 }
@@ -164,7 +164,7 @@ int round_on_grid_nearest_away(Scratch& s, const FloatGrid& g) {
   mpfr_mul_2si(s.t, s.x, -step, MPFR_RNDN);  // exact
   mpfr_set_prec(s.y, g.p + 2);               // the integer is at most 2^p
   const int t = mpfr_round(s.y, s.t);
-  mpfr_mul_2si(s.y, s.y, step, MPFR_RNDN);   // exact
+  mpfr_mul_2si(s.y, s.y, step, MPFR_RNDN);  // exact
   return t;
 }
 
@@ -282,8 +282,7 @@ GridPoint round_to_grid_mpfr(const Format& f, const Dyadic& magnitude, const Rou
   Scratch& s = scratch();
   const ExponentRange wide(wide_emin(), wide_emax());
   load_exact(s, magnitude);
-  return is_fixed_point(f) ? round_fixed_point(s, f, request)
-                                                 : round_float_like(s, f, request);
+  return is_fixed_point(f) ? round_fixed_point(s, f, request) : round_float_like(s, f, request);
 }
 
 }  // namespace mxref

@@ -279,16 +279,17 @@ CLI::App* add_block_command(CLI::App& app, Mode mode, const char* name, const ch
   }
   if (mode != Mode::quantize)
     cmd->add_option("--to", a->to, "Output: f32, bf16, f16, f64 (RNE) or exact (hex floats)")->capture_default_str();
-  cmd->add_option("--in", a->in, "Input tensor file: .npy (quantize/fakequant), .npz from quantize (dequantize), "
+  cmd->add_option("--in", a->in,
+                  "Input tensor file: .npy (quantize/fakequant), .npz from quantize (dequantize), "
                   "or raw little-endian values with --shape");
   cmd->add_option("--out", a->out, "Output file: .npz of elements, scales and tensor_scale (quantize), .npy otherwise");
   cmd->add_option("--shape", a->shape,
                   mode == Mode::dequantize
                       ? "Tensor shape, e.g. 4,32, for packed elements in an archive without 'shape'"
                       : "Shape of a raw --in file, e.g. 4,32");
-  cmd->add_option("--axis", a->axis, mode == Mode::dequantize
-                                         ? "Tensor mode: the blocked axis, for an archive without 'axis' (np.savez)"
-                                         : "Tensor mode: the blocked axis (negative counts from the end)")
+  cmd->add_option("--axis", a->axis,
+                  mode == Mode::dequantize ? "Tensor mode: the blocked axis, for an archive without 'axis' (np.savez)"
+                                           : "Tensor mode: the blocked axis (negative counts from the end)")
       ->capture_default_str();
   if (mode != Mode::dequantize)
     cmd->add_flag("--ragged", a->ragged, "Text mode: accept lines of fewer values, each a ragged last block");
@@ -296,8 +297,9 @@ CLI::App* add_block_command(CLI::App& app, Mode mode, const char* name, const ch
     cmd->add_flag("--swizzle", a->swizzle,
                   "Tensor mode: scales in NVIDIA's swizzled block-scale layout (rows = all leading axes, "
                   "padded to 128 x 4)");
-  cmd->add_option("--tile", a->tile, "Tensor mode: 2-D tiles of this many rows by --block columns (last two axes)"
-                                     + std::string(mode == Mode::dequantize ? ", for an archive without 'tile'" : ""));
+  cmd->add_option("--tile", a->tile,
+                  "Tensor mode: 2-D tiles of this many rows by --block columns (last two axes)" +
+                      std::string(mode == Mode::dequantize ? ", for an archive without 'tile'" : ""));
   cmd->add_flag("--fast", a->fast,
                 "Tensor mode: the vectorized, multithreaded path (MX elements, e8m0 scale; ocp, nvidia-rceil, "
                 "torchao-*; nvfp4 under nvfp4, nvfp4-torchao, nvfp4-te; f32/bf16)");

@@ -482,8 +482,9 @@ void quantize_file(const BlockJob& job, const BlockArguments& a, Mode mode) {
   if (a.fast) quantize_fast(job, a, mode, layout, in, tensor, to, elements, scales);
   else quantize_blocks(job, a, mode, walk, in, tensor, to, elements, scales);
   if (to) write_npy(a.out, elements);
-  else write_file_atomically(a.out, npz_bytes(quantized_archive(job, a, walk, layout, in.shape, std::move(elements),
-                                                                std::move(scales), tensor)));
+  else
+    write_file_atomically(a.out, npz_bytes(quantized_archive(job, a, walk, layout, in.shape, std::move(elements),
+                                                             std::move(scales), tensor)));
 }
 
 }  // namespace

@@ -27,14 +27,14 @@ struct BlockArguments {
   std::string tensor_amax;  // empty: not given
   bool packed = false;
   std::string bit_order = "lsb-first";
-  std::string in, out;      // tensor files instead of stdin/stdout
-  std::string shape;        // raw input: "4,32"
-  int axis = -1;            // the blocked axis; negative counts from the end
-  int tile = 0;             // 2-D tiles of this many rows (0: 1-D blocks)
-  bool ragged = false;      // text mode: a line may hold a shorter, ragged block
-  bool swizzle = false;     // scales in NVIDIA's 128x4-tile layout (ref/block/packing.hpp)
-  bool fast = false;        // tensor mode through fast/cpu (fast_blocks.hpp)
-  unsigned threads = 0;     // --fast: 0 = every hardware thread
+  std::string in, out;   // tensor files instead of stdin/stdout
+  std::string shape;     // raw input: "4,32"
+  int axis = -1;         // the blocked axis; negative counts from the end
+  int tile = 0;          // 2-D tiles of this many rows (0: 1-D blocks)
+  bool ragged = false;   // text mode: a line may hold a shorter, ragged block
+  bool swizzle = false;  // scales in NVIDIA's 128x4-tile layout (ref/block/packing.hpp)
+  bool fast = false;     // tensor mode through fast/cpu (fast_blocks.hpp)
+  unsigned threads = 0;  // --fast: 0 = every hardware thread
 };
 
 struct BlockJob {

@@ -47,8 +47,12 @@ struct CastJob {
 };
 
 CastJob job_of(const CastArguments& a) {
-  CastJob job{format_argument(a.from), format_argument(a.to), {}, model_argument(a.model),
-              uint64_argument("--seed", a.seed), a.flags};
+  CastJob job{format_argument(a.from),
+              format_argument(a.to),
+              {},
+              model_argument(a.model),
+              uint64_argument("--seed", a.seed),
+              a.flags};
   job.options.rounding = rounding_argument(a.rounding);
   job.options.overflow = overflow_argument(a.overflow);
   job.options.nan_to_finite = nan_argument(a.nan);
@@ -56,7 +60,9 @@ CastJob job_of(const CastArguments& a) {
   job.options.subnormal_inputs_as_zero = a.daz;
   job.options.random.count = a.random_bits;
   const std::optional<CastProfile> profile = parse_cast_profile(a.profile);
-  if (!profile) throw UsageError("unknown profile '" + a.profile + "' (spec, ml_dtypes, ml_dtypes-0.6, torch, cuda-satfinite or cuda-nosat)");
+  if (!profile)
+    throw UsageError("unknown profile '" + a.profile +
+                     "' (spec, ml_dtypes, ml_dtypes-0.6, torch, cuda-satfinite or cuda-nosat)");
   job.profile = *profile;
   if (job.profile != CastProfile::spec) {
     // A profile fixes the special-value and overflow rules; only the rounding stays the user's.
@@ -125,18 +131,20 @@ void add_cast_command(CLI::App& app) {
   cmd->add_option("--to", arguments->to, "Target format (e4m3, e2m1, bf16, e5m3fn, int8, ...)")->required();
   cmd->add_option("--from", arguments->from, "Source format")->capture_default_str();
   CLI::Option* rounding =
-      cmd->add_option("--rounding", arguments->rounding, "rne, rna, rtz, rup, rdn, rto or stochastic")->capture_default_str();
+      cmd->add_option("--rounding", arguments->rounding, "rne, rna, rtz, rup, rdn, rto or stochastic")
+          ->capture_default_str();
   CLI::Option* overflow =
       cmd->add_option("--overflow", arguments->overflow, "natural, saturate, inf or nan")->capture_default_str();
-  CLI::Option* nan =
-      cmd->add_option("--nan", arguments->nan, "NaN into a format without NaN: error, zero or max")->capture_default_str();
+  CLI::Option* nan = cmd->add_option("--nan", arguments->nan, "NaN into a format without NaN: error, zero or max")
+                         ->capture_default_str();
   CLI::Option* ftz = cmd->add_flag("--ftz", arguments->ftz, "Flush results that round to subnormals to zero");
   CLI::Option* daz = cmd->add_flag("--daz", arguments->daz, "Read subnormal inputs as zero");
   cmd->add_option("--profile", arguments->profile,
-                  "Reproduce a converter's special values and overflow: spec, ml_dtypes, ml_dtypes-0.6, torch, cuda-satfinite, cuda-nosat")
+                  "Reproduce a converter's special values and overflow: spec, ml_dtypes, ml_dtypes-0.6, torch, "
+                  "cuda-satfinite, cuda-nosat")
       ->capture_default_str();
-  cmd->add_option("--seed", arguments->seed,
-                  "Stochastic rounding seed (line i uses splitmix64(seed + i) >> (64 - N))")->capture_default_str();
+  cmd->add_option("--seed", arguments->seed, "Stochastic rounding seed (line i uses splitmix64(seed + i) >> (64 - N))")
+      ->capture_default_str();
   cmd->add_option("--random-bits", arguments->random_bits, "Stochastic rounding: random bits N per value (1..64)");
   cmd->add_option("--model", arguments->model, "Reference rounding model: integer or mpfr")->capture_default_str();
   cmd->add_flag("--flags", arguments->flags, "Append exception flags: x inexact, o overflow, u underflow, i invalid");

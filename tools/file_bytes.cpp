@@ -18,7 +18,8 @@ std::vector<std::uint8_t> read_file_bytes(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   if (!in) throw UsageError("cannot read '" + path + "': " + std::strerror(errno));
   // Sized first and read in one go: growing a vector by doubling would hold up to twice a large tensor.
-  const std::uintmax_t size = std::filesystem::is_regular_file(path, error) ? std::filesystem::file_size(path, error) : 0;
+  const std::uintmax_t size =
+      std::filesystem::is_regular_file(path, error) ? std::filesystem::file_size(path, error) : 0;
   std::vector<std::uint8_t> bytes;
   if (!error && size > 0) {
     bytes.resize(static_cast<std::size_t>(size));

@@ -29,8 +29,7 @@ bool LineReader::refill() {
 std::optional<std::string_view> LineReader::next() {
   for (;;) {
     const char* start = buffer_.data() + begin_;
-    const auto* newline =
-        static_cast<const char*>(std::memchr(start + scanned_, '\n', end_ - begin_ - scanned_));
+    const auto* newline = static_cast<const char*>(std::memchr(start + scanned_, '\n', end_ - begin_ - scanned_));
     if (newline != nullptr) {
       const auto length = static_cast<std::size_t>(newline - start);
       begin_ += length + 1;

@@ -53,7 +53,8 @@ int main(int argc, char** argv) {
   try {
     // CLI11 would report a misspelt subcommand as "A subcommand is required"; name it instead.
     if (argc >= 2 && argv[1][0] != '-' && !is_subcommand(app, argv[1]))
-      return fail("unknown subcommand '" + std::string(argv[1]) + "' (spec, cast, quantize, dequantize, fakequant, gen or conform; see --help)");
+      return fail("unknown subcommand '" + std::string(argv[1]) +
+                  "' (spec, cast, quantize, dequantize, fakequant, gen or conform; see --help)");
     app.parse(argc, argv);
   } catch (const CLI::RuntimeError& e) {
     return e.get_exit_code();  // a subcommand's verdict (conform: 1 for mismatches), already reported

@@ -257,8 +257,8 @@ struct ZipEntry {
 // ZIP64 extra field (id 1): the 64-bit uncompressed size, compressed size and offset, in that order, each
 // present only where its 32-bit field is saturated. (np.savez forces ZIP64 in the local headers; Python's
 // zipfile adds it to the directory only for members past 4 GiB.)
-void read_zip64_extra(std::span<const std::uint8_t> bytes, std::size_t x, std::size_t extra_end,
-                      bool long_uncompressed, ZipEntry& entry, const std::string& what) {
+void read_zip64_extra(std::span<const std::uint8_t> bytes, std::size_t x, std::size_t extra_end, bool long_uncompressed,
+                      ZipEntry& entry, const std::string& what) {
   while (x + 4 <= extra_end) {
     const std::size_t id = little_endian(bytes, x, 2), length = little_endian(bytes, x + 2, 2);
     if (x + 4 + length > extra_end) throw npz_error(what, "malformed zip extra field");

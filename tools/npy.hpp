@@ -13,9 +13,9 @@
 namespace mxref::tools {
 
 struct NpyArray {
-  std::string descr;                // '<f4', '<u1', ...
-  std::vector<std::size_t> shape;   // () for a scalar
-  std::vector<std::uint8_t> data;   // row-major, little-endian
+  std::string descr;               // '<f4', '<u1', ...
+  std::vector<std::size_t> shape;  // () for a scalar
+  std::vector<std::uint8_t> data;  // row-major, little-endian
   std::size_t count() const;
 };
 

@@ -34,9 +34,9 @@ json count(const BigInt& n) {
 }
 
 json counts_of(const CodeCounts& c) {
-  return {{"total", count(c.total)},           {"zeros", count(c.zeros)}, {"subnormals", count(c.subnormals)},
-          {"normals", count(c.normals)},       {"infinities", count(c.infinities)},
-          {"nans", count(c.nans)},             {"finite", count(c.finite())}};
+  return {{"total", count(c.total)},     {"zeros", count(c.zeros)},           {"subnormals", count(c.subnormals)},
+          {"normals", count(c.normals)}, {"infinities", count(c.infinities)}, {"nans", count(c.nans)},
+          {"finite", count(c.finite())}};
 }
 
 json properties_of(const Format& f) {

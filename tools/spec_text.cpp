@@ -41,9 +41,9 @@ std::string codes_of(const Format& f, CodeClass kind) {
 }
 
 std::string counts_text(const CodeCounts& c) {
-  return "total " + c.total.str() + ", zeros " + c.zeros.str() + ", subnormals " + c.subnormals.str() +
-         ", normals " + c.normals.str() + ", infinities " + c.infinities.str() + ", nans " + c.nans.str() +
-         ", finite " + c.finite().str();
+  return "total " + c.total.str() + ", zeros " + c.zeros.str() + ", subnormals " + c.subnormals.str() + ", normals " +
+         c.normals.str() + ", infinities " + c.infinities.str() + ", nans " + c.nans.str() + ", finite " +
+         c.finite().str();
 }
 
 void write_table(OutputBuffer& out, const Format& f) {
@@ -81,8 +81,7 @@ void write_spec_text(OutputBuffer& out, const Format& f, bool with_table) {
   property(out, "sign bits", std::to_string(f.is_signed ? 1 : 0));
   property(out, "exponent bits", std::to_string(f.exponent_bits));
   property(out, "mantissa bits", std::to_string(f.mantissa_bits));
-  property(out, "bias", std::to_string(f.bias) +
-                            (is_fixed_point(f) ? " (value = integer x 2^-bias)" : ""));
+  property(out, "bias", std::to_string(f.bias) + (is_fixed_point(f) ? " (value = integer x 2^-bias)" : ""));
   property(out, "encoding", std::string(encoding_name(f.encoding)));
   property(out, "has inf", yes_no(has_inf(f)));
   property(out, "has nan", yes_no(has_nan(f)));
@@ -101,8 +100,9 @@ void write_spec_text(OutputBuffer& out, const Format& f, bool with_table) {
   property(out, "nan codes", codes_of(f, CodeClass::nan));
   property(out, "counts", counts_text(p.counts));
   if (!with_table) {
-    property(out, "table", width(f) <= max_table_bits ? "omitted (wider than 16 bits; --table prints it)"
-                                                      : "omitted (wider than 24 bits)");
+    property(out, "table",
+             width(f) <= max_table_bits ? "omitted (wider than 16 bits; --table prints it)"
+                                        : "omitted (wider than 24 bits)");
     return;
   }
   out.append("\n");

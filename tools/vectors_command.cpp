@@ -65,8 +65,7 @@ void run_gen(const GenArguments& a) {
     std::size_t index = 0, count = 0;
     char slash = 0;
     std::istringstream in(a.shard);
-    if (!(in >> index >> slash >> count) || slash != '/' || !in.eof())
-      throw UsageError("--shard takes i/n, e.g. 0/4");
+    if (!(in >> index >> slash >> count) || slash != '/' || !in.eof()) throw UsageError("--shard takes i/n, e.g. 0/4");
     try {
       generated = vectors::shard(std::move(generated), index, count);
     } catch (const std::invalid_argument& e) {
@@ -87,8 +86,9 @@ std::string plugin_results(const ConformArguments& a) {
   std::unique_ptr<void, int (*)(void*)> library(::dlopen(a.plugin.c_str(), RTLD_NOW | RTLD_LOCAL), ::dlclose);
   if (!library) throw UsageError("cannot load --plugin: " + std::string(::dlerror()));
   const auto version = reinterpret_cast<int (*)()>(::dlsym(library.get(), "mxref_plugin_abi_version"));
-  const auto run = reinterpret_cast<int (*)(const char*, const std::uint64_t*, std::size_t, std::uint64_t*, std::size_t)>(
-      ::dlsym(library.get(), "mxref_plugin_run"));
+  const auto run =
+      reinterpret_cast<int (*)(const char*, const std::uint64_t*, std::size_t, std::uint64_t*, std::size_t)>(
+          ::dlsym(library.get(), "mxref_plugin_run"));
   if (!version || !run) throw UsageError(a.plugin + " does not export mxref_plugin_abi_version and mxref_plugin_run");
   if (version() != MXREF_PLUGIN_ABI_VERSION)
     throw UsageError(a.plugin + " speaks plugin ABI " + std::to_string(version()) + ", mxref " +
@@ -170,7 +170,8 @@ int run_conform(const ConformArguments& a) {
       throw UsageError(std::string("profile inference: ") + e.what());
     }
   }
-  if (a.report == "text") text = conformance::text_report(report) + (a.infer ? conformance::text_inference(candidates) : "");
+  if (a.report == "text")
+    text = conformance::text_report(report) + (a.infer ? conformance::text_inference(candidates) : "");
   else if (a.report == "json") text = conformance::json_report(report);
   else if (a.report == "junit") text = conformance::junit_report(report);
   else throw UsageError("--report must be text, json or junit");
@@ -186,7 +187,8 @@ void add_vectors_commands(CLI::App& app) {
   CLI::App* g = app.add_subcommand("gen", "Generate a suite's golden vectors (JSON, $readmemh, text) with a manifest");
   g->add_option("--suite", gen->suite, "Suite definition (vectors/suites/*.json)")->required();
   g->add_option("--out", gen->out, "Output folder")->required();
-  g->add_option("--format", gen->format, "all, json, memh ($readmemh), text (for conform --cmd) or bin")->capture_default_str();
+  g->add_option("--format", gen->format, "all, json, memh ($readmemh), text (for conform --cmd) or bin")
+      ->capture_default_str();
   g->add_option("--shard", gen->shard, "Write only shard i of n (i/n): a contiguous share, vector ids kept");
   g->callback([gen] { run_gen(*gen); });
 
@@ -199,7 +201,8 @@ void add_vectors_commands(CLI::App& app) {
   c->add_option("--report", conform->report, "text, json or junit")->capture_default_str();
   c->add_option("--out", conform->out, "Write the report here instead of stdout");
   c->add_option("--max-mismatches", conform->keep, "Mismatches listed in the report")->capture_default_str();
-  c->add_flag("--infer", conform->infer, "Also report which mxref profiles the outputs are consistent with (text report)");
+  c->add_flag("--infer", conform->infer,
+              "Also report which mxref profiles the outputs are consistent with (text report)");
   c->callback([conform] {
     const int status = run_conform(*conform);
     if (status != 0) throw CLI::RuntimeError(status);  // mismatches: exit 1, not the usage status 2

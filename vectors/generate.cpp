@@ -70,8 +70,7 @@ std::vector<std::string> cast_tags(const Suite& s, std::uint64_t code, const Cas
     if (low.is_finite() && high.is_finite() && high.magnitude > v.magnitude &&
         v.magnitude - low.magnitude == high.magnitude - v.magnitude)
       tags.push_back("tie");
-    else
-      tags.push_back("inexact");
+    else tags.push_back("inexact");
   }
   return tags;
 }
@@ -128,8 +127,8 @@ std::vector<std::uint64_t> specials(const Suite& s) {
       if (s.from.encoding == Encoding::ieee) {
         const std::uint64_t top =
             max_exponent_field(s.from) << s.from.mantissa_bits | (negative ? sign_bit(s.from) : 0);
-        codes.push_back(top | 1);                                                  // signalling, payload 1
-        codes.push_back(top | ((std::uint64_t{1} << s.from.mantissa_bits) - 1));   // every payload bit
+        codes.push_back(top | 1);                                                 // signalling, payload 1
+        codes.push_back(top | ((std::uint64_t{1} << s.from.mantissa_bits) - 1));  // every payload bit
       }
     }
   }
@@ -178,8 +177,13 @@ std::vector<Vector> cast_vectors(const Suite& s) {
 class BlockDraws {
  public:
   BlockDraws(const Suite& s, Random& r)
-      : s_(s), r_(r), n_(s.block.block_size), src_(properties(s.from)), el_(properties(s.block.element)),
-        top_(src_.max_normal.floor_log2()), bottom_(src_.min_normal.floor_log2()) {}
+      : s_(s),
+        r_(r),
+        n_(s.block.block_size),
+        src_(properties(s.from)),
+        el_(properties(s.block.element)),
+        top_(src_.max_normal.floor_log2()),
+        bottom_(src_.min_normal.floor_log2()) {}
 
   std::vector<std::vector<Value>> of_class(const std::string& cls) {
     if (cls == "random-wide" || cls == "ragged") return random_wide(cls == "ragged");
@@ -267,7 +271,7 @@ class BlockDraws {
   std::vector<std::vector<Value>> scale_clamp() {
     std::vector<std::vector<Value>> blocks;
     blocks.push_back(random_block(src_.min_positive.floor_log2() + 10, 4, n_));  // below 2^-127 x element range
-    blocks.push_back(random_block(top_ - 1, 2, n_));                               // near the source maximum
+    blocks.push_back(random_block(top_ - 1, 2, n_));                             // near the source maximum
     return blocks;
   }
 

@@ -30,8 +30,8 @@ const std::vector<std::string>& cast_classes() {
 }
 
 const std::vector<std::string>& block_classes() {
-  static const std::vector<std::string> names{"random-wide", "outlier", "zero", "nan-inf", "amax-pow2",
-                                              "amax-elem-max", "scale-clamp", "subnormal", "ties", "ragged"};
+  static const std::vector<std::string> names{"random-wide",   "outlier",     "zero",      "nan-inf", "amax-pow2",
+                                              "amax-elem-max", "scale-clamp", "subnormal", "ties",    "ragged"};
   return names;
 }
 
@@ -81,7 +81,8 @@ Suite parse_suite(const nlohmann::json& j, const std::string& what) {
     s.seed = j["seed"].get<std::uint64_t>();
   }
   if (j.contains("count")) {
-    if (!j["count"].is_number_unsigned() || j["count"].get<std::uint64_t>() < 1 || j["count"].get<std::uint64_t>() > 1000000)
+    if (!j["count"].is_number_unsigned() || j["count"].get<std::uint64_t>() < 1 ||
+        j["count"].get<std::uint64_t>() > 1000000)
       reject(what, "\"count\" must be 1 to 1000000");
     s.count = j["count"].get<int>();
   }

@@ -30,7 +30,7 @@ struct Suite {
   const Profile* profile = nullptr;
   std::vector<std::string> classes;
   std::uint64_t seed = 1;
-  int count = 64;  // vectors per random class
+  int count = 64;             // vectors per random class
   nlohmann::json definition;  // as read, echoed into the output
 };
 

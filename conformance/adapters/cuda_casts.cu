@@ -38,7 +38,8 @@ __host__ __device__ unsigned convert(Target t, float x, __nv_saturation_t sat, c
   return 0;
 }
 
-__global__ void convert_all(Target t, const float* in, unsigned* out, int n, __nv_saturation_t sat, cudaRoundMode mode) {
+__global__ void convert_all(Target t, const float* in, unsigned* out, int n, __nv_saturation_t sat,
+                            cudaRoundMode mode) {
   const int i = blockIdx.x * blockDim.x + threadIdx.x;
   if (i < n) out[i] = convert(t, in[i], sat, mode);
 }
@@ -62,7 +63,8 @@ int main(int argc, char** argv) {
   const cudaRoundMode mode = rounding == "rz" ? cudaRoundZero : rounding == "ru" ? cudaRoundPosInf : cudaRoundNearest;
   std::vector<float> in;
   char line[64];
-  while (std::fgets(line, sizeof line, stdin)) in.push_back(from_bits(static_cast<std::uint32_t>(std::strtoul(line, nullptr, 16))));
+  while (std::fgets(line, sizeof line, stdin))
+    in.push_back(from_bits(static_cast<std::uint32_t>(std::strtoul(line, nullptr, 16))));
   std::vector<unsigned> out(in.size());
   if (argc == 5) {
     float* d_in = nullptr;

@@ -26,8 +26,8 @@
 namespace {
 
 using mxref::fast::AxisView;
-using mxref::fast::cuda::DeviceBytes;
 using mxref::fast::FloatData;
+using mxref::fast::cuda::DeviceBytes;
 using mxref::plugin::Plan;
 using mxref::plugin::Suite;
 
@@ -72,7 +72,8 @@ bool quantize_on_gpu(const Plan& plan, const Tensor& t, std::vector<std::uint8_t
   try {
     DeviceBytes in(host.size()), e(values), s(t.view.blocks(plan.block.block_size));
     in.upload(host.data());
-    mxref::fast::cuda::quantize(plan.block, bf16 ? FloatData::bf16 : FloatData::fp32, in.get(), t.view, e.get(), s.get(), {});
+    mxref::fast::cuda::quantize(plan.block, bf16 ? FloatData::bf16 : FloatData::fp32, in.get(), t.view, e.get(),
+                                s.get(), {});
     elements = e.download();
     scales = s.download();
   } catch (const std::exception& error) {

@@ -26,8 +26,7 @@ extern "C" int mxref_plugin_run(const char* suite_json, const std::uint64_t* inp
   if (plan.suite.kind == Suite::Kind::cast) {
     if (output_capacity < input_count) return -1;
     std::vector<std::uint8_t> codes(input_count);
-    mxref::fast::cast_fp32_array(plan.element, values, codes,
-                                 plan.suite.options.overflow == mxref::Overflow::saturate);
+    mxref::fast::cast_fp32_array(plan.element, values, codes, plan.suite.options.overflow == mxref::Overflow::saturate);
     std::copy(codes.begin(), codes.end(), outputs);
     return static_cast<int>(input_count);
   }

@@ -50,13 +50,13 @@ struct Job {
   ElementConstants constants;
   AxisView view;
   FloatData from = FloatData::fp32, to = FloatData::fp32;
-  const std::uint8_t* in = nullptr;          // values (quantize, fake_quantize) or element codes
-  const std::uint8_t* scales_in = nullptr;   // dequantize
-  std::uint8_t* out = nullptr;               // element codes (quantize) or values
-  std::uint8_t* scales_out = nullptr;        // quantize
+  const std::uint8_t* in = nullptr;         // values (quantize, fake_quantize) or element codes
+  const std::uint8_t* scales_in = nullptr;  // dequantize
+  std::uint8_t* out = nullptr;              // element codes (quantize) or values
+  std::uint8_t* scales_out = nullptr;       // quantize
 };
 
-constexpr std::size_t max_block = 1024;  // fast_block_spec refuses larger blocks
+constexpr std::size_t max_block = 1024;    // fast_block_spec refuses larger blocks
 constexpr std::size_t panel_columns = 16;  // blocks side by side in a strided panel
 
 // Sixteen values' codes under their block's scale. A block of finite values (the usual case) skips
@@ -92,9 +92,12 @@ template <FloatData From>
 // a store through a byte pointer could alias the Job, and would stop the loops from vectorizing.
 template <class E, FloatData From, FloatData To>
 [[gnu::always_inline]] inline void contiguous_block(const Job& job, std::size_t base, std::size_t n, std::size_t b) {
-  const std::uint8_t* const in =
-      job.in + base * (job.operation == BlockOperation::dequantize ? 1 : From == FloatData::bf16 ? 2 : 4);
-  std::uint8_t* const out = job.out + base * (job.operation == BlockOperation::quantize ? 1 : To == FloatData::bf16 ? 2 : 4);
+  const std::uint8_t* const in = job.in + base * (job.operation == BlockOperation::dequantize ? 1
+                                                  : From == FloatData::bf16                   ? 2
+                                                                                              : 4);
+  std::uint8_t* const out = job.out + base * (job.operation == BlockOperation::quantize ? 1
+                                              : To == FloatData::bf16                   ? 2
+                                                                                        : 4);
   std::uint32_t v[max_block];
   if (job.operation == BlockOperation::dequantize) {
     const std::uint8_t code = job.scales_in[b];
@@ -113,7 +116,8 @@ template <class E, FloatData From, FloatData To>
     }
     const float scale = scale_value(s.code);
     const bool nan = s.code == 0xFF;
-    for (std::size_t i = 0; i < n; ++i) v[i] = dequantized<E>(block_element<E>(scaled(load(From, in, i), factor, mask)), scale, nan);
+    for (std::size_t i = 0; i < n; ++i)
+      v[i] = dequantized<E>(block_element<E>(scaled(load(From, in, i), factor, mask)), scale, nan);
   }
   for (std::size_t i = 0; i < n; ++i) store(To, out, i, v[i]);
 }
@@ -163,8 +167,8 @@ template <class E, FloatData From, FloatData To>
 // The same for a block of a multiple of 16 values, sixteen lanes at a time (block_lanes.hpp).
 // N > 0: the block size, known to the compiler (MX's 32 unrolls into two steps of sixteen lanes).
 template <class E, FloatData From, FloatData To, std::size_t N>
-[[gnu::always_inline]] inline void contiguous_block_in_lanes(const Job& job, std::size_t base, std::size_t n_at_run_time,
-                                                             std::size_t b) {
+[[gnu::always_inline]] inline void contiguous_block_in_lanes(const Job& job, std::size_t base,
+                                                             std::size_t n_at_run_time, std::size_t b) {
   const std::size_t n = N != 0 ? N : n_at_run_time;
   if (job.operation == BlockOperation::dequantize) {
     const std::uint8_t* const in = job.in + base;
@@ -196,8 +200,8 @@ template <class E, FloatData From, FloatData To>
   for (std::size_t g = 0; g < count; ++g) stats[g] = lane_stats<From>(in + 32 * g * value_size<From>, 32);
   choose_scales(job.spec.rule, stats, count, job.constants, choice);
   for (std::size_t g = 0; g < count; ++g) {
-    cast_block_in_lanes<E, From, To>(job.operation, in + 32 * g * value_size<From>, out + 32 * g * out_size, 32, stats[g],
-                                     choice[g]);
+    cast_block_in_lanes<E, From, To>(job.operation, in + 32 * g * value_size<From>, out + 32 * g * out_size, 32,
+                                     stats[g], choice[g]);
     if (job.operation == BlockOperation::quantize) job.scales_out[b + g] = choice[g].code;
   }
 }
@@ -267,7 +271,8 @@ template <class E, FloatData From, FloatData To>
       infinities[c] |= a == 0x7F800000u ? 1u : 0u;
     }
   for (std::size_t c = 0; c < width; ++c) {
-    const ScaleChoice s = choose_scale(job.spec.rule, {amax[c], top[c] > 0x7F800000u, infinities[c] != 0}, job.constants);
+    const ScaleChoice s =
+        choose_scale(job.spec.rule, {amax[c], top[c] > 0x7F800000u, infinities[c] != 0}, job.constants);
     factor[c] = s.factor;
     mask[c] = s.nan_keeps_sign ? 0x80000000u : 0u;
     scale[c] = scale_value(s.code);
@@ -316,8 +321,6 @@ template <class E>
     case Element::int8: return units_for<Int8>(job, first, last);
   }
 }
-
-
 
 }  // namespace mxref::fast::kernels
 

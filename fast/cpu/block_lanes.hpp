@@ -38,8 +38,8 @@ template <class E, bool MayBeNan = true>
   const U32 magnitude = s & 0x7FFFFFFFu;
   if constexpr (std::is_same_v<E, Int8>) {
     F32 q = as_float(magnitude) * 64.0f;
-    q = q < 127.0f ? q : F32{} + 127.0f;                                            // Inf and NaN too
-    const U32 n = as_bits(q + 0x1p23f) - 0x4B000000u;                               // RNE to an integer
+    q = q < 127.0f ? q : F32{} + 127.0f;               // Inf and NaN too
+    const U32 n = as_bits(q + 0x1p23f) - 0x4B000000u;  // RNE to an integer
     const U32 code = select(s >> 31 != 0, (U32{} - n) & 0xFFu, n);
     if constexpr (MayBeNan) return select(magnitude > 0x7F800000u, U32{}, code);
     else return code;
@@ -83,7 +83,8 @@ template <class E>
     const U32 finite = sign | as_bits(value);
     if constexpr (E::ieee) {
       const I32 top = (magnitude >> M) == ((1u << E::exponent_bits) - 1);
-      const U32 special = sign | select((magnitude & ((1u << M) - 1)) != 0, broadcast(fp32_quiet_nan), broadcast(0x7F800000u));
+      const U32 special =
+          sign | select((magnitude & ((1u << M) - 1)) != 0, broadcast(fp32_quiet_nan), broadcast(0x7F800000u));
       return select(top, special, finite);
     } else if constexpr (E::fn_nan) {
       return select(magnitude == E::sign_bit - 1, sign | fp32_quiet_nan, finite);

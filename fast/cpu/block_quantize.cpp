@@ -85,7 +85,6 @@ std::array<std::uint32_t, 277> rceil_thresholds() {
   return t;
 }
 
-
 void run(const Job& job, const RunOptions& options) {
   const Units units = units_at(pick_level(options.level));
   parallel_units(kernels::work_units(job), job.view.values(), options.threads,

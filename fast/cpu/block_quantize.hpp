@@ -48,8 +48,8 @@ struct AxisView {
 };
 
 struct RunOptions {
-  unsigned threads = 0;          // 0: one per 2^18 values, up to every hardware thread
-  std::string_view level = {};   // a SIMD level of simd_levels(); empty: the widest this CPU has
+  unsigned threads = 0;         // 0: one per 2^18 values, up to every hardware thread
+  std::string_view level = {};  // a SIMD level of simd_levels(); empty: the widest this CPU has
 };
 
 // One element code per byte (low bits), one E8M0 code per block. These three throw std::invalid_argument

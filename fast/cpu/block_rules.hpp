@@ -36,10 +36,10 @@ constexpr bool runs_on_fast_path(ScaleRule rule) {
 
 // What a rule needs of its element format.
 struct ElementConstants {
-  int emax = 0;                      // floor(log2(max normal))
-  int mantissa_bits = 0;             // as ref/'s Format says (7 for int8)
-  float max_normal = 0;              // exact in FP32
-  float reciprocal_of_max = 0;       // fl32(1 / max_normal)
+  int emax = 0;                 // floor(log2(max normal))
+  int mantissa_bits = 0;        // as ref/'s Format says (7 for int8)
+  float max_normal = 0;         // exact in FP32
+  float reciprocal_of_max = 0;  // fl32(1 / max_normal)
   // torchao-rceil: ceil(fl32(log2 d)) is k + 1 for d in binade k exactly when d's FP32 bits reach
   // rceil_threshold[k + 149] (k = -149 .. 127), from the reference's correctly rounded log2.
   const std::uint32_t* rceil_threshold = nullptr;

@@ -30,7 +30,7 @@ template <class F>
 
 #if defined(__x86_64__) && defined(__GNUC__)
 [[gnu::target("avx512f,avx512bw,avx512vl")]] void cast_avx512(Element to, const std::uint32_t* in, std::uint8_t* out,
-                                                               std::size_t n, bool saturate) {
+                                                              std::size_t n, bool saturate) {
   by_format(to, in, out, n, saturate);
 }
 [[gnu::target("avx2")]] void cast_avx2(Element to, const std::uint32_t* in, std::uint8_t* out, std::size_t n,

@@ -1,6 +1,6 @@
 // FP32 -> small float element casts on bit patterns: round to nearest even, saturating or IEEE overflow,
-// NaN kept where the format has one (with its leading payload bits; else +0, the `--nan zero` policy), subnormals kept. One branch-light
-// function per format, instantiated from a traits struct (the ml_dtypes float8 style), so loops over
+// NaN kept where the format has one (with its leading payload bits; else +0, the `--nan zero` policy), subnormals kept.
+// One branch-light function per format, instantiated from a traits struct (the ml_dtypes float8 style), so loops over
 // arrays auto-vectorize. Proven equal to ref/ over every rounding decision (fast/tests/).
 #pragma once
 
@@ -17,10 +17,10 @@ struct SmallFloat {
   static constexpr int exponent_bits = E;
   static constexpr int mantissa_bits = M;
   static constexpr int bias = (1 << (E - 1)) - 1;
-  static constexpr bool ieee = Ieee;   // all-ones exponent is Inf/NaN (E5M2)
+  static constexpr bool ieee = Ieee;     // all-ones exponent is Inf/NaN (E5M2)
   static constexpr bool fn_nan = FnNan;  // S.1..1.1..1 is NaN (E4M3)
   static constexpr std::uint32_t sign_bit = 1u << (E + M);
-  static constexpr std::uint32_t max_finite = Ieee ? (((1u << E) - 2) << M) | ((1u << M) - 1)
+  static constexpr std::uint32_t max_finite = Ieee    ? (((1u << E) - 2) << M) | ((1u << M) - 1)
                                               : FnNan ? (1u << (E + M)) - 2
                                                       : (1u << (E + M)) - 1;
   static constexpr std::uint32_t nan_code = Ieee ? ((1u << E) - 1) << M | (1u << (M - 1)) : (1u << (E + M)) - 1;
@@ -37,7 +37,8 @@ using E2M1 = SmallFloat<2, 1, false, false>;
 // without Inf saturate anyway). An Inf input stays Inf in a format that has it, as in ref/, unless
 // inf_to_max: saturating block quantizers clamp before the cast (ref/block/quantize.cpp).
 template <class F>
-[[gnu::always_inline]] constexpr std::uint32_t cast_fp32(std::uint32_t x, bool saturate = true, bool inf_to_max = false) {
+[[gnu::always_inline]] constexpr std::uint32_t cast_fp32(std::uint32_t x, bool saturate = true,
+                                                         bool inf_to_max = false) {
   // Every case is computed and the answer selected, without early returns: a loop over this stays
   // branch-free and the compiler vectorizes it.
   constexpr int M = F::mantissa_bits;
@@ -63,7 +64,7 @@ template <class F>
   const std::uint32_t finite = field == 0 ? 0 : overflow ? too_big : code;  // FP32 subnormals round to 0
   // NaN: IEEE-like targets keep the payload's leading bits and set the quiet bit (ref/encode.cpp); E4M3
   // has one NaN per sign; formats without NaN take +0. Inf stays Inf where the target has it.
-  const std::uint32_t nan = F::ieee ? sign | F::inf_code | fraction >> (23 - M) | 1u << (M - 1)
+  const std::uint32_t nan = F::ieee     ? sign | F::inf_code | fraction >> (23 - M) | 1u << (M - 1)
                             : F::fn_nan ? sign | F::nan_code
                                         : 0;
   const std::uint32_t infinity = sign | (F::ieee && !inf_to_max ? F::inf_code : F::max_finite);

@@ -99,7 +99,8 @@ void blocks(const Job& job, std::size_t first, std::size_t last) {
     const Nvfp4Choice choice = choose_as<R>(stats, job.spec.tensor);
     for (std::size_t r = 0; r < p.rows; ++r) {
       const std::uint32_t code = element_as<R>(x[r], choice);
-      if (job.operation == BlockOperation::quantize) static_cast<std::uint8_t*>(job.out)[index(r)] = static_cast<std::uint8_t>(code);
+      if (job.operation == BlockOperation::quantize)
+        static_cast<std::uint8_t*>(job.out)[index(r)] = static_cast<std::uint8_t>(code);
       else store(job.to, job.out, index(r), value_for(job.to, code, choice.code, job.spec.tensor.decode));
     }
     if (job.operation == BlockOperation::quantize) job.scales_out[b] = choice.code;
@@ -108,9 +109,10 @@ void blocks(const Job& job, std::size_t first, std::size_t last) {
 
 void run(const Job& job, const RunOptions& options) {
   require_nvfp4_rule(job.spec.rule);
-  parallel_units(job.view.blocks(block_size), job.view.values(), options.threads, [&](std::size_t first, std::size_t last) {
-    with_rule(job.spec.rule, [&]<ScaleRule R>() { blocks<R>(job, first, last); });
-  });
+  parallel_units(job.view.blocks(block_size), job.view.values(), options.threads,
+                 [&](std::size_t first, std::size_t last) {
+                   with_rule(job.spec.rule, [&]<ScaleRule R>() { blocks<R>(job, first, last); });
+                 });
 }
 
 }  // namespace
@@ -148,21 +150,36 @@ Nvfp4Tensor tensor_of(const TensorScale& t) { return {exactly_fp32(t.decode), ex
 
 void quantize(const Spec& spec, FloatData from, const void* in, const AxisView& view, std::uint8_t* elements,
               std::uint8_t* scales, const RunOptions& options) {
-  run({.operation = BlockOperation::quantize, .spec = spec, .view = view, .from = from, .in = in, .out = elements,
+  run({.operation = BlockOperation::quantize,
+       .spec = spec,
+       .view = view,
+       .from = from,
+       .in = in,
+       .out = elements,
        .scales_out = scales},
       options);
 }
 
 void dequantize(const Spec& spec, const std::uint8_t* elements, const std::uint8_t* scales, const AxisView& view,
                 FloatData to, void* out, const RunOptions& options) {
-  run({.operation = BlockOperation::dequantize, .spec = spec, .view = view, .to = to, .in = elements,
-       .scales_in = scales, .out = out},
+  run({.operation = BlockOperation::dequantize,
+       .spec = spec,
+       .view = view,
+       .to = to,
+       .in = elements,
+       .scales_in = scales,
+       .out = out},
       options);
 }
 
 void fake_quantize(const Spec& spec, FloatData from, const void* in, const AxisView& view, FloatData to, void* out,
                    const RunOptions& options) {
-  run({.operation = BlockOperation::fake_quantize, .spec = spec, .view = view, .from = from, .to = to, .in = in,
+  run({.operation = BlockOperation::fake_quantize,
+       .spec = spec,
+       .view = view,
+       .from = from,
+       .to = to,
+       .in = in,
        .out = out},
       options);
 }

@@ -189,7 +189,8 @@ template <ScaleRule R>
 // Dequantization rounds that value once: to FP32 (RNE) for FP32 output; for BF16 output to FP32 with
 // round-to-odd, which bf16_of then rounds as it would the exact value. The NaN scale: the default NaN.
 [[gnu::always_inline]] constexpr std::uint32_t value_fp32(std::uint32_t code, std::uint8_t scale, float decode) {
-  return scale == nan_scale ? fp32_quiet_nan : std::bit_cast<std::uint32_t>(static_cast<float>(exact_value(code, scale, decode)));
+  return scale == nan_scale ? fp32_quiet_nan
+                            : std::bit_cast<std::uint32_t>(static_cast<float>(exact_value(code, scale, decode)));
 }
 
 [[gnu::always_inline]] constexpr std::uint32_t value_for_bf16(std::uint32_t code, std::uint8_t scale, float decode) {

@@ -17,6 +17,7 @@ class IeeeSubnormals {
 #if defined(__x86_64__)
   IeeeSubnormals() : saved_(_mm_getcsr()) { _mm_setcsr(saved_ & ~(0x8000u | 0x0040u)); }
   ~IeeeSubnormals() { _mm_setcsr(saved_); }
+
  private:
   unsigned saved_;
 #endif

@@ -96,11 +96,12 @@ __device__ inline void contiguous_warp(const std::uint32_t (&word)[J][4], std::s
     const bool valid = in_range(v);
     std::uint32_t x[V];
     unpack<In>(word[j], x);
-    if constexpr (!Fake && requires { op.scheme.template store_numbers<In, V>(warp_elements, run, x, s, op.packed, valid); }) {
+    if constexpr (!Fake &&
+                  requires { op.scheme.template store_numbers<In, V>(warp_elements, run, x, s, op.packed, valid); }) {
       if (finite && op.scheme.template store_numbers<In, V>(warp_elements, run, x, s, op.packed, valid)) return;
     }
     Choice each[V];
-    #pragma unroll
+#pragma unroll
     for (int i = 0; i < V; ++i) each[i] = s;
     std::uint32_t c[V];
     op.scheme.template codes<In>(x, finite, each, c);
@@ -113,14 +114,14 @@ __device__ inline void contiguous_warp(const std::uint32_t (&word)[J][4], std::s
   };
   std::uint32_t top[J];
   bool special = false;  // NaN or Inf
-  #pragma unroll
+#pragma unroll
   for (int j = 0; j < J; ++j) {
     top[j] = twice_top<In>(word[j]);
     special = special || top[j] >= 0xFF000000u;
   }
   if (__any_sync(full_warp, special)) {
-    // Rare: the warp reduces each block's statistics in full and chooses its scale in every lane.
-    #pragma unroll
+// Rare: the warp reduces each block's statistics in full and chooses its scale in every lane.
+#pragma unroll
     for (int j = 0; j < J; ++j) {
       std::uint32_t x[V];
       unpack<In>(word[j], x);
@@ -135,34 +136,36 @@ __device__ inline void contiguous_warp(const std::uint32_t (&word)[J][4], std::s
   using Scatter = ScatterOf<lanes / 2, 1, J>;
   scatter_max<lanes / 2, 1, J>(top, lane);
   Choice mine[Scatter::kept];
-  #pragma unroll
+#pragma unroll
   for (int k = 0; k < Scatter::kept; ++k) mine[k] = op.scheme.choose(BlockStats{top[k] / 2, false, false});
   const int group = lane & ~(lanes - 1);
   if constexpr (!Fake) {
     if ((lane & Scatter::copies_mask()) == 0) {
       const int own = lane & (lanes - 1);
-      #pragma unroll
+#pragma unroll
       for (int k = 0; k < Scatter::kept; ++k) {
         int j_own = k;  // the block this lane holds at slot k
-        #pragma unroll
+#pragma unroll
         for (int j = k; j < J; j += Scatter::kept) j_own = Scatter::owner_bits(j) == own ? j : j_own;
         const std::size_t v = warp_first + static_cast<std::size_t>(j_own) * 32 + group;  // the block's first vector
         if (in_range(v)) put_scale(v / lanes, mine[k].code);
       }
     }
   }
-  #pragma unroll
+#pragma unroll
   for (int j = 0; j < J; ++j) emit(j, shuffled(mine[j % Scatter::kept], group | Scatter::owner_bits(j)), true);
 }
 
 template <int J, bool Whole = false>
-__device__ inline void load_warp_words(const void* in, std::size_t warp_first, std::size_t vectors, std::uint32_t (&word)[J][4]) {
+__device__ inline void load_warp_words(const void* in, std::size_t warp_first, std::size_t vectors,
+                                       std::uint32_t (&word)[J][4]) {
   const int lane = static_cast<int>(threadIdx.x % 32);
-  #pragma unroll
+#pragma unroll
   for (int j = 0; j < J; ++j) {
     const std::size_t v = warp_first + static_cast<std::size_t>(j) * 32 + lane;
     if (Whole || v < vectors) load_words(in, v, word[j]);
-    else for (int i = 0; i < 4; ++i) word[j][i] = 0;  // whole blocks are out of range: they only take part
+    else
+      for (int i = 0; i < 4; ++i) word[j][i] = 0;  // whole blocks are out of range: they only take part
   }
 }
 
@@ -171,7 +174,8 @@ __device__ inline void load_warp_words(const void* in, std::size_t warp_first, s
 // stores from the lanes that chose the scales cost about 3 points of the copy's bandwidth;
 // bench/cuda_shape_bench.cu.)
 template <int Blocks, int Threads>
-__device__ inline void store_staged_scales(const ScaleTarget& t, const std::uint8_t* staged, std::size_t first, std::size_t total) {
+__device__ inline void store_staged_scales(const ScaleTarget& t, const std::uint8_t* staged, std::size_t first,
+                                           std::size_t total) {
   __syncthreads();
   const int thread = static_cast<int>(threadIdx.x);
   if (Blocks % 16 == 0 && t.layout == ScaleLayout::row_major && first + Blocks <= total &&
@@ -179,7 +183,8 @@ __device__ inline void store_staged_scales(const ScaleTarget& t, const std::uint
     for (int i = thread; i < Blocks / 16; i += Threads)
       reinterpret_cast<uint4*>(t.scales + first)[i] = reinterpret_cast<const uint4*>(staged)[i];
   } else {
-    for (int b = thread; b < Blocks && first + b < total; b += Threads) t.scales[scale_offset(t, first + b)] = staged[b];
+    for (int b = thread; b < Blocks && first + b < total; b += Threads)
+      t.scales[scale_offset(t, first + b)] = staged[b];
   }
 }
 
@@ -187,7 +192,7 @@ __device__ inline void store_staged_scales(const ScaleTarget& t, const std::uint
 template <class S, FloatData In, bool Fake, FloatData Out, int J = quantize_shape<S, In>().vectors_per_thread,
           int Threads = quantize_shape<S, In>().threads, int MinCtas = quantize_shape<S, In>().min_ctas>
 __global__ void __launch_bounds__(Threads, MinCtas)
-contiguous_kernel(const void* in, std::size_t vectors, std::uint8_t* elements, void* out, Operands<S> op) {
+    contiguous_kernel(const void* in, std::size_t vectors, std::uint8_t* elements, void* out, Operands<S> op) {
   constexpr int lanes = S::block / values_per_vector<In>, cta_blocks = Threads * J / lanes;
   __shared__ __align__(16) std::uint8_t staged[Fake ? 1 : cta_blocks];
   const std::size_t cta_first = static_cast<std::size_t>(blockIdx.x) * Threads * J;
@@ -209,8 +214,8 @@ contiguous_kernel(const void* in, std::size_t vectors, std::uint8_t* elements, v
 // Threads + thread, counted in an int from the CTA's first so that the compiler works out a thread's
 // addresses once (as contiguous_warp's codes); Whole: every vector is in range.
 template <class S, FloatData Out, int J, int Threads, bool Whole>
-__device__ inline void dequantize_cta(const std::uint8_t* elements, std::size_t cta_first, std::size_t vectors, void* out,
-                                      const Operands<S>& op) {
+__device__ inline void dequantize_cta(const std::uint8_t* elements, std::size_t cta_first, std::size_t vectors,
+                                      void* out, const Operands<S>& op) {
   constexpr int V = values_per_vector<Out>;
   static_assert(Threads * J * V % S::block == 0, "a CTA's first value starts a block");
   const std::uint8_t* const cta_elements = elements + run_bytes<S::bits, V>(cta_first, op.packed);
@@ -234,7 +239,9 @@ __device__ inline void dequantize_cta(const std::uint8_t* elements, std::size_t 
 #pragma unroll
   for (int j = 0; j < J; ++j) {
     const int run = run_of(j);
-    if (in_range(run)) code[j] = op.scale.scales[scale_offset(op.scale, cta_first * V / S::block + static_cast<unsigned>(run) * V / S::block)];
+    if (in_range(run))
+      code[j] =
+          op.scale.scales[scale_offset(op.scale, cta_first * V / S::block + static_cast<unsigned>(run) * V / S::block)];
   }
   std::uint32_t c[J][V];
 #pragma unroll
@@ -249,11 +256,13 @@ __device__ inline void dequantize_cta(const std::uint8_t* elements, std::size_t 
   }
 }
 
-template <class S, FloatData Out, int J = dequantize_shape<S>().vectors_per_thread, int Threads = dequantize_shape<S>().threads>
+template <class S, FloatData Out, int J = dequantize_shape<S>().vectors_per_thread,
+          int Threads = dequantize_shape<S>().threads>
 __global__ void __launch_bounds__(Threads)
-contiguous_dequantize_kernel(const std::uint8_t* elements, std::size_t vectors, void* out, Operands<S> op) {
+    contiguous_dequantize_kernel(const std::uint8_t* elements, std::size_t vectors, void* out, Operands<S> op) {
   const std::size_t cta_first = static_cast<std::size_t>(blockIdx.x) * Threads * J;
-  if (cta_first + Threads * J <= vectors) dequantize_cta<S, Out, J, Threads, true>(elements, cta_first, vectors, out, op);
+  if (cta_first + Threads * J <= vectors)
+    dequantize_cta<S, Out, J, Threads, true>(elements, cta_first, vectors, out, op);
   else dequantize_cta<S, Out, J, Threads, false>(elements, cta_first, vectors, out, op);
 }
 
@@ -271,7 +280,7 @@ constexpr int wide_columns = values_per_vector<D>;
 
 // The words that C adjacent columns of D take (C x value_size bytes: 16, or 8 for four BF16).
 template <FloatData D, int C>
-constexpr int column_words = C * value_size<D> / 4;
+constexpr int column_words = C* value_size<D> / 4;
 
 template <FloatData D, int C>
 __device__ inline void load_columns(const void* base, std::size_t index, std::uint32_t (&word)[column_words<D, C>]) {
@@ -316,8 +325,8 @@ constexpr int across_slices = 4;
 
 template <class S, FloatData In, bool Fake, FloatData Out, int C>
 __global__ void __launch_bounds__(across_threads)
-across_kernel(const void* in, std::size_t outer, std::size_t rows, std::size_t columns, std::uint8_t* elements,
-              void* out, Operands<S> op) {
+    across_kernel(const void* in, std::size_t outer, std::size_t rows, std::size_t columns, std::uint8_t* elements,
+                  void* out, Operands<S> op) {
   constexpr int block = S::block, R = block / across_slices, W = column_words<In, C>;
   using Choice = typename S::Choice;
   using Scatter = ScatterOf<16, 8, C>;
@@ -341,7 +350,8 @@ across_kernel(const void* in, std::size_t outer, std::size_t rows, std::size_t c
 #pragma unroll
   for (int i = 0; i < R; ++i) {
     if (row_of(i) < n) load_columns<In, C>(in, base + row_of(i) * columns, word[i]);
-    else for (int k = 0; k < W; ++k) word[i][k] = 0;
+    else
+      for (int k = 0; k < W; ++k) word[i][k] = 0;
   }
   std::uint32_t top[C];  // twice the largest magnitude's bits, as in contiguous_kernel
   bool special = false;
@@ -357,7 +367,7 @@ across_kernel(const void* in, std::size_t outer, std::size_t rows, std::size_t c
     special = special || top[k] >= 0xFF000000u;
   }
   Choice s[C], own[kept];  // own: the blocks this lane stores the scales of, columns column + slice x kept + m
-  bool finite = true;  // the C blocks
+  bool finite = true;      // the C blocks
   if (__any_sync(full_warp, special)) {
     // Rare: every lane reduces the C blocks' statistics in full and chooses their scales.
 #pragma unroll
@@ -400,7 +410,7 @@ across_kernel(const void* in, std::size_t outer, std::size_t rows, std::size_t c
     const std::size_t at = base + row_of(i) * columns;
     if constexpr (Fake) {
       std::uint32_t y[C];
-      #pragma unroll
+#pragma unroll
       for (int k = 0; k < C; ++k) y[k] = op.scheme.decoder(s[k].code).template value<Out>(c[k]);
       store_values<Out, C>(out, at, y);
     } else {
@@ -411,21 +421,21 @@ across_kernel(const void* in, std::size_t outer, std::size_t rows, std::size_t c
 
 template <class S, FloatData Out, int C>
 __global__ void __launch_bounds__(across_threads)
-across_dequantize_kernel(const std::uint8_t* elements, std::size_t outer, std::size_t rows, std::size_t columns,
-                         void* out, Operands<S> op) {
+    across_dequantize_kernel(const std::uint8_t* elements, std::size_t outer, std::size_t rows, std::size_t columns,
+                             void* out, Operands<S> op) {
   const AcrossPlace place = across_place<S::block, C>(outer, rows, columns);
   if (!place.valid) return;
   const std::size_t block_row = place.block_row, column = place.column, base = place.base;
   const int n = place.rows;
   typename S::Decoder d[C];
-  #pragma unroll
+#pragma unroll
   for (int k = 0; k < C; ++k)
     d[k] = op.scheme.decoder(op.scale.scales[scale_offset(op.scale, block_row * columns + column + k)]);
 #pragma unroll 8
   for (int r = 0; r < n; ++r) {
     std::uint32_t c[C], y[C];
     load_codes<S::bits, C>(elements, (base + r * columns) / C, c, op.packed);
-    #pragma unroll
+#pragma unroll
     for (int k = 0; k < C; ++k) y[k] = d[k].template value<Out>(c[k]);
     store_values<Out, C>(out, base + r * columns, y);
   }

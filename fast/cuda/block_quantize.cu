@@ -40,9 +40,8 @@ ElementConstants device_constants(Element element) {
 template <class F>
 void with_operands(const BlockSpec& spec, const CodeLayout& layout, std::uint8_t* scales, F&& f) {
   with_element(spec.element, [&]<class E>() {
-    f(kernels::Operands<kernels::MxScheme<E>>{{scales, layout.scales, layout.scale_columns},
-                                             {device_constants(spec.element), spec.rule},
-                                             layout.packed});
+    f(kernels::Operands<kernels::MxScheme<E>>{
+        {scales, layout.scales, layout.scale_columns}, {device_constants(spec.element), spec.rule}, layout.packed});
   });
 }
 
@@ -87,16 +86,16 @@ void quantize(const BlockSpec& spec, FloatData from, const void* in, const AxisV
 void fake_quantize(const BlockSpec& spec, FloatData from, const void* in, const AxisView& view, FloatData to, void* out,
                    Stream stream) {
   require(spec, view, in, out);
-  with_operands(spec, {}, nullptr, [&](const auto& op) { launch::quantize<true>(op, from, in, view, nullptr, to, out, stream); });
+  with_operands(spec, {}, nullptr,
+                [&](const auto& op) { launch::quantize<true>(op, from, in, view, nullptr, to, out, stream); });
 }
 
 void dequantize(const BlockSpec& spec, const std::uint8_t* elements, const std::uint8_t* scales, const AxisView& view,
                 const CodeLayout& layout, FloatData to, void* out, Stream stream) {
   require(spec, view, elements, out);
   // The kernels only read scales here; ScaleTarget's pointer is shared with quantize, which writes them.
-  with_operands(spec, layout, const_cast<std::uint8_t*>(scales), [&](const auto& op) {
-    launch::dequantize(op, elements, view, to, out, stream);
-  });
+  with_operands(spec, layout, const_cast<std::uint8_t*>(scales),
+                [&](const auto& op) { launch::dequantize(op, elements, view, to, out, stream); });
 }
 
 }  // namespace mxref::fast::cuda

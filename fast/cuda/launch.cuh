@@ -58,7 +58,8 @@ inline std::string unsupported(int block, const AxisView& view) {
 
 inline void require_aligned(const void* a, const void* b) {
   for (const void* p : {a, b})
-    if (reinterpret_cast<std::uintptr_t>(p) % 16 != 0) throw std::runtime_error("CUDA path: buffers must be 16-byte aligned");
+    if (reinterpret_cast<std::uintptr_t>(p) % 16 != 0)
+      throw std::runtime_error("CUDA path: buffers must be 16-byte aligned");
 }
 
 // Checks the swizzled layout's shape and zeroes its padding (the kernels write only the real scales).
@@ -93,14 +94,15 @@ void quantize(const kernels::Operands<S>& op, FloatData from, const void* in, co
         const std::size_t vectors = view.values() / kernels::values_per_vector<In>;
         constexpr kernels::LaunchShape shape = kernels::quantize_shape<S, In>();
         const unsigned grid = grid_for(vectors, shape.threads * shape.vectors_per_thread);
-        kernels::contiguous_kernel<S, In, Fake, Out><<<grid, shape.threads, 0, stream>>>(in, vectors, elements, out, op);
+        kernels::contiguous_kernel<S, In, Fake, Out>
+            <<<grid, shape.threads, 0, stream>>>(in, vectors, elements, out, op);
       } else {
         with_across_columns<In>(view, [&]<int C>() {
           // Eight units a warp, each in across_slices lanes (whole warps, for the shuffles).
           const std::size_t warps = (across_threads_for(S::block, C, view) + 7) / 8;
           const unsigned grid = grid_for(warps * 32, kernels::across_threads);
-          kernels::across_kernel<S, In, Fake, Out, C>
-              <<<grid, kernels::across_threads, 0, stream>>>(in, view.outer, view.rows, view.columns, elements, out, op);
+          kernels::across_kernel<S, In, Fake, Out, C><<<grid, kernels::across_threads, 0, stream>>>(
+              in, view.outer, view.rows, view.columns, elements, out, op);
         });
       }
     });

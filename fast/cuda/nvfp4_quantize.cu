@@ -20,7 +20,8 @@ constexpr int stats_threads = 256;
 // statistics, then the warp's, then one atomic per warp into stats[0] (the amax bits) and stats[1]
 // (bit 0 NaN, bit 1 Inf).
 template <FloatData From>
-__global__ void __launch_bounds__(stats_threads) tensor_stats_kernel(const void* in, std::size_t count, std::uint32_t* stats) {
+__global__ void __launch_bounds__(stats_threads)
+    tensor_stats_kernel(const void* in, std::size_t count, std::uint32_t* stats) {
   constexpr int V = kernels::values_per_vector<From>;
   kernels::PartialStats p;
   const std::size_t step = static_cast<std::size_t>(gridDim.x) * stats_threads;

@@ -30,7 +30,8 @@ std::string hex(std::uint64_t v) {
 std::vector<BlockCase> all_block_cases() {
   std::vector<BlockCase> out;
   for (const std::string_view f : {"mxfp8_e4m3", "mxfp8_e5m2", "mxfp6_e3m2", "mxfp6_e2m3", "mxfp4_e2m1", "mxint8"})
-    for (const std::string_view p : {"ocp", "nvidia-rceil", "torchao-floor", "torchao-ceil", "torchao-even", "torchao-rceil"})
+    for (const std::string_view p :
+         {"ocp", "nvidia-rceil", "torchao-floor", "torchao-ceil", "torchao-even", "torchao-rceil"})
       out.push_back({f, p});
   return out;
 }
@@ -44,7 +45,7 @@ std::vector<std::uint32_t> random_blocks(SplitMix64& stream, std::size_t block_s
   for (std::size_t b = 0; b < blocks; ++b) {
     const std::uint64_t kind = stream.next() % 8;
     const std::uint32_t centre = static_cast<std::uint32_t>(stream.next() % 254) + 1;  // an exponent field
-    const std::uint32_t tie_cut = 16 + static_cast<std::uint32_t>(stream.next() % 8);    // mantissa bits kept
+    const std::uint32_t tie_cut = 16 + static_cast<std::uint32_t>(stream.next() % 8);  // mantissa bits kept
     for (std::size_t i = 0; i < block_size; ++i) {
       const std::uint64_t r = stream.next();
       const std::uint32_t sign = static_cast<std::uint32_t>(r >> 63) << 31;
@@ -53,18 +54,18 @@ std::vector<std::uint32_t> random_blocks(SplitMix64& stream, std::size_t block_s
       const std::uint32_t field = centre > spread ? centre - spread : 1;
       std::uint32_t x = sign | field << 23 | mantissa;
       switch (kind) {
-        case 0: x = static_cast<std::uint32_t>(r); break;                                  // any pattern
-        case 1: break;                                                                       // a binade window
-        case 2: x &= ~((1u << (23 - tie_cut % 23)) - 1); break;                             // ties on the grid
+        case 0: x = static_cast<std::uint32_t>(r); break;                                     // any pattern
+        case 1: break;                                                                        // a binade window
+        case 2: x &= ~((1u << (23 - tie_cut % 23)) - 1); break;                               // ties on the grid
         case 3: x = (r >> 40) % 3 == 0 ? sign | (field << 23 | mantissa) >> 8 : sign; break;  // zeros
-        case 4: x = sign | mantissa >> (r >> 58) % 24; break;                                   // FP32 subnormals
-        case 5:                                                                              // one NaN or Inf
+        case 4: x = sign | mantissa >> (r >> 58) % 24; break;                                 // FP32 subnormals
+        case 5:                                                                               // one NaN or Inf
           if (i == (r >> 40) % block_size) x = sign | 0x7F800000u | ((r >> 50) % 2 ? mantissa | 1 : 0);
           break;
-        case 6:                                                                              // amax at 2^k +- ulp
+        case 6:  // amax at 2^k +- ulp
           if (i == 0) x = sign | centre << 23 | ((r >> 40) % 3 == 0 ? 0 : (r >> 40) % 3 == 1 ? 0x7FFFFF : 1);
           break;
-        default: {                                                                           // max_elem x 2^k +- ulp
+        default: {  // max_elem x 2^k +- ulp
           if (i != 0) break;
           const std::uint32_t m = element_maxima[(r >> 40) % 6];
           const std::uint32_t f = 1 + static_cast<std::uint32_t>((r >> 44) % 254);  // any binade
@@ -91,9 +92,10 @@ Outcome compare_blocks(const BlockCase& c, const BlockFormat& format, const Prof
                        std::size_t size, std::span<const std::uint32_t> values, const fast::AxisView& view,
                        fast::FloatData from, fast::FloatData to, const FastOutputs& fast) {
   const auto out_bits = [&](const std::vector<std::uint8_t>& bytes, std::size_t i) {
-    return to == fast::FloatData::bf16 ? std::uint32_t{bytes[2 * i]} | std::uint32_t{bytes[2 * i + 1]} << 8
-                                       : std::uint32_t{bytes[4 * i]} | std::uint32_t{bytes[4 * i + 1]} << 8 |
-                                             std::uint32_t{bytes[4 * i + 2]} << 16 | std::uint32_t{bytes[4 * i + 3]} << 24;
+    return to == fast::FloatData::bf16
+               ? std::uint32_t{bytes[2 * i]} | std::uint32_t{bytes[2 * i + 1]} << 8
+               : std::uint32_t{bytes[4 * i]} | std::uint32_t{bytes[4 * i + 1]} << 8 |
+                     std::uint32_t{bytes[4 * i + 2]} << 16 | std::uint32_t{bytes[4 * i + 3]} << 24;
   };
   Outcome outcome;
   const std::size_t per_outer = (view.rows + size - 1) / size;
@@ -129,7 +131,8 @@ Outcome compare_blocks(const BlockCase& c, const BlockFormat& format, const Prof
         }
         if (what.empty()) continue;
         if (++outcome.mismatches == 1) {
-          outcome.first = std::string(c.format) + " " + std::string(c.profile) + " block " + std::to_string(b) + ": " + what + "; inputs";
+          outcome.first = std::string(c.format) + " " + std::string(c.profile) + " block " + std::to_string(b) + ": " +
+                          what + "; inputs";
           for (const std::size_t i : members) outcome.first += " " + hex(values[i]);
         }
       }

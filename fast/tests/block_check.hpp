@@ -17,7 +17,7 @@
 namespace mxref::fast_check {
 
 struct BlockCase {
-  std::string_view format;   // a built-in block format name
+  std::string_view format;  // a built-in block format name
   std::string_view profile;
 };
 

@@ -60,19 +60,19 @@ TEST_P(EveryCase, RaggedAndStridedBlocksOnEveryLevel) {
     const fast::RunOptions run{.threads = 3, .level = fast::name(level)};
     SCOPED_TRACE(std::string(fast::name(level)));
     // Rows of 70 (two full blocks and a ragged one of 6) side by side, then 19 columns blocked down rows.
-    expect_agreement(compare_with_reference(GetParam(), values, {19 * 3, 70, 1}, FloatData::fp32, FloatData::bf16, run));
+    expect_agreement(
+        compare_with_reference(GetParam(), values, {19 * 3, 70, 1}, FloatData::fp32, FloatData::bf16, run));
     expect_agreement(compare_with_reference(GetParam(), values, {3, 70, 19}, FloatData::fp32, FloatData::fp32, run));
     expect_agreement(compare_with_reference(GetParam(), values, {3, 70, 19}, FloatData::bf16, FloatData::fp32, run));
   }
 }
 
-INSTANTIATE_TEST_SUITE_P(FastBlocks, EveryCase, ::testing::ValuesIn(all_block_cases()),
-                         [](const auto& info) {
-                           std::string name = std::string(info.param.format) + "_" + std::string(info.param.profile);
-                           for (char& c : name)
-                             if (c == '-') c = '_';
-                           return name;
-                         });
+INSTANTIATE_TEST_SUITE_P(FastBlocks, EveryCase, ::testing::ValuesIn(all_block_cases()), [](const auto& info) {
+  std::string name = std::string(info.param.format) + "_" + std::string(info.param.profile);
+  for (char& c : name)
+    if (c == '-') c = '_';
+  return name;
+});
 
 fast::BlockSpec spec_of(std::string_view format, std::string_view profile) {
   const auto spec = fast::fast_block_spec(parse_block_format(format), find_profile(profile));
@@ -117,18 +117,21 @@ TEST(FastBlocksByHand, NanInTheBlock) {
 TEST(FastBlocksByHand, NvidiaRceilAndInt8) {
   const std::vector<std::uint32_t> in{bits(3584.0f)};
   std::vector<std::uint8_t> element(1), scale(1);
-  fast::quantize(spec_of("mxfp8_e4m3", "nvidia-rceil"), FloatData::fp32, in.data(), {1, 1, 1}, element.data(), scale.data());
+  fast::quantize(spec_of("mxfp8_e4m3", "nvidia-rceil"), FloatData::fp32, in.data(), {1, 1, 1}, element.data(),
+                 scale.data());
   EXPECT_EQ(scale[0], 130);
   EXPECT_EQ(element[0], 0x7E);
   // amax 448 x 2^-127: fl32(1/448) = 1.14285719... x 2^-9, so the product is 2^-127 x 1.00000005,
   // which rounds on the subnormal grid (steps of 2^-149 = 2^-127 x 2^-22) to 2^-127 exactly: FP32
   // pattern 0x00400000, a subnormal with mantissa exactly one half, which the rule does not round up.
   const std::vector<std::uint32_t> tiny{bits(448.0f * 0x1p-127f)};
-  fast::quantize(spec_of("mxfp8_e4m3", "nvidia-rceil"), FloatData::fp32, tiny.data(), {1, 1, 1}, element.data(), scale.data());
+  fast::quantize(spec_of("mxfp8_e4m3", "nvidia-rceil"), FloatData::fp32, tiny.data(), {1, 1, 1}, element.data(),
+                 scale.data());
   EXPECT_EQ(scale[0], 0);
   EXPECT_EQ(element[0], 0x7E);  // 448 x 2^-127 x 2^127
   const std::vector<std::uint32_t> one_and_a_half{bits(-1.5f)};
-  fast::quantize(spec_of("mxint8", "ocp"), FloatData::fp32, one_and_a_half.data(), {1, 1, 1}, element.data(), scale.data());
+  fast::quantize(spec_of("mxint8", "ocp"), FloatData::fp32, one_and_a_half.data(), {1, 1, 1}, element.data(),
+                 scale.data());
   EXPECT_EQ(scale[0], 127);
   EXPECT_EQ(element[0], 0x100 - 96);
 }
@@ -216,8 +219,8 @@ void values_match_reference(const Format& format) {
     const fast::lanes::U32 values = fast::lanes::element_values<E>(codes);
     for (std::uint32_t k = 0; k < fast::lanes::width; ++k) {
       const Value v = decode(format, codes[k]);
-      const std::uint32_t want = v.is_nan() ? (v.negative ? 0xFFC00000u : 0x7FC00000u)
-                                            : static_cast<std::uint32_t>(encode(fp32, v, {}).code);
+      const std::uint32_t want =
+          v.is_nan() ? (v.negative ? 0xFFC00000u : 0x7FC00000u) : static_cast<std::uint32_t>(encode(fp32, v, {}).code);
       EXPECT_EQ(values[k], want) << format_name(format) << " code " << codes[k];
     }
   }

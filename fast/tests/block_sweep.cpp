@@ -15,7 +15,8 @@
 int main(int argc, char** argv) {
   using namespace mxref;
   const std::size_t blocks = argc > 1 ? std::strtoull(argv[1], nullptr, 10) : 10'000'000;
-  const unsigned threads = argc > 2 ? static_cast<unsigned>(std::atoi(argv[2])) : std::max(1u, std::thread::hardware_concurrency());
+  const unsigned threads =
+      argc > 2 ? static_cast<unsigned>(std::atoi(argv[2])) : std::max(1u, std::thread::hardware_concurrency());
   constexpr std::size_t chunk = 20'000;  // blocks per work item
   std::vector<fast_check::BlockCase> cases = fast_check::all_block_cases();
   if (argc > 3) std::erase_if(cases, [&](const auto& c) { return c.format.find(argv[3]) == std::string_view::npos; });

@@ -37,7 +37,8 @@ std::vector<std::uint32_t> decision_inputs() {
     for (const std::uint32_t upper : {0u, 0x7FFFFFu})
       for (const std::uint32_t last : {0u, 1u}) {
         const std::uint32_t kept = ((upper >> (cut + 1)) << (cut + 1) | last << cut) & 0x7FFFFF;
-        for (const std::uint32_t below : {0u, half, half + 1, half - 1, 1u}) mantissas.insert((kept | below) & 0x7FFFFF);
+        for (const std::uint32_t below : {0u, half, half + 1, half - 1, 1u})
+          mantissas.insert((kept | below) & 0x7FFFFF);
       }
   }
   std::vector<std::uint32_t> out;
@@ -50,7 +51,7 @@ std::vector<std::uint32_t> decision_inputs() {
 std::vector<std::uint32_t> sixteen_bit_inputs() {
   std::vector<std::uint32_t> out;
   for (std::uint32_t b = 0; b < 65536; ++b) {
-    out.push_back(b << 16);                                              // every bf16
+    out.push_back(b << 16);                                               // every bf16
     out.push_back(static_cast<std::uint32_t>(cast(fp16, fp32, b).code));  // every fp16, exactly in FP32
   }
   return out;

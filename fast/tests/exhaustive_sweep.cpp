@@ -104,18 +104,21 @@ std::uint64_t block_lanes(const char* name, Expected expected, unsigned threads)
           const mxref::fast::lanes::U32 codes = mxref::fast::lanes::block_cast<E>(v);
           for (std::uint32_t k = 0; k < mxref::fast::lanes::width; ++k)
             if (codes[k] != expected(v[k]) && mismatches.fetch_add(1) < 5)
-              std::printf("  mismatch at 0x%08x: 0x%02x\n", static_cast<unsigned>(x + k), static_cast<unsigned>(codes[k]));
+              std::printf("  mismatch at 0x%08x: 0x%02x\n", static_cast<unsigned>(x + k),
+                          static_cast<unsigned>(codes[k]));
         }
     });
   for (std::thread& t : pool) t.join();
-  std::printf("%s block lanes: 4294967296 inputs, %llu mismatches\n", name, static_cast<unsigned long long>(mismatches.load()));
+  std::printf("%s block lanes: 4294967296 inputs, %llu mismatches\n", name,
+              static_cast<unsigned long long>(mismatches.load()));
   std::fflush(stdout);
   return mismatches;
 }
 
 template <class F>
 std::uint64_t block_lanes_float(const char* name, unsigned threads) {
-  return block_lanes<F>(name, [](std::uint32_t x) { return mxref::fast::cast_fp32<F>(x, true, true); }, threads);
+  return block_lanes<F>(
+      name, [](std::uint32_t x) { return mxref::fast::cast_fp32<F>(x, true, true); }, threads);
 }
 
 }  // namespace
@@ -137,7 +140,8 @@ int main(int argc, char** argv) {
     total += block_lanes_float<mxref::fast::E3M2>("e3m2", threads);
     total += block_lanes_float<mxref::fast::E2M3>("e2m3", threads);
     total += block_lanes_float<mxref::fast::E2M1>("e2m1", threads);
-    const mxref::CastOptions saturating{.rounding = mxref::Rounding::rne, .overflow = mxref::Overflow::saturate,
+    const mxref::CastOptions saturating{.rounding = mxref::Rounding::rne,
+                                        .overflow = mxref::Overflow::saturate,
                                         .nan_to_finite = mxref::NanToFinite::zero};
     total += block_lanes<mxref::fast::Int8>(
         "int8", [&](std::uint32_t x) { return mxref::cast(mxref::fp32, mxref::int8, x, saturating).code; }, threads);

@@ -54,9 +54,11 @@ TEST_P(EveryProfile, SmallRandomTensorsEqualTheReference) {
     const AxisView view{1, values.size(), 1};
     // torchao refuses an infinite tensor amax, as ref does.
     const std::vector<std::uint32_t> read = as_read(values, from);
-    if (GetParam() == "nvfp4-torchao" && fast::nvfp4::tensor_stats(FloatData::fp32, read.data(), read.size()).any_infinity) {
+    if (GetParam() == "nvfp4-torchao" &&
+        fast::nvfp4::tensor_stats(FloatData::fp32, read.data(), read.size()).any_infinity) {
       EXPECT_THROW(compare_nvfp4_with_reference(GetParam(), values, view, from, to), std::invalid_argument);
-      EXPECT_THROW(fast::nvfp4::tensor_scale(ScaleRule::nvfp4_torchao, fast::nvfp4::tensor_stats(FloatData::fp32, read.data(), read.size())),
+      EXPECT_THROW(fast::nvfp4::tensor_scale(ScaleRule::nvfp4_torchao,
+                                             fast::nvfp4::tensor_stats(FloatData::fp32, read.data(), read.size())),
                    std::invalid_argument);
       continue;
     }
@@ -84,13 +86,41 @@ TEST_P(EveryProfile, BlocksAcrossRowsEqualTheReference) {
 // rounds to 0 below 2688 x 2^-150), a zero tensor, and tiny blocks beside a large one.
 TEST_P(EveryProfile, ZeroScalesEqualTheReference) {
   const std::vector<std::vector<std::uint32_t>> tensors = {
-      {0x00000001, 0x80000003, 0x00000000, 0x00001000, 0x00000800, 0x80000001, 0x00000002, 0x00000000,
-       0x00000001, 0x00000001, 0x80000000, 0x00000005, 0x00000007, 0x00000009, 0x0000000B, 0x0000000D},
+      {0x00000001, 0x80000003, 0x00000000, 0x00001000, 0x00000800, 0x80000001, 0x00000002, 0x00000000, 0x00000001,
+       0x00000001, 0x80000000, 0x00000005, 0x00000007, 0x00000009, 0x0000000B, 0x0000000D},
       std::vector<std::uint32_t>(32, 0),
-      {bits(2688.0f), bits(1.0f), bits(-0.5f), bits(0.25f), bits(0.125f), bits(1.5f), bits(2.0f), bits(3.0f),
-       bits(4.0f), bits(5.0f), bits(6.0f), bits(7.0f), bits(8.0f), bits(9.0f), bits(10.0f), bits(11.0f),
-       bits(0x1p-12f), bits(-0x1p-12f), 0, 0x80000000, bits(0x1p-13f), bits(0x1p-20f), bits(3e-5f), bits(-1e-6f),
-       bits(0x1p-12f), bits(0x1p-11f), bits(0x1p-10f), bits(0x1p-9f), bits(0x1p-8f), bits(0x1p-7f), bits(0x1p-6f), 1},
+      {bits(2688.0f),
+       bits(1.0f),
+       bits(-0.5f),
+       bits(0.25f),
+       bits(0.125f),
+       bits(1.5f),
+       bits(2.0f),
+       bits(3.0f),
+       bits(4.0f),
+       bits(5.0f),
+       bits(6.0f),
+       bits(7.0f),
+       bits(8.0f),
+       bits(9.0f),
+       bits(10.0f),
+       bits(11.0f),
+       bits(0x1p-12f),
+       bits(-0x1p-12f),
+       0,
+       0x80000000,
+       bits(0x1p-13f),
+       bits(0x1p-20f),
+       bits(3e-5f),
+       bits(-1e-6f),
+       bits(0x1p-12f),
+       bits(0x1p-11f),
+       bits(0x1p-10f),
+       bits(0x1p-9f),
+       bits(0x1p-8f),
+       bits(0x1p-7f),
+       bits(0x1p-6f),
+       1},
   };
   for (const std::vector<std::uint32_t>& values : tensors)
     for (const FloatData to : {FloatData::fp32, FloatData::bf16})
@@ -106,7 +136,10 @@ TEST(Nvfp4ByHand, ExactProfileSmallTensor) {
   const std::vector<float> xs{10.0f, 2.5f, -0.8f};
   std::vector<std::uint32_t> in;
   for (const float x : xs) in.push_back(bits(x));
-  const fast::nvfp4::Spec spec{ScaleRule::amax_over_max, fast::nvfp4::tensor_scale(ScaleRule::amax_over_max, fast::nvfp4::tensor_stats(FloatData::fp32, in.data(), in.size()))};
+  const fast::nvfp4::Spec spec{
+      ScaleRule::amax_over_max,
+      fast::nvfp4::tensor_scale(ScaleRule::amax_over_max,
+                                fast::nvfp4::tensor_stats(FloatData::fp32, in.data(), in.size()))};
   EXPECT_EQ(spec.tensor.decode, 10.0f / 2688.0f);
   std::vector<std::uint8_t> codes(3), scale(1);
   fast::nvfp4::quantize(spec, FloatData::fp32, in.data(), {1, 3, 1}, codes.data(), scale.data());
@@ -119,7 +152,7 @@ TEST(Nvfp4ByHand, ExactProfileSmallTensor) {
 // to 1 + 2^-7.
 TEST(Nvfp4ByHand, RoundToOddKeepsBf16Ties) {
   const double x = 1.0 + 0x1p-8 + 0x1p-30;
-  EXPECT_EQ(fast::kernels::bf16_of(bits(static_cast<float>(x))), 0x3F80);  // FP32 first: the tie goes down
+  EXPECT_EQ(fast::kernels::bf16_of(bits(static_cast<float>(x))), 0x3F80);        // FP32 first: the tie goes down
   EXPECT_EQ(fast::kernels::bf16_of(fast::nvfp4::fp32_round_to_odd(x)), 0x3F81);  // 1 + 2^-7
   EXPECT_EQ(fast::kernels::bf16_of(fast::nvfp4::fp32_round_to_odd(-x)), 0xBF81);
   EXPECT_EQ(fast::nvfp4::fp32_round_to_odd(1.5), bits(1.5f));  // exact stays exact

@@ -27,8 +27,7 @@ int element_bit(int j, int bits, BitOrder order) { return order == BitOrder::lsb
 // holds the high four bits of x0 and x1, byte 8 + g those of x2 and x3, and byte 16 + g the low two
 // bits of x0, x1, x2, x3 from the top down.
 void check_planar(int bits, std::size_t count) {
-  if (bits != 6 || count % 32 != 0)
-    throw std::invalid_argument("fp6-planar32 packs 6-bit codes in whole blocks of 32");
+  if (bits != 6 || count % 32 != 0) throw std::invalid_argument("fp6-planar32 packs 6-bit codes in whole blocks of 32");
 }
 
 std::vector<std::uint8_t> pack_planar(std::span<const std::uint64_t> codes) {
@@ -88,7 +87,8 @@ std::vector<std::uint8_t> pack_codes(std::span<const std::uint64_t> codes, int b
     if (bits < 64 && code >> bits != 0)
       throw std::invalid_argument("code " + std::to_string(code) + " does not fit " + std::to_string(bits) + " bits");
     for (int j = 0; j < bits; ++j, ++k)
-      if (code >> element_bit(j, bits, order) & 1) out[k / 8] |= static_cast<std::uint8_t>(1u << bit_position(k, order));
+      if (code >> element_bit(j, bits, order) & 1)
+        out[k / 8] |= static_cast<std::uint8_t>(1u << bit_position(k, order));
   }
   return out;
 }

@@ -15,12 +15,12 @@ namespace mxref {
 // How V / X reaches the element cast. Where an implementation scales in FP32, the quotient is rounded
 // to FP32 first (a second rounding the element cast cannot undo), exactly as it does.
 enum class ElementScaling : std::uint8_t {
-  exact,                 // the exact quotient, rounded once by the element cast; NaN scale -> NaN elements
-  torchao_divide,        // fl32(V / max(fp32 bits (X << 23), 2^-126)): code 0 divides by 2^-126, 255 by Inf
-  multiply_reciprocal,   // fl32(V * R), R = 2^(127 - code) (2^127 .. 2^-127), NaN for 255 (TE, torchao main)
+  exact,                            // the exact quotient, rounded once by the element cast; NaN scale -> NaN elements
+  torchao_divide,                   // fl32(V / max(fp32 bits (X << 23), 2^-126)): code 0 divides by 2^-126, 255 by Inf
+  multiply_reciprocal,              // fl32(V * R), R = 2^(127 - code) (2^127 .. 2^-127), NaN for 255 (TE, torchao main)
   multiply_reciprocal_zero_is_one,  // the same, but R = 1 for code 0 (torchao v0.18 RCEIL, TE <= v2.12)
-  nvfp4_torchao,         // fl32(V x r), r = fl32(fl32(1 / pts) / s) or fl32(1 / s) with one level (torchao 0.18)
-  nvfp4_te,              // fl32(V x min(fl32(1 / fl32(s x S_dec)), FLT_MAX)) (TransformerEngine)
+  nvfp4_torchao,  // fl32(V x r), r = fl32(fl32(1 / pts) / s) or fl32(1 / s) with one level (torchao 0.18)
+  nvfp4_te,       // fl32(V x min(fl32(1 / fl32(s x S_dec)), FLT_MAX)) (TransformerEngine)
 };
 
 struct Profile {

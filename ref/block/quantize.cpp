@@ -35,19 +35,22 @@ Value scaled_element(const Value& v, const Scale& scale, const Profile& profile,
     return multiply_in(fp32, round_to(fp32, v), r);
   }
   if (profile.scaling == ElementScaling::nvfp4_te) {
-    const Value inv = min_ignoring_nan(
-        divide_in(fp32, one(), multiply_in(fp32, scale.value, Value::finite(false, tensor.decode))), largest_finite(fp32));
+    const Value inv =
+        min_ignoring_nan(divide_in(fp32, one(), multiply_in(fp32, scale.value, Value::finite(false, tensor.decode))),
+                         largest_finite(fp32));
     return multiply_in(fp32, round_to(fp32, v), inv);
   }
   // The FP32 scalings act on E8M0 codes (the rules that use them insist on an E8M0 scale).
   const std::int64_t code = static_cast<std::int64_t>(scale.code);
   const Value x = round_to(fp32, v);
   if (profile.scaling == ElementScaling::torchao_divide) {
-    const Value divisor = code == 0xFF ? Value::infinity(false) : fp32_power_of_two(std::max<std::int64_t>(code - 127, -126));
+    const Value divisor =
+        code == 0xFF ? Value::infinity(false) : fp32_power_of_two(std::max<std::int64_t>(code - 127, -126));
     return divide_in(fp32, x, divisor);
   }
   Value reciprocal = code == 0xFF ? Value::nan(false) : fp32_power_of_two(127 - code);
-  if (profile.scaling == ElementScaling::multiply_reciprocal_zero_is_one && code == 0) reciprocal = fp32_power_of_two(0);
+  if (profile.scaling == ElementScaling::multiply_reciprocal_zero_is_one && code == 0)
+    reciprocal = fp32_power_of_two(0);
   return multiply_in(fp32, x, reciprocal);
 }
 
@@ -87,7 +90,8 @@ bool reaches_most_negative(const Format& element, const Value& x, Rounding round
   if (x.is_infinity()) return true;
   if (!x.is_finite()) return false;
   const Format wider{true, 0, 62, element.bias, Encoding::sign_magnitude};
-  const Value r = decode(wider, encode(wider, x, CastOptions{.rounding = rounding, .overflow = Overflow::saturate}).code);
+  const Value r =
+      decode(wider, encode(wider, x, CastOptions{.rounding = rounding, .overflow = Overflow::saturate}).code);
   return r.magnitude >= Dyadic(1, width(element) - 1 - element.bias);
 }
 

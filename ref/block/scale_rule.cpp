@@ -47,11 +47,11 @@ void require_e8m0(const BlockFormat& format, ScaleRule rule) {
 
 // torchao v0.12-v0.18 FLOOR/CEIL/EVEN (mx_tensor.py, to_mx): integer work on the FP32 bits of the
 // NaN-propagating amax; the unbiased exponent is clamped to [-127, 128], so 255 (NaN) only from a NaN.
-std::uint64_t torchao_exponent_rule(ScaleRule rule, const BlockSummary& block, const Format& element, std::int64_t emax) {
+std::uint64_t torchao_exponent_rule(ScaleRule rule, const BlockSummary& block, const Format& element,
+                                    std::int64_t emax) {
   if (block.any_nan) return e8m0_nan;
   std::uint32_t bits = block.any_infinity ? 0x7F800000u : fp32_bits(positive(block.amax));
-  if (rule == ScaleRule::torchao_even)
-    bits = (bits + (std::uint32_t{1} << (22 - element.mantissa_bits))) & 0xFF800000u;
+  if (rule == ScaleRule::torchao_even) bits = (bits + (std::uint32_t{1} << (22 - element.mantissa_bits))) & 0xFF800000u;
   std::int64_t e = static_cast<std::int64_t>((bits >> 23) & 0xFF) - 127;
   if (rule == ScaleRule::torchao_ceil && (bits & 0x7FFFFF) != 0) ++e;
   return static_cast<std::uint64_t>(std::clamp<std::int64_t>(e - emax, -127, 128) + 127);
@@ -183,7 +183,7 @@ Scale pychop_bfp_scale(const BlockSummary& block, const Format& scale, const Dya
 // to [-127, 127] (Inf -> 127).
 Scale inc_scale(const BlockSummary& block, const Format& scale, std::int64_t emax) {
   if (block.any_nan) return nan_scale(scale);
-  const std::int64_t e = block.any_infinity ? properties(scale).max_normal.floor_log2() + emax
+  const std::int64_t e = block.any_infinity     ? properties(scale).max_normal.floor_log2() + emax
                          : block.amax.is_zero() ? 1
                                                 : floor_of_rounded_log2(block.amax);
   return power_of_two_scale(scale, e - emax);
@@ -203,7 +203,8 @@ TensorScale tensor_scale_for(ScaleRule rule, const BlockFormat& format, const Va
     t.decode = divide_in(fp32, positive(Dyadic(1, 0)), encode).magnitude;
     return t;
   }
-  if (!amax.is_finite()) throw std::invalid_argument("profile " + std::string(to_string(rule)) + " needs a finite tensor amax");
+  if (!amax.is_finite())
+    throw std::invalid_argument("profile " + std::string(to_string(rule)) + " needs a finite tensor amax");
   if (amax.is_zero() && rule != ScaleRule::nvfp4_torchao) return {};
   const Value pts = divide_in(fp32, amax, positive(limit));
   t.decode = pts.magnitude;  // torchao keeps a zero pts (no guard): its blocks then divide by zero

@@ -50,7 +50,8 @@ struct Scale {
 
 // tensor: NVFP4's per-tensor scale (ignored by the power-of-two rules).
 // Throws CastError when the block needs a NaN scale and the scale format has no NaN.
-Scale choose_scale(ScaleRule rule, const BlockSummary& block, const BlockFormat& format, const TensorScale& tensor = {});
+Scale choose_scale(ScaleRule rule, const BlockSummary& block, const BlockFormat& format,
+                   const TensorScale& tensor = {});
 
 // 2^exponent clamped into the powers of two the scale format holds, and its code.
 Scale power_of_two_scale(const Format& scale, std::int64_t exponent);

@@ -24,8 +24,8 @@ struct BlockLayout {
 };
 
 struct QuantizedTensor {
-  std::vector<std::uint64_t> elements;  // one per value, in the input's row-major order
-  std::vector<std::uint64_t> scales;    // row-major over scale_shape
+  std::vector<std::uint64_t> elements;   // one per value, in the input's row-major order
+  std::vector<std::uint64_t> scales;     // row-major over scale_shape
   std::vector<std::size_t> scale_shape;  // the shape with the blocked axis (axes) divided, rounded up
   Dyadic tensor_scale = Dyadic(1, 0);    // NVFP4's per-tensor scale; 1 otherwise
   std::uint8_t flags = 0;

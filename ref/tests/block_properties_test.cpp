@@ -39,14 +39,16 @@ rc::Gen<std::vector<Value>> fp32_block(int size) {
 }
 
 Dyadic distance(const Value& a, const Value& b) {
-  if (a.negative == b.negative) return a.magnitude >= b.magnitude ? a.magnitude - b.magnitude : b.magnitude - a.magnitude;
+  if (a.negative == b.negative)
+    return a.magnitude >= b.magnitude ? a.magnitude - b.magnitude : b.magnitude - a.magnitude;
   return a.magnitude + b.magnitude;
 }
 
 // For ocp, every element that is not saturated is a nearest representable value of V / X: no other
 // element value, times X, is closer to V (the half-ulp bound, checked against the neighbouring codes).
 RC_GTEST_PROP(BlockProperties, OcpElementsAreNearest, ()) {
-  const BlockFormat f = parse_block_format(*rc::gen::elementOf(std::vector<const char*>(std::begin(mx_formats), std::end(mx_formats))));
+  const BlockFormat f =
+      parse_block_format(*rc::gen::elementOf(std::vector<const char*>(std::begin(mx_formats), std::end(mx_formats))));
   const std::vector<Value> block = *fp32_block(f.block_size);
   const QuantizedBlock q = quantize_block(f, find_profile("ocp"), block);
   const std::vector<Value> d = dequantize_block(f, q.scale, q.elements);
@@ -68,7 +70,8 @@ RC_GTEST_PROP(BlockProperties, OcpElementsAreNearest, ()) {
 // The OCP scale keeps the block's amax inside the element's top binade: amax / X < 2^(emax + 1), and
 // amax / X >= 2^emax unless the scale was clamped at E8M0's bottom.
 RC_GTEST_PROP(BlockProperties, OcpScaleBracketsAmax, ()) {
-  const BlockFormat f = parse_block_format(*rc::gen::elementOf(std::vector<const char*>(std::begin(mx_formats), std::end(mx_formats))));
+  const BlockFormat f =
+      parse_block_format(*rc::gen::elementOf(std::vector<const char*>(std::begin(mx_formats), std::end(mx_formats))));
   const std::vector<Value> block = *fp32_block(f.block_size);
   Dyadic amax;
   for (const Value& v : block) amax = std::max(amax, v.magnitude);
@@ -85,7 +88,8 @@ RC_GTEST_PROP(BlockProperties, OcpScaleBracketsAmax, ()) {
 // to 128, divided by ln 2 and rounded generously). (Its elements differ in more places: its FP32
 // floor(x + 0.5) rounds values just below a half up; BlockQuantize.Microxcaling* pins those.)
 RC_GTEST_PROP(BlockProperties, MicroxcalingDiffersFromOcpOnlyJustBelowPowersOfTwo, ()) {
-  const BlockFormat f = parse_block_format(*rc::gen::elementOf(std::vector<const char*>(std::begin(mx_formats), std::end(mx_formats))));
+  const BlockFormat f =
+      parse_block_format(*rc::gen::elementOf(std::vector<const char*>(std::begin(mx_formats), std::end(mx_formats))));
   std::vector<Value> block = *fp32_block(f.block_size);
   if (*rc::gen::inRange(0, 3) == 0) {  // often, an amax a few FP32 ulps below a power of two
     const int e = *rc::gen::inRange(-120, 127);
@@ -104,8 +108,8 @@ RC_GTEST_PROP(BlockProperties, MicroxcalingDiffersFromOcpOnlyJustBelowPowersOfTw
 // torchao FLOOR reads the same exponent as OCP; its elements differ only where it divides by 2^-126
 // instead of the stored 2^-127 (scale code 0). Finite FP32 blocks, so no NaN/Inf blocks here.
 RC_GTEST_PROP(BlockProperties, TorchaoFloorDiffersFromOcpOnlyAtTheSmallestScale, ()) {
-  const BlockFormat f = parse_block_format(*rc::gen::elementOf(std::vector<const char*>{
-      "mxfp8_e5m2", "mxfp8_e4m3", "mxfp6_e3m2", "mxfp6_e2m3", "mxfp4_e2m1"}));
+  const BlockFormat f = parse_block_format(*rc::gen::elementOf(
+      std::vector<const char*>{"mxfp8_e5m2", "mxfp8_e4m3", "mxfp6_e3m2", "mxfp6_e2m3", "mxfp4_e2m1"}));
   const std::vector<Value> block = *fp32_block(f.block_size);
   const QuantizedBlock ocp = quantize_block(f, find_profile("ocp"), block);
   const QuantizedBlock torchao = quantize_block(f, find_profile("torchao-floor"), block);
@@ -141,7 +145,8 @@ RC_GTEST_PROP(BlockProperties, NvidiaRceilEqualsExactRceilOnFp32Blocks, ()) {
 // codes: the largest element stays in the element's top binade (saturation keeps it below
 // 2^(emax + 1)), so the same X is found again, and every element value is representable.
 RC_GTEST_PROP(BlockProperties, OcpQuantizeIsIdempotent, ()) {
-  const BlockFormat f = parse_block_format(*rc::gen::elementOf(std::vector<const char*>(std::begin(mx_formats), std::end(mx_formats))));
+  const BlockFormat f =
+      parse_block_format(*rc::gen::elementOf(std::vector<const char*>(std::begin(mx_formats), std::end(mx_formats))));
   const std::vector<Value> block = *fp32_block(f.block_size);
   const QuantizedBlock q = quantize_block(f, find_profile("ocp"), block);
   const QuantizedBlock again = quantize_block(f, find_profile("ocp"), dequantize_block(f, q.scale, q.elements));

@@ -128,9 +128,9 @@ TEST(BlockQuantize, MicroxcalingZeroBlocksReadAmaxAs2ToMinus126) {
 
 TEST(BlockQuantize, MicroxcalingFloorTruncatesOnTheFloatLog2Binade) {
   // Block [256, 8 - 2^-21] (the FP32 just below 8): X = 2^(8 - 8) = 1. The element has log2 = 3 - 8.6e-8,
-  // within half an FP32 ulp (2^-22 / 2 = 1.2e-7) of 3, so torch.log2 gives 3.0: microxcaling truncates on binade 3's grid (step 1) -> 7.0 =
-  // 1.75 x 2^2 = 0 1001 110 = 0x4e; exact truncation on binade 2 (step 0.5) gives 7.5 = 0x4f. Rounding to
-  // nearest gives 8 (0 1010 000 = 0x50) on either grid.
+  // within half an FP32 ulp (2^-22 / 2 = 1.2e-7) of 3, so torch.log2 gives 3.0: microxcaling truncates on binade 3's
+  // grid (step 1) -> 7.0 = 1.75 x 2^2 = 0 1001 110 = 0x4e; exact truncation on binade 2 (step 0.5) gives 7.5 = 0x4f.
+  // Rounding to nearest gives 8 (0 1010 000 = 0x50) on either grid.
   const double x = 8.0 - std::ldexp(1.0, -21);
   EXPECT_EQ(quantize("mxfp8_e4m3", "microxcaling-floor", {256.0, x}).elements[1], 0x4Eu);
   EXPECT_EQ(quantize("mxfp8_e4m3", "microxcaling-even", {256.0, x}).elements[1], 0x50u);

@@ -30,26 +30,27 @@ TEST(Decode, E2M1MatchesOcpTable) {
 }
 
 TEST(Decode, E2M3MatchesOcpTable) {
-  expect_positive_table(e2m3, std::array<double, 32>{
-      0, 0.125, 0.25, 0.375, 0.5, 0.625, 0.75, 0.875,     // subnormals: m/8
-      1, 1.125, 1.25, 1.375, 1.5, 1.625, 1.75, 1.875,     // 2^0 binade
-      2, 2.25, 2.5, 2.75, 3, 3.25, 3.5, 3.75,             // 2^1
-      4, 4.5, 5, 5.5, 6, 6.5, 7, 7.5});                   // 2^2; 7.5 is max normal
+  expect_positive_table(
+      e2m3, std::array<double, 32>{0, 0.125, 0.25, 0.375, 0.5, 0.625, 0.75, 0.875,  // subnormals: m/8
+                                   1, 1.125, 1.25, 1.375, 1.5, 1.625, 1.75, 1.875,  // 2^0 binade
+                                   2, 2.25,  2.5,  2.75,  3,   3.25,  3.5,  3.75,   // 2^1
+                                   4, 4.5,   5,    5.5,   6,   6.5,   7,    7.5});  // 2^2; 7.5 is max normal
 }
 
 TEST(Decode, E3M2MatchesOcpTable) {
-  expect_positive_table(e3m2, std::array<double, 32>{
-      0, 0.0625, 0.125, 0.1875,  // subnormals: m/4 * 2^-2
-      0.25, 0.3125, 0.375, 0.4375, 0.5, 0.625, 0.75, 0.875, 1, 1.25, 1.5, 1.75,
-      2, 2.5, 3, 3.5, 4, 5, 6, 7, 8, 10, 12, 14, 16, 20, 24, 28});  // 28 is max normal
+  expect_positive_table(e3m2,
+                        std::array<double, 32>{0,    0.0625, 0.125, 0.1875,  // subnormals: m/4 * 2^-2
+                                               0.25, 0.3125, 0.375, 0.4375, 0.5, 0.625, 0.75, 0.875, 1, 1.25,
+                                               1.5,  1.75,   2,     2.5,    3,   3.5,   4,    5,     6, 7,
+                                               8,    10,     12,    14,     16,  20,    24,   28});  // 28 is max normal
 }
 
 TEST(Decode, E4M3SpecialsAndExtremes) {
   EXPECT_EQ(to_double(decode(e4m3, 0x7E)), 448.0);
   EXPECT_EQ(to_double(decode(e4m3, 0xFE)), -448.0);
-  EXPECT_EQ(to_double(decode(e4m3, 0x08)), std::ldexp(1, -6));   // min normal
+  EXPECT_EQ(to_double(decode(e4m3, 0x08)), std::ldexp(1, -6));          // min normal
   EXPECT_EQ(to_double(decode(e4m3, 0x07)), 0.875 * std::ldexp(1, -6));  // max subnormal
-  EXPECT_EQ(to_double(decode(e4m3, 0x01)), std::ldexp(1, -9));   // min subnormal
+  EXPECT_EQ(to_double(decode(e4m3, 0x01)), std::ldexp(1, -9));          // min subnormal
   EXPECT_EQ(to_double(decode(e4m3, 0x38)), 1.0);
   EXPECT_EQ(to_double(decode(e4m3, 0x78)), 256.0);  // 0.1111.000 is a number, not Inf
   EXPECT_TRUE(decode(e4m3, 0x7F).is_nan());

@@ -13,8 +13,8 @@ TEST(Dyadic, NormalisesToAnOddSignificand) {
 }
 
 TEST(Dyadic, OrdersExactly) {
-  EXPECT_LT(Dyadic(3, -1), Dyadic(2, 0));   // 1.5 < 2
-  EXPECT_GT(Dyadic(5, -2), Dyadic(1, 0));   // 1.25 > 1
+  EXPECT_LT(Dyadic(3, -1), Dyadic(2, 0));  // 1.5 < 2
+  EXPECT_GT(Dyadic(5, -2), Dyadic(1, 0));  // 1.25 > 1
   EXPECT_EQ(Dyadic(1, 1), Dyadic(2, 0));
   EXPECT_LT(Dyadic(), Dyadic(1, -1000));
   const Dyadic big(BigInt(1) << 200, 0);
@@ -24,7 +24,7 @@ TEST(Dyadic, OrdersExactly) {
 TEST(Dyadic, Arithmetic) {
   EXPECT_EQ(Dyadic(3, -1) + Dyadic(1, -2), Dyadic(7, -2));  // 1.5 + 0.25 = 1.75
   EXPECT_EQ(Dyadic(3, -1) - Dyadic(1, -1), Dyadic(1, 0));
-  EXPECT_EQ(Dyadic(3, -1) * Dyadic(3, 2), Dyadic(9, 1));    // 1.5 * 12 = 18
+  EXPECT_EQ(Dyadic(3, -1) * Dyadic(3, 2), Dyadic(9, 1));  // 1.5 * 12 = 18
   EXPECT_EQ(Dyadic(3, -1).floor_log2(), 0);
   EXPECT_EQ(Dyadic(1, -9).floor_log2(), -9);
 }
@@ -39,7 +39,7 @@ TEST(Dyadic, DecimalIsExact) {
 }
 
 TEST(Dyadic, HexFloat) {
-  EXPECT_EQ(to_hexfloat(Dyadic(7, 6)), "0x1.cp+8");   // 448 = 1.75 * 2^8
+  EXPECT_EQ(to_hexfloat(Dyadic(7, 6)), "0x1.cp+8");  // 448 = 1.75 * 2^8
   EXPECT_EQ(to_hexfloat(Dyadic(1, 0)), "0x1p+0");
   EXPECT_EQ(to_hexfloat(Dyadic(3, -10)), "0x1.8p-9");
   EXPECT_EQ(to_hexfloat(Dyadic()), "0x0p+0");

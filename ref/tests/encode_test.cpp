@@ -31,11 +31,11 @@ TEST(Encode, E4M3RoundsToNearestEven) {
 
 TEST(Encode, E4M3Overflow) {
   // Above 448 the next step would be 480 (the NaN pattern 0x7F read as a number); 464 is the tie.
-  EXPECT_EQ(code(e4m3, 464.0), 0x7Eu);                          // tie to even: 448
+  EXPECT_EQ(code(e4m3, 464.0), 0x7Eu);  // tie to even: 448
   EXPECT_EQ(code(e4m3, 464.0, Rounding::rne, Overflow::nan), 0x7Eu);
   EXPECT_EQ(code(e4m3, 465.0, Rounding::rne, Overflow::nan), 0x7Fu);  // rounds to 480: overflow -> NaN
   EXPECT_EQ(code(e4m3, -465.0, Rounding::rne, Overflow::nan), 0xFFu);
-  EXPECT_EQ(code(e4m3, 465.0), 0x7Eu);  // natural for a format without Inf: saturate
+  EXPECT_EQ(code(e4m3, 465.0), 0x7Eu);                              // natural for a format without Inf: saturate
   EXPECT_EQ(code(e4m3, 1e6, Rounding::rtz, Overflow::nan), 0x7Eu);  // toward zero never overflows to NaN
   const CastResult r = encode(e4m3, value(500.0));
   EXPECT_EQ(r.flags, Flag::overflow | Flag::inexact);
@@ -73,9 +73,9 @@ TEST(Encode, E4M3SubnormalsAndTies) {
 }
 
 TEST(Encode, E5M2OverflowFollowsIeeeDirections) {
-  EXPECT_EQ(code(e5m2, 1e6), 0x7Cu);                       // +Inf
-  EXPECT_EQ(code(e5m2, -1e6), 0xFCu);                      // -Inf
-  EXPECT_EQ(code(e5m2, 1e6, Rounding::rtz), 0x7Bu);        // max finite 57344
+  EXPECT_EQ(code(e5m2, 1e6), 0x7Cu);                 // +Inf
+  EXPECT_EQ(code(e5m2, -1e6), 0xFCu);                // -Inf
+  EXPECT_EQ(code(e5m2, 1e6, Rounding::rtz), 0x7Bu);  // max finite 57344
   EXPECT_EQ(code(e5m2, 1e6, Rounding::rdn), 0x7Bu);
   EXPECT_EQ(code(e5m2, -1e6, Rounding::rdn), 0xFCu);
   EXPECT_EQ(code(e5m2, -1e6, Rounding::rup), 0xFBu);
@@ -143,9 +143,9 @@ TEST(Encode, E8M0) {
   EXPECT_EQ(code(e8m0, 1.1, Rounding::rup), 0x80u);
   EXPECT_EQ(code(e8m0, std::ldexp(1, -127)), 0x00u);
   EXPECT_EQ(code(e8m0, std::ldexp(1, 127)), 0xFEu);
-  EXPECT_EQ(code(e8m0, std::ldexp(1, 128)), 0xFEu);                           // saturates
+  EXPECT_EQ(code(e8m0, std::ldexp(1, 128)), 0xFEu);  // saturates
   EXPECT_EQ(code(e8m0, std::ldexp(1, 128), Rounding::rne, Overflow::nan), 0xFFu);
-  EXPECT_EQ(code(e8m0, -1.0), 0xFFu);                                         // no sign: NaN
+  EXPECT_EQ(code(e8m0, -1.0), 0xFFu);  // no sign: NaN
   EXPECT_EQ(code(e8m0, NAN), 0xFFu);
   // No zero: anything below 2^-127 (zero included) stands in as the smallest value.
   const CastResult tiny = encode(e8m0, value(std::ldexp(1, -130)));
@@ -158,14 +158,14 @@ TEST(Encode, E3M0AsTorchaoDefinesIt) {
   // Values 0, 0.25, 0.5, 1, 2, 4, 8, 16 (fields 0..7, bias 3, no subnormals, no Inf or NaN).
   EXPECT_EQ(code(e3m0, 1.0), 0x3u);
   EXPECT_EQ(code(e3m0, 16.0), 0x7u);
-  EXPECT_EQ(code(e3m0, 100.0), 0x7u);   // saturates
+  EXPECT_EQ(code(e3m0, 100.0), 0x7u);  // saturates
   EXPECT_EQ(code(e3m0, -100.0), 0xFu);
-  EXPECT_EQ(code(e3m0, 1.5), 0x4u);     // tie 1 (field 3) / 2 (field 4): even field, 2
-  EXPECT_EQ(code(e3m0, 3.0), 0x4u);     // tie 2 (field 4) / 4 (field 5): 2
-  EXPECT_EQ(code(e3m0, 0.75), 0x2u);    // tie 0.5 (field 2) / 1 (field 3): 0.5
-  EXPECT_EQ(code(e3m0, 0.125), 0x0u);   // tie 0 / 0.25 (field 1): 0
+  EXPECT_EQ(code(e3m0, 1.5), 0x4u);    // tie 1 (field 3) / 2 (field 4): even field, 2
+  EXPECT_EQ(code(e3m0, 3.0), 0x4u);    // tie 2 (field 4) / 4 (field 5): 2
+  EXPECT_EQ(code(e3m0, 0.75), 0x2u);   // tie 0.5 (field 2) / 1 (field 3): 0.5
+  EXPECT_EQ(code(e3m0, 0.125), 0x0u);  // tie 0 / 0.25 (field 1): 0
   EXPECT_EQ(code(e3m0, 0.13), 0x1u);
-  EXPECT_EQ(code(e3m0, -0.1), 0x8u);    // -0
+  EXPECT_EQ(code(e3m0, -0.1), 0x8u);  // -0
 }
 
 TEST(Encode, Int8SaturatesSymmetrically) {
@@ -199,9 +199,9 @@ TEST(Encode, FnuzHasNoNegativeZero) {
 TEST(Encode, FiniteFormatsAndNan) {
   EXPECT_THROW(encode(e2m3, value(NAN)), CastError);
   EXPECT_EQ(encode(e2m3, value(NAN), {.nan_to_finite = NanToFinite::max}).code, 0x1Fu);
-  EXPECT_EQ(code(e2m3, INFINITY), 0x1Fu);    // 7.5
+  EXPECT_EQ(code(e2m3, INFINITY), 0x1Fu);  // 7.5
   EXPECT_EQ(code(e2m3, -INFINITY), 0x3Fu);
-  EXPECT_EQ(code(e3m2, 30.0), 0x1Fu);        // tie between 28 (odd) and 32: 32 overflows, saturate 28
+  EXPECT_EQ(code(e3m2, 30.0), 0x1Fu);  // tie between 28 (odd) and 32: 32 overflows, saturate 28
   EXPECT_THROW(encode(e3m2, value(1.0), {.overflow = Overflow::nan}), std::invalid_argument);
 }
 
@@ -211,7 +211,7 @@ TEST(Encode, IeeeNanKeepsSignAndLeadingPayloadBits) {
   EXPECT_EQ(cast(fp32, fp16, 0x7FA00000).code, 0x7F00u);
   EXPECT_EQ(cast(fp32, fp16, 0xFFC00000).code, 0xFE00u);
   EXPECT_EQ(cast(fp32, e5m2, 0x7FC00000).code, 0x7Eu);
-  EXPECT_EQ(cast(fp32, e4m3, 0xFFC00000).code, 0xFFu);  // fn: the NaN of that sign
+  EXPECT_EQ(cast(fp32, e4m3, 0xFFC00000).code, 0xFFu);    // fn: the NaN of that sign
   EXPECT_EQ(cast(fp16, fp32, 0x7E01).code, 0x7FC02000u);  // widening keeps the whole payload
 }
 
@@ -231,7 +231,7 @@ TEST(Encode, WideTargets) {
   // fp64 -> fp32: 1 + 2^-24 is the tie between 1 and 1 + 2^-23: even is 1.
   EXPECT_EQ(cast(fp64, fp32, 0x3FF0000010000000).code, 0x3F800000u);
   EXPECT_EQ(cast(fp64, fp32, 0x3FF0000030000000).code, 0x3F800002u);  // 1 + 3*2^-24: tie, even is 2
-  EXPECT_EQ(cast(fp32, bf16, 0x3F808000).code, 0x3F80u);  // tie to even
+  EXPECT_EQ(cast(fp32, bf16, 0x3F808000).code, 0x3F80u);              // tie to even
   EXPECT_EQ(cast(fp32, bf16, 0x3F818000).code, 0x3F82u);
   EXPECT_EQ(cast(fp32, fp16, 0x477FF000).code, 0x7C00u);  // 65520 is the tie past 65504: Inf
   EXPECT_EQ(cast(fp32, fp16, 0x477FEFFF).code, 0x7BFFu);

@@ -36,16 +36,16 @@ TEST(FormatName, CustomGrammar) {
   EXPECT_EQ(format_name(parse_format("int8f6")), "int8");
   EXPECT_THROW(parse_format("sm8f"), FormatNameError);
   EXPECT_THROW(parse_format("sm8x"), FormatNameError);
-  for (const char* name : {"e6m0", "e10m0", "e8m1", "e5m3fn", "e4m4fnuz", "e6m9ieee", "ue5m3", "e2m0fin", "int4", "sm8"})
+  for (const char* name :
+       {"e6m0", "e10m0", "e8m1", "e5m3fn", "e4m4fnuz", "e6m9ieee", "ue5m3", "e2m0fin", "int4", "sm8"})
     EXPECT_EQ(format_name(parse_format(name)), name);
 }
 
 TEST(FormatName, RejectsImpossibleNames) {
-  for (const char* name : {"", "e0m3", "e16m1", "e4m53", "e20m60", "e4", "m3", "e4m3x", "ue4m3fnuz", "e4m0ieee",
-                           "int1", "int65", "int", "fp8", "e1m0", "e-1m2", "e4m3 "})
+  for (const char* name : {"", "e0m3", "e16m1", "e4m53", "e20m60", "e4", "m3", "e4m3x", "ue4m3fnuz", "e4m0ieee", "int1",
+                           "int65", "int", "fp8", "e1m0", "e-1m2", "e4m3 "})
     EXPECT_THROW(parse_format(name), FormatNameError) << name;
 }
-
 
 // Found by fuzz/fuzz_names: "e3m00" parsed as the 3-bit exponent-only format and was named "e3m0",
 // the built-in E3M0 element. Numbers now refuse leading zeros, and an exponent-only format whose bare

@@ -112,8 +112,8 @@ void compare_cast(Mismatches& m, const Format& from, const Format& to, std::uint
   const Outcome a = outcome_of([&] { return cast(from, to, code, o, Model::integer); });
   const Outcome b = outcome_of([&] { return cast(from, to, code, o, Model::mpfr); });
   if (a == b) return;
-  m.add(format_name(from) + " " + hex(code) + " -> " + format_name(to) + " " + describe(o) +
-        ": integer " + a.text() + ", mpfr " + b.text());
+  m.add(format_name(from) + " " + hex(code) + " -> " + format_name(to) + " " + describe(o) + ": integer " + a.text() +
+        ", mpfr " + b.text());
 }
 
 // Stochastic random bits for one input: `how_many` consecutive counts from a list (where the list starts
@@ -213,7 +213,8 @@ void sweep(const Format& from, const std::vector<std::uint64_t>& codes, std::spa
   Mismatches m;
   for (const Format& to : targets) {
     const OptionSets options(to, stochastic);
-    parallel_for(codes.size(), m, [&](std::size_t i) { compare_options(m, from, to, i, codes[i], options.of(codes[i])); });
+    parallel_for(codes.size(), m,
+                 [&](std::size_t i) { compare_options(m, from, to, i, codes[i], options.of(codes[i])); });
   }
   m.check();
 }
@@ -258,8 +259,8 @@ std::vector<std::uint64_t> fp32_decision_codes() {
           const std::uint32_t with_round = kept | round << (c - 1);
           mantissas.insert(with_round);
           if (c >= 2) {
-            mantissas.insert(with_round | 1u);                             // sticky: lowest bit only
-            mantissas.insert(with_round | ((1u << (c - 1)) - 1));          // sticky: all ones
+            mantissas.insert(with_round | 1u);                     // sticky: lowest bit only
+            mantissas.insert(with_round | ((1u << (c - 1)) - 1));  // sticky: all ones
           }
         }
       }
@@ -320,16 +321,18 @@ TEST(ModelAgreement, RandomFp64IntoEveryBuiltin) {
 
 TEST(ModelAgreement, EveryBf16IntoCustomFormats) {
   std::vector<Format> targets;
-  for (const char* name : {"e6m0", "e10m0", "e2m0", "e8m1", "ue4m3", "e5m3fn", "ue5m3", "e4m4fnuz", "e3m3fnuz",
-                           "e6m9ieee", "e2m1ieee", "e8m23ieee", "e1m0fin", "e1m1", "e2m0fin", "e1m6fn", "int2", "int4",
-                           "int16", "int32", "sm4", "sm8", "sm17", "e11m52ieee", "e15m20"})
+  for (const char* name :
+       {"e6m0",     "e10m0",    "e2m0",      "e8m1",    "ue4m3", "e5m3fn",     "ue5m3",  "e4m4fnuz", "e3m3fnuz",
+        "e6m9ieee", "e2m1ieee", "e8m23ieee", "e1m0fin", "e1m1",  "e2m0fin",    "e1m6fn", "int2",     "int4",
+        "int16",    "int32",    "sm4",       "sm8",     "sm17",  "e11m52ieee", "e15m20"})
     targets.push_back(parse_format(name));
   const std::vector<std::uint64_t> codes = all_codes(bf16);
   Mismatches m;
   for (const Format& to : targets) {
     static constexpr std::array modes{Rounding::rne, Rounding::rtz, Rounding::rup, Rounding::stochastic};
     const OptionSets options(to, 3, modes, false);
-    parallel_for(codes.size(), m, [&](std::size_t i) { compare_options(m, bf16, to, i, codes[i], options.of(codes[i])); });
+    parallel_for(codes.size(), m,
+                 [&](std::size_t i) { compare_options(m, bf16, to, i, codes[i], options.of(codes[i])); });
   }
   m.check();
 }
@@ -384,8 +387,8 @@ TEST(ModelAgreement, WideSignificands) {
           if (a.multiple != b.multiple || a.quantum_exponent != b.quantum_exponent || a.inexact != b.inexact)
             m.add("grid " + format_name(f) + " " + to_hexfloat(d) + " " + std::string(to_string(mode)) +
                   (negative ? " negative" : "") + ": integer " + a.multiple.str() + "*2^" +
-                  std::to_string(a.quantum_exponent) + (a.inexact ? " inexact" : "") + ", mpfr " +
-                  b.multiple.str() + "*2^" + std::to_string(b.quantum_exponent) + (b.inexact ? " inexact" : ""));
+                  std::to_string(a.quantum_exponent) + (a.inexact ? " inexact" : "") + ", mpfr " + b.multiple.str() +
+                  "*2^" + std::to_string(b.quantum_exponent) + (b.inexact ? " inexact" : ""));
           for (const Overflow policy : all_overflows) {
             CastOptions o;
             o.rounding = mode;

@@ -96,7 +96,8 @@ TEST(Torchao, RceilGoldenCases) {
   // 0x40600001 = 3.5 + 2^-22: / 448 = 2^-7 + 5.3e-10, 0.57 of an ulp (2^-30) above 2^-7, so it rounds up to
   // 2^-7 (1 + 2^-23); log2 of that is -7 + 1.7e-7, less than half an ulp (4.8e-7) of -7: log2f gives
   // exactly -7.0 and the ceil misses the bump: 120, not the exact 121. 3.5000002 x 2^7 = 448.00003 -> 0x7e.
-  EXPECT_EQ(quantize("mxfp8_e4m3", "torchao-rceil", {from_bits(0x40600001)}), (QuantizedBlock{120, {0x7E}, 1}));  // inexact, not overflow: 448.00003 rounds to 448
+  EXPECT_EQ(quantize("mxfp8_e4m3", "torchao-rceil", {from_bits(0x40600001)}),
+            (QuantizedBlock{120, {0x7E}, 1}));  // inexact, not overflow: 448.00003 rounds to 448
   // A zero block: descale 0 -> code 0, and the reciprocal of code 0 is taken as 1: values pass unscaled.
   EXPECT_EQ(quantize("mxfp8_e4m3", "torchao-rceil", {0.0}).scale, 0u);
   // NaN -> 255; Inf -> 254.
@@ -156,7 +157,8 @@ TEST(Nvfp4, TwoLevelsExact) {
   const TensorScale t = tensor_scale_for(ScaleRule::amax_over_max, f, value(5376.0));
   EXPECT_EQ(t.decode, testing::dyadic(2.0));
   const std::vector<Value> block{value(5376.0), value(1.0)};
-  EXPECT_EQ(quantize_block(f, find_profile("nvfp4"), block, t), (QuantizedBlock{0x7E, {0x7, 0x0}, 5}));  // inexact + underflow
+  EXPECT_EQ(quantize_block(f, find_profile("nvfp4"), block, t),
+            (QuantizedBlock{0x7E, {0x7, 0x0}, 5}));  // inexact + underflow
 }
 
 TEST(Nvfp4, TinyBlocksShowEachImplementation) {

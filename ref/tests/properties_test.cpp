@@ -9,12 +9,12 @@ namespace mxref {
 namespace {
 
 TEST(Properties, KnownExtremes) {
-  EXPECT_EQ(properties(e4m3).max_normal, Dyadic(7, 6));       // 448
-  EXPECT_EQ(properties(e5m2).max_normal, Dyadic(7, 13));      // 57344
-  EXPECT_EQ(properties(e3m2).max_normal, Dyadic(7, 2));       // 28
-  EXPECT_EQ(properties(e2m3).max_normal, Dyadic(15, -1));     // 7.5
-  EXPECT_EQ(properties(e2m1).max_normal, Dyadic(3, 1));       // 6
-  EXPECT_EQ(properties(int8).max_normal, Dyadic(127, -6));    // 1.984375
+  EXPECT_EQ(properties(e4m3).max_normal, Dyadic(7, 6));     // 448
+  EXPECT_EQ(properties(e5m2).max_normal, Dyadic(7, 13));    // 57344
+  EXPECT_EQ(properties(e3m2).max_normal, Dyadic(7, 2));     // 28
+  EXPECT_EQ(properties(e2m3).max_normal, Dyadic(15, -1));   // 7.5
+  EXPECT_EQ(properties(e2m1).max_normal, Dyadic(3, 1));     // 6
+  EXPECT_EQ(properties(int8).max_normal, Dyadic(127, -6));  // 1.984375
   EXPECT_EQ(properties(e8m0).max_normal, Dyadic(1, 127));
   EXPECT_EQ(properties(e8m0).min_normal, Dyadic(1, -127));
   EXPECT_FALSE(properties(e8m0).min_subnormal.has_value());
@@ -32,8 +32,9 @@ TEST(Properties, KnownExtremes) {
 }
 
 TEST(Properties, CountsMatchEnumeration) {
-  for (const char* name : {"e5m2", "e4m3", "e3m2", "e2m3", "e2m1", "e3m0", "int8", "e8m0", "ue4m3", "e4m3fnuz",
-                           "e5m2fnuz", "fp16", "bf16", "e3m4", "e6m0", "e8m1", "e5m3fn", "e2m0fin", "int4", "sm4", "sm8", "e6m9ieee"}) {
+  for (const char* name :
+       {"e5m2", "e4m3", "e3m2", "e2m3", "e2m1", "e3m0",   "int8",    "e8m0", "ue4m3", "e4m3fnuz", "e5m2fnuz",
+        "fp16", "bf16", "e3m4", "e6m0", "e8m1", "e5m3fn", "e2m0fin", "int4", "sm4",   "sm8",      "e6m9ieee"}) {
     const Format f = parse_format(name);
     CodeCounts counted;
     for (std::uint64_t code = 0; code <= code_mask(f); ++code) {

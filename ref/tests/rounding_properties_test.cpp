@@ -35,12 +35,11 @@ rc::Gen<Format> any_format() { return rc::gen::elementOf(formats()); }
 rc::Gen<Value> any_value_for(const Format& f) {
   const std::int64_t top = properties(f).max_exponent + 3;
   const std::int64_t bottom = properties(f).min_positive.floor_log2() - 3;
-  return rc::gen::map(
-      rc::gen::tuple(rc::gen::arbitrary<bool>(), rc::gen::arbitrary<std::uint64_t>(),
-                     rc::gen::inRange<std::int64_t>(bottom - 64, top - 0)),
-      [](const std::tuple<bool, std::uint64_t, std::int64_t>& t) {
-        return Value::finite(std::get<0>(t), Dyadic(BigInt(std::get<1>(t)), std::get<2>(t)));
-      });
+  return rc::gen::map(rc::gen::tuple(rc::gen::arbitrary<bool>(), rc::gen::arbitrary<std::uint64_t>(),
+                                     rc::gen::inRange<std::int64_t>(bottom - 64, top - 0)),
+                      [](const std::tuple<bool, std::uint64_t, std::int64_t>& t) {
+                        return Value::finite(std::get<0>(t), Dyadic(BigInt(std::get<1>(t)), std::get<2>(t)));
+                      });
 }
 
 CastOptions options(Rounding r, Overflow o = Overflow::saturate) { return {.rounding = r, .overflow = o}; }
@@ -53,8 +52,8 @@ RC_GTEST_PROP(Rounding, EveryNonNanCodeRoundTrips, ()) {
   RC_PRE(classify(f, code) != CodeClass::nan);
   // MXINT8's -2.0 (0x80) decodes but saturates to -127/64 (docs/spec-notes/mxint8-range.md).
   RC_PRE(!(f.encoding == Encoding::twos_complement && code == sign_bit(f)));
-  const Rounding r = *rc::gen::elementOf(std::vector<Rounding>{Rounding::rne, Rounding::rna, Rounding::rtz,
-                                                                Rounding::rup, Rounding::rdn, Rounding::rto});
+  const Rounding r = *rc::gen::elementOf(
+      std::vector<Rounding>{Rounding::rne, Rounding::rna, Rounding::rtz, Rounding::rup, Rounding::rdn, Rounding::rto});
   const CastResult result = encode(f, decode(f, code), options(r, Overflow::natural));
   RC_ASSERT(result.code == code);
   RC_ASSERT(result.flags == 0);
@@ -64,8 +63,8 @@ RC_GTEST_PROP(Rounding, IsMonotonic, ()) {
   const Format f = *any_format();
   const Value a = *any_value_for(f);
   const Value b = *any_value_for(f);
-  const Rounding r = *rc::gen::elementOf(std::vector<Rounding>{Rounding::rne, Rounding::rna, Rounding::rtz,
-                                                                Rounding::rup, Rounding::rdn, Rounding::rto});
+  const Rounding r = *rc::gen::elementOf(
+      std::vector<Rounding>{Rounding::rne, Rounding::rna, Rounding::rtz, Rounding::rup, Rounding::rdn, Rounding::rto});
   RC_PRE(f.is_signed || (!a.negative && !b.negative));
   const auto [lo, hi] = order(a, b) <= 0 ? std::pair{a, b} : std::pair{b, a};
   RC_ASSERT(at_most(rounded(f, lo, options(r)), rounded(f, hi, options(r))));
@@ -111,8 +110,7 @@ RC_GTEST_PROP(Rounding, IsSignSymmetric, ()) {
     const Value minus = rounded(f, minus_x, options(r));
     RC_ASSERT(plus.magnitude == minus.magnitude);
   }
-  RC_ASSERT(rounded(f, minus_x, options(Rounding::rup)).magnitude ==
-            rounded(f, x, options(Rounding::rdn)).magnitude);
+  RC_ASSERT(rounded(f, minus_x, options(Rounding::rup)).magnitude == rounded(f, x, options(Rounding::rdn)).magnitude);
 }
 
 RC_GTEST_PROP(Rounding, SaturationStaysInRange, ()) {

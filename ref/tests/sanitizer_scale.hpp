@@ -13,7 +13,7 @@ namespace mxref::testing {
 
 #if defined(__SANITIZE_ADDRESS__)  // GCC
 inline constexpr bool sanitized = true;
-#elif defined(__has_feature)       // Clang
+#elif defined(__has_feature)  // Clang
 #if __has_feature(address_sanitizer)
 inline constexpr bool sanitized = true;
 #else

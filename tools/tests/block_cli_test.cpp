@@ -23,7 +23,8 @@ Lines ok(std::vector<std::string> arguments, const std::string& input) {
 const std::string block = "3f800000 40000000 c0400000 3e800000\n";
 
 TEST(Quantize, OneBlockPerLine) {
-  EXPECT_EQ(ok({"quantize", "--format", "mxfp4_e2m1", "--block", "4"}, block + block), (Lines{"7e 4 6 f 1", "7e 4 6 f 1"}));
+  EXPECT_EQ(ok({"quantize", "--format", "mxfp4_e2m1", "--block", "4"}, block + block),
+            (Lines{"7e 4 6 f 1", "7e 4 6 f 1"}));
 }
 
 TEST(Quantize, PackedNibbleOrders) {

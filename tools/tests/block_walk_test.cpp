@@ -20,7 +20,8 @@ std::vector<Value> random_values(std::size_t count, std::mt19937_64& random) {
   std::vector<Value> values;
   for (std::size_t i = 0; i < count; ++i) {
     // Mostly a narrow exponent range, so that blocks mix scales; some NaN, Inf and zeros too.
-    const std::uint64_t bits = random() % 16 == 0 ? random() : (random() & 0x80ffffffu) | (0x38000000u + (random() % 24 << 23));
+    const std::uint64_t bits =
+        random() % 16 == 0 ? random() : (random() & 0x80ffffffu) | (0x38000000u + (random() % 24 << 23));
     values.push_back(decode(fp32, bits & 0xffffffffu));
   }
   return values;
@@ -33,9 +34,9 @@ struct Case {
 
 TEST(BlockWalk, SameBlocksAsQuantizeTensor) {
   const std::vector<Case> cases = {
-      {{7}, 0, 0},          {{2, 3}, 1, 0},       {{2, 3}, 0, 0},        {{5, 4, 33}, 2, 0}, {{5, 4, 33}, 1, 0},
-      {{5, 4, 33}, 0, 0},   {{3, 1, 9}, 1, 0},    {{6, 40}, 1, 2},       {{5, 33}, 1, 3},    {{2, 5, 7}, 2, 4},
-      {{1, 1}, 1, 1},       {{64, 64}, 0, 0},     {{3, 0, 4}, 2, 0},     {{0, 8}, 1, 2},
+      {{7}, 0, 0},        {{2, 3}, 1, 0},    {{2, 3}, 0, 0},    {{5, 4, 33}, 2, 0}, {{5, 4, 33}, 1, 0},
+      {{5, 4, 33}, 0, 0}, {{3, 1, 9}, 1, 0}, {{6, 40}, 1, 2},   {{5, 33}, 1, 3},    {{2, 5, 7}, 2, 4},
+      {{1, 1}, 1, 1},     {{64, 64}, 0, 0},  {{3, 0, 4}, 2, 0}, {{0, 8}, 1, 2},
   };
   std::mt19937_64 random(7);
   for (const char* name : {"mxfp4_e2m1", "mxfp8_e4m3", "mxint8", "bfp8"}) {

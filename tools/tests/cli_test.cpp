@@ -41,8 +41,7 @@ TEST(Cast, E4m3OverflowPolicies) {
   EXPECT_EQ(cast({"--to", "e4m3", "--overflow", "saturate"}, "43F00000\n"), (Lines{"7e"}));
   EXPECT_EQ(cast({"--to", "e4m3", "--overflow", "nan"}, "43F00000\n"), (Lines{"7f"}));
   // +Inf (0x7F800000) and -Inf (0xFF800000) overflow the same way, even rounding toward zero.
-  EXPECT_EQ(cast({"--to", "e4m3", "--rounding", "rtz", "--flags"}, "7F800000\nFF800000\n"),
-            (Lines{"7e xo", "fe xo"}));
+  EXPECT_EQ(cast({"--to", "e4m3", "--rounding", "rtz", "--flags"}, "7F800000\nFF800000\n"), (Lines{"7e xo", "fe xo"}));
   EXPECT_EQ(cast({"--to", "e4m3", "--rounding", "rtz", "--overflow", "nan"}, "7F800000\n"), (Lines{"7f"}));
 }
 
@@ -112,8 +111,7 @@ TEST(Cast, DenormalsAreZeroReadsSubnormalInputsAsZero) {
 }
 
 TEST(Cast, MpfrModelAgrees) {
-  EXPECT_EQ(cast({"--to", "e4m3", "--model", "mpfr"}, "3F800000\n43E80000\n3F880000\n"),
-            (Lines{"38", "7e", "38"}));
+  EXPECT_EQ(cast({"--to", "e4m3", "--model", "mpfr"}, "3F800000\n43E80000\n3F880000\n"), (Lines{"38", "7e", "38"}));
 }
 
 TEST(Cast, InputSpellings) {
@@ -131,9 +129,9 @@ TEST(Cast, StochasticRoundingFollowsSplitmix64) {
   EXPECT_EQ(cast({"--to", "e2m1", "--rounding", "stochastic", "--random-bits", "1"}, six_ties),
             (Lines{"7", "7", "7", "6", "6", "6"}));
   // Seed 100: splitmix64(100) has top bit 0, splitmix64(101) top bit 1.
-  EXPECT_EQ(cast({"--to", "e2m1", "--rounding", "stochastic", "--random-bits", "1", "--seed", "100"},
-                 "40A00000\n40A00000\n"),
-            (Lines{"6", "7"}));
+  EXPECT_EQ(
+      cast({"--to", "e2m1", "--rounding", "stochastic", "--random-bits", "1", "--seed", "100"}, "40A00000\n40A00000\n"),
+      (Lines{"6", "7"}));
 }
 
 TEST(RandomBits, SplitMix64ReferenceOutputs) {

@@ -46,8 +46,9 @@ TEST(Errors, BitsAboveTheSourceWidth) {
 
 TEST(Errors, ImpossibleOptionsFailBeforeInput) {
   expect_usage_error(run_mxref({"cast", "--to", "e4m3", "--rounding", "stochastic"}, "3f800000\n"), "random bits");
-  expect_usage_error(run_mxref({"cast", "--to", "e4m3", "--rounding", "stochastic", "--random-bits", "65"}, "3f800000\n"),
-                     "random bits");
+  expect_usage_error(
+      run_mxref({"cast", "--to", "e4m3", "--rounding", "stochastic", "--random-bits", "65"}, "3f800000\n"),
+      "random bits");
   expect_usage_error(run_mxref({"cast", "--to", "e4m3", "--overflow", "inf"}, "3f800000\n"), "inf");
   expect_usage_error(run_mxref({"cast", "--to", "e2m1", "--overflow", "nan"}, "3f800000\n"), "nan");
   expect_usage_error(run_mxref({"cast", "--to", "e4m3", "--rounding", "up"}, "3f800000\n"), "unknown rounding 'up'");

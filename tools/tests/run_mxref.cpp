@@ -19,10 +19,8 @@ namespace fs = std::filesystem;
 std::string quoted(const std::string& s) {
   std::string out = "'";
   for (char c : s) {
-    if (c == '\'')
-      out.append("'\\''");
-    else
-      out += c;
+    if (c == '\'') out.append("'\\''");
+    else out += c;
   }
   out += '\'';
   return out;

@@ -56,7 +56,9 @@ struct Member {
 Member npz_member(const Bytes& zip, const std::string& name) {
   const std::string file = name + ".npy";
   for (std::size_t at = zip.find("PK\x03\x04"); at != Bytes::npos; at = zip.find("PK\x03\x04", at + 1)) {
-    const auto u16 = [&](std::size_t i) { return static_cast<std::uint8_t>(zip[i]) | static_cast<std::uint8_t>(zip[i + 1]) << 8; };
+    const auto u16 = [&](std::size_t i) {
+      return static_cast<std::uint8_t>(zip[i]) | static_cast<std::uint8_t>(zip[i + 1]) << 8;
+    };
     const std::size_t name_length = u16(at + 26), extra_length = u16(at + 28);
     if (zip.compare(at + 30, name_length, file) != 0 || name_length != file.size()) continue;
     const std::size_t npy_at = at + 30 + name_length + extra_length;
@@ -133,7 +135,8 @@ TEST_F(TensorFiles, QuantizeAlongTheLastAxis) {
 
 TEST_F(TensorFiles, AxisZeroRoundTripsExactly) {
   write("x.npy", npy("<f4", "(2, 3)", x));
-  ok({"quantize", "--format", "mxfp4_e2m1", "--block", "2", "--axis", "0", "--in", "FILE:x.npy", "--out", "FILE:q.npz"});
+  ok({"quantize", "--format", "mxfp4_e2m1", "--block", "2", "--axis", "0", "--in", "FILE:x.npy", "--out",
+      "FILE:q.npz"});
   // Columns [1,4] -> 2^0 (0x7f), [2,0.5] -> 2^-1 (0x7e), [64,0] -> 2^4 (0x83); every value is then an E2M1
   // value times its scale, so dequantization gives x back bit for bit.
   const Member scales = npz_member(read("q.npz"), "scales");
@@ -142,9 +145,11 @@ TEST_F(TensorFiles, AxisZeroRoundTripsExactly) {
   ok({"dequantize", "--format", "mxfp4_e2m1", "--block", "2", "--in", "FILE:q.npz", "--out", "FILE:y.npy"});
   EXPECT_EQ(read("y.npy"), npy("<f4", "(2, 3)", x));
   // bf16 output: bit patterns as '<u2' (1.0 = 0x3f80, 2.0 = 0x4000, 64 = 0x4280, 4 = 0x4080, 0.5 = 0x3f00).
-  ok({"dequantize", "--format", "mxfp4_e2m1", "--block", "2", "--to", "bf16", "--in", "FILE:q.npz", "--out", "FILE:b.npy"});
-  EXPECT_EQ(read("b.npy"), npy("<u2", "(2, 3)", le(0x3f80, 2) + le(0x4000, 2) + le(0x4280, 2) + le(0x4080, 2) +
-                                                    le(0x3f00, 2) + le(0, 2)));
+  ok({"dequantize", "--format", "mxfp4_e2m1", "--block", "2", "--to", "bf16", "--in", "FILE:q.npz", "--out",
+      "FILE:b.npy"});
+  EXPECT_EQ(
+      read("b.npy"),
+      npy("<u2", "(2, 3)", le(0x3f80, 2) + le(0x4000, 2) + le(0x4280, 2) + le(0x4080, 2) + le(0x3f00, 2) + le(0, 2)));
 }
 
 TEST_F(TensorFiles, Bf16AsIntegersOrMlDtypesVoids) {
@@ -152,7 +157,8 @@ TEST_F(TensorFiles, Bf16AsIntegersOrMlDtypesVoids) {
   const Bytes bits = le(0x4040, 2) + le(0x3f80, 2);
   for (const std::string descr : {"<u2", "<V2"}) {
     write("b.npy", npy(descr, "(2,)", bits));
-    ok({"quantize", "--format", "mxfp8_e4m3", "--block", "2", "--from", "bf16", "--in", "FILE:b.npy", "--out", "FILE:q.npz"});
+    ok({"quantize", "--format", "mxfp8_e4m3", "--block", "2", "--from", "bf16", "--in", "FILE:b.npy", "--out",
+        "FILE:q.npz"});
     const Bytes q = read("q.npz");
     EXPECT_EQ(npz_member(q, "scales").data, Bytes("\x78", 1)) << descr;
     EXPECT_EQ(npz_member(q, "elements").data, Bytes("\x7c\x70", 2)) << descr;
@@ -162,7 +168,8 @@ TEST_F(TensorFiles, Bf16AsIntegersOrMlDtypesVoids) {
 TEST_F(TensorFiles, FakequantOfARawFile) {
   // 0.3 with amax 1 in E4M3: X = 2^-8, 0.3 * 256 = 76.8 -> 80 (E4M3 step 8 in [64, 128)) -> 0.3125.
   write("r.bin", f32s({0.3f, 1.0f}));
-  ok({"fakequant", "--format", "mxfp8_e4m3", "--block", "2", "--in", "FILE:r.bin", "--shape", "1,2", "--out", "FILE:f.npy"});
+  ok({"fakequant", "--format", "mxfp8_e4m3", "--block", "2", "--in", "FILE:r.bin", "--shape", "1,2", "--out",
+      "FILE:f.npy"});
   EXPECT_EQ(read("f.npy"), npy("<f4", "(1, 2)", f32s({0.3125f, 1.0f})));
 }
 
@@ -200,7 +207,8 @@ TEST_F(TensorFiles, ErrorsLeaveNoOutputFile) {
   // A failed run must not replace an existing output either.
   fails("quantize", {"--in", "FILE:fortran.npy", "--out", "FILE:kept.npz"}, "Fortran-order");
   EXPECT_EQ(read("kept.npz"), "an older output");
-  EXPECT_EQ(files(), (std::set<std::string>{"x.npy", "x8.npy", "fortran.npy", "short.npy", "garbage.npy", "r.bin", "kept.npz"}));
+  EXPECT_EQ(files(),
+            (std::set<std::string>{"x.npy", "x8.npy", "fortran.npy", "short.npy", "garbage.npy", "r.bin", "kept.npz"}));
 }
 
 TEST_F(TensorFiles, CorruptArchiveIsRefused) {
@@ -211,7 +219,8 @@ TEST_F(TensorFiles, CorruptArchiveIsRefused) {
   ASSERT_NE(at, Bytes::npos);
   q[at] = 5;  // the CRC-32 no longer matches
   write("q.npz", q);
-  const Outcome r = mxref({"dequantize", "--format", "mxfp4_e2m1", "--block", "2", "--in", "FILE:q.npz", "--out", "FILE:y.npy"});
+  const Outcome r =
+      mxref({"dequantize", "--format", "mxfp4_e2m1", "--block", "2", "--in", "FILE:q.npz", "--out", "FILE:y.npy"});
   EXPECT_EQ(r.status, 2);
   EXPECT_NE(r.err.find("CRC"), std::string::npos) << r.err;
   EXPECT_FALSE(fs::exists(path("y.npy")));

@@ -43,7 +43,8 @@ struct ScaleTarget {
   std::size_t columns = 1;  // swizzled: the scale matrix's last dimension
 };
 
-// ref/block/packing.hpp's swizzled_scale_offset: 128x4 tiles row-major by tile, (r % 32) * 16 + (r / 32) * 4 + c inside.
+// ref/block/packing.hpp's swizzled_scale_offset: 128x4 tiles row-major by tile, (r % 32) * 16 + (r / 32) * 4 + c
+// inside.
 __device__ inline std::size_t scale_offset(const ScaleTarget& t, std::size_t k) {
   if (t.layout == ScaleLayout::row_major) return k;
   const std::size_t row = k / t.columns, col = k % t.columns;

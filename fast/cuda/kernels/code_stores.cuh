@@ -20,7 +20,8 @@ __device__ inline void store_bytes(std::uint8_t* out, std::size_t run, std::uint
   else if constexpr (Bytes == 4) *reinterpret_cast<std::uint32_t*>(p) = static_cast<std::uint32_t>(w);
   else if constexpr (Bytes == 2) *reinterpret_cast<std::uint16_t*>(p) = static_cast<std::uint16_t>(w);
   else if constexpr (Bytes % 2 == 0)
-    for (int i = 0; i < Bytes / 2; ++i) reinterpret_cast<std::uint16_t*>(p)[i] = static_cast<std::uint16_t>(w >> (16 * i));
+    for (int i = 0; i < Bytes / 2; ++i)
+      reinterpret_cast<std::uint16_t*>(p)[i] = static_cast<std::uint16_t>(w >> (16 * i));
   else
     for (int i = 0; i < Bytes; ++i) p[i] = static_cast<std::uint8_t>(w >> (8 * i));
 }
@@ -29,7 +30,7 @@ __device__ inline void store_bytes(std::uint8_t* out, std::size_t run, std::uint
 template <int Bits, int N>
 __device__ inline std::uint64_t pack_word(const std::uint32_t (&c)[N]) {
   std::uint64_t w = 0;
-  #pragma unroll
+#pragma unroll
   for (int i = 0; i < N; ++i) w |= static_cast<std::uint64_t>(c[i] & ((1u << Bits) - 1)) << (i * Bits);
   return w;
 }
@@ -58,7 +59,8 @@ __device__ inline std::uint64_t load_bytes(const std::uint8_t* in, std::size_t r
   else if constexpr (Bytes == 4) w = *reinterpret_cast<const std::uint32_t*>(p);
   else if constexpr (Bytes == 2) w = *reinterpret_cast<const std::uint16_t*>(p);
   else if constexpr (Bytes % 2 == 0)
-    for (int i = 0; i < Bytes / 2; ++i) w |= static_cast<std::uint64_t>(reinterpret_cast<const std::uint16_t*>(p)[i]) << (16 * i);
+    for (int i = 0; i < Bytes / 2; ++i)
+      w |= static_cast<std::uint64_t>(reinterpret_cast<const std::uint16_t*>(p)[i]) << (16 * i);
   else
     for (int i = 0; i < Bytes; ++i) w |= static_cast<std::uint64_t>(p[i]) << (8 * i);
   return w;
@@ -67,7 +69,7 @@ __device__ inline std::uint64_t load_bytes(const std::uint8_t* in, std::size_t r
 // N codes of W bits from a little-endian word.
 template <int W, int N>
 __device__ inline void codes_of_word(std::uint64_t w, std::uint32_t (&c)[N]) {
-  #pragma unroll
+#pragma unroll
   for (int i = 0; i < N; ++i) c[i] = static_cast<std::uint32_t>(w >> (i * W)) & ((1u << W) - 1);
 }
 
@@ -108,7 +110,8 @@ __device__ inline void store_three_bytes(std::uint8_t* out, int run, std::uint32
 }
 
 // Bytes 0-1, 2-3 and 4-5 from the low halves of h0, h1, h2.
-__device__ inline void store_six_bytes(std::uint8_t* out, int run, std::uint32_t h0, std::uint32_t h1, std::uint32_t h2) {
+__device__ inline void store_six_bytes(std::uint8_t* out, int run, std::uint32_t h0, std::uint32_t h1,
+                                       std::uint32_t h2) {
   std::uint16_t* p = reinterpret_cast<std::uint16_t*>(out + run * 6);
   p[0] = static_cast<std::uint16_t>(h0), p[1] = static_cast<std::uint16_t>(h1), p[2] = static_cast<std::uint16_t>(h2);
 }
@@ -119,7 +122,8 @@ __device__ inline void store_fp6_codes(std::uint8_t* out, int run, const std::ui
   if constexpr (N == 4) store_three_bytes(out, run, static_cast<std::uint32_t>(pack_word<6, N>(c)));
   else {
     const std::uint64_t w = pack_word<6, N>(c);
-    store_six_bytes(out, run, static_cast<std::uint32_t>(w), static_cast<std::uint32_t>(w >> 16), static_cast<std::uint32_t>(w >> 32));
+    store_six_bytes(out, run, static_cast<std::uint32_t>(w), static_cast<std::uint32_t>(w >> 16),
+                    static_cast<std::uint32_t>(w >> 32));
   }
 }
 

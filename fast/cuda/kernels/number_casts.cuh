@@ -28,11 +28,13 @@ __device__ inline std::uint32_t number_element(float s) {
     return static_cast<std::uint32_t>(min(max(__float2int_rn(s * 64.0f), -127), 127)) & 0xFFu;  // x 2^6 is exact
   } else {
     constexpr int M = E::mantissa_bits, emin = 1 - E::bias;
-    const float largest = __uint_as_float((E::max_finite >> M) - E::bias + 127 << 23 | (E::max_finite & ((1u << M) - 1)) << (23 - M));
+    const float largest =
+        __uint_as_float((E::max_finite >> M) - E::bias + 127 << 23 | (E::max_finite & ((1u << M) - 1)) << (23 - M));
     // the magnet 2^(max(e, emin) - M + 23) for |s| in binade e
     constexpr std::uint32_t magnet_shift = static_cast<std::uint32_t>(23 - M) << 23;
     constexpr std::uint32_t smallest_magnet = static_cast<std::uint32_t>(emin - M + 23 + 127) << 23;
-    const float to_fp32_normals = __uint_as_float(static_cast<std::uint32_t>(127 - 126 - emin) << 23);  // 2^(-126 - emin)
+    const float to_fp32_normals =
+        __uint_as_float(static_cast<std::uint32_t>(127 - 126 - emin) << 23);  // 2^(-126 - emin)
     const float a = fminf(fabsf(s), largest);
     const float magnet = __uint_as_float(max((__float_as_uint(a) & 0x7F800000u) + magnet_shift, smallest_magnet));
     const float rounded = __fsub_rn(__fadd_rn(a, magnet), magnet);
@@ -47,11 +49,15 @@ template <class E>
 __device__ inline std::uint32_t fp8x4(float s0, float s1, float s2, float s3) {
   std::uint32_t w;
   if constexpr (std::is_same_v<E, E4M3>)
-    asm("{ .reg .b16 lo, hi;\n cvt.rn.satfinite.e4m3x2.f32 lo, %2, %1;\n cvt.rn.satfinite.e4m3x2.f32 hi, %4, %3;\n mov.b32 %0, {lo, hi}; }"
-        : "=r"(w) : "f"(s0), "f"(s1), "f"(s2), "f"(s3));
+    asm("{ .reg .b16 lo, hi;\n cvt.rn.satfinite.e4m3x2.f32 lo, %2, %1;\n cvt.rn.satfinite.e4m3x2.f32 hi, %4, %3;\n "
+        "mov.b32 %0, {lo, hi}; }"
+        : "=r"(w)
+        : "f"(s0), "f"(s1), "f"(s2), "f"(s3));
   else
-    asm("{ .reg .b16 lo, hi;\n cvt.rn.satfinite.e5m2x2.f32 lo, %2, %1;\n cvt.rn.satfinite.e5m2x2.f32 hi, %4, %3;\n mov.b32 %0, {lo, hi}; }"
-        : "=r"(w) : "f"(s0), "f"(s1), "f"(s2), "f"(s3));
+    asm("{ .reg .b16 lo, hi;\n cvt.rn.satfinite.e5m2x2.f32 lo, %2, %1;\n cvt.rn.satfinite.e5m2x2.f32 hi, %4, %3;\n "
+        "mov.b32 %0, {lo, hi}; }"
+        : "=r"(w)
+        : "f"(s0), "f"(s1), "f"(s2), "f"(s3));
   return w;
 }
 
@@ -85,11 +91,13 @@ __device__ inline void number_elements(const float (&s)[N], std::uint32_t (&c)[N
 // BF16 x and every k.
 // (The codes in pairs: codes of x[2i] and x[2i + 1] in the low and high halves of pairs[i].)
 template <class E, int N>
-__device__ inline void bf16_number_pairs(const std::uint32_t (&x)[N], const float (&factor)[N], std::uint32_t (&pairs)[N / 2]) {
+__device__ inline void bf16_number_pairs(const std::uint32_t (&x)[N], const float (&factor)[N],
+                                         std::uint32_t (&pairs)[N / 2]) {
   static_assert(N % 2 == 0 && !is_fp8<E> && !std::is_same_v<E, Int8>);
   constexpr int M = E::mantissa_bits, emin = 1 - E::bias, sign_at = E::exponent_bits + M;
   constexpr std::uint32_t both = 0x00010001u;  // a 16-bit constant in each half
-  constexpr std::uint32_t largest = ((E::max_finite >> M) - E::bias + 127 << 7 | (E::max_finite & ((1u << M) - 1)) << (7 - M)) * both;
+  constexpr std::uint32_t largest =
+      ((E::max_finite >> M) - E::bias + 127 << 7 | (E::max_finite & ((1u << M) - 1)) << (7 - M)) * both;
   constexpr std::uint32_t magnet_shift = (static_cast<std::uint32_t>(7 - M) << 7) * both;
   constexpr std::uint32_t smallest_magnet = (static_cast<std::uint32_t>(emin - M + 7 + 127) << 7) * both;
   constexpr std::uint32_t to_fp32_normals = (static_cast<std::uint32_t>(1 - emin) << 7) * both;  // 2^(-126 - emin)
@@ -108,7 +116,8 @@ __device__ inline void bf16_number_pairs(const std::uint32_t (&x)[N], const floa
 }
 
 template <class E, int N>
-__device__ inline void bf16_number_elements(const std::uint32_t (&x)[N], const float (&factor)[N], std::uint32_t (&c)[N]) {
+__device__ inline void bf16_number_elements(const std::uint32_t (&x)[N], const float (&factor)[N],
+                                            std::uint32_t (&c)[N]) {
   std::uint32_t pairs[N / 2];
   bf16_number_pairs<E, N>(x, factor, pairs);
 #pragma unroll

@@ -44,7 +44,8 @@ struct MxScheme {
   // `finite` when the blocks hold neither NaN nor Inf. (MX factors are powers of two: BF16 values take
   // FP6 and FP4 in pairs.)
   template <FloatData In, int N>
-  __device__ void codes(const std::uint32_t (&x)[N], bool finite, const Choice (&choice)[N], std::uint32_t (&c)[N]) const {
+  __device__ void codes(const std::uint32_t (&x)[N], bool finite, const Choice (&choice)[N],
+                        std::uint32_t (&c)[N]) const {
     if (finite) {
       if constexpr (In == FloatData::bf16 && !is_fp8<E> && !std::is_same_v<E, Int8>) {
         float factor[N];
@@ -73,7 +74,8 @@ struct MxScheme {
       const auto s = [&](int i) { return __fmul_rn(__uint_as_float(x[i]), choice.factor); };
       std::uint64_t w = 0;
 #pragma unroll
-      for (int i = 0; i < N; i += 4) w |= static_cast<std::uint64_t>(fp8x4<E>(s(i), s(i + 1), s(i + 2), s(i + 3))) << (8 * i);
+      for (int i = 0; i < N; i += 4)
+        w |= static_cast<std::uint64_t>(fp8x4<E>(s(i), s(i + 1), s(i + 2), s(i + 3))) << (8 * i);
       if (valid) store_bytes<N>(elements, run, w);
       return true;
     } else if constexpr (!is_fp8<E> && !std::is_same_v<E, Int8> && In == FloatData::bf16 && N == 8) {
@@ -88,7 +90,9 @@ struct MxScheme {
         std::uint32_t q[N / 2];
 #pragma unroll
         for (int i = 0; i < N / 2; ++i) q[i] = p[i] + (p[i] >> 10);
-        if (valid) store_six_bytes(elements, run, q[0] + (q[1] << 12), (q[1] >> 4 & 0xFFu) + (q[2] << 8), (q[2] >> 8 & 0xFu) + (q[3] << 4));
+        if (valid)
+          store_six_bytes(elements, run, q[0] + (q[1] << 12), (q[1] >> 4 & 0xFFu) + (q[2] << 8),
+                          (q[2] >> 8 & 0xFu) + (q[3] << 4));
       } else if (packed) {
         std::uint32_t b[N / 2];  // byte 0: codes 2i | 2i + 1 << 4
 #pragma unroll
@@ -96,7 +100,8 @@ struct MxScheme {
         const std::uint32_t w = __byte_perm(__byte_perm(b[0], b[1], 0x0040), __byte_perm(b[2], b[3], 0x0040), 0x5410);
         if (valid) store_bytes<N / 2>(elements, run, w);
       } else {
-        const std::uint64_t w = __byte_perm(p[0], p[1], 0x6420) | static_cast<std::uint64_t>(__byte_perm(p[2], p[3], 0x6420)) << 32;
+        const std::uint64_t w =
+            __byte_perm(p[0], p[1], 0x6420) | static_cast<std::uint64_t>(__byte_perm(p[2], p[3], 0x6420)) << 32;
         if (valid) store_bytes<N>(elements, run, w);
       }
       return true;
@@ -115,7 +120,9 @@ struct MxScheme {
     float scale = 1;
     bool nan = false;
     template <FloatData Out>
-    __device__ std::uint32_t value(std::uint32_t code) const { return fast::kernels::dequantized<E>(code, scale, nan); }
+    __device__ std::uint32_t value(std::uint32_t code) const {
+      return fast::kernels::dequantized<E>(code, scale, nan);
+    }
     // Returns whether a result may be NaN (false where none can be).
     template <FloatData Out, int N>
     __device__ bool values(const std::uint32_t (&c)[N], std::uint32_t (&y)[N]) const {
@@ -171,7 +178,9 @@ struct MxScheme {
         constexpr std::uint32_t fields = (E::sign_bit - 1) << (7 - M);
         constexpr std::uint32_t to_value = (static_cast<std::uint32_t>(254 - E::bias) << 7) * 0x00010001u;
         const std::uint32_t scales = (__float_as_uint(scale) >> 16) * 0x00010001u;  // 2^(code - 127), exact in BF16
-        const auto placed = [](std::uint32_t code) { return (code << (15 - sign_at) & 0x8000u) | (code << (7 - M) & fields); };
+        const auto placed = [](std::uint32_t code) {
+          return (code << (15 - sign_at) & 0x8000u) | (code << (7 - M) & fields);
+        };
         const auto bf16x2 = [](std::uint32_t w) { return *reinterpret_cast<const __nv_bfloat162*>(&w); };
 #pragma unroll
         for (int i = 0; i < N / 2; ++i) {
@@ -200,7 +209,8 @@ struct Nvfp4Scheme {
   __device__ Choice choose(const BlockStats& stats) const { return fast::nvfp4::choose(rule, stats, tensor); }
 
   template <FloatData In, int N>
-  __device__ void codes(const std::uint32_t (&x)[N], bool finite, const Choice (&choice)[N], std::uint32_t (&c)[N]) const {
+  __device__ void codes(const std::uint32_t (&x)[N], bool finite, const Choice (&choice)[N],
+                        std::uint32_t (&c)[N]) const {
     fast::nvfp4::with_rule(rule, [&]<ScaleRule R>() {
       bool numbers = finite && R != ScaleRule::amax_over_max;
 #pragma unroll
@@ -243,7 +253,8 @@ __device__ inline void bf16_words_of(const Decoder& d, const std::uint32_t (&c)[
   std::uint32_t y[N];
   const bool may_nan = d.template values<FloatData::bf16, N>(c, y);
 #pragma unroll
-  for (int i = 0; i < N / 2; ++i) h[i] = may_nan ? bf16_pair(y[2 * i], y[2 * i + 1]) : bf16_pair_of_numbers(y[2 * i], y[2 * i + 1]);
+  for (int i = 0; i < N / 2; ++i)
+    h[i] = may_nan ? bf16_pair(y[2 * i], y[2 * i + 1]) : bf16_pair_of_numbers(y[2 * i], y[2 * i + 1]);
 }
 
 // A run of N codes decoded by d and stored as Out at value index `first`.

@@ -24,10 +24,10 @@ __device__ inline void load_words(const void* base, std::size_t vector, std::uin
 template <FloatData D, int W>
 __device__ inline void unpack(const std::uint32_t (&word)[W], std::uint32_t (&x)[W * 4 / value_size<D>]) {
   if constexpr (D == FloatData::fp32) {
-    #pragma unroll
+#pragma unroll
     for (int i = 0; i < W; ++i) x[i] = word[i];
   } else {
-    #pragma unroll
+#pragma unroll
     for (int i = 0; i < W; ++i) {
       x[2 * i] = word[i] << 16;
       x[2 * i + 1] = word[i] & 0xFFFF0000u;
@@ -75,13 +75,15 @@ template <FloatData D, int N>
 __device__ inline void store_values(void* base, std::size_t first, const std::uint32_t (&v)[N], bool may_nan = true) {
   if constexpr (D == FloatData::fp32) {
     static_assert(N % 4 == 0);
-    #pragma unroll
+#pragma unroll
     for (int i = 0; i < N; i += 4)
-      __stcs(reinterpret_cast<uint4*>(static_cast<std::uint32_t*>(base) + first + i), make_uint4(v[i], v[i + 1], v[i + 2], v[i + 3]));
+      __stcs(reinterpret_cast<uint4*>(static_cast<std::uint32_t*>(base) + first + i),
+             make_uint4(v[i], v[i + 1], v[i + 2], v[i + 3]));
   } else {
     std::uint32_t h[N / 2];
-    #pragma unroll
-    for (int i = 0; i < N / 2; ++i) h[i] = may_nan ? bf16_pair(v[2 * i], v[2 * i + 1]) : bf16_pair_of_numbers(v[2 * i], v[2 * i + 1]);
+#pragma unroll
+    for (int i = 0; i < N / 2; ++i)
+      h[i] = may_nan ? bf16_pair(v[2 * i], v[2 * i + 1]) : bf16_pair_of_numbers(v[2 * i], v[2 * i + 1]);
     store_bf16_words<N>(base, first, h);
   }
 }

@@ -12,7 +12,7 @@ namespace mxref::fast::cuda::kernels {
 // The reduction of a block's statistics over the `lanes` threads that hold it (adjacent lanes of a warp).
 template <int Lanes>
 __device__ inline BlockStats reduce(PartialStats p) {
-  #pragma unroll
+#pragma unroll
   for (int offset = Lanes / 2; offset > 0; offset /= 2) {
     p.amax = max(p.amax, __shfl_xor_sync(full_warp, p.amax, offset));
     p.flags |= __shfl_xor_sync(full_warp, p.flags, offset);

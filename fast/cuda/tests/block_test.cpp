@@ -28,7 +28,8 @@ class CudaBlocks : public ::testing::TestWithParam<fast_check::BlockCase> {
 // part of the way through a CTA's), across rows with a short last block ([2, 80, 36]: blocks of 32, 32
 // and 16 rows; [1, 48, 40]: 32 and 16), and four columns only. (Across rows BF16 goes 8 columns a thread
 // where the columns are a multiple of 8, as 40 is, else 4, as 36 and 4 are.)
-const Geometry geometries[] = {{{48, 256, 1}, 8}, {{5, 320, 1}, 10}, {{2, 80, 36}, 36}, {{1, 48, 40}, 40}, {{1, 64, 4}, 4}};
+const Geometry geometries[] = {
+    {{48, 256, 1}, 8}, {{5, 320, 1}, 10}, {{2, 80, 36}, 36}, {{1, 48, 40}, 40}, {{1, 64, 4}, 4}};
 
 TEST_P(CudaBlocks, EqualTheCpuPathAndTheReferenceInEveryLayout) {
   SplitMix64 stream{0xC0DA};
@@ -66,7 +67,8 @@ class CudaNvfp4 : public ::testing::TestWithParam<const char*> {
   }
 };
 
-const Geometry nvfp4_geometries[] = {{{48, 128, 1}, 8}, {{5, 160, 1}, 10}, {{2, 40, 36}, 36}, {{1, 24, 40}, 40}, {{1, 32, 4}, 4}};
+const Geometry nvfp4_geometries[] = {
+    {{48, 128, 1}, 8}, {{5, 160, 1}, 10}, {{2, 40, 36}, 36}, {{1, 24, 40}, 40}, {{1, 32, 4}, 4}};
 
 TEST_P(CudaNvfp4, EqualsTheCpuPathAndTheReferenceInEveryLayout) {
   const fast_check::BlockCase c{"nvfp4", GetParam()};
@@ -109,7 +111,8 @@ TEST(CudaNvfp4Path, RunsBlocksOf16AlongTheLastAxisOrAcrossFourColumns) {
   EXPECT_EQ(fast::cuda::nvfp4::element_bytes(view, {}), 320u);
   EXPECT_EQ(fast::cuda::nvfp4::element_bytes(view, {.packed = true}), 160u);
   EXPECT_EQ(fast::cuda::nvfp4::scale_bytes(view, {}), 20u);
-  EXPECT_EQ(fast::cuda::nvfp4::scale_bytes(view, {.scales = fast::cuda::ScaleLayout::swizzled, .scale_columns = 4}), 512u);
+  EXPECT_EQ(fast::cuda::nvfp4::scale_bytes(view, {.scales = fast::cuda::ScaleLayout::swizzled, .scale_columns = 4}),
+            512u);
 }
 
 TEST(CudaElementCasts, EveryBf16PatternAndTheFirst16MiOfFp32) {
@@ -150,9 +153,11 @@ TEST(CudaPath, BufferSizes) {
   EXPECT_EQ(fast::cuda::element_bytes(fp6, view, {.packed = true}), 240u);  // 320 x 6 bits
   EXPECT_EQ(fast::cuda::scale_bytes(fp6, view, {}), 10u);
   // Padded to 128 rows x 4 columns: one tile of 512 bytes.
-  EXPECT_EQ(fast::cuda::scale_bytes(fp6, view, {.scales = fast::cuda::ScaleLayout::swizzled, .scale_columns = 2}), 512u);
+  EXPECT_EQ(fast::cuda::scale_bytes(fp6, view, {.scales = fast::cuda::ScaleLayout::swizzled, .scale_columns = 2}),
+            512u);
   const fast::AxisView tall{130, 32 * 5, 1};  // 130 x 5 scales: 256 rows x 8 columns padded
-  EXPECT_EQ(fast::cuda::scale_bytes(fp6, tall, {.scales = fast::cuda::ScaleLayout::swizzled, .scale_columns = 5}), 2048u);
+  EXPECT_EQ(fast::cuda::scale_bytes(fp6, tall, {.scales = fast::cuda::ScaleLayout::swizzled, .scale_columns = 5}),
+            2048u);
 }
 
 }  // namespace

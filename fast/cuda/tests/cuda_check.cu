@@ -55,7 +55,8 @@ std::string first_difference(const std::vector<std::uint8_t>& got, const std::ve
 
 // For each input: the full cast, and the finite-block path where the input is a number (else the full cast again).
 template <class E>
-__global__ void element_casts_kernel(std::uint64_t first, std::uint64_t count, std::uint8_t* full, std::uint8_t* number) {
+__global__ void element_casts_kernel(std::uint64_t first, std::uint64_t count, std::uint8_t* full,
+                                     std::uint8_t* number) {
   const std::uint64_t i = static_cast<std::uint64_t>(blockIdx.x) * blockDim.x + threadIdx.x;
   if (i >= count) return;
   const auto x = static_cast<std::uint32_t>(first + i);
@@ -111,7 +112,8 @@ __global__ void bf16_kernel(std::uint64_t first, std::uint64_t count, std::uint1
 // a time) and for BF16 output (8 at a time), and the BF16 words the kernels store (bf16_words_of, 4 and 8
 // at a time), code c read from position c mod 4 or c mod 8.
 template <class E>
-__global__ void decode_kernel(std::uint32_t* fp32, std::uint32_t* for_bf16, std::uint16_t* bf16_of_4, std::uint16_t* bf16_of_8) {
+__global__ void decode_kernel(std::uint32_t* fp32, std::uint32_t* for_bf16, std::uint16_t* bf16_of_4,
+                              std::uint16_t* bf16_of_8) {
   namespace k = fast::cuda::kernels;
   constexpr unsigned codes = 1u << k::code_bits<E>();
   const unsigned i = blockIdx.x * blockDim.x + threadIdx.x;
@@ -136,8 +138,9 @@ std::size_t compare_decoding_as() {
   constexpr std::uint32_t codes = 1u << fast::cuda::kernels::code_bits<E>();
   constexpr std::uint32_t count = 256 * codes;
   DeviceBytes fp32(4 * count), for_bf16(4 * count), words4(2 * count), words8(2 * count);
-  decode_kernel<E><<<count / 256, 256>>>(reinterpret_cast<std::uint32_t*>(fp32.get()), reinterpret_cast<std::uint32_t*>(for_bf16.get()),
-                                        reinterpret_cast<std::uint16_t*>(words4.get()), reinterpret_cast<std::uint16_t*>(words8.get()));
+  decode_kernel<E><<<count / 256, 256>>>(
+      reinterpret_cast<std::uint32_t*>(fp32.get()), reinterpret_cast<std::uint32_t*>(for_bf16.get()),
+      reinterpret_cast<std::uint16_t*>(words4.get()), reinterpret_cast<std::uint16_t*>(words8.get()));
   check(cudaGetLastError(), "decode_kernel");
   const auto want = [](std::uint32_t i) {
     const auto scale = static_cast<std::uint8_t>(i / codes);
@@ -146,7 +149,8 @@ std::size_t compare_decoding_as() {
   std::size_t differ = 0;
   for (const DeviceBytes* got : {&fp32, &for_bf16}) {
     const std::vector<std::uint8_t> bytes = got->download();
-    for (std::uint32_t i = 0; i < count; ++i) differ += reinterpret_cast<const std::uint32_t*>(bytes.data())[i] != want(i);
+    for (std::uint32_t i = 0; i < count; ++i)
+      differ += reinterpret_cast<const std::uint32_t*>(bytes.data())[i] != want(i);
   }
   for (const DeviceBytes* got : {&words4, &words8}) {
     const std::vector<std::uint8_t> bytes = got->download();
@@ -205,26 +209,33 @@ struct Paths {
   std::function<void(const void*, fast::FloatData, void*)> cpu_fake;
   std::function<std::size_t(const fast::cuda::CodeLayout&)> element_bytes, scale_bytes;
   std::function<void(const void*, std::uint8_t*, std::uint8_t*, const fast::cuda::CodeLayout&)> gpu_quantize;
-  std::function<void(const std::uint8_t*, const std::uint8_t*, const fast::cuda::CodeLayout&, fast::FloatData, void*)> gpu_dequantize;
+  std::function<void(const std::uint8_t*, const std::uint8_t*, const fast::cuda::CodeLayout&, fast::FloatData, void*)>
+      gpu_dequantize;
   std::function<void(const void*, fast::FloatData, void*)> gpu_fake;
 };
 
 Paths mx_paths(const fast::BlockSpec& spec, const fast::AxisView& view, fast::FloatData from) {
   Paths p;
   p.block_size = spec.block_size;
-  p.cpu_quantize = [=](const void* in, std::uint8_t* e, std::uint8_t* s) { fast::quantize(spec, from, in, view, e, s); };
+  p.cpu_quantize = [=](const void* in, std::uint8_t* e, std::uint8_t* s) {
+    fast::quantize(spec, from, in, view, e, s);
+  };
   p.cpu_dequantize = [=](const std::uint8_t* e, const std::uint8_t* s, fast::FloatData to, void* out) {
     fast::dequantize(spec, e, s, view, to, out);
   };
-  p.cpu_fake = [=](const void* in, fast::FloatData to, void* out) { fast::fake_quantize(spec, from, in, view, to, out); };
+  p.cpu_fake = [=](const void* in, fast::FloatData to, void* out) {
+    fast::fake_quantize(spec, from, in, view, to, out);
+  };
   p.element_bytes = [=](const fast::cuda::CodeLayout& l) { return fast::cuda::element_bytes(spec, view, l); };
   p.scale_bytes = [=](const fast::cuda::CodeLayout& l) { return fast::cuda::scale_bytes(spec, view, l); };
   p.gpu_quantize = [=](const void* in, std::uint8_t* e, std::uint8_t* s, const fast::cuda::CodeLayout& l) {
     fast::cuda::quantize(spec, from, in, view, e, s, l);
   };
-  p.gpu_dequantize = [=](const std::uint8_t* e, const std::uint8_t* s, const fast::cuda::CodeLayout& l, fast::FloatData to,
-                         void* out) { fast::cuda::dequantize(spec, e, s, view, l, to, out); };
-  p.gpu_fake = [=](const void* in, fast::FloatData to, void* out) { fast::cuda::fake_quantize(spec, from, in, view, to, out); };
+  p.gpu_dequantize = [=](const std::uint8_t* e, const std::uint8_t* s, const fast::cuda::CodeLayout& l,
+                         fast::FloatData to, void* out) { fast::cuda::dequantize(spec, e, s, view, l, to, out); };
+  p.gpu_fake = [=](const void* in, fast::FloatData to, void* out) {
+    fast::cuda::fake_quantize(spec, from, in, view, to, out);
+  };
   return p;
 }
 
@@ -232,19 +243,25 @@ Paths nvfp4_paths(const fast::nvfp4::Spec& spec, const fast::AxisView& view, fas
   namespace gpu = fast::cuda::nvfp4;
   Paths p;
   p.block_size = fast::nvfp4::block_size;
-  p.cpu_quantize = [=](const void* in, std::uint8_t* e, std::uint8_t* s) { fast::nvfp4::quantize(spec, from, in, view, e, s); };
+  p.cpu_quantize = [=](const void* in, std::uint8_t* e, std::uint8_t* s) {
+    fast::nvfp4::quantize(spec, from, in, view, e, s);
+  };
   p.cpu_dequantize = [=](const std::uint8_t* e, const std::uint8_t* s, fast::FloatData to, void* out) {
     fast::nvfp4::dequantize(spec, e, s, view, to, out);
   };
-  p.cpu_fake = [=](const void* in, fast::FloatData to, void* out) { fast::nvfp4::fake_quantize(spec, from, in, view, to, out); };
+  p.cpu_fake = [=](const void* in, fast::FloatData to, void* out) {
+    fast::nvfp4::fake_quantize(spec, from, in, view, to, out);
+  };
   p.element_bytes = [=](const fast::cuda::CodeLayout& l) { return gpu::element_bytes(view, l); };
   p.scale_bytes = [=](const fast::cuda::CodeLayout& l) { return gpu::scale_bytes(view, l); };
   p.gpu_quantize = [=](const void* in, std::uint8_t* e, std::uint8_t* s, const fast::cuda::CodeLayout& l) {
     gpu::quantize(spec, from, in, view, e, s, l);
   };
-  p.gpu_dequantize = [=](const std::uint8_t* e, const std::uint8_t* s, const fast::cuda::CodeLayout& l, fast::FloatData to,
-                         void* out) { gpu::dequantize(spec, e, s, view, l, to, out); };
-  p.gpu_fake = [=](const void* in, fast::FloatData to, void* out) { gpu::fake_quantize(spec, from, in, view, to, out); };
+  p.gpu_dequantize = [=](const std::uint8_t* e, const std::uint8_t* s, const fast::cuda::CodeLayout& l,
+                         fast::FloatData to, void* out) { gpu::dequantize(spec, e, s, view, l, to, out); };
+  p.gpu_fake = [=](const void* in, fast::FloatData to, void* out) {
+    gpu::fake_quantize(spec, from, in, view, to, out);
+  };
   return p;
 }
 
@@ -272,7 +289,8 @@ fast_check::Outcome compare_with_cpu(const fast_check::BlockCase& c, std::span<c
     paths = mx_paths(*spec, view, from);
   } else if (const std::optional<ScaleRule> rule = fast::nvfp4::rule_for(format, profile)) {
     // The tensor scale from the CPU's statistics, which the GPU's must equal.
-    const fast::BlockStats cpu = fast::nvfp4::tensor_stats(from, in, n), gpu = fast::cuda::nvfp4::tensor_stats(from, input.get(), n);
+    const fast::BlockStats cpu = fast::nvfp4::tensor_stats(from, in, n),
+                           gpu = fast::cuda::nvfp4::tensor_stats(from, input.get(), n);
     if (cpu.amax_bits != gpu.amax_bits || cpu.any_nan != gpu.any_nan || cpu.any_infinity != gpu.any_infinity)
       fail("tensor statistics differ");
     paths = nvfp4_paths({*rule, fast::nvfp4::tensor_scale(*rule, cpu)}, view, from);
@@ -328,16 +346,19 @@ fast_check::Outcome compare_with_cpu(const fast_check::BlockCase& c, std::span<c
   for (const fast::FloatData to : outputs) {
     DeviceBytes out(n * size_of(to));
     paths.gpu_fake(input.get(), to, out.get());
-    if (std::string d = first_difference(out.download(), cpu_values(true, to)); !d.empty()) fail("fake-quantized, " + d);
+    if (std::string d = first_difference(out.download(), cpu_values(true, to)); !d.empty())
+      fail("fake-quantized, " + d);
   }
   return outcome;
 }
 
 std::size_t compare_bf16_rounding(std::uint64_t first, std::uint64_t count) {
   DeviceBytes out(2 * count);
-  bf16_kernel<<<static_cast<unsigned>((count + 255) / 256), 256>>>(first, count, reinterpret_cast<std::uint16_t*>(out.get()));
+  bf16_kernel<<<static_cast<unsigned>((count + 255) / 256), 256>>>(first, count,
+                                                                   reinterpret_cast<std::uint16_t*>(out.get()));
   check(cudaGetLastError(), "bf16_kernel");
-  return count_differences<std::uint16_t>(first, count, {&out}, [](std::uint32_t x) { return fast::kernels::bf16_of(x); });
+  return count_differences<std::uint16_t>(first, count, {&out},
+                                          [](std::uint32_t x) { return fast::kernels::bf16_of(x); });
 }
 
 std::size_t compare_bf16_casts(fast::Element element) {

@@ -2,8 +2,8 @@
 //   fast_cuda_sweep casts               every FP32 input through each element cast (full and finite-block
 //                                        paths) and the BF16 rounding, GPU against CPU
 //   fast_cuda_sweep blocks [N] [format] [seed]  N random blocks (default 10^8) per element format and
-//                                        NVFP4 (format "all": every one; or a list, "e4m3,nvfp4"), through quantize, dequantize
-//                                        and fake_quantize, GPU against CPU; another seed draws other blocks
+//                                        NVFP4 (format "all": every one; or a list, "e4m3,nvfp4"), through quantize,
+//                                        dequantize and fake_quantize, GPU against CPU; another seed draws other blocks
 //   fast_cuda_sweep blocks N format seed across-bf16|across-bf16-4
 //                                        the same with every chunk BF16 blocks across rows, 2048 columns
 //                                        (the kernels that take 8 a thread) or 4 (those that take 4), to
@@ -40,7 +40,8 @@ int sweep_casts() {
     total += differ;
     if (e >= 2 && e <= 4) {  // FP6 and FP4 take BF16 values in pairs
       const std::size_t bf16 = cuda_check::compare_bf16_casts(static_cast<fast::Element>(e));
-      std::printf("casts %-5s every finite BF16 x 2^-127..2^127 (BF16 pairs), %zu differ\n", element_names[e].data(), bf16);
+      std::printf("casts %-5s every finite BF16 x 2^-127..2^127 (BF16 pairs), %zu differ\n", element_names[e].data(),
+                  bf16);
       total += bf16;
     }
     const std::size_t decoded = cuda_check::compare_decoding(static_cast<fast::Element>(e));
@@ -48,7 +49,8 @@ int sweep_casts() {
     total += decoded;
   }
   std::size_t differ = 0;
-  for (std::uint64_t first = 0; first < (std::uint64_t{1} << 32); first += chunk) differ += cuda_check::compare_bf16_rounding(first, chunk);
+  for (std::uint64_t first = 0; first < (std::uint64_t{1} << 32); first += chunk)
+    differ += cuda_check::compare_bf16_rounding(first, chunk);
   std::printf("bf16  rounding 4294967296 FP32 inputs, %zu differ\n", differ);
   total += differ;
   return total == 0 ? 0 : 1;
@@ -135,20 +137,23 @@ int sweep_blocks(std::size_t per_element, std::string_view only, std::uint64_t s
       const bool across = (across_bf16_only || k % 2 == 1) && blocks % (columns * 32) == 0;
       const cuda_check::Geometry g = across ? cuda_check::Geometry{{blocks / columns / 32, 32 * size, columns}, columns}
                                             : cuda_check::Geometry{{blocks, size, 1}, 1};
-      std::vector<std::uint32_t> values = draw_blocks(0xB10C + k + 7919 * (&element - block_formats) + (seed << 32), blocks, size);
+      std::vector<std::uint32_t> values =
+          draw_blocks(0xB10C + k + 7919 * (&element - block_formats) + (seed << 32), blocks, size);
       if (across) values = cuda_check::place_blocks(values, g.view, size);
       if (from == fast::FloatData::bf16)
         for (std::uint32_t& v : values) v &= 0xFFFF0000u;
       if (nvfp4) shape_for_nvfp4(values, k, c.profile);  // after the cut to BF16, which can make a NaN Inf
       const fast::FloatData to = k / 2 % 2 ? fast::FloatData::bf16 : fast::FloatData::fp32;
-      const fast_check::Outcome o = cuda_check::compare_with_cpu(c, values, g, from, k % 8 == 0 || k % 8 == 6, {&to, 1});
+      const fast_check::Outcome o =
+          cuda_check::compare_with_cpu(c, values, g, from, k % 8 == 0 || k % 8 == 6, {&to, 1});
       sum.blocks += o.blocks;
       sum.mismatches += o.mismatches;
       if (sum.first.empty()) sum.first = o.first;
     }
     const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     std::printf("blocks %-5s %zu blocks over %zu profiles, %zu mismatching buffers (%.0f s)%s%s\n", element.data(),
-                sum.blocks, mine.size(), sum.mismatches, seconds, sum.first.empty() ? "" : "; first: ", sum.first.c_str());
+                sum.blocks, mine.size(), sum.mismatches, seconds,
+                sum.first.empty() ? "" : "; first: ", sum.first.c_str());
     std::fflush(stdout);
     total += sum.mismatches;
   }
@@ -174,7 +179,8 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "fast_cuda_sweep: %s\n", e.what());
     return 2;
   }
-  std::fprintf(stderr, "usage: fast_cuda_sweep casts | blocks [N] [all|FORMAT[,FORMAT...]] [seed] [across-bf16|across-bf16-4]\n"
-                       "  FORMAT: e4m3 e5m2 e3m2 e2m3 e2m1 int8 nvfp4\n");
+  std::fprintf(stderr,
+               "usage: fast_cuda_sweep casts | blocks [N] [all|FORMAT[,FORMAT...]] [seed] [across-bf16|across-bf16-4]\n"
+               "  FORMAT: e4m3 e5m2 e3m2 e2m3 e2m1 int8 nvfp4\n");
   return 2;
 }
