@@ -9,7 +9,9 @@ A module whose third party is missing skips; when nothing ran but skips, the sum
 ALL_SKIPPED_LINE, which ctest reads as skipped (SKIP_REGULAR_EXPRESSION), where pytest alone exits 0 (or 5
 when a whole module is skipped while it is collected)."""
 import collections
+import json
 import os
+import subprocess
 import sys
 
 import pytest
@@ -53,6 +55,28 @@ def root(request):
 def plugin(request):
     path = request.config.getoption("--plugin")
     return os.path.abspath(path) if path else None
+
+
+@pytest.fixture(scope="module")
+def run(mxref, folder):
+    """mxref with these arguments in the module's `folder` fixture: the finished process, output as text."""
+    def run(*args):
+        return subprocess.run([mxref, *args], capture_output=True, text=True, cwd=folder)
+    return run
+
+
+@pytest.fixture(scope="module")
+def refuses_nvfp4_suite(run, folder):
+    """Whether `mxref conform` refuses a plug-in that does not run NVFP4 (exit 2, "refused suite")."""
+    def refuses(plugin):
+        suite = {"name": "n", "kind": "block", "from": "f32", "format": "nvfp4", "profile": "nvfp4",
+                 "classes": ["zero"], "count": 1}
+        with open(folder / "n.json", "w") as f:
+            json.dump(suite, f)
+        run("gen", "--suite", "n.json", "--out", "n")
+        r = run("conform", "--suite", "n", "--plugin", plugin)
+        return r.returncode == 2 and "refused suite" in r.stderr
+    return refuses
 
 
 # ---- all skipped: one line that ctest reads ------------------------------------------------------------

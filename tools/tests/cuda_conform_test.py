@@ -102,11 +102,5 @@ def test_gpu_plugin_passes_every_block_class(passes, generated, element, profile
     assert gen_ok and passes(name, axis)
 
 
-def test_the_gpu_plugin_refuses_what_it_does_not_run(run, folder, cuda_plugin):
-    nvfp4 = {"name": "n", "kind": "block", "from": "f32", "format": "nvfp4", "profile": "nvfp4", "classes": ["zero"],
-             "count": 1}
-    with open(folder / "n.json", "w") as f:
-        json.dump(nvfp4, f)
-    run("gen", "--suite", "n.json", "--out", "n")
-    r = run("conform", "--suite", "n", "--plugin", cuda_plugin)
-    assert r.returncode == 2 and "refused suite" in r.stderr
+def test_the_gpu_plugin_refuses_what_it_does_not_run(refuses_nvfp4_suite, cuda_plugin):
+    assert refuses_nvfp4_suite(cuda_plugin)

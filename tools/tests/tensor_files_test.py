@@ -30,13 +30,6 @@ def x():
 
 
 @pytest.fixture(scope="module")
-def run(mxref, folder):
-    def run(*args):
-        return subprocess.run([mxref, *args], capture_output=True, text=True, cwd=folder)
-    return run
-
-
-@pytest.fixture(scope="module")
 def load(folder):
     return lambda f: np.load(folder / f)
 
