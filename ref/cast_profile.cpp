@@ -59,6 +59,14 @@ CastResult ml_dtypes_cast(const Format& to, const Value& v, Rounding rounding, E
   return encode(to, v, o);
 }
 
+// torch (c10 Float8_e5m2.h, fp8e5m2_from_fp32_value; the CPU and CUDA casts alike): a NaN becomes the
+// all-ones pattern with its sign, 0x7F or 0xFF, where ml_dtypes takes the quiet 0x7E. Everything else as
+// ml_dtypes 0.6, with torch's E8M0 sign and zero (docs/spec-notes/profile-element-casts.md).
+CastResult torch_cast(const Format& to, const Value& v, Rounding rounding) {
+  if (v.is_nan() && to == e5m2) return with_flags(0x7F | (v.negative ? sign_bit(to) : 0), 0);
+  return ml_dtypes_cast(to, v, rounding, {.subnormals_round_up = true, .torch_sign_and_zero = true});
+}
+
 // CUDA 13: FP8 RNE only, satfinite -> ±max (Inf included), nosat -> NaN (E4M3, sign kept) or Inf (E5M2); a NaN input
 // gives 0x7F whatever its sign. FP6/FP4: RNE or RTZ, always saturating, NaN -> +max. E8M0: RTZ or RUP
 // on |x|, satfinite -> 0xFE, nosat -> 0xFF, NaN -> 0xFF.
@@ -125,8 +133,7 @@ CastResult cast_with_profile(CastProfile profile, const Format& to, const Value&
     case CastProfile::spec: return encode(to, value, CastOptions{.rounding = rounding});
     case CastProfile::ml_dtypes: return ml_dtypes_cast(to, value, rounding);
     case CastProfile::ml_dtypes_0_6: return ml_dtypes_cast(to, value, rounding, {.subnormals_round_up = true});
-    case CastProfile::torch:
-      return ml_dtypes_cast(to, value, rounding, {.subnormals_round_up = true, .torch_sign_and_zero = true});
+    case CastProfile::torch: return torch_cast(to, value, rounding);
     case CastProfile::cuda_satfinite: return cuda_cast(true, to, value, rounding);
     case CastProfile::cuda_nosat: return cuda_cast(false, to, value, rounding);
   }

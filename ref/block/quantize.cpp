@@ -59,9 +59,12 @@ Value scaled_element(const Value& v, const Scale& scale, const Profile& profile,
 // x = |a| x 2^(m - p), then 'nearest' n = floor(fl32(x + 0.5)), 'even' the same minus one where x - 0.5
 // is an even integer, 'floor' n = floor(x); the result n x 2^(p - m) keeps a's sign (the clamp to ±max
 // is the element cast's saturation). fl32(x + 0.5) can round up to the next integer from just below a
-// half, and the float log2 can pick the binade above: both are reproduced here.
+// half, and the float log2 can pick the binade above: both are reproduced here. The sign comes from
+// torch.sign(a), which is +0 for an exact -0: that element ends +0, while a tiny negative one ends -0
+// (-1 x +0).
 Value microxcaling_element(const Format& element, const Value& a, Rounding rounding) {
-  if (!a.is_finite() || a.is_zero()) return a;
+  if (a.is_zero()) return Value::finite(false, a.magnitude);
+  if (!a.is_finite()) return a;
   const std::int64_t m = is_fixed_point(element) ? element.bias : element.mantissa_bits;
   const std::int64_t p =
       is_fixed_point(element) ? 0 : std::max<std::int64_t>(floor_of_rounded_log2(a.magnitude), min_exponent(element));
@@ -148,8 +151,11 @@ std::vector<Value> fake_quantize_block(const BlockFormat& format, const Profile&
 void keep_fake_quant_conventions(const Profile& profile, const Format& element, std::span<const Value> inputs,
                                  std::span<Value> outputs) {
   const bool keeps_sign = profile.microxcaling_elements || (profile.integer_zero_keeps_sign && is_fixed_point(element));
+  // microxcaling's (and auto-round's) torch.sign takes an exact -0 to +0; pychop's rint keeps it.
+  const bool zero_keeps_sign = !profile.microxcaling_elements;
   for (std::size_t i = 0; i < outputs.size(); ++i) {
-    if (keeps_sign && outputs[i].is_zero() && inputs[i].negative) outputs[i].negative = true;
+    const bool negative_input = inputs[i].negative && (zero_keeps_sign || !inputs[i].is_zero());
+    if (keeps_sign && outputs[i].is_zero() && negative_input) outputs[i].negative = true;
     if (profile.fakequant_keeps_nan && inputs[i].is_nan()) outputs[i] = inputs[i];
   }
 }

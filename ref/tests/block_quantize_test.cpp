@@ -118,6 +118,35 @@ TEST(BlockQuantize, MicroxcalingNearestTiesAwayFromZero) {
   EXPECT_EQ(quantize("mxfp4_e2m1", "microxcaling-floor", {4.0, 2.9}).elements[1], 0x4u);
 }
 
+TEST(BlockQuantize, MicroxcalingTakesAnExactNegativeZeroToPlusZero) {
+  // _round_mantissa returns torch.sign(x) * n: torch.sign(-0.0) is +0, so an exact -0 ends +0 (E4M3 code
+  // 0x00, not 0x80), while -2^-20 next to 1.0 (X = 2^-8, x = -2^-12, below E4M3's smallest step 2^-9 at
+  // binade emin) rounds to n = 0 and keeps sign -1: -0 (0x80). Both observed with microxcaling on the CPU
+  // and CUDA (torch 2.11). auto-round's elements (profile inc) do the same.
+  for (const char* profile : {"microxcaling-nearest", "microxcaling-even", "microxcaling-floor", "inc"}) {
+    SCOPED_TRACE(profile);
+    const QuantizedBlock q = quantize("mxfp8_e4m3", profile, {-0.0, 1.0, -std::ldexp(1.0, -20)});
+    EXPECT_EQ(q.elements[0], 0x00u);
+    EXPECT_EQ(q.elements[2], 0x80u);
+    BlockFormat f = parse_block_format("mxfp8_e4m3");
+    f.block_size = 3;
+    const std::vector<Value> y =
+        fake_quantize_block(f, find_profile(profile), block_of({-0.0, 1.0, -std::ldexp(1.0, -20)}));
+    EXPECT_TRUE(y[0].is_zero() && !y[0].negative);
+    EXPECT_TRUE(y[2].is_zero() && y[2].negative);
+  }
+  // MXINT8 has no -0 code; fake quantization still gives +0 for -0 and -0 for a tiny negative.
+  BlockFormat int8 = parse_block_format("mxint8");
+  int8.block_size = 3;
+  const std::vector<Value> y =
+      fake_quantize_block(int8, find_profile("microxcaling-even"), block_of({-0.0, 1.0, -1e-6}));
+  EXPECT_TRUE(y[0].is_zero() && !y[0].negative);
+  EXPECT_TRUE(y[2].is_zero() && y[2].negative);
+  // pychop keeps an exact -0 (its rint(-0.0) is -0.0).
+  const std::vector<Value> p = fake_quantize_block(int8, find_profile("pychop"), block_of({-0.0, 1.0, -1e-6}));
+  EXPECT_TRUE(p[0].is_zero() && p[0].negative);
+}
+
 TEST(BlockQuantize, MicroxcalingZeroBlocksReadAmaxAs2ToMinus126) {
   // microxcaling adds FP32_MIN_NORMAL to a zero amax: floor(log2 2^-126) - emax. MXINT8 (emax 0): 2^-126,
   // E8M0 code 1; E4M3 (emax 8): -134 clamps to -127, code 0 like OCP.

@@ -74,5 +74,17 @@ TEST(CastProfile, MlDtypes) {
   EXPECT_EQ(cast_with_profile(CastProfile::ml_dtypes, e5m2, Value::nan(true, 1), Rounding::rne).code, 0xFEu);
 }
 
+TEST(CastProfile, TorchE5m2NanIsAllOnesWithItsSign) {
+  // c10's fp8e5m2_from_fp32_value: |x| above 0x7F800000 (any NaN) -> 0x7F, then the sign bit: 0x7F / 0xFF
+  // whatever the payload (observed on CPU and CUDA, torch 2.11). ml_dtypes gives the quiet 0x7E / 0xFE.
+  EXPECT_EQ(cast_with_profile(CastProfile::torch, e5m2, Value::nan(false), Rounding::rne).code, 0x7Fu);
+  EXPECT_EQ(cast_with_profile(CastProfile::torch, e5m2, Value::nan(true, 1), Rounding::rne).code, 0xFFu);
+  EXPECT_EQ(cast_with_profile(CastProfile::torch, e5m2, Value::nan(false, 0x2AAAAA), Rounding::rne).code, 0x7Fu);
+  // Infinity and overflow are unchanged: 0x7C / 0xFC; E4M3 NaN stays 0x7F / 0xFF (its only NaN per sign).
+  EXPECT_EQ(code(CastProfile::torch, e5m2, -INFINITY), 0xFCu);
+  EXPECT_EQ(code(CastProfile::torch, e5m2, 65536.0), 0x7Cu);
+  EXPECT_EQ(cast_with_profile(CastProfile::torch, e4m3, Value::nan(true), Rounding::rne).code, 0xFFu);
+}
+
 }  // namespace
 }  // namespace mxref

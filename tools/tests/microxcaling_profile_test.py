@@ -22,8 +22,8 @@ BLOCK = 32
 
 
 def blocks(n, rng):
-    """Random FP32 blocks around a random exponent, zeros, subnormal blocks, values just below powers of
-    two (where a float log2 rounds up) and the specials."""
+    """Random FP32 blocks around a random exponent, zeros of both signs, subnormal blocks, values just below
+    powers of two (where a float log2 rounds up) and the specials."""
     centre = rng.integers(-140, 126, size=(n, 1))
     exponent = np.clip(centre - rng.integers(0, 14, size=(n, BLOCK)), -126, 127)
     mantissa = rng.integers(0, 1 << 23, size=(n, BLOCK))
@@ -31,11 +31,13 @@ def blocks(n, rng):
     mantissa[near] = (1 << 23) - rng.integers(1, 4, size=int(near.sum()))
     bits = (rng.integers(0, 2, size=(n, BLOCK)) << 31) | ((exponent + 127) << 23) | mantissa
     bits[rng.random((n, BLOCK)) < 0.05] = 0
+    bits[rng.random((n, BLOCK)) < 0.03] = 0x80000000  # exact -0: torch.sign makes it +0
     sub = rng.random(n) < 0.05
     bits[sub] = rng.integers(0, 1 << 23, size=(int(sub.sum()), BLOCK))
     for i, e in enumerate([0x7F800000, 0xFF800000, 0x7FC00000, 0x7F7FFFFF, 0x437FFFFF, 0x40FFFFFF]):
         bits[i, 0] = e
     bits[10, :] = 0
+    bits[11, :] = 0x80000000
     return bits.astype(np.uint32)
 
 
@@ -74,8 +76,9 @@ def test_fake_quantization_matches(bits, mxref_values, fmt, rounding, device):
     a = torch.from_numpy(bits.view(np.float32).copy()).to(device)
     got = mx_ops._quantize_mx(a, 8, elem, axes=[-1], block_size=BLOCK, round=rounding).cpu().numpy()
     got = got.astype(np.float32).view(np.uint32)
-    both_nan = np.isnan(got.view(np.float32)) & np.isnan(want.view(np.float32))
-    bad = np.argwhere((got != want) & ~both_nan)
+    if device == "cuda":  # every NaN a CUDA kernel makes is the GPU's canonical 0x7FFFFFFF (profile-microxcaling.md)
+        want = np.where(np.isnan(want.view(np.float32)), np.uint32(0x7FFFFFFF), want)
+    bad = np.argwhere(got != want)
     examples = "; ".join(f"block {i} value {j} (input {bits[i, j]:08x}): mxref {want[i, j]:08x}, "
                          f"microxcaling {got[i, j]:08x}" for i, j in bad[:4])
     assert len(bad) == 0, (f"{fmt} round={rounding} on {device}, torch {torch.__version__}: {len(bad)} of {bits.size} "

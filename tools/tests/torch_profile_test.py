@@ -8,12 +8,9 @@ np = pytest.importorskip("numpy")
 torch = pytest.importorskip("torch")
 from mxref_process import mxref_cast  # noqa: E402  (needs numpy)
 
-IS_NAN = {
-    "e4m3": lambda c: c & 0x7F == 0x7F,
-    "e5m2": lambda c: c & 0x7C == 0x7C and c & 0x3 != 0,
-    "e4m3fnuz": lambda c: c == 0x80,
-    "e5m2fnuz": lambda c: c == 0x80,
-    "e8m0": lambda c: c == 0xFF,
+# float16 and bfloat16 targets: torch's NaN code is not yet reproduced (it depends on the device and on
+# which conversion loop runs), so there any NaN matches any NaN; every float8 target is compared exactly.
+NAN_NOT_REPRODUCED = {
     "fp16": lambda c: c & 0x7C00 == 0x7C00 and c & 0x3FF != 0,
     "bf16": lambda c: c & 0x7F80 == 0x7F80 and c & 0x7F != 0,
 }
@@ -71,8 +68,7 @@ def test_cast_matches_torch(inputs, mxref_codes, source, target, device):
         got = torch_cast(codes, source, type_name, device)
     except (RuntimeError, TypeError) as e:
         pytest.skip(f"{source} -> {type_name} on {device}: torch cannot cast ({e})")
-    # torch does not specify a NaN's sign or payload: any NaN code matches any NaN code.
-    nan = IS_NAN[target]
+    nan = NAN_NOT_REPRODUCED.get(target, lambda c: False)
     bad = [i for i in np.nonzero(got != expected)[0] if not (nan(int(got[i])) and nan(int(expected[i])))]
     examples = "; ".join(f"input {int(codes[i]):0{digits}x}: mxref {int(expected[i]):x}, torch {int(got[i]):x}"
                          for i in bad[:8])
