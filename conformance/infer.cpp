@@ -49,7 +49,7 @@ std::vector<Trial> trials(const vectors::Suite& s) {
     return out;
   }
   for (const CastProfile p : {CastProfile::ml_dtypes, CastProfile::ml_dtypes_0_6, CastProfile::torch,
-                              CastProfile::cuda_satfinite, CastProfile::cuda_nosat})
+                              CastProfile::torch_cuda, CastProfile::cuda_satfinite, CastProfile::cuda_nosat})
     for (const Rounding r : {Rounding::rne, Rounding::rna, Rounding::rtz, Rounding::rup})
       out.push_back({std::string(to_string(p)) + " " + std::string(to_string(r)),
                      [&s, p, r](const std::vector<std::uint64_t>& inputs) -> Outputs {

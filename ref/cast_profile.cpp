@@ -60,10 +60,17 @@ CastResult ml_dtypes_cast(const Format& to, const Value& v, Rounding rounding, E
 }
 
 // torch (c10 Float8_e5m2.h, fp8e5m2_from_fp32_value; the CPU and CUDA casts alike): a NaN becomes the
-// all-ones pattern with its sign, 0x7F or 0xFF, where ml_dtypes takes the quiet 0x7E. Everything else as
-// ml_dtypes 0.6, with torch's E8M0 sign and zero (docs/spec-notes/profile-element-casts.md).
-CastResult torch_cast(const Format& to, const Value& v, Rounding rounding) {
+// all-ones pattern with its sign, 0x7F or 0xFF, where ml_dtypes takes the quiet 0x7E. A NaN into FP16
+// or BF16 depends on the device (observed, torch 2.11): the CPU's FP16 conversion is x86's vcvtps2ph
+// (sign, quiet bit and leading payload bits: mxref's own rule), its BF16 conversion gives 0xFFFF for
+// every NaN, and CUDA gives 0x7FFF for both. Everything else as ml_dtypes 0.6, with torch's E8M0 sign
+// and zero (docs/spec-notes/profile-element-casts.md).
+CastResult torch_cast(bool cuda, const Format& to, const Value& v, Rounding rounding) {
   if (v.is_nan() && to == e5m2) return with_flags(0x7F | (v.negative ? sign_bit(to) : 0), 0);
+  if (v.is_nan() && (to == fp16 || to == bf16)) {
+    if (cuda) return with_flags(0x7FFF, 0);
+    return to == bf16 ? with_flags(0xFFFF, 0) : encode(to, v, CastOptions{.rounding = rounding});
+  }
   return ml_dtypes_cast(to, v, rounding, {.subnormals_round_up = true, .torch_sign_and_zero = true});
 }
 
@@ -106,6 +113,7 @@ std::string_view to_string(CastProfile profile) {
     case CastProfile::ml_dtypes: return "ml_dtypes";
     case CastProfile::ml_dtypes_0_6: return "ml_dtypes-0.6";
     case CastProfile::torch: return "torch";
+    case CastProfile::torch_cuda: return "torch-cuda";
     case CastProfile::cuda_satfinite: return "cuda-satfinite";
     case CastProfile::cuda_nosat: return "cuda-nosat";
   }
@@ -114,14 +122,14 @@ std::string_view to_string(CastProfile profile) {
 
 std::optional<CastProfile> parse_cast_profile(std::string_view name) {
   for (const CastProfile p : {CastProfile::spec, CastProfile::ml_dtypes, CastProfile::ml_dtypes_0_6, CastProfile::torch,
-                              CastProfile::cuda_satfinite, CastProfile::cuda_nosat})
+                              CastProfile::torch_cuda, CastProfile::cuda_satfinite, CastProfile::cuda_nosat})
     if (to_string(p) == name) return p;
   return std::nullopt;
 }
 
 Rounding default_rounding(CastProfile profile, const Format& to) {
-  const bool ml_dtypes_like =
-      profile == CastProfile::ml_dtypes || profile == CastProfile::ml_dtypes_0_6 || profile == CastProfile::torch;
+  const bool ml_dtypes_like = profile == CastProfile::ml_dtypes || profile == CastProfile::ml_dtypes_0_6 ||
+                              profile == CastProfile::torch || profile == CastProfile::torch_cuda;
   if (ml_dtypes_like && to.encoding == Encoding::exponent_only) return Rounding::rna;
   if ((profile == CastProfile::cuda_satfinite || profile == CastProfile::cuda_nosat) && to == e8m0)
     return Rounding::rup;
@@ -133,7 +141,8 @@ CastResult cast_with_profile(CastProfile profile, const Format& to, const Value&
     case CastProfile::spec: return encode(to, value, CastOptions{.rounding = rounding});
     case CastProfile::ml_dtypes: return ml_dtypes_cast(to, value, rounding);
     case CastProfile::ml_dtypes_0_6: return ml_dtypes_cast(to, value, rounding, {.subnormals_round_up = true});
-    case CastProfile::torch: return torch_cast(to, value, rounding);
+    case CastProfile::torch: return torch_cast(false, to, value, rounding);
+    case CastProfile::torch_cuda: return torch_cast(true, to, value, rounding);
     case CastProfile::cuda_satfinite: return cuda_cast(true, to, value, rounding);
     case CastProfile::cuda_nosat: return cuda_cast(false, to, value, rounding);
   }

@@ -16,7 +16,8 @@ enum class CastProfile : std::uint8_t {
   spec,            // mxref's own options, as given (no profile)
   ml_dtypes,       // ml_dtypes 0.7 astype
   ml_dtypes_0_6,   // ml_dtypes 0.6 astype: 0.7 but for E8M0 of FP32/BF16 subnormals
-  torch,           // PyTorch 2.11 Tensor.to (CPU and CUDA): ml_dtypes' rules but for E8M0's zero and sign
+  torch,           // PyTorch 2.11 Tensor.to on the CPU: ml_dtypes' rules but for E8M0's zero and sign, NaN codes
+  torch_cuda,      // ... on CUDA: the same, but every NaN into FP16 or BF16 is 0x7FFF
   cuda_satfinite,  // CUDA 13 cuda_fp8.h / cuda_fp6.h / cuda_fp4.h conversions with __NV_SATFINITE
   cuda_nosat,      // ... with __NV_NOSAT (FP6/FP4 have no such mode: they always saturate)
 };

@@ -152,18 +152,20 @@ CodeTensor read_input(const BlockJob& job, const BlockArguments& a) {
 TensorScale tensor_scale_of(const BlockJob& job, const BlockArguments& a, const CodeTensor& in) {
   if (!job.format.tensor_scale) return {};
   if (!a.tensor_amax.empty()) return job.tensor_scale;
-  std::optional<Value> largest, infinity;
+  std::optional<Value> largest, infinity, nan;
   for (std::size_t i = 0; i < in.count(); ++i) {
     Value v = decode(in.format, in.at(i));
     if (v.is_infinity()) {
       if (!infinity) infinity = std::move(v);
-    } else if (!v.is_nan() && (!largest || v.magnitude > largest->magnitude)) {
+    } else if (v.is_nan()) {
+      if (!nan) nan = std::move(v);
+    } else if (!largest || v.magnitude > largest->magnitude) {
       largest = std::move(v);
     }
   }
   std::vector<Value> stand_ins;
-  if (largest) stand_ins.push_back(*largest);
-  if (infinity) stand_ins.push_back(*infinity);
+  for (const std::optional<Value>& v : {largest, infinity, nan})
+    if (v) stand_ins.push_back(*v);
   return nvfp4_tensor_scale(job.format, *job.profile, stand_ins);
 }
 
@@ -380,6 +382,7 @@ void quantize_fast(const BlockJob& job, const BlockArguments& a, Mode mode, cons
   const fast::FloatData from = float_data(in.format);
   const fast::AxisView view = axis_view(layout);
   if (plan.nvfp4) {
+    if (tensor.non_finite) throw UsageError(a.in + ": --fast takes a finite tensor scale (leave out --fast)");
     const fast::nvfp4::Spec spec{*plan.nvfp4, fast::nvfp4::tensor_of(tensor)};
     if (to) fast::nvfp4::fake_quantize(spec, from, in.bytes.data(), view, float_data(*to), elements.bytes.data(), run);
     else fast::nvfp4::quantize(spec, from, in.bytes.data(), view, elements.bytes.data(), scales.bytes.data(), run);
@@ -454,7 +457,8 @@ std::map<std::string, NpyArray> quantized_archive(const BlockJob& job, const Blo
     archive["scales"] = NpyArray{code_descr(width(scales.format)), walk.scale_shape(), std::move(scales.bytes)};
   }
   NpyArray tensor_scale{"<f4", {}, std::vector<std::uint8_t>(4)};
-  put_code(tensor_scale.data, 0, 4, encode(fp32, Value::finite(false, tensor.decode), {}).code);
+  put_code(tensor_scale.data, 0, 4,
+           encode(fp32, tensor.non_finite ? *tensor.non_finite : Value::finite(false, tensor.decode), {}).code);
   archive["tensor_scale"] = std::move(tensor_scale);
   archive["shape"] = int64s(shape, {shape.size()});
   archive["axis"] = int64s({layout.axis}, {});

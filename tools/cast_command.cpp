@@ -62,7 +62,7 @@ CastJob job_of(const CastArguments& a) {
   const std::optional<CastProfile> profile = parse_cast_profile(a.profile);
   if (!profile)
     throw UsageError("unknown profile '" + a.profile +
-                     "' (spec, ml_dtypes, ml_dtypes-0.6, torch, cuda-satfinite or cuda-nosat)");
+                     "' (spec, ml_dtypes, ml_dtypes-0.6, torch, torch-cuda, cuda-satfinite or cuda-nosat)");
   job.profile = *profile;
   if (job.profile != CastProfile::spec) {
     // A profile fixes the special-value and overflow rules; only the rounding stays the user's.
@@ -140,7 +140,8 @@ void add_cast_command(CLI::App& app) {
   CLI::Option* ftz = cmd->add_flag("--ftz", arguments->ftz, "Flush results that round to subnormals to zero");
   CLI::Option* daz = cmd->add_flag("--daz", arguments->daz, "Read subnormal inputs as zero");
   cmd->add_option("--profile", arguments->profile,
-                  "Reproduce a converter's special values and overflow: spec, ml_dtypes, ml_dtypes-0.6, torch, "
+                  "Reproduce a converter's special values and overflow: spec, ml_dtypes, ml_dtypes-0.6, torch (CPU), "
+                  "torch-cuda, "
                   "cuda-satfinite, cuda-nosat")
       ->capture_default_str();
   cmd->add_option("--seed", arguments->seed, "Stochastic rounding seed (line i uses splitmix64(seed + i) >> (64 - N))")

@@ -45,7 +45,13 @@ std::optional<ElementScaling> kernel_scaling(ScaleRule rule) {
     case ScaleRule::microxcaling:
     case ScaleRule::pychop_mx:
     case ScaleRule::pychop_bfp:
-    case ScaleRule::inc: return std::nullopt;
+    case ScaleRule::inc:
+    case ScaleRule::torchao_0_19_floor:
+    case ScaleRule::torchao_0_19_ceil:
+    case ScaleRule::torchao_0_19_even:
+    case ScaleRule::torchao_0_19_rceil:
+    case ScaleRule::torchao_rceil_cuda:
+    case ScaleRule::nvfp4_torchao_cuda: return std::nullopt;
   }
   return std::nullopt;
 }

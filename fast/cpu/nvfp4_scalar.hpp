@@ -36,7 +36,13 @@ constexpr bool runs_on_nvfp4_path(ScaleRule rule) {
     case ScaleRule::microxcaling:
     case ScaleRule::pychop_mx:
     case ScaleRule::pychop_bfp:
-    case ScaleRule::inc: return false;
+    case ScaleRule::inc:
+    case ScaleRule::torchao_0_19_floor:
+    case ScaleRule::torchao_0_19_ceil:
+    case ScaleRule::torchao_0_19_even:
+    case ScaleRule::torchao_0_19_rceil:
+    case ScaleRule::torchao_rceil_cuda:
+    case ScaleRule::nvfp4_torchao_cuda: return false;
   }
   return false;
 }
@@ -140,7 +146,13 @@ template <class Visit>
     case ScaleRule::microxcaling:
     case ScaleRule::pychop_mx:
     case ScaleRule::pychop_bfp:
-    case ScaleRule::inc: return;
+    case ScaleRule::inc:
+    case ScaleRule::torchao_0_19_floor:
+    case ScaleRule::torchao_0_19_ceil:
+    case ScaleRule::torchao_0_19_even:
+    case ScaleRule::torchao_0_19_rceil:
+    case ScaleRule::torchao_rceil_cuda:
+    case ScaleRule::nvfp4_torchao_cuda: return;
   }
 }
 

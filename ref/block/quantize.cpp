@@ -30,8 +30,10 @@ Value scaled_element(const Value& v, const Scale& scale, const Profile& profile,
     return Value::finite(v.negative, sticky_quotient(v.magnitude, divisor));
   }
   if (profile.scaling == ElementScaling::nvfp4_torchao) {
-    const Value r = tensor.present ? divide_in(fp32, Value::finite(false, tensor.encode), scale.value)
-                                   : divide_in(fp32, one(), scale.value);
+    // fl32(1 / pts) is 0 for an infinite pts and NaN for a NaN one.
+    const Value encode =
+        tensor.non_finite ? divide_in(fp32, one(), *tensor.non_finite) : Value::finite(false, tensor.encode);
+    const Value r = tensor.present ? divide_in(fp32, encode, scale.value) : divide_in(fp32, one(), scale.value);
     return multiply_in(fp32, round_to(fp32, v), r);
   }
   if (profile.scaling == ElementScaling::nvfp4_te) {
@@ -48,6 +50,11 @@ Value scaled_element(const Value& v, const Scale& scale, const Profile& profile,
         code == 0xFF ? Value::infinity(false) : fp32_power_of_two(std::max<std::int64_t>(code - 127, -126));
     return divide_in(fp32, x, divisor);
   }
+  // Under 255 the product is the reciprocal's own NaN, positive whatever x is: x86 returns the (quieted)
+  // NaN operand of torch's loop and CUDA its canonical 0x7FFFFFFF; torch casts either to E5M2 0x7F, the
+  // code of an all-ones payload here (docs/spec-notes/profile-torchao.md).
+  if (code == 0xFF && profile.scaling == ElementScaling::multiply_reciprocal)
+    return Value::nan(false, ~std::uint64_t{0});
   Value reciprocal = code == 0xFF ? Value::nan(false) : fp32_power_of_two(127 - code);
   if (profile.scaling == ElementScaling::multiply_reciprocal_zero_is_one && code == 0)
     reciprocal = fp32_power_of_two(0);
@@ -142,6 +149,8 @@ QuantizedBlock quantize_block(const BlockFormat& format, const Profile& profile,
 
 std::vector<Value> fake_quantize_block(const BlockFormat& format, const Profile& profile, std::span<const Value> values,
                                        const TensorScale& tensor) {
+  // What dequantizing by an infinite or NaN tensor scale gives is no implementation's defined behaviour.
+  if (tensor.non_finite) throw std::invalid_argument("a tensor scale that is not finite dequantizes nothing");
   const QuantizedBlock q = quantize_block(format, profile, values, tensor);
   std::vector<Value> out = dequantize_block(format, q.scale, q.elements, tensor.decode);
   keep_fake_quant_conventions(profile, format.element, values, out);

@@ -38,6 +38,13 @@ std::uint32_t fp32_bits(const Value& v) {
 
 Value positive(const Dyadic& x) { return Value::finite(false, x); }
 
+// torch's a / b for an FP32 tensor a and a Python scalar b: an FP32 division on the CPU; on CUDA a
+// multiply by b's FP32 reciprocal (torch's div_true_kernel_cuda does so for a CPU-scalar divisor).
+Value divide_by_python_scalar(const Value& a, const Dyadic& b, bool cuda) {
+  if (!cuda) return divide_in(fp32, a, positive(b));
+  return multiply_in(fp32, a, divide_in(fp32, positive(Dyadic(1, 0)), positive(b)));
+}
+
 // The rules below reproduce integer manipulations of FP32 bit patterns, which only make sense for an
 // E8M0 scale.
 void require_e8m0(const BlockFormat& format, ScaleRule rule) {
@@ -45,40 +52,61 @@ void require_e8m0(const BlockFormat& format, ScaleRule rule) {
     throw std::invalid_argument("scale rule " + std::string(to_string(rule)) + " needs an e8m0 scale");
 }
 
-// torchao v0.12-v0.18 FLOOR/CEIL/EVEN (mx_tensor.py, to_mx): integer work on the FP32 bits of the
-// NaN-propagating amax; the unbiased exponent is clamped to [-127, 128], so 255 (NaN) only from a NaN.
+// torchao FLOOR/CEIL/EVEN (mx_tensor.py, to_mx): integer work on the FP32 bits of the NaN-propagating
+// amax; the unbiased exponent is clamped to [-127, 128]. v0.12-v0.18 give 255 (NaN) only for a NaN amax
+// (an Inf amax reads as exponent field 255, a finite scale); 0.19 gives 255 for any amax that is not
+// finite, EVEN's carry into exponent field 255 included.
 std::uint64_t torchao_exponent_rule(ScaleRule rule, const BlockSummary& block, const Format& element,
                                     std::int64_t emax) {
-  if (block.any_nan) return e8m0_nan;
+  const bool v0_19 = rule == ScaleRule::torchao_0_19_floor || rule == ScaleRule::torchao_0_19_ceil ||
+                     rule == ScaleRule::torchao_0_19_even;
+  const bool even = rule == ScaleRule::torchao_even || rule == ScaleRule::torchao_0_19_even;
+  const bool ceil = rule == ScaleRule::torchao_ceil || rule == ScaleRule::torchao_0_19_ceil;
+  if (block.any_nan || (v0_19 && block.any_infinity)) return e8m0_nan;
   std::uint32_t bits = block.any_infinity ? 0x7F800000u : fp32_bits(positive(block.amax));
-  if (rule == ScaleRule::torchao_even) bits = (bits + (std::uint32_t{1} << (22 - element.mantissa_bits))) & 0xFF800000u;
+  if (even) bits = (bits + (std::uint32_t{1} << (22 - element.mantissa_bits))) & 0xFF800000u;
+  if (v0_19 && (bits & 0x7F800000u) == 0x7F800000u) return e8m0_nan;
   std::int64_t e = static_cast<std::int64_t>((bits >> 23) & 0xFF) - 127;
-  if (rule == ScaleRule::torchao_ceil && (bits & 0x7FFFFF) != 0) ++e;
+  if (ceil && (bits & 0x7FFFFF) != 0) ++e;
   return static_cast<std::uint64_t>(std::clamp<std::int64_t>(e - emax, -127, 128) + 127);
 }
 
-// torchao v0.18 RCEIL (_to_mx_rceil): descale = fl32(amax / max); NaN -> 255, Inf -> 254, zero -> 0,
-// else ceil(torch.log2(descale)) (a correctly rounded FP32 log2 here) clamped to [-127, 127].
-std::uint64_t torchao_rceil_rule(const BlockSummary& block, const Dyadic& max_normal) {
+// torchao v0.18 RCEIL (_to_mx_rceil): descale = amax / max; NaN -> 255, Inf -> 254, zero -> 0, else
+// ceil(torch.log2(descale)) (a correctly rounded FP32 log2 here: on CUDA too, profile-torchao.md)
+// clamped to [-127, 127]. The division is FP32's on the CPU; on CUDA torch divides by a Python scalar
+// by multiplying with its FP32 reciprocal: fl32(amax * fl32(1 / max)).
+std::uint64_t torchao_rceil_rule(const BlockSummary& block, const Dyadic& max_normal, bool cuda) {
   if (block.any_nan) return e8m0_nan;
   if (block.any_infinity) return 254;
-  const Value descale = divide_in(fp32, round_to(fp32, positive(block.amax)), positive(max_normal));
+  const Value descale = divide_by_python_scalar(round_to(fp32, positive(block.amax)), max_normal, cuda);
   if (descale.is_zero()) return 0;
   return static_cast<std::uint64_t>(std::clamp<std::int64_t>(ceil_of_rounded_log2(descale.magnitude), -127, 127) + 127);
 }
 
-// TransformerEngine MXFP8 (quantize_mxfp8.cuh, float_to_e8m0): amax ignores NaN (fmaxf); descale =
-// fl32(amax * fl32(1 / max)); its biased exponent, rounded up when the mantissa is not zero (a subnormal
-// only above half the smallest normal), saturating at 0xFE: Inf -> 0xFE.
-std::uint64_t nvidia_rceil_rule(const BlockSummary& block, const Dyadic& max_normal) {
-  if (block.any_infinity) return 0xFE;
+// fl32(amax * fl32(1 / max)) rounded up to a power of two by its FP32 bits: the biased exponent, plus
+// one when the mantissa is not zero (a subnormal only above half the smallest normal, 2^-127).
+std::uint64_t e8m0_round_up(const Dyadic& amax, const Dyadic& max_normal) {
   const Value reciprocal = divide_in(fp32, positive(Dyadic(1, 0)), positive(max_normal));
-  const std::uint32_t bits = fp32_bits(multiply_in(fp32, round_to(fp32, positive(block.amax)), reciprocal));
-  if ((bits & 0x7FFFFFFFu) >= 0x7F800000u) return 0xFE;
+  const std::uint32_t bits = fp32_bits(multiply_in(fp32, round_to(fp32, positive(amax)), reciprocal));
+  if ((bits & 0x7FFFFFFFu) >= 0x7F800000u) return 0xFE;  // cannot happen: amax <= FLT_MAX and max >= 1
   const std::uint32_t e = bits >> 23 & 0xFF;
   const std::uint32_t m = bits & 0x7FFFFF;
   const bool up = e == 0 ? m > 0x400000 : (m != 0 && e != 0xFE);
   return e + (up ? 1 : 0);
+}
+
+// TransformerEngine MXFP8 (quantize_mxfp8.cuh, float_to_e8m0): amax ignores NaN (fmaxf), the round-up
+// saturates at 0xFE: Inf -> 0xFE.
+std::uint64_t nvidia_rceil_rule(const BlockSummary& block, const Dyadic& max_normal) {
+  if (block.any_infinity) return 0xFE;
+  return e8m0_round_up(block.amax, max_normal);
+}
+
+// torchao 0.19 RCEIL (_to_mx_rceil, _f32_to_e8m0_rceil): the same round-up of the same descale, but the
+// amax propagates NaN and a descale that is not finite gives 255.
+std::uint64_t torchao_0_19_rceil_rule(const BlockSummary& block, const Dyadic& max_normal) {
+  if (block.any_nan || block.any_infinity) return e8m0_nan;
+  return e8m0_round_up(block.amax, max_normal);
 }
 
 std::uint64_t e4m3_code(const Format& scale, const Value& v) {
@@ -88,15 +116,15 @@ std::uint64_t e4m3_code(const Format& scale, const Value& v) {
   return encode(scale, v, o).code;
 }
 
-// torchao nvfp4_tensor.py, nvfp4_quantize: bs = fl32(amax / 6.0) (NaN propagates), divided by the
-// per-tensor scale when there is one, clamped to [2^-6, 448] (the smallest normal and the largest E4M3;
-// NaN passes the clamp) and cast RNE: a zero block stores 2^-6 (0x08), never 0.
+// torchao nvfp4_tensor.py, nvfp4_quantize: bs = amax / 6.0 (NaN propagates; a Python-scalar division),
+// divided by the per-tensor scale when there is one, clamped to [2^-6, 448] (the smallest normal and the
+// largest E4M3; NaN passes the clamp) and cast RNE: a zero block stores 2^-6 (0x08), never 0.
 std::uint64_t nvfp4_torchao_rule(const BlockSummary& block, const Format& scale, const Dyadic& max_elem,
-                                 const TensorScale& tensor) {
+                                 const TensorScale& tensor, bool cuda) {
   if (block.any_nan) return e4m3_code(scale, Value::nan(false));
   const Value amax = block.any_infinity ? Value::infinity(false) : round_to(fp32, positive(block.amax));
-  Value bs = divide_in(fp32, amax, positive(max_elem));
-  if (tensor.present) bs = divide_in(fp32, bs, positive(tensor.decode));
+  Value bs = divide_by_python_scalar(amax, max_elem, cuda);
+  if (tensor.present) bs = divide_in(fp32, bs, tensor.non_finite ? *tensor.non_finite : positive(tensor.decode));
   if (bs.is_nan()) return e4m3_code(scale, bs);
   const Dyadic low = Dyadic::power_of_two(-6);
   const Dyadic high = properties(scale).max_normal;
@@ -203,10 +231,17 @@ TensorScale tensor_scale_for(ScaleRule rule, const BlockFormat& format, const Va
     t.decode = divide_in(fp32, positive(Dyadic(1, 0)), encode).magnitude;
     return t;
   }
+  // torchao's per_tensor_amax_to_scale: amax / 2688.0, a Python-scalar division.
+  const bool torchao = is_torchao_nvfp4(rule);
+  const Value pts = torchao ? divide_by_python_scalar(amax, limit, rule == ScaleRule::nvfp4_torchao_cuda)
+                            : divide_in(fp32, amax, positive(limit));
+  if (!amax.is_finite() && torchao) {
+    t.non_finite = pts;  // +Inf or NaN
+    return t;
+  }
   if (!amax.is_finite())
     throw std::invalid_argument("profile " + std::string(to_string(rule)) + " needs a finite tensor amax");
-  if (amax.is_zero() && rule != ScaleRule::nvfp4_torchao) return {};
-  const Value pts = divide_in(fp32, amax, positive(limit));
+  if (amax.is_zero() && !torchao) return {};
   t.decode = pts.magnitude;  // torchao keeps a zero pts (no guard): its blocks then divide by zero
   if (!pts.is_zero()) t.encode = divide_in(fp32, positive(Dyadic(1, 0)), pts).magnitude;
   return t;
@@ -228,6 +263,12 @@ std::string_view to_string(ScaleRule rule) {
     case ScaleRule::pychop_mx: return "pychop-mx";
     case ScaleRule::pychop_bfp: return "pychop-bfp";
     case ScaleRule::inc: return "inc";
+    case ScaleRule::torchao_0_19_floor: return "torchao-0.19-floor";
+    case ScaleRule::torchao_0_19_ceil: return "torchao-0.19-ceil";
+    case ScaleRule::torchao_0_19_even: return "torchao-0.19-even";
+    case ScaleRule::torchao_0_19_rceil: return "torchao-0.19-rceil";
+    case ScaleRule::torchao_rceil_cuda: return "torchao-rceil-cuda";
+    case ScaleRule::nvfp4_torchao_cuda: return "nvfp4-torchao-cuda";
   }
   return "?";
 }
@@ -264,15 +305,26 @@ Scale choose_scale(ScaleRule rule, const BlockSummary& block, const BlockFormat&
     case ScaleRule::torchao_floor:
     case ScaleRule::torchao_ceil:
     case ScaleRule::torchao_even:
+    case ScaleRule::torchao_0_19_floor:
+    case ScaleRule::torchao_0_19_ceil:
+    case ScaleRule::torchao_0_19_even:
       require_e8m0(format, rule);
       return scale_of_code(scale, torchao_exponent_rule(rule, block, format.element, emax));
     case ScaleRule::torchao_rceil:
       require_e8m0(format, rule);
-      return scale_of_code(scale, torchao_rceil_rule(block, element.max_normal));
+      return scale_of_code(scale, torchao_rceil_rule(block, element.max_normal, false));
+    case ScaleRule::torchao_rceil_cuda:
+      require_e8m0(format, rule);
+      return scale_of_code(scale, torchao_rceil_rule(block, element.max_normal, true));
+    case ScaleRule::torchao_0_19_rceil:
+      require_e8m0(format, rule);
+      return scale_of_code(scale, torchao_0_19_rceil_rule(block, element.max_normal));
     case ScaleRule::microxcaling: return microxcaling_scale(block, scale, emax);
     case ScaleRule::amax_over_max: return amax_over_max_scale(block, scale, element.max_normal, tensor);
     case ScaleRule::nvfp4_torchao:
-      return scale_of_code(scale, nvfp4_torchao_rule(block, scale, element.max_normal, tensor));
+    case ScaleRule::nvfp4_torchao_cuda:
+      return scale_of_code(
+          scale, nvfp4_torchao_rule(block, scale, element.max_normal, tensor, rule == ScaleRule::nvfp4_torchao_cuda));
     case ScaleRule::nvfp4_te: return scale_of_code(scale, nvfp4_te_rule(block, scale, element.max_normal, tensor));
     case ScaleRule::pychop_mx: return pychop_mx_scale(block, scale, emax);
     case ScaleRule::pychop_bfp: return pychop_bfp_scale(block, scale, element.max_normal);

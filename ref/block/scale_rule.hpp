@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <span>
 #include <string_view>
 
@@ -32,6 +33,10 @@ struct TensorScale {
   bool present = false;
   Dyadic decode = Dyadic(1, 0);
   Dyadic encode = Dyadic(1, 0);
+  // torchao's FP32 tensor scale fl32(amax / 2688) where it is not finite (an Inf or NaN tensor amax):
+  // +Inf or NaN, which its arithmetic then carries into every block (docs/spec-notes/profile-nvfp4.md).
+  // decode and encode are unused then.
+  std::optional<Value> non_finite;
   TensorScale() = default;
   // A decode scale given directly (the exact profiles need nothing else).
   TensorScale(const Dyadic& decode_scale)  // NOLINT(google-explicit-constructor): a scale is a scale

@@ -66,7 +66,9 @@ Blocks blocks_of(const BlockFormat& format, const BlockLayout& layout, std::size
 TensorScale nvfp4_tensor_scale(const BlockFormat& format, const Profile& profile, std::span<const Value> values) {
   const BlockSummary s = summarize(values);
   // NaN is left out of the tensor amax (TransformerEngine's fmaxf does so; the blocks that hold it get
-  // their own NaN treatment); an Inf reaches the implementations that define what it does.
+  // their own NaN treatment) except by torchao, whose torch.amax propagates it; an Inf reaches the
+  // implementations that define what it does.
+  if (s.any_nan && is_torchao_nvfp4(profile.rule)) return tensor_scale_for(profile.rule, format, Value::nan(false));
   const bool infinite = s.any_infinity && profile.rule != ScaleRule::amax_over_max;
   return tensor_scale_for(profile.rule, format, infinite ? Value::infinity(false) : Value::finite(false, s.amax));
 }
@@ -79,6 +81,9 @@ QuantizedTensor quantize_tensor(const BlockFormat& format, const Profile& profil
   q.elements.resize(values.size());
   TensorScale tensor;
   if (format.tensor_scale) tensor = nvfp4_tensor_scale(format, profile, values);
+  if (tensor.non_finite)
+    throw std::invalid_argument("the tensor scale is " + std::string(tensor.non_finite->is_nan() ? "NaN" : "infinite") +
+                                ": its blocks quantize, but a quantized tensor cannot hold it");
   q.tensor_scale = tensor.decode;
   BlockFormat per_block = format;
   per_block.block_size = static_cast<int>(std::max<std::size_t>(1, layout.tile_rows) * format.block_size);

@@ -7,6 +7,7 @@
 
 #include "exact_values.hpp"
 #include "ref/cast_profile.hpp"
+#include "ref/decode.hpp"
 
 namespace mxref {
 namespace {
@@ -84,6 +85,23 @@ TEST(CastProfile, TorchE5m2NanIsAllOnesWithItsSign) {
   EXPECT_EQ(code(CastProfile::torch, e5m2, -INFINITY), 0xFCu);
   EXPECT_EQ(code(CastProfile::torch, e5m2, 65536.0), 0x7Cu);
   EXPECT_EQ(cast_with_profile(CastProfile::torch, e4m3, Value::nan(true), Rounding::rne).code, 0xFFu);
+}
+
+TEST(CastProfile, TorchHalfAndBfloat16NanDependOnTheDevice) {
+  // Observed with torch 2.11 (x86 CPU; CUDA on an H200). CPU FP16: x86's vcvtps2ph keeps the sign, sets
+  // the quiet bit and keeps the top 9 payload bits: fp32 0xffb12345 (payload 0x312345) -> 0xfc00 | 0x200 |
+  // (0x312345 >> 13 = 0x189) = 0xff89; 0x7f800001 -> 0x7e00. CPU BF16: 0xffff for every NaN. CUDA: 0x7fff.
+  const Value negative = decode(fp32, 0xFFB12345);
+  const Value signalling = decode(fp32, 0x7F800001);
+  EXPECT_EQ(cast_with_profile(CastProfile::torch, fp16, negative, Rounding::rne).code, 0xFF89u);
+  EXPECT_EQ(cast_with_profile(CastProfile::torch, fp16, signalling, Rounding::rne).code, 0x7E00u);
+  EXPECT_EQ(cast_with_profile(CastProfile::torch, bf16, signalling, Rounding::rne).code, 0xFFFFu);
+  for (const Format& to : {fp16, bf16})
+    for (const Value& v : {negative, signalling})
+      EXPECT_EQ(cast_with_profile(CastProfile::torch_cuda, to, v, Rounding::rne).code, 0x7FFFu);
+  // Everything else is one rule on both devices: e5m2 NaN 0x7f | sign, and ordinary values.
+  EXPECT_EQ(cast_with_profile(CastProfile::torch_cuda, e5m2, negative, Rounding::rne).code, 0xFFu);
+  EXPECT_EQ(code(CastProfile::torch_cuda, fp16, 65520.0), 0x7C00u);
 }
 
 }  // namespace

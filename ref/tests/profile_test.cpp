@@ -105,6 +105,66 @@ TEST(Torchao, RceilGoldenCases) {
   EXPECT_EQ(quantize("mxfp8_e4m3", "torchao-rceil", {INFINITY}).scale, 254u);
 }
 
+TEST(Torchao, RceilOnCudaMultipliesByTheRoundedReciprocal) {
+  // amax 0x3cc00002 = (1.5 + 2^-22) x 2^-6, E2M1 (max 6). CPU: amax / 6 = 2^-8 (1 + 2^-22 / 1.5), 1.33 ulps
+  // above 2^-8 -> 2^-8 (1 + 2^-23); log2 = -8 + 1.72e-7, under half an ulp of -8 (2^-22 = 2.4e-7 there):
+  // exactly -8 -> code 119; amax x 2^8 = 6.0000005 saturates to 6 (0x7). CUDA divides by the Python scalar 6
+  // as a multiply by fl32(1/6) = 0.16666667163 (1 + 1.8e-7 relative): 2^-8 (1 + 1.9e-7), 1.58 ulps -> 2 ulps,
+  // log2 = -8 + 3.4e-7 rounds to -8 + 2^-21 -> ceil -7 -> code 120; amax x 2^7 = 3.0000002 -> 3 (0x5).
+  EXPECT_EQ(quantize("mxfp4_e2m1", "torchao-rceil", {from_bits(0x3CC00002)}).scale, 119u);
+  EXPECT_EQ(quantize("mxfp4_e2m1", "torchao-rceil", {from_bits(0x3CC00002)}).elements, Codes{0x7});
+  EXPECT_EQ(quantize("mxfp4_e2m1", "torchao-rceil-cuda", {from_bits(0x3CC00002)}).scale, 120u);
+  EXPECT_EQ(quantize("mxfp4_e2m1", "torchao-rceil-cuda", {from_bits(0x3CC00002)}).elements, Codes{0x5});
+}
+
+// ---- torchao 0.19 FLOOR / CEIL / EVEN / RCEIL -----------------------------------------------------------
+
+TEST(Torchao019, ScalesAsBeforeForFiniteBlocks) {
+  // The exponent rules are 0.18's for a finite amax: 480 -> 8 - 8 -> 127 (FLOOR), CEIL one up (1.875 has
+  // mantissa bits) -> 128, EVEN: 480 + 2^(22 - 3) carries nothing (0x43f00000 + 0x80000) -> 127.
+  EXPECT_EQ(quantize("mxfp8_e4m3", "torchao-0.19-floor", {480.0}).scale, 127u);
+  EXPECT_EQ(quantize("mxfp8_e4m3", "torchao-0.19-ceil", {480.0}).scale, 128u);
+  EXPECT_EQ(quantize("mxfp8_e4m3", "torchao-0.19-even", {480.0}).scale, 127u);
+  // 480 x 2^(127 - 128) = 240 = 1.875 x 2^7 -> E4M3 0 1110 111 = 0x77.
+  EXPECT_EQ(quantize("mxfp8_e4m3", "torchao-0.19-ceil", {480.0}).elements, Codes{0x77});
+}
+
+TEST(Torchao019, SmallestScaleMultipliesBy2To127) {
+  // amax 2^-130 -> code 0; 0.19 multiplies by the exact reciprocal 2^127: 2^-3 -> E4M3 0 0100 000 = 0x20,
+  // where 0.18 divides by 2^-126 (0x18).
+  EXPECT_EQ(quantize("mxfp8_e4m3", "torchao-0.19-floor", {std::ldexp(1.0, -130)}).elements, Codes{0x20});
+  EXPECT_EQ(quantize("mxfp8_e4m3", "torchao-floor", {std::ldexp(1.0, -130)}).elements, Codes{0x18});
+}
+
+TEST(Torchao019, NanAndInfBlocksGetTheNanScale) {
+  // NaN amax -> 255 and the reciprocal 0x7f800001 is NaN: every element is that positive NaN, E4M3 0x7f,
+  // the negative value and the NaN alike.
+  EXPECT_EQ(quantize("mxfp8_e4m3", "torchao-0.19-floor", {1.0, -1.0, NAN}).elements, (Codes{0x7F, 0x7F, 0x7F}));
+  // Inf amax: 0.18 gave the finite 247; 0.19 gives 255 for FLOOR, CEIL, EVEN and RCEIL.
+  for (const char* p : {"torchao-0.19-floor", "torchao-0.19-ceil", "torchao-0.19-even", "torchao-0.19-rceil"}) {
+    const QuantizedBlock q = quantize("mxfp8_e4m3", p, {INFINITY, -2.0});
+    EXPECT_EQ(q.scale, 0xFFu) << p;
+    EXPECT_EQ(q.elements, (Codes{0x7F, 0x7F})) << p;
+  }
+  // EVEN rounds FLT_MAX (0x7f7fffff) up by 2^19: the carry reaches exponent field 255 (+Inf) -> 255.
+  // FLOOR keeps field 254: 127 - 8 + 127 = 246.
+  EXPECT_EQ(quantize("mxfp8_e4m3", "torchao-0.19-even", {from_bits(0x7F7FFFFF)}).scale, 0xFFu);
+  EXPECT_EQ(quantize("mxfp8_e4m3", "torchao-even", {from_bits(0x7F7FFFFF)}).scale, 247u);
+  EXPECT_EQ(quantize("mxfp8_e4m3", "torchao-0.19-floor", {from_bits(0x7F7FFFFF)}).scale, 246u);
+}
+
+TEST(Torchao019, RceilIsTheRoundUpOfTheMultipliedDescale) {
+  // 3.5000002 (0x40600001) x fl32(1/448) rounds to 2^-7 (1 + 2^-23): mantissa set -> 2^-6, code 121,
+  // 3.5000002 x 2^6 = 224.00001 -> 224 = 0x76 (as nvidia-rceil; 0.18's log2 gives 120).
+  EXPECT_EQ(quantize("mxfp8_e4m3", "torchao-0.19-rceil", {from_bits(0x40600001)}).scale, 121u);
+  EXPECT_EQ(quantize("mxfp8_e4m3", "torchao-0.19-rceil", {from_bits(0x40600001)}).elements, Codes{0x76});
+  // A zero block: descale 0 -> code 0, whose reciprocal is 2^127 (0.18: 1); 0 x 2^127 keeps the sign.
+  EXPECT_EQ(quantize("mxfp8_e4m3", "torchao-0.19-rceil", {0.0, -0.0}), (QuantizedBlock{0, {0x00, 0x80}, 0}));
+  // NaN is not ignored (nvidia-rceil's fmaxf ignores it): 255.
+  EXPECT_EQ(quantize("mxfp8_e4m3", "torchao-0.19-rceil", {1.0, NAN}).scale, 0xFFu);
+  EXPECT_EQ(quantize("mxfp8_e4m3", "nvidia-rceil", {1.0, NAN}).scale, 119u);
+}
+
 // ---- TransformerEngine MXFP8 (nvidia-rceil) ----------------------------------------------------------
 
 TEST(NvidiaRceil, MultipliesByTheRoundedReciprocal) {
@@ -200,6 +260,37 @@ TEST(Nvfp4, ZeroDivisorsSaturate) {
   const QuantizedBlock q = quantize_block(f, find_profile("nvfp4"), small, zero);
   EXPECT_EQ(q.scale, 0x7Eu);
   EXPECT_EQ(q.elements, (Codes{0x7, 0xF, 0x8}));
+}
+
+TEST(Nvfp4, TorchaoTensorScaleThatIsNotFinite) {
+  // torchao's pts = fl32(amax / 2688) is +Inf for an Inf tensor amax. Block [1, -0.5, 0]: fl32(1/6) / Inf
+  // = 0, clamped up to 2^-6 (0x08); the element factor fl32(fl32(1 / Inf) / 2^-6) = 0, so 1 x 0 = 0,
+  // -0.5 x 0 = -0 (E2M1 0x8), 0 -> 0.
+  BlockFormat f = parse_block_format("nvfp4");
+  f.block_size = 3;
+  const Profile& torchao = find_profile("nvfp4-torchao");
+  const TensorScale inf = tensor_scale_for(ScaleRule::nvfp4_torchao, f, value(INFINITY));
+  const std::vector<Value> finite{value(1.0), value(-0.5), value(0.0)};
+  EXPECT_EQ(quantize_block(f, torchao, finite, inf), (QuantizedBlock{0x08, {0x0, 0x8, 0x0}, 0}));
+  // A block holding the Inf: Inf / 6 / Inf is NaN, which passes the clamp: E4M3 NaN 0x7f.
+  const std::vector<Value> infinite{value(INFINITY), value(1.0), value(2.0)};
+  EXPECT_EQ(quantize_block(f, torchao, infinite, inf).scale, 0x7Fu);
+  // A NaN tensor amax (torch.amax propagates NaN) makes every block's scale NaN.
+  const TensorScale nan = tensor_scale_for(ScaleRule::nvfp4_torchao, f, Value::nan(false));
+  EXPECT_EQ(quantize_block(f, torchao, finite, nan).scale, 0x7Fu);
+  // The exact profile still refuses: its tensor scale is a value, and Inf is none.
+  EXPECT_THROW(tensor_scale_for(ScaleRule::amax_over_max, f, value(INFINITY)), std::invalid_argument);
+  // Fake quantization would need the Inf as a dequantization factor: refused.
+  EXPECT_THROW(fake_quantize_block(f, torchao, finite, inf), std::invalid_argument);
+}
+
+TEST(Nvfp4, TorchaoOnCudaDividesBySixAsAMultiply) {
+  // amax 0x3f63ffff = 57/64 - 2^-24. CPU: amax / 6 = 0.1484375 - 9.9e-9, 0.67 of an FP32 ulp (2^-26) below
+  // the E4M3 midpoint 0.1484375 between 0.140625 (0x21) and 0.15625 (0x22): one ulp below it, so 0x21.
+  // CUDA multiplies by fl32(1/6) = 1/6 (1 + 2.98e-8): 0.1484375 - 5.5e-9, 0.37 ulp below, rounds to the
+  // midpoint itself, which E4M3 RNE takes to the even 0x22.
+  EXPECT_EQ(quantize("nvfp4", "nvfp4-torchao", {from_bits(0x3F63FFFF)}).scale, 0x21u);
+  EXPECT_EQ(quantize("nvfp4", "nvfp4-torchao-cuda", {from_bits(0x3F63FFFF)}).scale, 0x22u);
 }
 
 TEST(Nvfp4, TransformerEngineTensorScale) {

@@ -1,5 +1,6 @@
-"""torch's casts (CPU, and CUDA where a GPU is present) against `mxref cast --profile torch`: every bf16
-input and N random fp32 inputs into torch's float8 types. Results on CUDA machines: docs/crosschecks.md.
+"""torch's casts against `mxref cast --profile torch` on the CPU and `--profile torch-cuda` on CUDA (where a
+GPU is present): every bf16 input and N random fp32 inputs into torch's float8 types, float16 and bfloat16,
+NaN codes included. Results on CUDA machines: docs/crosschecks.md.
 Run: python3 -m pytest tools/tests/torch_profile_test.py --mxref MXREF [--fp32-samples N] (default 100000).
 Skips without numpy or torch."""
 import pytest
@@ -8,17 +9,11 @@ np = pytest.importorskip("numpy")
 torch = pytest.importorskip("torch")
 from mxref_process import mxref_cast  # noqa: E402  (needs numpy)
 
-# float16 and bfloat16 targets: torch's NaN code is not yet reproduced (it depends on the device and on
-# which conversion loop runs), so there any NaN matches any NaN; every float8 target is compared exactly.
-NAN_NOT_REPRODUCED = {
-    "fp16": lambda c: c & 0x7C00 == 0x7C00 and c & 0x3FF != 0,
-    "bf16": lambda c: c & 0x7F80 == 0x7F80 and c & 0x7F != 0,
-}
 TARGETS = {"e4m3": "float8_e4m3fn", "e5m2": "float8_e5m2", "e4m3fnuz": "float8_e4m3fnuz",
            "e5m2fnuz": "float8_e5m2fnuz", "e8m0": "float8_e8m0fnu", "fp16": "float16", "bf16": "bfloat16"}
 PAIRS = [pytest.param(source, target, id=f"{source}-{target}") for source in ("bf16", "f32") for target in TARGETS
          if not (source == "bf16" and target == "bf16")]
-DEVICES = ["cpu", "cuda"]
+DEVICES = {"cpu": "torch", "cuda": "torch-cuda"}  # the mxref profile of each device
 DEFAULT_FP32_SAMPLES = 100000
 SEED = 2026
 
@@ -37,7 +32,18 @@ def inputs(request):
     samples = request.config.getoption("--fp32-samples")
     samples = DEFAULT_FP32_SAMPLES if samples is None else samples
     return {"bf16": np.arange(1 << 16, dtype=np.uint64),
-            "f32": np.random.default_rng(SEED).integers(0, 1 << 32, size=samples, dtype=np.uint64)}
+            "f32": np.concatenate([fp32_edges(),
+                                   np.random.default_rng(SEED).integers(0, 1 << 32, size=samples, dtype=np.uint64)])}
+
+
+def fp32_edges():
+    """Both signs of: one ulp either side of every power of two (and each power), 0, the largest finite,
+    Inf, and NaNs quiet and signalling with payloads."""
+    powers = np.arange(1, 255, dtype=np.uint64) << np.uint64(23)
+    magnitudes = np.concatenate([powers - 1, powers, powers + 1, np.array(
+        [0, 1, 0x7F7FFFFF, 0x7F800000, 0x7F800001, 0x7FA00000, 0x7FC00000, 0x7FC00001, 0x7FFFFFFF, 0x7FB12345],
+        dtype=np.uint64)])
+    return np.concatenate([magnitudes, magnitudes | np.uint64(1 << 31)])
 
 
 @pytest.fixture(scope="module")
@@ -45,11 +51,11 @@ def mxref_codes(mxref, inputs):
     """mxref's codes for a source and target, computed once for both devices."""
     cache = {}
 
-    def codes(source, target):
-        if (source, target) not in cache:
+    def codes(source, target, profile):
+        if (source, target, profile) not in cache:
             digits = 4 if source == "bf16" else 8
-            cache[source, target] = mxref_cast(mxref, source, target, inputs[source], digits, "torch")
-        return cache[source, target]
+            cache[source, target, profile] = mxref_cast(mxref, source, target, inputs[source], digits, profile)
+        return cache[source, target, profile]
     return codes
 
 
@@ -63,14 +69,13 @@ def test_cast_matches_torch(inputs, mxref_codes, source, target, device):
         pytest.skip("no CUDA device")
     codes = inputs[source]
     digits = 4 if source == "bf16" else 8
-    expected = mxref_codes(source, target)
+    expected = mxref_codes(source, target, DEVICES[device])
     try:
         got = torch_cast(codes, source, type_name, device)
     except (RuntimeError, TypeError) as e:
         pytest.skip(f"{source} -> {type_name} on {device}: torch cannot cast ({e})")
-    nan = NAN_NOT_REPRODUCED.get(target, lambda c: False)
-    bad = [i for i in np.nonzero(got != expected)[0] if not (nan(int(got[i])) and nan(int(expected[i])))]
+    bad = np.nonzero(got != expected)[0]
     examples = "; ".join(f"input {int(codes[i]):0{digits}x}: mxref {int(expected[i]):x}, torch {int(got[i]):x}"
                          for i in bad[:8])
-    assert not bad, (f"{source} -> {type_name} on {device}, torch {torch.__version__}: {len(bad)} of {len(codes)} "
+    assert len(bad) == 0, (f"{source} -> {type_name} on {device}, torch {torch.__version__}: {len(bad)} of {len(codes)} "
                      f"differ: {examples}")

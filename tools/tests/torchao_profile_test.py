@@ -11,6 +11,7 @@ np = pytest.importorskip("numpy")
 torch = pytest.importorskip("torch")
 torchao = pytest.importorskip("torchao")
 try:
+    from torchao.prototype.mx_formats import mx_tensor
     from torchao.prototype.mx_formats.config import ScaleCalculationMode
     from torchao.prototype.mx_formats.constants import DTYPE_FP6_E2M3, DTYPE_FP6_E3M2
     from torchao.prototype.mx_formats.mx_tensor import to_mx
@@ -20,8 +21,16 @@ except ImportError as e:  # a torchao without these prototypes
 
 ELEMENTS = {"mxfp8_e4m3": torch.float8_e4m3fn, "mxfp8_e5m2": torch.float8_e5m2, "mxfp6_e2m3": DTYPE_FP6_E2M3,
             "mxfp6_e3m2": DTYPE_FP6_E3M2, "mxfp4_e2m1": torch.float4_e2m1fn_x2}
-MODES = {"torchao-floor": ScaleCalculationMode.FLOOR, "torchao-ceil": ScaleCalculationMode.CEIL,
-         "torchao-even": ScaleCalculationMode.EVEN, "torchao-rceil": ScaleCalculationMode.RCEIL}
+# torchao 0.19 (main since the to_mx rewrite of 2026-08-12) multiplies by an exact E8M0 reciprocal, which
+# releases up to 0.18 do not have: the profiles to compare with follow the code installed.
+V0_19 = hasattr(mx_tensor, "_e8m0_scale_to_reciprocal_fp32")
+PREFIX = "torchao-0.19-" if V0_19 else "torchao-"
+MODES = {PREFIX + "floor": ScaleCalculationMode.FLOOR, PREFIX + "ceil": ScaleCalculationMode.CEIL,
+         PREFIX + "even": ScaleCalculationMode.EVEN, PREFIX + "rceil": ScaleCalculationMode.RCEIL}
+# Up to 0.18, RCEIL divides amax by a Python scalar, which torch does on CUDA as a multiply by its FP32
+# reciprocal: on CUDA the profile is torchao-rceil-cuda.
+ON_CUDA = {} if V0_19 else {"torchao-rceil": "torchao-rceil-cuda"}
+MAX_ELEMENT = {"mxfp8_e4m3": 448.0, "mxfp8_e5m2": 57344.0, "mxfp6_e2m3": 7.5, "mxfp6_e3m2": 28.0, "mxfp4_e2m1": 6.0}
 BLOCK = 32
 
 
@@ -42,7 +51,35 @@ def blocks(n, rng):
         bits[i % n, 0] = e
         if i + len(edges) < n:
             bits[i + len(edges), :] = e
-    return bits.astype(np.uint32)
+    return np.concatenate([bits.astype(np.uint32), edge_blocks(rng)])
+
+
+def edge_blocks(rng):
+    """Blocks whose amax sits on a scale edge: one FP32 ulp below, at and up to three above every power of
+    two, and every element maximum times a power of two (where amax / max, the RCEIL descale, crosses a
+    power of two); the rest of each block lies 1 to 12 binades lower, with random signs. Then blocks with
+    NaNs of both signs and payloads among finite values, a -0 row, and FLT_MAX (Inf in BF16)."""
+    amaxes = []
+    for base in [1.0] + sorted(set(MAX_ELEMENT.values())):
+        for k in range(-149, 128):
+            centre = np.float32(base * 2.0 ** k) if base * 2.0 ** k < 3.4e38 else None
+            if centre is None or centre == 0:
+                continue
+            c = int(np.array(centre, dtype=np.float32).view(np.uint32))
+            amaxes += [c + j for j in range(-1, 4) if 0 < c + j < 0x7F800000]
+    amaxes = np.array(sorted(set(amaxes)), dtype=np.int64)
+    lower = np.clip((amaxes[:, None] >> 23) - rng.integers(1, 13, size=(len(amaxes), BLOCK)), 1, 254)
+    rows = (lower << 23) | rng.integers(0, 1 << 23, size=(len(amaxes), BLOCK))
+    rows[:, 0] = amaxes
+    rows |= rng.integers(0, 2, size=rows.shape) << 31
+    specials = np.zeros((6, BLOCK), dtype=np.int64) + 0x3F800000
+    specials[0, 3] = 0x7FC00001
+    specials[1, 5] = 0xFFC00000
+    specials[2, 7] = 0x7F800001
+    specials[3, 9] = 0xFFB12345
+    specials[4, :] = 0x80000000
+    specials[5, 2] = 0x7F7FFFFF
+    return np.concatenate([rows, specials]).astype(np.uint32)
 
 
 def torchao_quantize(bits, element, mode, device, source):
@@ -60,7 +97,7 @@ def torchao_quantize(bits, element, mode, device, source):
 
 
 def torchao_nvfp4(bits, device, source, two_level):
-    x = torch.from_numpy(bits.view(np.float32)).to(device)
+    x = torch.from_numpy(bits.view(np.float32).copy()).to(device)
     if source == "bf16":
         x = x.to(torch.bfloat16)
     x = x.reshape(-1, 16).contiguous()
@@ -104,7 +141,7 @@ def mxref_blocks(mxref):
     cache = {}
 
     def codes(bits, fmt, profile, source, extra=()):
-        key = (fmt, profile, source, extra)
+        key = (id(bits), fmt, profile, source, extra)
         if key not in cache:
             cache[key] = mxref_quantize(mxref, bits, fmt, profile, source, extra)
         return cache[key]
@@ -123,12 +160,13 @@ def device_or_skip(device):
 @pytest.mark.parametrize("source", ["f32", "bf16"])
 def test_to_mx_matches(bits, mxref_blocks, source, fmt, profile, device):
     device_or_skip(device)
+    mode = MODES[profile]
+    if device == "cuda":
+        profile = ON_CUDA.get(profile, profile)
     want_scale, want_data = mxref_blocks(bits, fmt, profile, source)
-    scale, data = torchao_quantize(bits, ELEMENTS[fmt], MODES[profile], device, source)
+    scale, data = torchao_quantize(bits, ELEMENTS[fmt], mode, device, source)
     bad_scale = np.nonzero(scale != want_scale)[0]
-    # Elements under a NaN scale are don't-care (torchao's FP4/FP6 casts turn NaN into payload-dependent
-    # codes): compared only where the scale is not 0xFF.
-    live = (want_scale != 0xFF)[:, None]
+    live = ~nan_by_device(bits, want_scale, fmt, profile, source)
     bad_data = np.argwhere((data != want_data) & live)
     examples = [f"block {i}: mxref scale {want_scale[i]:02x}, torchao {scale[i]:02x}" for i in bad_scale[:3]]
     examples += [f"block {i} element {j} (input {bits[i, j]:08x}, scale {want_scale[i]:02x}): "
@@ -138,36 +176,111 @@ def test_to_mx_matches(bits, mxref_blocks, source, fmt, profile, device):
         f"{len(bad_data)} element mismatches: {'; '.join(examples)}")
 
 
+def nan_by_device(bits, scale, fmt, profile, source):
+    """The elements whose code depends on the device, not compared: those torchao computes as an FP32 NaN
+    under a NaN scale (0xFF), except where every device gives one code. That NaN is x86's NaN operand or
+    default NaN on the CPU and the canonical 0x7FFFFFFF on CUDA, and its FP4/FP6 code depends on its bits
+    (docs/spec-notes/profile-torchao.md). torchao 0.19 multiplies every element of such a block by a
+    positive NaN, which each device casts to FP8 0x7F: compared. Up to 0.18, FLOOR/CEIL/EVEN divide by
+    +Inf, so only NaN and Inf elements give NaN; RCEIL multiplies by the NaN descale."""
+    under_nan = (scale == 0xFF)[:, None]
+    if V0_19:
+        return under_nan & np.full(bits.shape, not fmt.startswith("mxfp8"))
+    if "rceil" in profile:
+        return under_nan & np.ones(bits.shape, dtype=bool)
+    x = torch.from_numpy(bits.view(np.float32))
+    if source == "bf16":
+        x = x.to(torch.bfloat16)
+    return under_nan & ~torch.isfinite(x).numpy()
+
+
 @pytest.fixture(scope="module")
-def finite(bits):
-    """NVFP4 takes finite inputs only: torchao's NaN/Inf blocks are garbage by its own account."""
-    with np.errstate(invalid="ignore"):  # finite in bf16 too (FLT_MAX rounds to Inf there)
-        return bits[np.all(np.abs(bits.view(np.float32)) <= 3.3e38, axis=1)]
+def nvfp4_tensors(bits):
+    """The tensors NVFP4 quantizes, as 16-value blocks: every finite one (finite in BF16 too); those plus
+    the blocks holding an Inf or a value that becomes Inf in BF16 (so the tensor amax is infinite); and
+    every block, NaNs included (a NaN tensor amax)."""
+    with np.errstate(invalid="ignore"):
+        x = np.abs(bits.view(np.float32))
+        finite = bits[np.all(x <= 3.3e38, axis=1)]
+        no_nan = bits[~np.any(np.isnan(x), axis=1)]
+    edges = nvfp4_edge_blocks(np.random.default_rng(SEED))
+    return {name: np.concatenate([edges, b.reshape(-1, 16)])
+            for name, b in [("finite", finite), ("inf", no_nan), ("nan", bits)]}
 
 
-def tensor_amax(finite, source):
-    """The amax torchao sees, as an FP32 bit pattern: of the values after the cast to bf16 where they are."""
-    x = torch.from_numpy(finite.view(np.float32))
+def nvfp4_edge_blocks(rng):
+    """16-value blocks whose amax is within four FP32 ulps of 6 times an E4M3 value or midpoint, where
+    amax / 6 and amax x fl32(1/6) (the CUDA division) can round to different block scales."""
+    e4m3 = np.array([(1 + m / 8) * 2.0 ** (e - 7) for e in range(1, 16) for m in range(8)] + [2.0 ** -6])
+    points = np.unique(np.concatenate([e4m3, (e4m3[:-1] + e4m3[1:]) / 2]))
+    centres = (6 * points).astype(np.float32).view(np.uint32).astype(np.int64)
+    amaxes = (centres[:, None] + np.arange(-4, 5)).reshape(-1)
+    rows = (amaxes[:, None] >> 23) - rng.integers(1, 6, size=(len(amaxes), 16))
+    rows = (np.clip(rows, 1, 254) << 23) | rng.integers(0, 1 << 23, size=rows.shape)
+    rows[:, 0] = amaxes
+    return (rows | (rng.integers(0, 2, size=rows.shape) << 31)).astype(np.uint32)
+
+
+def tensor_amax(bits, source):
+    """The amax torchao sees, as an FP32 bit pattern: of the values after the cast to bf16 where they are
+    (torch.amax propagates NaN)."""
+    x = torch.from_numpy(bits.view(np.float32))
     if source == "bf16":
         x = x.to(torch.bfloat16)
     return torch.amax(torch.abs(x)).to(torch.float32).view(torch.int32).item() & 0xFFFFFFFF
 
 
+def nvfp4_nan_by_device(bits, scale, source, amax_bits):
+    """The elements torchao computes as an FP32 NaN (x times a NaN factor, or Inf times a zero one), whose
+    FP4 code depends on the device's NaN bits (docs/spec-notes/profile-torchao.md): not compared."""
+    x = torch.from_numpy(bits.view(np.float32))
+    if source == "bf16":
+        x = x.to(torch.bfloat16)
+    x = x.to(torch.float32).numpy()
+    pts = np.float32(np.array([amax_bits], dtype=np.uint32).view(np.float32)[0]) / np.float32(2688.0) \
+        if amax_bits is not None else np.float32(1.0)
+    nan_factor = ((scale & 0x7F) == 0x7F)[:, None] | bool(np.isnan(pts))
+    return np.isnan(x) | nan_factor | (np.isinf(x) & bool(np.isinf(pts)))
+
+
+def inf_over_inf(bits, source, amax_bits):
+    """The blocks whose scale torchao computes as Inf / Inf: an Inf in the block, and an infinite pts."""
+    if amax_bits is None or amax_bits & 0x7FFFFFFF != 0x7F800000:
+        return np.zeros(len(bits), dtype=bool)
+    x = torch.from_numpy(bits.view(np.float32))
+    if source == "bf16":
+        x = x.to(torch.bfloat16)
+    return torch.isinf(x).any(dim=1).numpy()
+
+
 @pytest.mark.parametrize("device", DEVICES)
+@pytest.mark.parametrize("tensor", ["finite", "inf", "nan"])
 @pytest.mark.parametrize("two_level", [False, True], ids=["one-level", "two-level"])
 @pytest.mark.parametrize("source", ["f32", "bf16"])
-def test_nvfp4_quantize_matches(finite, mxref_blocks, source, two_level, device):
+def test_nvfp4_quantize_matches(nvfp4_tensors, mxref_blocks, source, two_level, tensor, device):
     device_or_skip(device)
-    extra = ("--tensor-amax", f"{tensor_amax(finite, source):08x}") if two_level else ()
-    want_scale, want_data = mxref_blocks(finite, "nvfp4", "nvfp4-torchao", source, extra)
-    scale, data = torchao_nvfp4(finite, device, source, two_level)
-    bad_scale = np.nonzero(scale != want_scale)[0]
-    bad_data = np.argwhere(data != want_data)
+    blocks16 = nvfp4_tensors[tensor]
+    amax = tensor_amax(blocks16, source) if two_level else None
+    extra = ("--tensor-amax", f"{amax:08x}") if two_level else ()
+    # torch divides by a Python scalar on CUDA as a multiply by its FP32 reciprocal: amax / 6, amax / 2688.
+    profile = "nvfp4-torchao-cuda" if device == "cuda" else "nvfp4-torchao"
+    want_scale, want_data = mxref_blocks(blocks16, "nvfp4", profile, source, extra)
+    scale, data = torchao_nvfp4(blocks16, device, source, two_level)
+    # A block holding an Inf under an infinite tensor scale divides Inf by Inf: x86 gives its default NaN,
+    # which is negative (E4M3 0xff), CUDA its canonical positive one (0x7f). Only that block's scale sign
+    # depends on the device: either NaN code matches there.
+    by_device = inf_over_inf(blocks16, source, amax)
+    bad_scale = np.nonzero((scale != want_scale) & ~(by_device & ((scale & 0x7F) == 0x7F)
+                                                     & ((want_scale & 0x7F) == 0x7F)))[0]
+    live = ~nvfp4_nan_by_device(blocks16, want_scale, source, amax)
+    bad_data = np.argwhere((data != want_data) & live)
     examples = [f"block {i}: mxref scale {want_scale[i]:02x}, torchao {scale[i]:02x}" for i in bad_scale[:3]]
-    examples += [f"block {i} element {j}: mxref {want_data[i, j]:x}, torchao {data[i, j]:x}" for i, j in bad_data[:3]]
+    examples += [f"block {i} element {j} (input {blocks16[i, j]:08x}): mxref {want_data[i, j]:x}, torchao "
+                 f"{data[i, j]:x}" for i, j in bad_data[:3]]
     assert len(bad_scale) == 0 and len(bad_data) == 0, (
-        f"{source} nvfp4 nvfp4-torchao {'two' if two_level else 'one'}-level on {device}, {versions()}: "
-        f"{len(scale)} blocks, {len(bad_scale)} scale and {len(bad_data)} element mismatches: {'; '.join(examples)}")
+        f"{source} nvfp4 {profile} {'two' if two_level else 'one'}-level, {tensor} tensor on {device}, "
+        f"{versions()}: {len(scale)} blocks, {len(bad_scale)} scale and {len(bad_data)} element mismatches: "
+        f"{'; '.join(examples)}")
 
 
 def versions():
