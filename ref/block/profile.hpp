@@ -23,6 +23,13 @@ enum class ElementScaling : std::uint8_t {
   nvfp4_te,       // fl32(V x min(fl32(1 / fl32(s x S_dec)), FLT_MAX)) (TransformerEngine)
 };
 
+// What fake quantization returns for a NaN input.
+enum class FakeQuantNan : std::uint8_t {
+  dequantized,    // scale x element, as the codes give it
+  default_nan,    // +qNaN (FP32 0x7FC00000), whatever the input NaN (pychop MX's np.nan elements)
+  quieted_input,  // the input NaN, sign and payload kept, quiet bit set (pychop BFP's float32 arithmetic)
+};
+
 struct Profile {
   std::string_view name;
   ScaleRule rule = ScaleRule::ocp;
@@ -38,8 +45,7 @@ struct Profile {
   // Fake quantization keeps a negative input's sign on an integer element that rounds to zero (pychop's
   // rint(-0.3) = -0.0), though the two's-complement code has no -0.
   bool integer_zero_keeps_sign = false;
-  // Fake quantization returns NaN for a NaN input even where the element cannot hold NaN (pychop).
-  bool fakequant_keeps_nan = false;
+  FakeQuantNan fakequant_nan = FakeQuantNan::dequantized;
   std::string_view summary;
   std::string_view note;  // the spec note that names the source and the differences from ocp
   friend bool operator==(const Profile&, const Profile&) = default;

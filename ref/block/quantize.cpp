@@ -105,6 +105,14 @@ bool reaches_most_negative(const Format& element, const Value& x, Rounding round
   return r.magnitude >= Dyadic(1, width(element) - 1 - element.bias);
 }
 
+bool uses_numpy_amax(const Profile& profile) {
+  return profile.rule == ScaleRule::pychop_mx || profile.rule == ScaleRule::pychop_bfp;
+}
+
+bool pychop_zero_block(const Profile& profile, const BlockSummary& summary) {
+  return uses_numpy_amax(profile) && summary.numpy_amax.is_zero();
+}
+
 }  // namespace
 
 QuantizedBlock quantize_block(const BlockFormat& format, const Profile& profile, std::span<const Value> values,
@@ -114,9 +122,15 @@ QuantizedBlock quantize_block(const BlockFormat& format, const Profile& profile,
                                 std::to_string(values.size()));
   validate(format.element, profile.element);
   QuantizedBlock out;
-  const Scale scale = choose_scale(profile.rule, summarize(values), format, tensor);
+  const BlockSummary summary = summarize(profile.rule, values, static_cast<std::size_t>(format.block_size));
+  const Scale scale = choose_scale(profile.rule, summary, format, tensor);
   out.scale = scale.code;
   out.elements.reserve(values.size());
+  // pychop returns np.zeros for a block whose np.nanmax(np.abs(x)) is 0: NaN and -0 included.
+  if (pychop_zero_block(profile, summary)) {
+    out.elements.assign(values.size(), 0);
+    return out;
+  }
   for (const Value& v : values) {
     // Under a NaN scale every value decodes as NaN whatever its element (docs/spec-notes/block-edge-cases.md).
     Value x = scaled_element(v, scale, profile, tensor);
@@ -153,6 +167,18 @@ std::vector<Value> fake_quantize_block(const BlockFormat& format, const Profile&
   if (tensor.non_finite) throw std::invalid_argument("a tensor scale that is not finite dequantizes nothing");
   const QuantizedBlock q = quantize_block(format, profile, values, tensor);
   std::vector<Value> out = dequantize_block(format, q.scale, q.elements, tensor.decode);
+  if (uses_numpy_amax(profile)) {
+    const Value amax = numpy_nanmax_of_magnitudes(values, static_cast<std::size_t>(format.block_size));
+    if (amax.is_zero()) return out;  // np.zeros: +0 everywhere
+    // A NaN amax makes pychop's scale that NaN (MX; BFP raises), and every value scale x element is it:
+    // x86 multiplication keeps the NaN of the scale operand, quieted.
+    if (amax.is_nan()) {
+      Value nan = amax;
+      nan.nan_payload |= std::uint64_t{1} << 63;
+      std::fill(out.begin(), out.end(), nan);
+      return out;
+    }
+  }
   keep_fake_quant_conventions(profile, format.element, values, out);
   return out;
 }
@@ -165,7 +191,15 @@ void keep_fake_quant_conventions(const Profile& profile, const Format& element, 
   for (std::size_t i = 0; i < outputs.size(); ++i) {
     const bool negative_input = inputs[i].negative && (zero_keeps_sign || !inputs[i].is_zero());
     if (keeps_sign && outputs[i].is_zero() && negative_input) outputs[i].negative = true;
-    if (profile.fakequant_keeps_nan && inputs[i].is_nan()) outputs[i] = inputs[i];
+    if (!inputs[i].is_nan()) continue;
+    switch (profile.fakequant_nan) {
+      case FakeQuantNan::dequantized: break;
+      case FakeQuantNan::default_nan: outputs[i] = Value::nan(false); break;
+      case FakeQuantNan::quieted_input:
+        outputs[i] = inputs[i];
+        outputs[i].nan_payload |= std::uint64_t{1} << 63;
+        break;
+    }
   }
 }
 

@@ -26,7 +26,10 @@ QuantizedBlock quantize_block(const BlockFormat& format, const Profile& profile,
 // Quantize, then dequantize: the values fake-quantizing implementations (microxcaling, pychop) report.
 // Under a microxcaling profile a negative input that becomes zero stays -0, as its sign(x) * ... does,
 // even for MXINT8, whose codes have no -0.
-// The conventions above, applied to dequantized outputs of the given inputs (a block or a tensor).
+// Under the pychop profiles a block whose amax (numpy's np.nanmax) is 0 gives +0 everywhere, and one whose
+// amax is NaN gives that NaN everywhere (docs/spec-notes/profile-pychop.md).
+// The per-value conventions above (signs of zeros, NaN inputs), applied to dequantized outputs of the
+// given inputs (a block or a tensor).
 void keep_fake_quant_conventions(const Profile& profile, const Format& element, std::span<const Value> inputs,
                                  std::span<Value> outputs);
 

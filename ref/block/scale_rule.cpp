@@ -183,26 +183,29 @@ Scale amax_over_max_scale(const BlockSummary& block, const Format& scale, const 
 }
 
 // inEXASCALE/pychop pychop/np/mx_formats.py (MXBlock_._quantize) and bfp_formats.py (BFPBlock_._quantize)
-// share their special blocks: np.nanmax ignores NaN (a block of only NaN gives the NaN scale), Inf takes
-// the largest exponent, a zero amax the smallest. Nothing for any other block.
+// share their special blocks, read from np.nanmax(np.abs(x)) (numpy_nanmax_of_magnitudes): NaN gives
+// the NaN scale (pychop carries on with a NaN scale in MX and raises in BFP), Inf the largest exponent,
+// zero the smallest. Nothing for any other block.
 std::optional<Scale> pychop_special_block(const BlockSummary& block, const Format& scale) {
-  if (block.all_nan) return nan_scale(scale);
-  if (block.any_infinity) return power_of_two_scale(scale, properties(scale).max_normal.floor_log2());
-  if (block.amax.is_zero()) return power_of_two_scale(scale, properties(scale).min_positive.floor_log2());
+  if (block.numpy_amax.is_nan()) return nan_scale(scale);
+  if (block.numpy_amax.is_infinity()) return power_of_two_scale(scale, properties(scale).max_normal.floor_log2());
+  if (block.numpy_amax.is_zero()) return power_of_two_scale(scale, properties(scale).min_positive.floor_log2());
   return std::nullopt;
 }
 
 // pychop MX: floor(np.log2(float32 amax)) - emax, clipped to the scale's exponent range.
 Scale pychop_mx_scale(const BlockSummary& block, const Format& scale, std::int64_t emax) {
   if (const std::optional<Scale> special = pychop_special_block(block, scale)) return *special;
-  return power_of_two_scale(scale, floor_of_rounded_log2(block.amax) - emax);
+  return power_of_two_scale(scale, floor_of_rounded_log2(block.numpy_amax.magnitude) - emax);
 }
 
 // pychop BFP: ceil(math.log2(fl32(amax / max_elem))), a double log2 of an FP32 value, which is the
-// exact ceil; clipped to the scale's exponent range.
+// exact ceil; clipped to the scale's exponent range. Where the FP32 quotient overflows, pychop's
+// math.ceil(inf) raises OverflowError; the largest exponent here, as for an Inf amax.
 Scale pychop_bfp_scale(const BlockSummary& block, const Format& scale, const Dyadic& max_normal) {
   if (const std::optional<Scale> special = pychop_special_block(block, scale)) return *special;
-  const Value descale = divide_in(fp32, round_to(fp32, positive(block.amax)), positive(max_normal));
+  const Value descale = divide_in(fp32, block.numpy_amax, positive(max_normal));
+  if (descale.is_infinity()) return power_of_two_scale(scale, properties(scale).max_normal.floor_log2());
   return power_of_two_scale(scale, ceil_log2(descale.magnitude));
 }
 
@@ -273,16 +276,68 @@ std::string_view to_string(ScaleRule rule) {
   return "?";
 }
 
-BlockSummary summarize(std::span<const Value> block) {
+BlockSummary summarize(ScaleRule rule, std::span<const Value> block, std::size_t padded_size) {
   BlockSummary s;
-  s.all_nan = !block.empty();
+  if (rule == ScaleRule::pychop_mx || rule == ScaleRule::pychop_bfp) {
+    s.numpy_amax = numpy_nanmax_of_magnitudes(block, padded_size);
+    return s;
+  }
   for (const Value& v : block) {
-    s.all_nan = s.all_nan && v.is_nan();
     if (v.is_nan()) s.any_nan = true;
     else if (v.is_infinity()) s.any_infinity = true;
     else s.amax = std::max(s.amax, v.magnitude);
   }
   return s;
+}
+
+namespace {
+
+constexpr std::uint64_t quiet_bit = std::uint64_t{1} << 63;  // Value::nan_payload's leading bit
+
+bool signalling(const Value& v) { return v.is_nan() && (v.nan_payload & quiet_bit) == 0; }
+
+Value quieted(Value v) {
+  v.nan_payload |= quiet_bit;
+  return v;
+}
+
+// a > b for non-negative, non-NaN values.
+bool above(const Value& a, const Value& b) {
+  if (b.is_infinity()) return false;
+  return a.is_infinity() || a.magnitude > b.magnitude;
+}
+
+// glibc's fmaxf (2.36, x86-64), as measured on every pairing of numbers, quiet and signalling NaNs: x
+// when x >= y, y when x < y; with a signalling operand, the sum y + x, which on x86 is y quieted when y
+// is a NaN and x quieted otherwise; with quiet NaNs only, the operand that is not NaN, else y.
+Value glibc_fmaxf(const Value& x, const Value& y) {
+  if (!x.is_nan() && !y.is_nan()) return above(y, x) ? y : x;
+  if (signalling(x) || signalling(y)) return quieted(y.is_nan() ? y : x);
+  return x.is_nan() ? y : x;
+}
+
+}  // namespace
+
+Value numpy_nanmax_of_magnitudes(std::span<const Value> block, std::size_t padded_size) {
+  constexpr std::size_t lanes = 16;  // FP32 lanes of an AVX-512 vector
+  const std::size_t n = std::max(block.size(), padded_size);
+  const auto magnitude = [&](std::size_t i) {
+    if (i >= block.size()) return Value::finite(false, Dyadic());
+    Value v = block[i].is_nan() ? block[i] : round_to(fp32, block[i]);
+    v.negative = false;
+    return v;
+  };
+  if (n == 0) return Value::finite(false, Dyadic());
+  // np.fmax.reduce starts from x[0], then takes whole vectors of the rest (lane-wise NaN-ignoring maxima,
+  // reduced across lanes; all lanes NaN gives lane 0, |x[0]|), then the remainder through fmaxf.
+  const std::size_t vector_end = 1 + (n - 1) / lanes * lanes;
+  Value r = magnitude(0);
+  for (std::size_t i = 1; i < vector_end; ++i) {
+    const Value v = magnitude(i);
+    if (!v.is_nan() && (r.is_nan() || above(v, r))) r = v;
+  }
+  for (std::size_t i = vector_end; i < n; ++i) r = glibc_fmaxf(r, magnitude(i));
+  return r;
 }
 
 Scale power_of_two_scale(const Format& scale, std::int64_t exponent) {

@@ -3,6 +3,7 @@
 // that intermediate through ref/block/host_float.hpp, bit for bit. docs/spec-notes/scale-rules.md.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <span>
@@ -22,9 +23,20 @@ struct BlockSummary {
   Dyadic amax;  // largest finite magnitude (0 for a block of zeros)
   bool any_nan = false;
   bool any_infinity = false;
-  bool all_nan = false;  // every value NaN (pychop's np.nanmax then gives NaN)
+  // np.nanmax(np.abs(block)) as pychop's NumPy backend gets it (numpy_nanmax_of_magnitudes): set only for
+  // the pychop rules, which read nothing else.
+  Value numpy_amax;
 };
-BlockSummary summarize(std::span<const Value> block);
+// padded_size: the pychop rules see a short block padded with zeros to that size, as pychop pads a
+// tensor's ragged end; the other rules ignore it.
+BlockSummary summarize(ScaleRule rule, std::span<const Value> block, std::size_t padded_size);
+
+// np.nanmax(np.abs(x)) of the block as FP32 values (zeros appended up to padded_size), as numpy 2.4's
+// np.fmax.reduce computes it with its AVX-512 loops on x86-64 (docs/spec-notes/profile-pychop.md): x[0]
+// and the following whole groups of 16 values give the largest non-NaN magnitude (|x[0]| as it is when
+// all are NaN); glibc's fmaxf then folds in the rest one at a time, and a signalling NaN among those
+// restarts the maximum (fmaxf(r, sNaN) is a quiet NaN, fmaxf(qNaN, y) is y). Positive; may be NaN.
+Value numpy_nanmax_of_magnitudes(std::span<const Value> block, std::size_t padded_size);
 
 // NVFP4's second-level, per-tensor scale, as the implementation holds it. Dequantized values are
 // element x block scale x decode. `encode` is what an implementation multiplies by instead of dividing

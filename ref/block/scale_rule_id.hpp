@@ -20,8 +20,8 @@ enum class ScaleRule : std::uint8_t {
   nvfp4_te,            // TransformerEngine NVFP4: e4m3 satfinite(fl32(amax x fl32(S_enc x fl32(1/6))))
   rceil,               // 2^ceil(log2(amax / max_elem)) from the exact quotient (the recipe's formula)
   microxcaling,        // floor(fl32(log2(amax))) - emax_elem: a correctly rounded FP32 log2, then floor
-  pychop_mx,           // pychop MX: floor(fl32(log2 amax)) - emax; NaN ignored, Inf -> largest, zero -> smallest
-  pychop_bfp,          // pychop BFP: ceil(log2(fl32(amax / max_elem))); NaN ignored, Inf -> largest, zero -> smallest
+  pychop_mx,           // pychop MX: floor(fl32(log2 amax)) - emax, amax numpy's nanmax; Inf -> largest, zero -> smallest
+  pychop_bfp,          // pychop BFP: ceil(log2(fl32(amax / max_elem))), amax as pychop_mx; Inf -> largest, zero -> smallest
   inc,                 // Intel auto-round (INC) MX RTN: floor(fl32(log2 amax)) - emax, zero -> 1 - emax, Inf -> largest
   torchao_0_19_floor,  // torchao 0.19 FLOOR: as torchao_floor, but a NaN or Inf amax -> 255
   torchao_0_19_ceil,   // ... CEIL

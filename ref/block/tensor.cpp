@@ -64,7 +64,7 @@ Blocks blocks_of(const BlockFormat& format, const BlockLayout& layout, std::size
 }  // namespace
 
 TensorScale nvfp4_tensor_scale(const BlockFormat& format, const Profile& profile, std::span<const Value> values) {
-  const BlockSummary s = summarize(values);
+  const BlockSummary s = summarize(profile.rule, values, values.size());
   // NaN is left out of the tensor amax (TransformerEngine's fmaxf does so; the blocks that hold it get
   // their own NaN treatment) except by torchao, whose torch.amax propagates it; an Inf reaches the
   // implementations that define what it does.

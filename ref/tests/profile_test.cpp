@@ -9,6 +9,10 @@
 #include "exact_values.hpp"
 #include "ref/block/block_format.hpp"
 #include "ref/block/quantize.hpp"
+#include "ref/block/scale_rule.hpp"
+#include "ref/decode.hpp"
+#include "ref/encode.hpp"
+#include "ref/format.hpp"
 
 namespace mxref {
 namespace {
@@ -329,6 +333,131 @@ TEST(Pychop, BfpScaleIsTheCeilingOfAmaxOverTheLargestMantissa) {
   EXPECT_EQ(quantize("bfp8", "pychop-bfp", {0.99}).scale, 0x7Fu);
   // Negative saturation reaches -1 (0x80): flexpoint8's scale tops out at 2^15, -2^20 / 2^15 -> -1.
   EXPECT_EQ(quantize("flexpoint8", "pychop-bfp", {-std::ldexp(1.0, 20)}).elements, Codes{0x80});
+}
+
+// FP32 bit patterns in, FP32 bit patterns out, through fake_quantize_block (a block as long as `bits`,
+// padded to the format's block size as pychop pads a tensor's end).
+std::vector<std::uint32_t> fake_fp32(const char* format, const char* profile, std::vector<std::uint32_t> bits) {
+  const BlockFormat f = parse_block_format(format);
+  std::vector<Value> values;
+  for (const std::uint32_t b : bits) values.push_back(decode(fp32, b));
+  std::vector<std::uint32_t> out;
+  for (const Value& v : fake_quantize_block(f, find_profile(profile), values))
+    out.push_back(static_cast<std::uint32_t>(encode(fp32, v, {}).code));
+  return out;
+}
+
+using Bits = std::vector<std::uint32_t>;
+
+// 32 copies of `fill` with the given positions overwritten.
+Bits block32(std::uint32_t fill, std::initializer_list<std::pair<std::size_t, std::uint32_t>> at) {
+  Bits b(32, fill);
+  for (const auto& [i, v] : at) b[i] = v;
+  return b;
+}
+
+TEST(Pychop, MxNanInputsGiveTheDefaultNan) {
+  // _quantize_float_element and _quantize_element return np.nan for a NaN, stored as FP32 0x7FC00000 and
+  // multiplied by a finite scale: -sNaN 0xFF800001 and +qNaN 0x7FC12345 both end 0x7FC00000 (E4M3, E2M1
+  // without a NaN code, MXINT8 alike).
+  for (const char* format : {"mxfp8_e4m3", "mxfp4_e2m1", "mxint8"}) {
+    SCOPED_TRACE(format);
+    const Bits y = fake_fp32(format, "pychop", block32(0x3F800000, {{0, 0xFF800001}, {1, 0x7FC12345}}));
+    EXPECT_EQ(y[0], 0x7FC00000u);
+    EXPECT_EQ(y[1], 0x7FC00000u);
+    EXPECT_EQ(y[2], 0x3F800000u);
+  }
+}
+
+TEST(Pychop, BfpNanInputsStayQuieted) {
+  // The BFP path is FP32 arithmetic on the input (x / 2^e, x 2^(p-1), rint, clip, / 2^(p-1), x 2^e): a
+  // NaN keeps its sign and payload and gets the quiet bit: 0xFF800001 -> 0xFFC00001, 0x7F812345 ->
+  // 0x7FC12345, 0xFFC00000 unchanged.
+  const Bits y =
+      fake_fp32("bfp8", "pychop-bfp", block32(0x3F800000, {{0, 0xFF800001}, {1, 0x7F812345}, {2, 0xFFC00000}}));
+  EXPECT_EQ(y[0], 0xFFC00001u);
+  EXPECT_EQ(y[1], 0x7FC12345u);
+  EXPECT_EQ(y[2], 0xFFC00000u);
+}
+
+TEST(Pychop, BlockWithoutNonzeroValuesIsPositiveZeros) {
+  // np.nanmax(np.abs(x)) == 0 returns np.zeros: -0 and NaN become +0, codes 0 (MXINT8, bfp8, E4M3).
+  const Bits in = block32(0, {{0, 0x80000000}, {1, 0xFF800001}, {2, 0x80000000}});
+  for (const auto& [format, profile] :
+       {std::pair{"mxint8", "pychop"}, {"mxfp8_e4m3", "pychop"}, {"bfp8", "pychop-bfp"}}) {
+    SCOPED_TRACE(format);
+    EXPECT_EQ(fake_fp32(format, profile, in), Bits(32, 0));
+    BlockFormat f = parse_block_format(format);
+    std::vector<Value> values;
+    for (const std::uint32_t b : in) values.push_back(decode(fp32, b));
+    EXPECT_EQ(quantize_block(f, find_profile(profile), values).elements, Codes(32, 0));
+  }
+  // Beside a nonzero value -0 survives where the element is an integer (rint(-0.0) = -0.0; MXINT8 and
+  // bfp8, scale 2^0 and 2^1 for amax 1.0) and becomes +0 in a float element (pychop's `return 0.0`).
+  const Bits with_one = block32(0, {{0, 0x80000000}, {1, 0x3F800000}});
+  EXPECT_EQ(fake_fp32("mxint8", "pychop", with_one)[0], 0x80000000u);
+  EXPECT_EQ(fake_fp32("bfp8", "pychop-bfp", with_one)[0], 0x80000000u);
+  EXPECT_EQ(fake_fp32("mxfp8_e4m3", "pychop", with_one)[0], 0x00000000u);
+}
+
+TEST(Pychop, BfpAmaxOverflowingTheQuotientTakesTheLargestExponent) {
+  // FLT_MAX / (127/128) overflows FP32, where pychop's math.ceil(inf) raises OverflowError; mxref takes
+  // the largest exponent, as pychop does for an Inf amax: scale 2^127 (E8M0 0xFE), FLT_MAX / 2^127 =
+  // 2 - 2^-23 -> rint(x 128) = 256, clipped to 127 (0x7F; inexact, overflow) -> 127/128 x 2^127 = 0x7EFE0000.
+  std::vector<Value> values{decode(fp32, 0x7F7FFFFF)};
+  BlockFormat f = parse_block_format("bfp8");
+  EXPECT_EQ(quantize_block(f, find_profile("pychop-bfp"), values), (QuantizedBlock{0xFE, {0x7F}, 3}));
+  EXPECT_EQ(fake_fp32("bfp8", "pychop-bfp", {0x7F7FFFFF})[0], 0x7EFE0000u);
+}
+
+TEST(Pychop, NumpyNanmaxRestartsAfterASignallingNanInTheFmaxfTail) {
+  const auto amax = [](const Bits& bits, std::size_t padded) {
+    std::vector<Value> values;
+    for (const std::uint32_t b : bits) values.push_back(decode(fp32, b));
+    return static_cast<std::uint32_t>(encode(fp32, numpy_nanmax_of_magnitudes(values, padded), {}).code);
+  };
+  // 32 values: x[0] and x[1..16] go through the vector loop (NaN of either kind ignored); x[17..31]
+  // through fmaxf. [1.0 x 32] with x[5] = 4 and a sNaN at x[20]: 4 until the sNaN, then fmaxf(4, sNaN)
+  // = NaN and fmaxf(NaN, 1) = 1: the amax is 1.0. The same sNaN at x[10] (vector loop) is ignored: 4.
+  EXPECT_EQ(amax(block32(0x3F800000, {{5, 0x40800000}, {20, 0x7F800001}}), 32), 0x3F800000u);
+  EXPECT_EQ(amax(block32(0x3F800000, {{5, 0x40800000}, {10, 0x7F800001}}), 32), 0x40800000u);
+  // A quiet NaN there is ignored: 4.
+  EXPECT_EQ(amax(block32(0x3F800000, {{5, 0x40800000}, {20, 0x7FC00001}}), 32), 0x40800000u);
+  // A sNaN last: fmaxf(r, sNaN) = the sNaN quieted, |.|: 0xFF800123 -> 0x7FC00123.
+  EXPECT_EQ(amax(block32(0x3F800000, {{31, 0xFF800123}}), 32), 0x7FC00123u);
+  // All NaN: each fmaxf of two NaNs gives the second, quieted: |x[31]|.
+  EXPECT_EQ(amax(block32(0xFFC00001, {{31, 0xFF800123}}), 32), 0x7FC00123u);
+  // 16 values: no whole vector after x[0], so x[1..15] all go through fmaxf. A sNaN x[0] and x[1] = 1.0:
+  // fmaxf(sNaN, 1) = the sNaN quieted, then fmaxf(qNaN, 2^-10) = 2^-10: x[1] is lost.
+  Bits sixteen(16, 0);
+  sixteen[0] = 0x7F800001;
+  sixteen[1] = 0x3F800000;
+  sixteen[2] = 0x3A800000;
+  EXPECT_EQ(amax(sixteen, 16), 0x3A800000u);
+  // A short block is padded with zeros: [NaN] alone in a block of 32 has amax 0, not NaN.
+  EXPECT_EQ(amax({0x7FC00000}, 32), 0u);
+}
+
+TEST(Pychop, SignallingNanConsequences) {
+  // bfp16, the 16-value block above: amax 2^-10, ceil(log2(2^-10 / (32767/32768))) = -9; 1.0 / 2^-9 =
+  // 512 saturates to 32767/32768 -> 0x3AFFFE00; 2^-10 -> 0.5 x 2^-9 exactly; the sNaN quieted.
+  Bits sixteen(16, 0);
+  sixteen[0] = 0x7F800001;
+  sixteen[1] = 0x3F800000;
+  sixteen[2] = 0x3A800000;
+  const Bits y = fake_fp32("bfp16", "pychop-bfp", sixteen);
+  EXPECT_EQ(y[0], 0x7FC00001u);
+  EXPECT_EQ(y[1], 0x3AFFFE00u);
+  EXPECT_EQ(y[2], 0x3A800000u);
+  // MXFP4 E2M1, amax 1.0 (sNaN at x[20] hides x[5] = 4): scale 2^(0 - 2); 4 / 2^-2 = 16 saturates to 6
+  // -> 1.5 (0x3FC00000); the sNaN input -> 0x7FC00000; 1.0 stays.
+  const Bits z = fake_fp32("mxfp4_e2m1", "pychop", block32(0x3F800000, {{5, 0x40800000}, {20, 0x7F800001}}));
+  EXPECT_EQ(z[5], 0x3FC00000u);
+  EXPECT_EQ(z[20], 0x7FC00000u);
+  EXPECT_EQ(z[25], 0x3F800000u);
+  // A NaN amax (sNaN last, or all NaN) makes pychop's MX scale that NaN, and every output is it.
+  EXPECT_EQ(fake_fp32("mxfp4_e2m1", "pychop", block32(0x3F800000, {{31, 0xFF800123}})), Bits(32, 0x7FC00123));
+  EXPECT_EQ(fake_fp32("mxfp8_e4m3", "pychop", block32(0xFFC00001, {{31, 0xFF800123}})), Bits(32, 0x7FC00123));
 }
 
 TEST(Inc, ZeroBlocksAndInfinities) {
