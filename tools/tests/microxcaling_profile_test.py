@@ -11,6 +11,7 @@ np = pytest.importorskip("numpy")
 torch = pytest.importorskip("torch")
 mx_ops = pytest.importorskip("mx.mx_ops")  # on the path from --mx-path (conftest.py)
 mx_formats = pytest.importorskip("mx.formats")
+from mxref_process import amax_edge_blocks  # noqa: E402  (needs numpy)
 
 ELEMENTS = {"mxfp8_e4m3": "fp8_e4m3", "mxfp8_e5m2": "fp8_e5m2", "mxfp6_e3m2": "fp6_e3m2", "mxfp6_e2m3": "fp6_e2m3",
             "mxfp4_e2m1": "fp4_e2m1", "mxint8": "int8"}  # -> mx.formats.ElemFormat
@@ -38,7 +39,8 @@ def blocks(n, rng):
         bits[i, 0] = e
     bits[10, :] = 0
     bits[11, :] = 0x80000000
-    return bits.astype(np.uint32)
+    maxima = [448.0, 57344.0, 28.0, 7.5, 6.0, 1.984375]  # the element formats' largest values
+    return np.concatenate([bits.astype(np.uint32), amax_edge_blocks(rng, [1.0, *maxima], BLOCK)])
 
 
 @pytest.fixture(scope="module")

@@ -7,7 +7,7 @@ import pytest
 
 np = pytest.importorskip("numpy")  # the suite runs without them; CI installs them (tools/setup.sh test)
 md = pytest.importorskip("ml_dtypes")
-from mxref_process import mxref_cast  # noqa: E402  (needs numpy)
+from mxref_process import fp32_edges, mxref_cast  # noqa: E402  (needs numpy)
 
 # mxref target name -> the ml_dtypes (or numpy) type, looked up lazily: older ml_dtypes lack some.
 TARGETS = {
@@ -45,11 +45,12 @@ def pairs():
 
 @pytest.fixture(scope="module")
 def inputs(request):
-    """Every 16-bit code, and the fp32 samples (empty without --fp32-samples)."""
+    """Every 16-bit code, and the fp32 edges and samples (no samples without --fp32-samples)."""
     samples = request.config.getoption("--fp32-samples") or 0
     every16 = np.arange(1 << 16, dtype=np.uint64)
     rng = np.random.default_rng(SEED)
-    return {"bf16": every16, "f16": every16, "f32": rng.integers(0, 1 << 32, size=samples, dtype=np.uint64)}
+    return {"bf16": every16, "f16": every16,
+            "f32": np.concatenate([fp32_edges(), rng.integers(0, 1 << 32, size=samples, dtype=np.uint64)])}
 
 
 @pytest.mark.parametrize("source, target", list(pairs()))

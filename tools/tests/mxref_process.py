@@ -1,4 +1,5 @@
-"""Running `mxref cast` from the Python cross-checks: hex lines in, codes out, failure as an exception."""
+"""What the Python cross-checks share: running `mxref cast` (hex lines in, codes out, failure as an exception)
+and the edge inputs every check takes."""
 import subprocess
 
 import numpy as np
@@ -12,3 +13,40 @@ def mxref_cast(mxref, source, target, codes, digits, profile):
     if run.returncode != 0:
         raise RuntimeError(f"mxref cast --to {target} failed: {run.stderr.strip()}")
     return np.array([int(line, 16) for line in run.stdout.split()], dtype=np.uint64)
+
+
+def fp32_edges():
+    """FP32 bit patterns, both signs: one ulp either side of every power of two and each power, 0, the
+    smallest subnormal, the largest finite, Inf, and NaNs quiet and signalling with payloads."""
+    powers = np.arange(1, 255, dtype=np.uint64) << np.uint64(23)
+    magnitudes = np.concatenate([powers - 1, powers, powers + 1, np.array(
+        [0, 1, 0x7F7FFFFF, 0x7F800000, 0x7F800001, 0x7FA00000, 0x7FC00000, 0x7FC00001, 0x7FFFFFFF, 0x7FB12345],
+        dtype=np.uint64)])
+    return np.concatenate([magnitudes, magnitudes | np.uint64(1 << 31)])
+
+
+def amax_edge_blocks(rng, bases, block):
+    """Blocks of `block` FP32 values whose amax sits on a scale edge: one ulp below, at and up to three
+    ulps above base x 2^k for each base (1, and each element maximum, where amax / max crosses a power of
+    two) and every k that keeps it finite; the rest of each block lies 1 to 12 binades lower, with random
+    signs. Then blocks holding NaNs of both signs and payloads among finite values, a -0 block, and one
+    holding FLT_MAX (Inf once rounded to BF16)."""
+    amaxes = set()
+    for base in bases:
+        for k in range(-149, 128):
+            centre = np.float32(base * 2.0 ** k) if base * 2.0 ** k < 3.4e38 else np.float32(0)
+            c = int(np.array(centre, dtype=np.float32).view(np.uint32))
+            amaxes.update(c + j for j in range(-1, 4) if c != 0 and 0 < c + j < 0x7F800000)
+    amaxes = np.array(sorted(amaxes), dtype=np.int64)
+    lower = np.clip((amaxes[:, None] >> 23) - rng.integers(1, 13, size=(len(amaxes), block)), 1, 254)
+    rows = (lower << 23) | rng.integers(0, 1 << 23, size=(len(amaxes), block))
+    rows[:, 0] = amaxes
+    rows |= rng.integers(0, 2, size=rows.shape) << 31
+    specials = np.zeros((6, block), dtype=np.int64) + 0x3F800000
+    specials[0, 3] = 0x7FC00001
+    specials[1, 5] = 0xFFC00000
+    specials[2, 7] = 0x7F800001
+    specials[3, 9] = 0xFFB12345
+    specials[4, :] = 0x80000000
+    specials[5, 2] = 0x7F7FFFFF
+    return np.concatenate([rows, specials]).astype(np.uint32)

@@ -7,7 +7,7 @@ import pytest
 
 np = pytest.importorskip("numpy")
 torch = pytest.importorskip("torch")
-from mxref_process import mxref_cast  # noqa: E402  (needs numpy)
+from mxref_process import fp32_edges, mxref_cast  # noqa: E402  (needs numpy)
 
 TARGETS = {"e4m3": "float8_e4m3fn", "e5m2": "float8_e5m2", "e4m3fnuz": "float8_e4m3fnuz",
            "e5m2fnuz": "float8_e5m2fnuz", "e8m0": "float8_e8m0fnu", "fp16": "float16", "bf16": "bfloat16"}
@@ -35,15 +35,6 @@ def inputs(request):
             "f32": np.concatenate([fp32_edges(),
                                    np.random.default_rng(SEED).integers(0, 1 << 32, size=samples, dtype=np.uint64)])}
 
-
-def fp32_edges():
-    """Both signs of: one ulp either side of every power of two (and each power), 0, the largest finite,
-    Inf, and NaNs quiet and signalling with payloads."""
-    powers = np.arange(1, 255, dtype=np.uint64) << np.uint64(23)
-    magnitudes = np.concatenate([powers - 1, powers, powers + 1, np.array(
-        [0, 1, 0x7F7FFFFF, 0x7F800000, 0x7F800001, 0x7FA00000, 0x7FC00000, 0x7FC00001, 0x7FFFFFFF, 0x7FB12345],
-        dtype=np.uint64)])
-    return np.concatenate([magnitudes, magnitudes | np.uint64(1 << 31)])
 
 
 @pytest.fixture(scope="module")

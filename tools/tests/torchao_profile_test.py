@@ -8,6 +8,7 @@ import subprocess
 import pytest
 
 np = pytest.importorskip("numpy")
+from mxref_process import amax_edge_blocks  # noqa: E402  (needs numpy)
 torch = pytest.importorskip("torch")
 torchao = pytest.importorskip("torchao")
 try:
@@ -51,35 +52,7 @@ def blocks(n, rng):
         bits[i % n, 0] = e
         if i + len(edges) < n:
             bits[i + len(edges), :] = e
-    return np.concatenate([bits.astype(np.uint32), edge_blocks(rng)])
-
-
-def edge_blocks(rng):
-    """Blocks whose amax sits on a scale edge: one FP32 ulp below, at and up to three above every power of
-    two, and every element maximum times a power of two (where amax / max, the RCEIL descale, crosses a
-    power of two); the rest of each block lies 1 to 12 binades lower, with random signs. Then blocks with
-    NaNs of both signs and payloads among finite values, a -0 row, and FLT_MAX (Inf in BF16)."""
-    amaxes = []
-    for base in [1.0] + sorted(set(MAX_ELEMENT.values())):
-        for k in range(-149, 128):
-            centre = np.float32(base * 2.0 ** k) if base * 2.0 ** k < 3.4e38 else None
-            if centre is None or centre == 0:
-                continue
-            c = int(np.array(centre, dtype=np.float32).view(np.uint32))
-            amaxes += [c + j for j in range(-1, 4) if 0 < c + j < 0x7F800000]
-    amaxes = np.array(sorted(set(amaxes)), dtype=np.int64)
-    lower = np.clip((amaxes[:, None] >> 23) - rng.integers(1, 13, size=(len(amaxes), BLOCK)), 1, 254)
-    rows = (lower << 23) | rng.integers(0, 1 << 23, size=(len(amaxes), BLOCK))
-    rows[:, 0] = amaxes
-    rows |= rng.integers(0, 2, size=rows.shape) << 31
-    specials = np.zeros((6, BLOCK), dtype=np.int64) + 0x3F800000
-    specials[0, 3] = 0x7FC00001
-    specials[1, 5] = 0xFFC00000
-    specials[2, 7] = 0x7F800001
-    specials[3, 9] = 0xFFB12345
-    specials[4, :] = 0x80000000
-    specials[5, 2] = 0x7F7FFFFF
-    return np.concatenate([rows, specials]).astype(np.uint32)
+    return np.concatenate([bits.astype(np.uint32), amax_edge_blocks(rng, [1.0, *sorted(set(MAX_ELEMENT.values()))], BLOCK)])
 
 
 def torchao_quantize(bits, element, mode, device, source):
