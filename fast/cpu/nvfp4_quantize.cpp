@@ -45,7 +45,11 @@ std::optional<ElementScaling> kernel_scaling(ScaleRule rule) {
     case ScaleRule::microxcaling:
     case ScaleRule::pychop_mx:
     case ScaleRule::pychop_bfp:
-    case ScaleRule::inc: return std::nullopt;
+    case ScaleRule::inc:
+    case ScaleRule::inc_rceil:
+    case ScaleRule::inc_rceil_v2:
+    case ScaleRule::inc_rceil_cuda:
+    case ScaleRule::inc_rceil_v2_cuda: return std::nullopt;
   }
   return std::nullopt;
 }

@@ -36,7 +36,11 @@ constexpr bool runs_on_nvfp4_path(ScaleRule rule) {
     case ScaleRule::microxcaling:
     case ScaleRule::pychop_mx:
     case ScaleRule::pychop_bfp:
-    case ScaleRule::inc: return false;
+    case ScaleRule::inc:
+    case ScaleRule::inc_rceil:
+    case ScaleRule::inc_rceil_v2:
+    case ScaleRule::inc_rceil_cuda:
+    case ScaleRule::inc_rceil_v2_cuda: return false;
   }
   return false;
 }
@@ -140,7 +144,11 @@ template <class Visit>
     case ScaleRule::microxcaling:
     case ScaleRule::pychop_mx:
     case ScaleRule::pychop_bfp:
-    case ScaleRule::inc: return;
+    case ScaleRule::inc:
+    case ScaleRule::inc_rceil:
+    case ScaleRule::inc_rceil_v2:
+    case ScaleRule::inc_rceil_cuda:
+    case ScaleRule::inc_rceil_v2_cuda: return;
   }
 }
 
