@@ -69,7 +69,11 @@ std::optional<ElementScaling> kernel_scaling(ScaleRule rule) {
     case ScaleRule::torchao_0_19_even:
     case ScaleRule::torchao_0_19_rceil:
     case ScaleRule::torchao_rceil_cuda:
-    case ScaleRule::nvfp4_torchao_cuda: return std::nullopt;
+    case ScaleRule::nvfp4_torchao_cuda:
+    case ScaleRule::inc_rceil:
+    case ScaleRule::inc_rceil_v2:
+    case ScaleRule::inc_rceil_cuda:
+    case ScaleRule::inc_rceil_v2_cuda: return std::nullopt;
   }
   return std::nullopt;
 }

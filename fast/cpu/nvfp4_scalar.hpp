@@ -42,7 +42,11 @@ constexpr bool runs_on_nvfp4_path(ScaleRule rule) {
     case ScaleRule::torchao_0_19_even:
     case ScaleRule::torchao_0_19_rceil:
     case ScaleRule::torchao_rceil_cuda:
-    case ScaleRule::nvfp4_torchao_cuda: return false;
+    case ScaleRule::nvfp4_torchao_cuda:
+    case ScaleRule::inc_rceil:
+    case ScaleRule::inc_rceil_v2:
+    case ScaleRule::inc_rceil_cuda:
+    case ScaleRule::inc_rceil_v2_cuda: return false;
   }
   return false;
 }
@@ -152,7 +156,11 @@ template <class Visit>
     case ScaleRule::torchao_0_19_even:
     case ScaleRule::torchao_0_19_rceil:
     case ScaleRule::torchao_rceil_cuda:
-    case ScaleRule::nvfp4_torchao_cuda: return;
+    case ScaleRule::nvfp4_torchao_cuda:
+    case ScaleRule::inc_rceil:
+    case ScaleRule::inc_rceil_v2:
+    case ScaleRule::inc_rceil_cuda:
+    case ScaleRule::inc_rceil_v2_cuda: return;
   }
 }
 

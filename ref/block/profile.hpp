@@ -19,8 +19,9 @@ enum class ElementScaling : std::uint8_t {
   torchao_divide,                   // fl32(V / max(fp32 bits (X << 23), 2^-126)): code 0 divides by 2^-126, 255 by Inf
   multiply_reciprocal,              // fl32(V * R), R = 2^(127 - code) (2^127 .. 2^-127), NaN for 255 (TE, torchao main)
   multiply_reciprocal_zero_is_one,  // the same, but R = 1 for code 0 (torchao v0.18 RCEIL, TE <= v2.12)
-  nvfp4_torchao,  // fl32(V x r), r = fl32(fl32(1 / pts) / s) or fl32(1 / s) with one level (torchao 0.18)
-  nvfp4_te,       // fl32(V x min(fl32(1 / fl32(s x S_dec)), FLT_MAX)) (TransformerEngine)
+  nvfp4_torchao,        // fl32(V x r), r = fl32(fl32(1 / pts) / s) or fl32(1 / s) with one level (torchao 0.18)
+  nvfp4_te,             // fl32(V x min(fl32(1 / fl32(s x S_dec)), FLT_MAX)) (TransformerEngine)
+  fp32_divide_clamped,  // fl32(fl32(V) / X) clamped to ±max_elem (auto-round); an underflow to zero loses its sign
 };
 
 // What fake quantization returns for a NaN input.
@@ -38,6 +39,9 @@ struct Profile {
   // microxcaling rounds each element in its own FP32 arithmetic (a float log2 picks the binade, and
   // floor(fl32(x + 0.5)) rounds): see microxcaling_element in ref/block/quantize.cpp.
   bool microxcaling_elements = false;
+  // With microxcaling_elements and RNE: auto-round's 'nearest', torch.round of the exact x (ties to even),
+  // in place of 'even''s floor(fl32(x + 0.5)) with its correction at exact halves.
+  bool exact_nearest_elements = false;
   // pychop's MX elements: a result that rounds to zero is +0 (its `if rounded == 0: return 0.0`).
   bool zero_drops_sign = false;
   // pychop's MXINT clips to [-2^(N-1), 2^(N-1) - 1]: two's-complement elements may take -2.0 (0x80).

@@ -9,6 +9,7 @@
 #include "ref/block/host_float.hpp"
 #include "ref/decode.hpp"
 #include "ref/encode.hpp"
+#include "ref/properties.hpp"
 
 namespace mxref {
 
@@ -42,7 +43,11 @@ Value scaled_element(const Value& v, const Scale& scale, const Profile& profile,
                          largest_finite(fp32));
     return multiply_in(fp32, round_to(fp32, v), inv);
   }
-  // The FP32 scalings act on E8M0 codes (the rules that use them insist on an E8M0 scale).
+  if (profile.scaling == ElementScaling::fp32_divide_clamped) {
+    if (scale.value.is_nan()) return Value::nan(false);
+    return divide_in(fp32, round_to(fp32, v), scale.value);
+  }
+  // The FP32 scalings below act on E8M0 codes (the rules that use them insist on an E8M0 scale).
   const std::int64_t code = static_cast<std::int64_t>(scale.code);
   const Value x = round_to(fp32, v);
   if (profile.scaling == ElementScaling::torchao_divide) {
@@ -68,8 +73,9 @@ Value scaled_element(const Value& v, const Scale& scale, const Profile& profile,
 // is the element cast's saturation). fl32(x + 0.5) can round up to the next integer from just below a
 // half, and the float log2 can pick the binade above: both are reproduced here. The sign comes from
 // torch.sign(a), which is +0 for an exact -0: that element ends +0, while a tiny negative one ends -0
-// (-1 x +0).
-Value microxcaling_element(const Format& element, const Value& a, Rounding rounding) {
+// (-1 x +0). auto-round's quant_element (mantissa_rounding 'even' and 'floor') is the same arithmetic; its
+// 'nearest' (exact_nearest) is torch.round of the exact x, ties to even, with no fl32(x + 0.5).
+Value microxcaling_element(const Format& element, const Value& a, Rounding rounding, bool exact_nearest) {
   if (a.is_zero()) return Value::finite(false, a.magnitude);
   if (!a.is_finite()) return a;
   const std::int64_t m = is_fixed_point(element) ? element.bias : element.mantissa_bits;
@@ -84,6 +90,11 @@ Value microxcaling_element(const Format& element, const Value& a, Rounding round
   Dyadic n;
   if (rounding == Rounding::rtz) {
     n = floor_of(x);
+  } else if (exact_nearest) {
+    n = floor_of(x);
+    const Dyadic rest = x - n;
+    const bool odd = !n.is_zero() && n.exponent() == 0;
+    if (rest > half || (rest == half && odd)) n = n + Dyadic(1, 0);
   } else {
     n = floor_of(round_to(fp32, Value::finite(false, x + half)).magnitude);
     if (rounding == Rounding::rne && x >= half) {
@@ -131,9 +142,17 @@ QuantizedBlock quantize_block(const BlockFormat& format, const Profile& profile,
     out.elements.assign(values.size(), 0);
     return out;
   }
+  const Dyadic max_element = properties(format.element).max_normal;
   for (const Value& v : values) {
     // Under a NaN scale every value decodes as NaN whatever its element (docs/spec-notes/block-edge-cases.md).
     Value x = scaled_element(v, scale, profile, tensor);
+    // auto-round clamps the quotient to ±max before rounding it, so 'floor' keeps max where truncating the
+    // larger quotient on its own binade would fall below it.
+    if (profile.scaling == ElementScaling::fp32_divide_clamped && !x.is_nan() &&
+        (x.is_infinity() || x.magnitude > max_element)) {
+      x = Value::finite(x.negative, max_element);
+      out.flags |= Flag::overflow | Flag::inexact;
+    }
     // Saturating MX implementations clamp to ±max before (or in) the cast, which takes an Inf element to
     // ±max even where the element format could hold Inf (E5M2): torchao's clamp, CUDA's satfinite.
     if (x.is_infinity() && profile.element.overflow == Overflow::saturate && has_inf(format.element)) {
@@ -149,7 +168,8 @@ QuantizedBlock quantize_block(const BlockFormat& format, const Profile& profile,
       continue;
     }
     if (profile.microxcaling_elements) {
-      const Value rounded = microxcaling_element(format.element, x, profile.element.rounding);
+      const Value rounded =
+          microxcaling_element(format.element, x, profile.element.rounding, profile.exact_nearest_elements);
       if (rounded != x) out.flags |= Flag::inexact;
       x = rounded;
     }
@@ -179,18 +199,25 @@ std::vector<Value> fake_quantize_block(const BlockFormat& format, const Profile&
       return out;
     }
   }
-  keep_fake_quant_conventions(profile, format.element, values, out);
+  keep_fake_quant_conventions(format, profile, q.scale, values, out, tensor);
   return out;
 }
 
-void keep_fake_quant_conventions(const Profile& profile, const Format& element, std::span<const Value> inputs,
-                                 std::span<Value> outputs) {
-  const bool keeps_sign = profile.microxcaling_elements || (profile.integer_zero_keeps_sign && is_fixed_point(element));
-  // microxcaling's (and auto-round's) torch.sign takes an exact -0 to +0; pychop's rint keeps it.
-  const bool zero_keeps_sign = !profile.microxcaling_elements;
+void keep_fake_quant_conventions(const BlockFormat& format, const Profile& profile, std::uint64_t scale,
+                                 std::span<const Value> inputs, std::span<Value> outputs, const TensorScale& tensor) {
+  const Scale x{scale, decode(format.scale, scale)};
+  const bool integer = is_fixed_point(format.element);
   for (std::size_t i = 0; i < outputs.size(); ++i) {
-    const bool negative_input = inputs[i].negative && (zero_keeps_sign || !inputs[i].is_zero());
-    if (keeps_sign && outputs[i].is_zero() && negative_input) outputs[i].negative = true;
+    if (outputs[i].is_zero()) {
+      // microxcaling's and auto-round's sign(a) * n: -0 where the element they scaled, a, is negative and
+      // not zero; an exact -0 (torch.sign gives +0) or a quotient that underflowed in FP32 ends +0.
+      if (profile.microxcaling_elements) {
+        const Value a = scaled_element(inputs[i], x, profile, tensor);
+        outputs[i].negative = a.negative && !a.is_zero();
+      } else if (profile.integer_zero_keeps_sign && integer && inputs[i].negative) {
+        outputs[i].negative = true;  // pychop's rint(-0.3) = -0.0 (and rint(-0.0) = -0.0)
+      }
+    }
     if (!inputs[i].is_nan()) continue;
     switch (profile.fakequant_nan) {
       case FakeQuantNan::dequantized: break;

@@ -23,18 +23,21 @@ struct QuantizedBlock {
 QuantizedBlock quantize_block(const BlockFormat& format, const Profile& profile, std::span<const Value> values,
                               const TensorScale& tensor = {});
 
-// Quantize, then dequantize: the values fake-quantizing implementations (microxcaling, pychop) report.
-// Under a microxcaling profile a negative input that becomes zero stays -0, as its sign(x) * ... does,
-// even for MXINT8, whose codes have no -0.
-// Under the pychop profiles a block whose amax (numpy's np.nanmax) is 0 gives +0 everywhere, and one whose
-// amax is NaN gives that NaN everywhere (docs/spec-notes/profile-pychop.md).
-// The per-value conventions above (signs of zeros, NaN inputs), applied to dequantized outputs of the
-// given inputs (a block or a tensor).
-void keep_fake_quant_conventions(const Profile& profile, const Format& element, std::span<const Value> inputs,
-                                 std::span<Value> outputs);
-
+// Quantize, then dequantize: the values fake-quantizing implementations (microxcaling, pychop, auto-round)
+// report, with the conventions below. Under the pychop profiles a block whose amax (numpy's np.nanmax) is
+// 0 gives +0 everywhere, and one whose amax is NaN gives that NaN everywhere
+// (docs/spec-notes/profile-pychop.md).
 std::vector<Value> fake_quantize_block(const BlockFormat& format, const Profile& profile, std::span<const Value> values,
                                        const TensorScale& tensor = {});
+
+// The fake-quantization conventions, applied to the dequantized outputs of one block's inputs under its
+// scale code: under microxcaling elements a zero output takes the sign of the element as the profile
+// scaled it (sign(x) * ...: -0 for a negative value that rounds to zero, even in MXINT8, whose codes have
+// no -0; +0 for an exact -0); pychop's integer zeros keep the input's sign; a NaN input gives what the
+// profile's fakequant_nan says.
+void keep_fake_quant_conventions(const BlockFormat& format, const Profile& profile, std::uint64_t scale,
+                                 std::span<const Value> inputs, std::span<Value> outputs,
+                                 const TensorScale& tensor = {});
 
 // The exact values a block stands for: scale × element (× tensor scale). A NaN scale makes every value
 // NaN (OCP MX v1.0 §5.2); a NaN element is NaN.

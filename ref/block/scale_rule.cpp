@@ -209,16 +209,30 @@ Scale pychop_bfp_scale(const BlockSummary& block, const Format& scale, const Dya
   return power_of_two_scale(scale, ceil_log2(descale.magnitude));
 }
 
-// intel/auto-round auto_round/data_type/mxfp.py (quant_mx, the RTN path Intel Neural Compressor uses):
-// amax NaN-propagating; exponent 1 for a zero amax, else floor(torch.log2(amax)); minus emax, clamped
-// to [-127, 127] (Inf -> 127).
+// intel/auto-round 0.16.1 auto_round/data_type/mxfp.py, quant_mx (the RTN path Intel Neural Compressor
+// uses): amax NaN-propagating; exponent 1 for a zero amax, else floor_ste(torch.log2(amax)); minus emax,
+// clamped to [-127, 127]. floor_ste is (floor(x) - x) + x, which turns an infinite log2 into NaN: NaN or
+// Inf in the block -> the NaN scale.
 Scale inc_scale(const BlockSummary& block, const Format& scale, std::int64_t emax) {
-  if (block.any_nan) return nan_scale(scale);
-  const std::int64_t e = block.any_infinity     ? properties(scale).max_normal.floor_log2() + emax
-                         : block.amax.is_zero() ? 1
-                                                : floor_of_rounded_log2(block.amax);
-  return power_of_two_scale(scale, e - emax);
+  if (block.any_nan || block.any_infinity) return nan_scale(scale);
+  return power_of_two_scale(scale, (block.amax.is_zero() ? 1 : floor_of_rounded_log2(block.amax)) - emax);
 }
+
+// auto-round quant_mx_rceil (divisor: the element's max) and quant_mx_rceil_v2 (7.25): exponent 1 for a
+// zero amax (no emax subtracted), else ceil_ste(torch.log2(q)), q = fl32(amax / divisor), clamped to
+// [-127, 127]. ceil_ste turns log2's -Inf for a q that underflows to zero into NaN, as it does +Inf: NaN,
+// Inf or such a q -> the NaN scale. The quotient is torch's division by a Python scalar (cuda: as CUDA
+// does it).
+Scale inc_rceil_scale(const BlockSummary& block, const Format& scale, const Dyadic& divisor, bool cuda) {
+  if (block.any_nan || block.any_infinity) return nan_scale(scale);
+  if (block.amax.is_zero()) return power_of_two_scale(scale, 1);
+  const Value q = divide_by_python_scalar(round_to(fp32, positive(block.amax)), divisor, cuda);
+  if (q.is_zero()) return nan_scale(scale);
+  return power_of_two_scale(scale, ceil_of_rounded_log2(q.magnitude));
+}
+
+// quant_mx_rceil_v2's divisor (auto-round registers it for mx_fp4 only; mxref applies it to any element).
+Dyadic inc_rceil_v2_divisor() { return Dyadic(29, -2); }  // 7.25
 
 }  // namespace
 
@@ -272,6 +286,10 @@ std::string_view to_string(ScaleRule rule) {
     case ScaleRule::torchao_0_19_rceil: return "torchao-0.19-rceil";
     case ScaleRule::torchao_rceil_cuda: return "torchao-rceil-cuda";
     case ScaleRule::nvfp4_torchao_cuda: return "nvfp4-torchao-cuda";
+    case ScaleRule::inc_rceil: return "inc-rceil";
+    case ScaleRule::inc_rceil_v2: return "inc-rceil-v2";
+    case ScaleRule::inc_rceil_cuda: return "inc-rceil-cuda";
+    case ScaleRule::inc_rceil_v2_cuda: return "inc-rceil-v2-cuda";
   }
   return "?";
 }
@@ -384,6 +402,10 @@ Scale choose_scale(ScaleRule rule, const BlockSummary& block, const BlockFormat&
     case ScaleRule::pychop_mx: return pychop_mx_scale(block, scale, emax);
     case ScaleRule::pychop_bfp: return pychop_bfp_scale(block, scale, element.max_normal);
     case ScaleRule::inc: return inc_scale(block, scale, emax);
+    case ScaleRule::inc_rceil: return inc_rceil_scale(block, scale, element.max_normal, false);
+    case ScaleRule::inc_rceil_v2: return inc_rceil_scale(block, scale, inc_rceil_v2_divisor(), false);
+    case ScaleRule::inc_rceil_cuda: return inc_rceil_scale(block, scale, element.max_normal, true);
+    case ScaleRule::inc_rceil_v2_cuda: return inc_rceil_scale(block, scale, inc_rceil_v2_divisor(), true);
   }
   throw std::invalid_argument("no such scale rule");
 }

@@ -22,13 +22,17 @@ enum class ScaleRule : std::uint8_t {
   microxcaling,   // floor(fl32(log2(amax))) - emax_elem: a correctly rounded FP32 log2, then floor
   pychop_mx,      // pychop MX: floor(fl32(log2 amax)) - emax, amax numpy's nanmax; Inf -> largest, zero -> smallest
   pychop_bfp,     // pychop BFP: ceil(log2(fl32(amax / max_elem))), amax as pychop_mx; Inf -> largest, zero -> smallest
-  inc,            // Intel auto-round (INC) MX RTN: floor(fl32(log2 amax)) - emax, zero -> 1 - emax, Inf -> largest
+  inc,             // auto-round quant_mx: floor(fl32(log2 amax)) - emax, zero -> 1 - emax, NaN/Inf -> NaN
   torchao_0_19_floor,  // torchao 0.19 FLOOR: as torchao_floor, but a NaN or Inf amax -> 255
   torchao_0_19_ceil,   // ... CEIL
   torchao_0_19_even,   // ... EVEN (an amax that rounds up to Inf -> 255 too)
   torchao_0_19_rceil,  // torchao 0.19 RCEIL: e8m0 round-up of fl32(amax * fl32(1/max)); NaN or Inf -> 255
   torchao_rceil_cuda,  // torchao v0.18 RCEIL on CUDA: as torchao_rceil, descale fl32(amax * fl32(1/max))
   nvfp4_torchao_cuda,  // torchao nvfp4_quantize on CUDA: as nvfp4_torchao, but amax x fl32(1/6) (and 1/2688)
+  inc_rceil,       // auto-round quant_mx_rceil: ceil(fl32(log2(fl32(amax / max)))), zero -> 1, NaN/Inf/underflow -> NaN
+  inc_rceil_v2,    // auto-round quant_mx_rceil_v2: the same with 7.25 for max
+  inc_rceil_cuda,  // inc_rceil as on CUDA: fl32(amax x fl32(1 / max)) for the quotient
+  inc_rceil_v2_cuda,  // inc_rceil_v2 as on CUDA: fl32(amax x fl32(1 / 7.25))
 };
 
 // torchao's NVFP4 rules, on the CPU and on CUDA.

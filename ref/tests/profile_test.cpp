@@ -462,13 +462,121 @@ TEST(Pychop, SignallingNanConsequences) {
 
 TEST(Inc, ZeroBlocksAndInfinities) {
   // auto-round reads a zero amax as exponent 1: E4M3 -> 1 - 8 = -7 (0x78); microxcaling gives 0x00.
+std::vector<Value> fake_quantize(const char* format, const char* profile, std::vector<double> xs) {
+  BlockFormat f = parse_block_format(format);
+  f.block_size = static_cast<int>(xs.size());
+  std::vector<Value> values;
+  for (const double x : xs) values.push_back(value(x));
+  return fake_quantize_block(f, find_profile(profile), values);
+}
+
+TEST(Inc, ZeroBlocks) {
+  // quant_mx reads a zero amax as exponent 1: E4M3 -> 1 - 8 = -7 (0x78); microxcaling gives 0x00.
   EXPECT_EQ(quantize("mxfp8_e4m3", "inc", {0.0, 0.0}).scale, 0x78u);
-  // Inf: log2 -> Inf, clamped to 127 -> 0xfe; Inf / 2^127 is clamped to 448 (0x7e).
-  const QuantizedBlock inf = quantize("mxfp8_e4m3", "inc", {INFINITY, 1.0});
-  EXPECT_EQ(inf.scale, 0xFEu);
-  EXPECT_EQ(inf.elements[0], 0x7Eu);
-  // NaN propagates: a NaN scale.
-  EXPECT_EQ(quantize("mxfp8_e4m3", "inc", {NAN, 1.0}).scale, 0xFFu);
+  // quant_mx_rceil's exponent 1 has no emax subtracted: 2^1 (0x80), whatever the element.
+  EXPECT_EQ(quantize("mxfp8_e4m3", "inc-rceil", {0.0, 0.0}).scale, 0x80u);
+  EXPECT_EQ(quantize("mxfp4_e2m1", "inc-rceil-v2", {0.0}).scale, 0x80u);
+}
+
+TEST(Inc, NanOrInfinityMakesTheBlockNan) {
+  // floor_ste(log2 Inf) = (Inf - Inf) + Inf = NaN, and NaN propagates through amax: the NaN scale, so
+  // every value of the block NaN (not 2^127 with Inf saturating to 448).
+  for (const char* profile : {"inc", "inc-nearest", "inc-floor", "inc-rceil", "inc-rceil-v2", "inc-rceil-cuda"}) {
+    SCOPED_TRACE(profile);
+    EXPECT_EQ(quantize("mxfp8_e4m3", profile, {INFINITY, 1.0}).scale, 0xFFu);
+    EXPECT_EQ(quantize("mxfp8_e4m3", profile, {-INFINITY, 1.0}).scale, 0xFFu);
+    EXPECT_EQ(quantize("mxfp8_e4m3", profile, {NAN, 1.0}).scale, 0xFFu);
+    const std::vector<Value> y = fake_quantize("mxfp8_e4m3", profile, {1.0, INFINITY});
+    EXPECT_TRUE(y[0].is_nan() && y[1].is_nan());
+  }
+}
+
+TEST(Inc, RceilTakesTheCeilingOfAmaxOverMax) {
+  // E2M1 (max 6, emax 2): amax 6 -> 6 / 6 = 1, ceil(log2) = 0 -> 2^0 (0x7f); amax 6.5 -> 1.083 -> 2^1 (0x80).
+  // quant_mx floors instead: floor(log2 6.5) - 2 = 0 -> 0x7f.
+  EXPECT_EQ(quantize("mxfp4_e2m1", "inc-rceil", {6.0}).scale, 0x7Fu);
+  EXPECT_EQ(quantize("mxfp4_e2m1", "inc-rceil", {6.5}).scale, 0x80u);
+  EXPECT_EQ(quantize("mxfp4_e2m1", "inc", {6.5}).scale, 0x7Fu);
+  // E4M3: 448 -> 2^0, 449 -> 2^1; 0.875 -> 0.875 / 448 = 2^-9 exactly -> 2^-9 (0x76).
+  EXPECT_EQ(quantize("mxfp8_e4m3", "inc-rceil", {448.0}).scale, 0x7Fu);
+  EXPECT_EQ(quantize("mxfp8_e4m3", "inc-rceil", {449.0}).scale, 0x80u);
+  EXPECT_EQ(quantize("mxfp8_e4m3", "inc-rceil", {0.875}).scale, 0x76u);
+}
+
+TEST(Inc, RceilV2DividesBy7Point25) {
+  // E2M1 amax 7: quant_mx_rceil 7 / 6 = 1.17 -> 2^1 (0x80), elements 7 / 2 = 3.5 -> 4 ('even': floor(4.0),
+  // 3.0 is odd) = 0x6; quant_mx_rceil_v2 7 / 7.25 = 0.966 -> 2^0 (0x7f), 7 clamped to 6 (0x7).
+  EXPECT_EQ(quantize("mxfp4_e2m1", "inc-rceil", {7.0}), (QuantizedBlock{0x80, {0x6}, 1}));
+  EXPECT_EQ(quantize("mxfp4_e2m1", "inc-rceil-v2", {7.0}).scale, 0x7Fu);
+  EXPECT_EQ(quantize("mxfp4_e2m1", "inc-rceil-v2", {7.0}).elements, Codes{0x7});
+  // 7.25 -> 2^0, 7.2500005 (the next FP32) -> 2^1.
+  EXPECT_EQ(quantize("mxfp4_e2m1", "inc-rceil-v2", {7.25}).scale, 0x7Fu);
+  EXPECT_EQ(quantize("mxfp4_e2m1", "inc-rceil-v2", {from_bits(0x40E80001)}).scale, 0x80u);
+}
+
+TEST(Inc, RceilQuotientUnderflowMakesTheBlockNan) {
+  // E2M1, amax 3 x 2^-149: fl32(amax / 6) = 2^-150, a tie between 0 and 2^-149 -> 0 (even); log2(0) = -Inf
+  // and ceil_ste(-Inf) = (-Inf + Inf) - Inf = NaN: the NaN scale. amax 4 x 2^-149: 0.667 x 2^-149 -> 2^-149,
+  // ceil(log2) = -149, clamped to -127 (0x00).
+  EXPECT_EQ(quantize("mxfp4_e2m1", "inc-rceil", {3 * std::ldexp(1.0, -149)}).scale, 0xFFu);
+  EXPECT_EQ(quantize("mxfp4_e2m1", "inc-rceil", {4 * std::ldexp(1.0, -149)}).scale, 0x00u);
+  // On CUDA the quotient is fl32(amax x fl32(1/6)); fl32(1/6) = 11184811 x 2^-26 (rounded up), so
+  // 3 x 2^-149 x it = (2^25 + 1) x 2^-175, just above the tie -> 2^-149: no NaN, 0x00.
+  EXPECT_EQ(quantize("mxfp4_e2m1", "inc-rceil-cuda", {3 * std::ldexp(1.0, -149)}).scale, 0x00u);
+}
+
+TEST(Inc, RceilOnCudaMultipliesByTheRoundedReciprocal) {
+  // MXINT8 (max 127/64), amax 0x3C7E0003 = 16646147 x 2^-30 = (127 x 2^17 + 3) x 2^-30. True division:
+  // amax / max = 2^-7 + (3/127) 2^-24, 1.51 FP32 ulps (2^-30) above 2^-7 -> 2^-7 (1 + 2^-22); log2 =
+  // -7 + 3.4e-7, above half an ulp of 7 (2.4e-7), -> -7 + 2^-21: ceil -6 (0x79). CUDA: fl32(64/127) =
+  // 2^-1 (1 + 2^-7 + 2^-14 + 2^-21) (rounded down); amax x it = 2^-7 (1 + 6209923 x 2^-45), 1.48 ulps
+  // -> 2^-7 (1 + 2^-23); log2 = -7 + 1.7e-7 -> -7: ceil -7 (0x78).
+  const double amax = from_bits(0x3C7E0003);
+  EXPECT_EQ(quantize("mxint8", "inc-rceil", {amax}).scale, 0x79u);
+  EXPECT_EQ(quantize("mxint8", "inc-rceil-cuda", {amax}).scale, 0x78u);
+}
+
+TEST(Inc, NearestRoundsTheExactValueHalfToEven) {
+  // E3M2 (m = 2, emin -2). Block [1.5, t], t = 2^-9 (1 - 2^-24): X = 2^(0 - 4) (0x7b), a = t / X =
+  // 2^-5 (1 - 2^-24) (1.5 / X = 24 = 0x1e), binade clamped to -2, x = a x 2^4 = 0.5 - 2^-25. 'even' computes
+  // floor(fl32(x + 0.5)): 1 - 2^-25 ties to 1.0 in FP32, n = 1 (x - 0.5 is no even integer): 2^-4 (0x01). 'nearest' is
+  // torch.round of x itself: 0 (0x00).
+  const double t = std::ldexp(1.0 - std::ldexp(1.0, -24), -9);
+  EXPECT_EQ(quantize("mxfp6_e3m2", "inc", {1.5, t}), (QuantizedBlock{0x7B, {0x1E, 0x01}, 1}));
+  EXPECT_EQ(quantize("mxfp6_e3m2", "inc-nearest", {1.5, t}).elements[1], 0x00u);
+  // Ties: E2M1 [4, 2.5, 3.5, 0.25] with X = 1: 2.5 -> 2 (0x4) and 3.5 -> 4 (0x6) for 'even' and 'nearest';
+  // 0.25 (x = 0.5 on binade 0) -> 0 for both; microxcaling's 'nearest' (ties away) gives 3 (0x5) for 2.5.
+  for (const char* profile : {"inc", "inc-nearest"}) {
+    SCOPED_TRACE(profile);
+    EXPECT_EQ(quantize("mxfp4_e2m1", profile, {4.0, 2.5, 3.5, 0.25}).elements, (Codes{0x6, 0x4, 0x6, 0x0}));
+  }
+  EXPECT_EQ(quantize("mxfp4_e2m1", "microxcaling-nearest", {4.0, 2.5}).elements[1], 0x5u);
+}
+
+TEST(Inc, FloorClampsBeforeTruncating) {
+  // E5M2 (max 57344, emax 15), block [-(0.5 - 2^-25)]: fl32(log2 |amax|) = -1 - 2^-23 (the exact
+  // -1 - 8.6e-8 is nearer it than -1), floor -2, X = 2^-17 (0x6e). The quotient 65535.996 is clamped to
+  // 57344 before rounding: -57344 (0xfb). Truncating 65535.996 on its own binade (float log2 16, step
+  // 16384) would give -49152 (0xfa), as microxcaling, which clamps only after rounding, does.
+  const double x = -(0.5 - std::ldexp(1.0, -25));
+  EXPECT_EQ(quantize("mxfp8_e5m2", "inc-floor", {x}), (QuantizedBlock{0x6E, {0xFB}, 3}));
+  EXPECT_EQ(quantize("mxfp8_e5m2", "microxcaling-floor", {x}).elements, Codes{0xFA});
+}
+
+TEST(Inc, SignOfZeros) {
+  // An exact -0 ends +0 (torch.sign(-0) = 0, and x / scale + 0 is +0). A negative value whose FP32
+  // quotient x / scale is a subnormal keeps its sign through sign(x) x 0: -0. One whose quotient
+  // underflows to zero ends +0. E4M3 [2^100, -2^-50, -2^-60, -0]: X = 2^92; -2^-142 is an FP32 subnormal
+  // -> -0 (0x80); -2^-152 is below half of 2^-149 -> -0 -> +0 (0x00).
+  EXPECT_EQ(quantize("mxfp8_e4m3", "inc", {std::ldexp(1.0, 100), -std::ldexp(1.0, -50), -std::ldexp(1.0, -60), -0.0})
+                .elements,
+            (Codes{0x78, 0x80, 0x00, 0x00}));
+  // MXINT8 has no -0 code; fake quantization gives the same signs (X = 2^100: -2^-140 and -2^-160).
+  const std::vector<Value> y =
+      fake_quantize("mxint8", "inc", {std::ldexp(1.0, 100), -std::ldexp(1.0, -40), -std::ldexp(1.0, -60), -0.0});
+  EXPECT_TRUE(y[1].is_zero() && y[1].negative);
+  EXPECT_TRUE(y[2].is_zero() && !y[2].negative);
+  EXPECT_TRUE(y[3].is_zero() && !y[3].negative);
 }
 
 TEST(Profiles, BitLevelRulesNeedE8m0) {

@@ -49,8 +49,7 @@ TEST(BlockWalk, SameBlocksAsQuantizeTensor) {
         const BlockWalk walk(layout, static_cast<std::size_t>(block_size));
         std::vector<Value> values = random_values(walk.values(), random);
         const QuantizedTensor q = quantize_tensor(format, profile, values, layout);
-        std::vector<Value> expected = dequantize_tensor(format, q, layout);
-        keep_fake_quant_conventions(profile, format.element, values, expected);
+        const std::vector<Value> expected = dequantize_tensor(format, q, layout);
 
         ASSERT_EQ(walk.scale_shape(), q.scale_shape);
         ASSERT_EQ(walk.blocks(), q.scales.size());
@@ -73,9 +72,12 @@ TEST(BlockWalk, SameBlocksAsQuantizeTensor) {
           const QuantizedBlock qb = quantize_block(per_block, profile, block);
           EXPECT_EQ(qb.scale, q.scales[b]) << name << " block " << b;
           const std::vector<Value> fake = fake_quantize_block(per_block, profile, block);
+          std::vector<Value> want;
+          for (const std::size_t i : members) want.push_back(expected[i]);
+          keep_fake_quant_conventions(per_block, profile, q.scales[b], block, want);
           for (std::size_t k = 0; k < members.size(); ++k) {
             EXPECT_EQ(qb.elements[k], q.elements[members[k]]);
-            EXPECT_EQ(fake[k], expected[members[k]]);
+            EXPECT_EQ(fake[k], want[k]);
           }
         }
         EXPECT_EQ(seen, std::vector<int>(values.size(), 1));  // every value in exactly one block
