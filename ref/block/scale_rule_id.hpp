@@ -22,7 +22,7 @@ enum class ScaleRule : std::uint8_t {
   microxcaling,   // floor(fl32(log2(amax))) - emax_elem: a correctly rounded FP32 log2, then floor
   pychop_mx,      // pychop MX: floor(fl32(log2 amax)) - emax, amax numpy's nanmax; Inf -> largest, zero -> smallest
   pychop_bfp,     // pychop BFP: ceil(log2(fl32(amax / max_elem))), amax as pychop_mx; Inf -> largest, zero -> smallest
-  inc,             // auto-round quant_mx: floor(fl32(log2 amax)) - emax, zero -> 1 - emax, NaN/Inf -> NaN
+  inc,            // auto-round quant_mx: floor(fl32(log2 amax)) - emax, zero -> 1 - emax, NaN/Inf -> NaN
   torchao_0_19_floor,  // torchao 0.19 FLOOR: as torchao_floor, but a NaN or Inf amax -> 255
   torchao_0_19_ceil,   // ... CEIL
   torchao_0_19_even,   // ... EVEN (an amax that rounds up to Inf -> 255 too)
