@@ -148,15 +148,22 @@ BlockStats tensor_stats(FloatData from, const void* in, std::size_t count) {
 Nvfp4Tensor tensor_scale(ScaleRule rule, const BlockStats& tensor) {
   require_nvfp4_rule(rule);
   // ref's nvfp4_tensor_scale reads no more of a tensor than its largest finite magnitude and whether it
-  // holds an Inf, and no more of a profile than its rule: these stand in for the whole.
-  std::vector<Value> stand_ins{decode(fp32, tensor.amax_bits)};
+  // holds an Inf or a NaN, and no more of a profile than its rule: these stand in for the whole.
+  std::vector<Value> stand_ins;
+  stand_ins.reserve(3);
+  stand_ins.push_back(decode(fp32, tensor.amax_bits));
   if (tensor.any_infinity) stand_ins.push_back(Value::infinity(false));
+  if (tensor.any_nan) stand_ins.push_back(Value::nan(false));
   Profile of_rule;
   of_rule.rule = rule;
   return tensor_of(nvfp4_tensor_scale(parse_block_format("nvfp4"), of_rule, stand_ins));
 }
 
-Nvfp4Tensor tensor_of(const TensorScale& t) { return {exactly_fp32(t.decode), exactly_fp32(t.encode), t.present}; }
+Nvfp4Tensor tensor_of(const TensorScale& t) {
+  // torchao's Inf or NaN tensor scale: the reference's alone (its NaN-making arithmetic has no kernel).
+  if (t.non_finite) throw std::invalid_argument("the fast path takes a finite tensor scale");
+  return {exactly_fp32(t.decode), exactly_fp32(t.encode), t.present};
+}
 
 void quantize(const Spec& spec, FloatData from, const void* in, const AxisView& view, std::uint8_t* elements,
               std::uint8_t* scales, const RunOptions& options) {

@@ -33,11 +33,13 @@ std::optional<ScaleRule> rule_for(const BlockFormat& format, const Profile& prof
 BlockStats tensor_stats(FloatData from, const void* in, std::size_t count);
 
 // The tensor scale the rule's implementation derives from such a tensor (ref's nvfp4_tensor_scale:
-// NaN left out; Inf reaches the profiles that define it). Throws std::invalid_argument where ref does:
-// nvfp4-torchao needs a finite tensor amax.
+// NaN left out but by torchao; Inf reaches the profiles that define it). Throws std::invalid_argument
+// for a tensor scale that is not finite (nvfp4-torchao of a tensor holding Inf or NaN): the reference
+// takes it, the fast path does not.
 Nvfp4Tensor tensor_scale(ScaleRule rule, const BlockStats& tensor);
 
-// ref/'s tensor scale (tensor_scale_for, or one given) as the FP32 numbers it holds.
+// ref/'s tensor scale (tensor_scale_for, or one given) as the FP32 numbers it holds; throws
+// std::invalid_argument for one that is not finite.
 Nvfp4Tensor tensor_of(const TensorScale& tensor);
 
 // One element code per byte (low nibble), one UE4M3 code per block, scales row-major over

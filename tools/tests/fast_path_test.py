@@ -38,9 +38,11 @@ def folder(tmp_path_factory):
     x = tensor(70, 96, 1)  # axis 0: two full blocks of 32 and a ragged one of 6 per column
     np.save(d / "x.npy", x)
     np.save(d / "b.npy", (x.view(np.uint32) >> 16).astype(np.uint16))  # bf16 bits
-    # NVFP4: torchao refuses an infinite tensor amax, so this tensor has its -Inf replaced.
+    # NVFP4: torchao's tensor amax takes the -Inf and the NaN, a tensor scale the fast path refuses (see
+    # REFUSALS), so this tensor has both replaced.
     xn = x.copy()
     xn[2, 5] = -3.0
+    xn[1, 3] = 5.0
     np.save(d / "n.npy", xn)
     np.save(d / "nb.npy", (xn.view(np.uint32) >> 16).astype(np.uint16))
     return d
@@ -119,6 +121,7 @@ REFUSALS = [
     (["quantize", "--format", "mxfp8_e4m3", "--tile", "32"], "--tile"),
     (["quantize", "--format", "mxfp8_e4m3", "--from", "f16", "--in", "x.npy"], "f32 or bf16"),
     (["fakequant", "--format", "mxfp8_e4m3", "--to", "f64"], "f32 or bf16"),
+    (["quantize", "--format", "nvfp4", "--profile", "nvfp4-torchao"], "finite tensor scale"),
 ]
 
 
