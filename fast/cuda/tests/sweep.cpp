@@ -75,14 +75,14 @@ std::vector<std::uint32_t> draw_blocks(std::uint64_t seed, std::size_t blocks, s
 
 // NVFP4's tensor scale comes from the whole chunk, whose largest block would leave the rest with zero
 // scales: two chunks in three squeeze every finite value into a 24-binade window (placed anywhere from
-// the FP32 subnormals to the top), so that every block scale occurs. nvfp4-torchao refuses an infinite
-// tensor amax: there Inf becomes NaN.
+// the FP32 subnormals to the top), so that every block scale occurs. Under nvfp4-torchao a tensor holding
+// Inf or NaN has a tensor scale that only the reference runs: there both become ±1.
 void shape_for_nvfp4(std::vector<std::uint32_t>& values, std::size_t k, std::string_view profile) {
   const std::uint32_t low = static_cast<std::uint32_t>(k * 37 % 231);
   for (std::uint32_t& v : values) {
     const std::uint32_t field = v >> 23 & 0xFF;
     if (k % 3 != 0 && field != 0 && field != 0xFF) v = (v & 0x807FFFFFu) | (low + 1 + field % 24) << 23;
-    if (profile == "nvfp4-torchao" && (v & 0x7FFFFFFFu) == 0x7F800000u) v |= 1u << 22;
+    if (profile == "nvfp4-torchao" && (v & 0x7F800000u) == 0x7F800000u) v = (v & 0x80000000u) | 0x3F800000u;
   }
 }
 
