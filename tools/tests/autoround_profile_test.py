@@ -11,7 +11,6 @@ import importlib.util
 import logging
 import os
 import re
-import subprocess
 import sys
 import types
 
@@ -19,6 +18,7 @@ import pytest
 
 np = pytest.importorskip("numpy")
 torch = pytest.importorskip("torch")
+from mxref_process import mxref_fakequant  # noqa: E402  (needs numpy)
 
 # mxref format -> auto-round data_type (MXFP_FORMAT_CACHE).
 ELEMENTS = {"mxfp8_e4m3": "mx_fp8e4m3", "mxfp8_e5m2": "mx_fp8e5m2", "mxfp6_e3m2": "mx_fp6e3m2",
@@ -190,17 +190,11 @@ def bits(request):
 @pytest.fixture(scope="module")
 def mxref_values(mxref, bits):
     """mxref's fake-quantized FP32 bit patterns for a format and profile, computed once."""
-    text = "\n".join(" ".join(f"{v:08x}" for v in row) for row in bits) + "\n"
     cache = {}
 
     def values(fmt, profile):
         if (fmt, profile) not in cache:
-            run = subprocess.run([mxref, "fakequant", "--format", fmt, "--profile", profile], input=text,
-                                 capture_output=True, text=True, check=False)
-            if run.returncode != 0:
-                raise RuntimeError(run.stderr)
-            cache[fmt, profile] = np.array([[int(t, 16) for t in line.split()] for line in run.stdout.splitlines()],
-                                           dtype=np.uint32)
+            cache[fmt, profile] = mxref_fakequant(mxref, fmt, profile, bits)
         return cache[fmt, profile]
     return values
 

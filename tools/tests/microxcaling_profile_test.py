@@ -3,7 +3,6 @@ element format) against `mxref fakequant --profile microxcaling-*`, bit for bit 
 microxcaling is not on PyPI: --mx-path names the folder that holds its `mx` package.
 Run: python3 -m pytest tools/tests/microxcaling_profile_test.py --mxref MXREF --mx-path DIR [--blocks N]
 (default 2000). Skips without numpy, torch or mx."""
-import subprocess
 
 import pytest
 
@@ -11,7 +10,7 @@ np = pytest.importorskip("numpy")
 torch = pytest.importorskip("torch")
 mx_ops = pytest.importorskip("mx.mx_ops")  # on the path from --mx-path (conftest.py)
 mx_formats = pytest.importorskip("mx.formats")
-from mxref_process import amax_edge_blocks  # noqa: E402  (needs numpy)
+from mxref_process import amax_edge_blocks, mxref_fakequant  # noqa: E402  (needs numpy)
 
 ELEMENTS = {"mxfp8_e4m3": "fp8_e4m3", "mxfp8_e5m2": "fp8_e5m2", "mxfp6_e3m2": "fp6_e3m2", "mxfp6_e2m3": "fp6_e2m3",
             "mxfp4_e2m1": "fp4_e2m1", "mxint8": "int8"}  # -> mx.formats.ElemFormat
@@ -52,17 +51,11 @@ def bits(request):
 @pytest.fixture(scope="module")
 def mxref_values(mxref, bits):
     """mxref's fake-quantized FP32 bit patterns for a format and rounding, computed once for both devices."""
-    text = "\n".join(" ".join(f"{v:08x}" for v in row) for row in bits) + "\n"
     cache = {}
 
     def values(fmt, rounding):
         if (fmt, rounding) not in cache:
-            run = subprocess.run([mxref, "fakequant", "--format", fmt, "--profile", f"microxcaling-{rounding}"],
-                                 input=text, capture_output=True, text=True, check=False)
-            if run.returncode != 0:
-                raise RuntimeError(run.stderr)
-            cache[fmt, rounding] = np.array([[int(t, 16) for t in line.split()] for line in run.stdout.splitlines()],
-                                            dtype=np.uint32)
+            cache[fmt, rounding] = mxref_fakequant(mxref, fmt, f"microxcaling-{rounding}", bits)
         return cache[fmt, rounding]
     return values
 

@@ -15,6 +15,16 @@ def mxref_cast(mxref, source, target, codes, digits, profile):
     return np.array([int(line, 16) for line in run.stdout.split()], dtype=np.uint64)
 
 
+def mxref_fakequant(mxref, fmt, profile, blocks):
+    """mxref's fake-quantized FP32 bit patterns for rows of FP32 bit patterns (one block a row), same shape."""
+    text = "\n".join(" ".join(f"{v:08x}" for v in row) for row in blocks) + "\n"
+    run = subprocess.run([mxref, "fakequant", "--format", fmt, "--profile", profile], input=text,
+                         capture_output=True, text=True, check=False)
+    if run.returncode != 0:
+        raise RuntimeError(f"mxref fakequant --profile {profile} failed: {run.stderr.strip()}")
+    return np.array([int(t, 16) for t in run.stdout.split()], dtype=np.uint32).reshape(blocks.shape)
+
+
 def fp32_edges():
     """FP32 bit patterns, both signs: one ulp either side of every power of two and each power, 0, the
     smallest subnormal, the largest finite, Inf, and NaNs quiet and signalling with payloads."""

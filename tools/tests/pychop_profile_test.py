@@ -6,12 +6,13 @@ values, default 200, plus one block per edge value). Skips without numpy or pych
 exactly, as every other code."""
 import importlib.util
 import os
-import subprocess
 import warnings
 
 import pytest
 
 np = pytest.importorskip("numpy")
+from mxref_process import mxref_fakequant  # noqa: E402  (needs numpy)
+
 pychop_spec = importlib.util.find_spec("pychop")  # found, not imported: that would need its dependencies
 if pychop_spec is None or pychop_spec.origin is None:
     pytest.skip("no module named 'pychop'", allow_module_level=True)
@@ -87,16 +88,6 @@ def edge_blocks(fmt, rng):
     return bits
 
 
-def fakequant(mxref, fmt, profile, blocks):
-    """mxref's fake-quantized FP32 bit patterns, one row per block."""
-    text = "\n".join(" ".join(f"{v:08x}" for v in row) for row in blocks) + "\n"
-    run = subprocess.run([mxref, "fakequant", "--format", fmt, "--profile", profile], input=text,
-                         capture_output=True, text=True, check=False)
-    if run.returncode != 0:
-        raise RuntimeError(run.stderr)
-    return np.array([int(t, 16) for t in run.stdout.split()], dtype=np.uint32).reshape(blocks.shape)
-
-
 @pytest.fixture(scope="module")
 def bits(request):
     n = request.config.getoption("--blocks")
@@ -125,7 +116,7 @@ def refusal(block, fmt):
 @pytest.mark.parametrize("fmt, profile", [(fmt, "pychop") for fmt in MX] + [(fmt, "pychop-bfp") for fmt in BFP])
 def test_fake_quantization_matches(mxref, bits, quantizers, fmt, profile):
     blocks = np.vstack([bits.reshape(-1, BLOCK.get(fmt, 32)), edge_blocks(fmt, np.random.default_rng(SEED))])
-    got = fakequant(mxref, fmt, profile, blocks)  # every block, those pychop refuses included: mxref answers
+    got = mxref_fakequant(mxref, fmt, profile, blocks)  # every block, those pychop refuses included: mxref answers
     compared = np.ones(len(blocks), dtype=bool)
     want = np.zeros_like(blocks)
     with np.errstate(all="ignore"), warnings.catch_warnings():
