@@ -1,0 +1,73 @@
+// How a dot-product unit sums its terms, as data: one generic evaluator (fused_sum.hpp) reads these
+// fields, and each preset names what it reproduces (docs/spec-notes/dot-models.md gives the sources).
+#pragma once
+
+#include <optional>
+#include <span>
+#include <string_view>
+
+#include "ref/cast_options.hpp"
+#include "ref/format.hpp"
+
+namespace mxref {
+
+// How aligning a term to the common exponent drops the bits below the kept fraction bits.
+enum class Alignment : std::uint8_t { toward_zero, toward_negative, nearest_even };
+
+// Where block (and tensor) scales enter a term.
+enum class ScaleApplication : std::uint8_t {
+  product_exponent,  // each product is scaled exactly; its exponent for the maximum adds the scales' exponents
+  group_factor,      // a group's products are summed unscaled, then scaled; the group's exponent is the scales' alone
+};
+
+// The sign of a sum whose kept bits cancel to zero.
+enum class ZeroSign : std::uint8_t {
+  ieee,      // IEEE 754 §6.3: zeros of one sign keep it; otherwise +0, or -0 when rounding toward -Inf
+  positive,  // +0 always: a two's-complement adder has no -0
+};
+
+// The NaN a model writes, as a positive NaN of the result format.
+enum class NanOutput : std::uint8_t {
+  canonical,  // quiet bit only: 0x7FC00000 in FP32
+  all_ones,   // every mantissa bit set: 0x7FFFFFFF in FP32
+};
+
+struct IntermediateRounding {
+  Format format;
+  Rounding rounding = Rounding::rne;
+};
+
+struct AccumulationModel {
+  std::string_view name;
+  std::string_view summary;
+  // Products summed exactly before alignment; 1: every product is its own term. Groups never straddle
+  // blocks.
+  int group_size = 1;
+  ScaleApplication scales = ScaleApplication::product_exponent;
+  // Each term rounded (RNE) to this format before the sum: a separate multiply.
+  std::optional<Format> product_format;
+  // Whether C is one of the aligned terms; if not, the aligned sum of the products and C are added exactly.
+  bool c_joins_alignment = true;
+  // Fraction bits kept after aligning each term to the largest term exponent; none: every bit is kept.
+  std::optional<int> fraction_bits;
+  Alignment alignment = Alignment::toward_zero;
+  // A zero element or C counts with this exponent in the maximum; none: zeros do not count.
+  std::optional<int> zero_exponent;
+  // Products per instruction (k); each instruction's rounded result enters the next as C. 0: all of them.
+  int chunk = 0;
+  // Each instruction's result format and rounding; none: the output format under the caller's options.
+  std::optional<IntermediateRounding> result;
+  bool flush_subnormals = false;  // results that round to subnormals become zero of the same sign
+  ZeroSign zero_sign = ZeroSign::ieee;
+  NanOutput nan = NanOutput::canonical;
+};
+
+// FP32's range with 13 fraction bits: Hopper's FP8 accumulator as stored in an FP32 register.
+inline constexpr Format e8m13{true, 8, 13, 127, Encoding::ieee};
+
+std::span<const AccumulationModel> accumulation_models();
+// The preset of that name; throws std::invalid_argument naming the presets otherwise.
+const AccumulationModel& find_accumulation_model(std::string_view name);
+const AccumulationModel& exact_accumulation();
+
+}  // namespace mxref

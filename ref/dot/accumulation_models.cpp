@@ -1,0 +1,114 @@
+#include <array>
+#include <stdexcept>
+#include <string>
+
+#include "ref/dot/accumulation_model.hpp"
+
+namespace mxref {
+
+namespace {
+
+// NVIDIA's tensor cores as MMA-Sim (arXiv 2511.10909) models them: terms aligned to the largest
+// significand-product exponent with truncation, a zero counting as 2^-126, a +0 sum, NaN 0x7FFFFFFF, and
+// the result truncated to FP32. Each preset below changes what its instruction changes.
+constexpr AccumulationModel nvidia(std::string_view name, std::string_view summary, int fraction_bits, int chunk) {
+  AccumulationModel m;
+  m.name = name;
+  m.summary = summary;
+  m.fraction_bits = fraction_bits;
+  m.alignment = Alignment::toward_zero;
+  m.zero_exponent = -126;
+  m.chunk = chunk;
+  m.result = IntermediateRounding{fp32, Rounding::rtz};
+  m.zero_sign = ZeroSign::positive;
+  m.nan = NanOutput::all_ones;
+  return m;
+}
+
+constexpr AccumulationModel exact_model() {
+  AccumulationModel m;
+  m.name = "exact";
+  m.summary = "the exact sum, rounded once to the output format (OCP MX v1.0 section 6)";
+  return m;
+}
+
+constexpr AccumulationModel fp32_sequential() {
+  AccumulationModel m;
+  m.name = "fp32-sequential";
+  m.summary = "acc = fl32(acc + fl32(a*b*scales)), C first, in order, RNE";
+  m.product_format = fp32;
+  m.chunk = 1;
+  m.result = IntermediateRounding{fp32, Rounding::rne};
+  return m;
+}
+
+constexpr AccumulationModel fp32_fma_sequential() {
+  AccumulationModel m;
+  m.name = "fp32-fma-sequential";
+  m.summary = "acc = fl32(a*Xa * b*Xb + acc) (an FMA on scaled elements), C first, in order, RNE";
+  m.chunk = 1;
+  m.result = IntermediateRounding{fp32, Rounding::rne};
+  return m;
+}
+
+constexpr AccumulationModel sm90_fp8() {
+  AccumulationModel m = nvidia("sm90-wgmma-fp8",
+                               "Hopper wgmma FP8: 13 fraction bits kept, truncated; e8m13 result in FP32; k = 32",
+                               13, 32);
+  m.result = IntermediateRounding{e8m13, Rounding::rtz};
+  return m;
+}
+
+constexpr AccumulationModel sm100_fp4(std::string_view name, std::string_view summary) {
+  AccumulationModel m = nvidia(name, summary, 35, 64);
+  m.group_size = 16;
+  m.scales = ScaleApplication::group_factor;
+  return m;
+}
+
+// CDNA3 FP8 MFMA (MMA-Sim's first stage): products aligned with 24 fraction bits, the sum and C
+// floored onto one grid, RNE to FP32, 16 products per step.
+constexpr AccumulationModel cdna3_fp8() {
+  AccumulationModel m;
+  m.name = "cdna3-fp8";
+  m.summary = "AMD CDNA3 FP8 MFMA: 24 fraction bits, alignment toward -Inf, RNE to FP32; k = 16";
+  m.fraction_bits = 24;
+  m.alignment = Alignment::toward_negative;
+  m.zero_exponent = -126;
+  m.chunk = 16;
+  m.result = IntermediateRounding{fp32, Rounding::rne};
+  return m;
+}
+
+constexpr std::array<AccumulationModel, 10> presets{{
+    exact_model(),
+    fp32_sequential(),
+    fp32_fma_sequential(),
+    sm90_fp8(),
+    nvidia("sm90-wgmma-bf16", "Hopper wgmma BF16: 25 fraction bits kept, truncated; RZ to FP32; k = 16", 25, 16),
+    nvidia("sm90-wgmma-fp16", "Hopper wgmma FP16: 25 fraction bits kept, truncated; RZ to FP32; k = 16", 25, 16),
+    nvidia("sm100-mxf8f6f4",
+           "Blackwell tcgen05 kind::mxf8f6f4: scale exponents added to each product; 25 fraction bits; k = 32", 25,
+           32),
+    sm100_fp4("sm100-mxf4", "Blackwell kind::mxf4 (E8M0 scales): FP4 products exact in 16s; 35 fraction bits; k = 64"),
+    sm100_fp4("sm100-mxf4nvf4",
+              "Blackwell kind::mxf4nvf4 (UE4M3 or E8M0 scales): FP4 products exact in 16s; 35 fraction bits; k = 64"),
+    cdna3_fp8(),
+}};
+
+}  // namespace
+
+std::span<const AccumulationModel> accumulation_models() { return presets; }
+
+const AccumulationModel& exact_accumulation() { return presets[0]; }
+
+const AccumulationModel& find_accumulation_model(std::string_view name) {
+  std::string names;
+  for (const AccumulationModel& m : presets) {
+    if (m.name == name) return m;
+    names += (names.empty() ? "" : ", ") + std::string(m.name);
+  }
+  throw std::invalid_argument("unknown model '" + std::string(name) + "' (" + names + ")");
+}
+
+}  // namespace mxref

@@ -1,0 +1,257 @@
+#include "ref/dot/dot.hpp"
+
+#include <algorithm>
+#include <optional>
+#include <stdexcept>
+#include <string>
+
+#include "ref/block/host_float.hpp"
+#include "ref/decode.hpp"
+#include "ref/dot/fused_sum.hpp"
+#include "ref/encode.hpp"
+
+namespace mxref {
+
+namespace {
+
+// One product's factors: X(A), P(A)_i, X(B), P(B)_i and the formats they were decoded from.
+struct Factor {
+  Value value;
+  Format format;
+};
+
+// The exponent a value counts with when a model takes the maximum: max(floor(log2 |x|), emin) (a subnormal
+// counts at emin), a zero with the model's zero exponent.
+std::optional<std::int64_t> exponent_of(const Value& v, const Format& f, const AccumulationModel& model) {
+  if (!v.is_finite()) return std::nullopt;
+  if (v.is_zero()) {
+    if (model.zero_exponent) return *model.zero_exponent;
+    return std::nullopt;
+  }
+  return std::max<std::int64_t>(v.magnitude.floor_log2(), min_exponent(f));
+}
+
+// IEEE 754 for a sum of products and C where any of them is special: NaN if any factor is NaN, any
+// product is 0 x Inf, or Infs of both signs meet; else the Inf. nullopt when every operand is finite.
+std::optional<Value> special_sum(std::span<const Value> addends) {
+  bool positive_inf = false;
+  bool negative_inf = false;
+  for (const Value& v : addends) {
+    if (v.is_nan()) return Value::nan(false);
+    if (v.is_infinity()) (v.negative ? negative_inf : positive_inf) = true;
+  }
+  if (positive_inf && negative_inf) return Value::nan(false);
+  if (positive_inf || negative_inf) return Value::infinity(negative_inf);
+  return std::nullopt;
+}
+
+Value product_of(std::span<const Factor> factors) {
+  bool negative = false;
+  bool zero = false;
+  bool infinite = false;
+  Dyadic magnitude(1, 0);
+  for (const Factor& f : factors) {
+    if (f.value.is_nan()) return Value::nan(false);
+    negative = negative != f.value.negative;
+    zero = zero || f.value.is_zero();
+    infinite = infinite || f.value.is_infinity();
+    if (f.value.is_finite()) magnitude = magnitude * f.value.magnitude;
+  }
+  if (zero && infinite) return Value::nan(false);  // 0 x Inf
+  if (infinite) return Value::infinity(negative);
+  return Value::finite(negative, zero ? Dyadic() : magnitude);
+}
+
+// Signed exact sum of finite values; a zero sum's sign per IEEE 754 §6.3.
+Value exact_sum(std::span<const Value> values, Rounding rounding) {
+  Dyadic positive;
+  Dyadic negative;
+  bool all_negative_zeros = !values.empty();
+  for (const Value& v : values) {
+    (v.negative ? negative : positive) = (v.negative ? negative : positive) + v.magnitude;
+    all_negative_zeros = all_negative_zeros && v.negative && v.is_zero();
+  }
+  if (positive == negative) return Value::finite(all_negative_zeros || rounding == Rounding::rdn, Dyadic());
+  return positive > negative ? Value::finite(false, positive - negative) : Value::finite(true, negative - positive);
+}
+
+// The products of the problem, block by block, each with its factors.
+struct Product {
+  Factor factors[4];
+  Factor tensor[2];
+};
+
+std::vector<std::vector<Product>> products_by_block(const DotProblem& p) {
+  std::vector<std::vector<Product>> out;
+  const Value ta = Value::finite(false, p.a.tensor_scale);
+  const Value tb = Value::finite(false, p.b.tensor_scale);
+  for (std::size_t j = 0; j < p.a.blocks.size(); ++j) {
+    const DotBlock& a = p.a.blocks[j];
+    const DotBlock& b = p.b.blocks[j];
+    const Factor xa{decode(p.a.format.scale, a.scale), p.a.format.scale};
+    const Factor xb{decode(p.b.format.scale, b.scale), p.b.format.scale};
+    std::vector<Product>& block = out.emplace_back();
+    for (std::size_t i = 0; i < a.elements.size(); ++i)
+      block.push_back({{xa,
+                        {decode(p.a.format.element, a.elements[i]), p.a.format.element},
+                        xb,
+                        {decode(p.b.format.element, b.elements[i]), p.b.format.element}},
+                       {{ta, fp32}, {tb, fp32}}});
+  }
+  return out;
+}
+
+Value value_of(const Product& p) {
+  const Factor all[] = {p.factors[0], p.factors[1], p.factors[2], p.factors[3], p.tensor[0], p.tensor[1]};
+  return product_of(all);
+}
+
+std::optional<std::int64_t> sum_of(std::span<const std::optional<std::int64_t>> exponents) {
+  std::int64_t total = 0;
+  for (const auto& e : exponents) {
+    if (!e) return std::nullopt;
+    total += *e;
+  }
+  return total;
+}
+
+// A group of products as one term (or a special value): see ScaleApplication.
+Value group_value(std::span<const Product> group, const AccumulationModel& model, Rounding rounding,
+                  std::optional<std::int64_t>& exponent) {
+  std::vector<Value> values;
+  for (const Product& p : group) values.push_back(value_of(p));
+  if (const auto special = special_sum(values)) return *special;
+  const Product& first = group.front();
+  const std::optional<std::int64_t> scale_exponents[] = {
+      exponent_of(first.factors[0].value, first.factors[0].format, model),
+      exponent_of(first.factors[2].value, first.factors[2].format, model),
+      exponent_of(first.tensor[0].value, fp32, model), exponent_of(first.tensor[1].value, fp32, model)};
+  exponent.reset();
+  switch (model.scales) {
+    case ScaleApplication::product_exponent:
+      // The largest of the members' exponents (the one member's when groups are single products).
+      for (const Product& p : group) {
+        const std::optional<std::int64_t> member[] = {
+            scale_exponents[0], scale_exponents[1], scale_exponents[2], scale_exponents[3],
+            exponent_of(p.factors[1].value, p.factors[1].format, model),
+            exponent_of(p.factors[3].value, p.factors[3].format, model)};
+        if (const auto e = sum_of(member)) exponent = exponent ? std::max(*exponent, *e) : *e;
+      }
+      break;
+    case ScaleApplication::group_factor: exponent = sum_of(scale_exponents); break;
+  }
+  Value sum = exact_sum(values, rounding);
+  if (model.product_format) sum = round_to(*model.product_format, sum);
+  return sum;
+}
+
+std::uint64_t nan_payload(NanOutput nan) {
+  switch (nan) {
+    case NanOutput::canonical: return std::uint64_t{1} << 63;
+    case NanOutput::all_ones: return ~std::uint64_t{0};
+  }
+  return std::uint64_t{1} << 63;
+}
+
+}  // namespace
+
+void validate(const DotProblem& p, const Format& out, const AccumulationModel& model) {
+  if (p.a.blocks.size() != p.b.blocks.size())
+    throw std::invalid_argument("A has " + std::to_string(p.a.blocks.size()) + " blocks, B " +
+                                std::to_string(p.b.blocks.size()));
+  if (p.a.format.block_size != p.b.format.block_size)
+    throw std::invalid_argument("A's blocks hold " + std::to_string(p.a.format.block_size) + " elements, B's " +
+                                std::to_string(p.b.format.block_size));
+  for (const DotOperand* operand : {&p.a, &p.b})
+    for (const DotBlock& block : operand->blocks) {
+      if (block.elements.size() != static_cast<std::size_t>(operand->format.block_size))
+        throw std::invalid_argument("a block of " + std::to_string(block.elements.size()) + " elements, not " +
+                                    std::to_string(operand->format.block_size));
+      (void)classify(operand->format.scale, block.scale);
+      for (const std::uint64_t e : block.elements) (void)classify(operand->format.element, e);
+    }
+  (void)classify(out, p.c);
+  if (model.group_size < 1) throw std::invalid_argument("a model's group size must be at least 1");
+  if (model.chunk % model.group_size != 0)
+    throw std::invalid_argument("model " + std::string(model.name) + ": k is not a multiple of its group size");
+  if (model.scales == ScaleApplication::group_factor && p.a.format.block_size % model.group_size != 0)
+    throw std::invalid_argument("model " + std::string(model.name) + " sums groups of " +
+                                std::to_string(model.group_size) + " products under one scale; blocks of " +
+                                std::to_string(p.a.format.block_size) + " do not divide into them");
+}
+
+Value exact_dot(const DotProblem& p, const Format& out, Rounding rounding) {
+  std::vector<Value> addends{decode(out, p.c)};
+  for (const auto& block : products_by_block(p))
+    for (const Product& product : block) addends.push_back(value_of(product));
+  if (const auto special = special_sum(addends)) return *special;
+  return exact_sum(addends, rounding);
+}
+
+CastResult dot(const DotProblem& p, const Format& out, const CastOptions& options, const AccumulationModel& model) {
+  validate(p, out, model);
+  CastOptions step = options;
+  step.flush_subnormal_results = options.flush_subnormal_results || model.flush_subnormals;
+  if (model.result) {
+    step = CastOptions{};
+    step.rounding = model.result->rounding;
+    step.flush_subnormal_results = model.flush_subnormals;
+  }
+  const Format& step_format = model.result ? model.result->format : out;
+  std::uint8_t flags = 0;
+
+  // Groups (terms before alignment) in order; a group never straddles a block.
+  std::vector<std::vector<Product>> groups;
+  for (auto& block : products_by_block(p))
+    for (std::size_t i = 0; i < block.size(); i += static_cast<std::size_t>(model.group_size)) {
+      const std::size_t end = std::min(block.size(), i + static_cast<std::size_t>(model.group_size));
+      groups.emplace_back(block.begin() + static_cast<std::ptrdiff_t>(i), block.begin() + static_cast<std::ptrdiff_t>(end));
+    }
+
+  Value acc = decode(out, p.c);
+  std::size_t g = 0;
+  do {
+    // One instruction: up to `chunk` products, C joining as the model says, one rounding.
+    std::vector<Value> values{acc};
+    std::vector<std::optional<std::int64_t>> exponents{exponent_of(acc, step_format, model)};
+    std::size_t taken = 0;
+    while (g < groups.size() && (model.chunk == 0 || taken < static_cast<std::size_t>(model.chunk))) {
+      std::optional<std::int64_t> e;
+      values.push_back(group_value(groups[g], model, step.rounding, e));
+      exponents.push_back(e);
+      taken += groups[g].size();
+      ++g;
+    }
+    Value sum;
+    if (const auto special = special_sum(values)) {
+      sum = *special;
+    } else {
+      std::vector<Term> terms;
+      for (std::size_t i = model.c_joins_alignment ? 0 : 1; i < values.size(); ++i)
+        terms.push_back({values[i].negative, values[i].magnitude, exponents[i]});
+      sum = fused_sum(terms, model, step.rounding);
+      if (!model.c_joins_alignment) {
+        const Value both[] = {acc, sum};
+        sum = exact_sum(both, step.rounding);
+      }
+    }
+    if (sum.is_nan()) {
+      acc = sum;
+    } else {
+      const CastResult r = encode(step_format, sum, step);
+      flags |= r.flags;
+      acc = decode(step_format, r.code);
+    }
+  } while (g < groups.size());
+
+  if (acc.is_nan()) {
+    CastResult r = encode(out, Value::nan(false, nan_payload(model.nan)), options);
+    r.flags |= flags;
+    return r;
+  }
+  CastResult r = encode(out, acc, options);
+  r.flags |= flags;
+  return r;
+}
+
+}  // namespace mxref

@@ -1,0 +1,26 @@
+// The generic fused sum: terms aligned to the largest term exponent, bits dropped as the model says, the
+// kept integers added exactly. Integer shifts and adds only; no rounding to a format happens here.
+#pragma once
+
+#include <cstdint>
+#include <span>
+
+#include "ref/dot/accumulation_model.hpp"
+#include "ref/value.hpp"
+
+namespace mxref {
+
+// A finite term: value ±magnitude, and the exponent it counts with when the maximum is taken (the sum of
+// its factors' exponents, each max(floor(log2 |x|), emin)); none: it does not count (a zero, unless the
+// model gives zeros an exponent).
+struct Term {
+  bool negative = false;
+  Dyadic magnitude;
+  std::optional<std::int64_t> exponent;
+};
+
+// The aligned sum as an exact value. A zero sum's sign follows the model's zero_sign; rounding is the mode
+// the result will be rounded with (IEEE's -0 under round toward -Inf).
+Value fused_sum(std::span<const Term> terms, const AccumulationModel& model, Rounding rounding);
+
+}  // namespace mxref

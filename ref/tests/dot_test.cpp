@@ -1,0 +1,286 @@
+// Dot products against values derived by hand, and the exact model against float64 where float64 is exact.
+#include <gtest/gtest.h>
+
+#include <bit>
+#include <cmath>
+#include <cstdint>
+#include <vector>
+
+#include "ref/block/block_format.hpp"
+#include "ref/dot/dot.hpp"
+#include "ref/encode.hpp"
+#include "ref/splitmix64.hpp"
+
+namespace mxref {
+namespace {
+
+// One block per scale; elements not given are +0.
+DotOperand operand(const std::string& format, std::vector<std::uint64_t> scales,
+                   std::vector<std::vector<std::uint64_t>> elements) {
+  DotOperand o{parse_block_format(format), {}, Dyadic(1, 0)};
+  for (std::size_t j = 0; j < scales.size(); ++j) {
+    DotBlock b{scales[j], elements[j]};
+    b.elements.resize(static_cast<std::size_t>(o.format.block_size), 0);
+    o.blocks.push_back(b);
+  }
+  return o;
+}
+
+std::uint64_t code(const DotProblem& p, const std::string& model = "exact", Rounding r = Rounding::rne,
+                   Overflow o = Overflow::natural) {
+  CastOptions options;
+  options.rounding = r;
+  options.overflow = o;
+  return dot(p, fp32, options, find_accumulation_model(model)).code;
+}
+
+constexpr std::uint64_t fp32_nan = 0x7FC00000;      // the exact model's NaN: canonical, positive
+constexpr std::uint64_t nvidia_nan = 0x7FFFFFFF;    // MMA-Sim's NVIDIA NaN
+constexpr std::uint64_t e4m3_quarter = 0x28;        // 2^(5-7) = 0.25
+constexpr std::uint64_t e4m3_one = 0x38;            // 2^(7-7)
+constexpr std::uint64_t e4m3_minus_one = 0xB8;
+constexpr std::uint64_t e4m3_half = 0x30;           // 2^(6-7)
+
+TEST(Dot, AcceptanceQuarterTimesQuarterIntoC) {
+  // 32 x 0.25 x 0.25 = 2, scales 2^0: exact 1024 + 2 = 1026 = 0x44804000. Hopper FP8 aligns each product
+  // (exponent -2 + -2 = -4) to C's exponent 10 keeping 13 fraction bits: the grid is 2^-3, and 2^-4
+  // truncates to 0, so 1024 stays.
+  const std::vector<std::uint64_t> quarters(32, e4m3_quarter);
+  const DotProblem p{operand("mxfp8_e4m3", {0x7F}, {quarters}), operand("mxfp8_e4m3", {0x7F}, {quarters}),
+                     0x44800000};
+  EXPECT_EQ(code(p), 0x44804000u);
+  EXPECT_EQ(code(p, "sm90-wgmma-fp8"), 0x44800000u);
+  EXPECT_EQ(code(p, "fp32-sequential"), 0x44804000u);  // every partial sum 1024 + n/16 is an FP32
+}
+
+TEST(Dot, OneRoundingOfTheExactSum) {
+  // C = 2^24 (0x4b800000), one product 1 x 0.5: 2^24 + 0.5 lies between 2^24 and 2^24 + 2 (FP32's step
+  // there): RNE gives 2^24, round up 2^24 + 2 (0x4b800001), round down and toward zero 2^24.
+  const DotProblem p{operand("mxfp8_e4m3", {0x7F}, {{e4m3_one}}), operand("mxfp8_e4m3", {0x7F}, {{e4m3_half}}),
+                     0x4B800000};
+  EXPECT_EQ(code(p, "exact", Rounding::rne), 0x4B800000u);
+  EXPECT_EQ(code(p, "exact", Rounding::rup), 0x4B800001u);
+  EXPECT_EQ(code(p, "exact", Rounding::rdn), 0x4B800000u);
+  // Three such products: exact 2^24 + 1.5 rounds to 2^24 + 2; one FP32 addition at a time each 2^24 + 0.5
+  // ties back to the even 2^24.
+  const DotProblem three{operand("mxfp8_e4m3", {0x7F}, {{e4m3_one, e4m3_one, e4m3_one}}),
+                         operand("mxfp8_e4m3", {0x7F}, {{e4m3_half, e4m3_half, e4m3_half}}), 0x4B800000};
+  EXPECT_EQ(code(three), 0x4B800001u);
+  EXPECT_EQ(code(three, "fp32-sequential"), 0x4B800000u);
+  EXPECT_EQ(code(three, "fp32-fma-sequential"), 0x4B800000u);
+}
+
+TEST(Dot, MixedElementFormatsAndScales) {
+  // E2M1 0x7 = 6 with scale 0x80 = 2, E4M3 0x3c = 1.5 with scale 0x7e = 0.5: 6 x 2 x 1.5 x 0.5 = 9 = 0x41100000.
+  EXPECT_EQ(code({operand("mxfp4_e2m1", {0x80}, {{0x7}}), operand("mxfp8_e4m3", {0x7E}, {{0x3C}}), 0}), 0x41100000u);
+  // E4M3 0x40 = 2 times E5M2 0x42 = 1.5 x 2 = 3: 6 = 0x40c00000.
+  EXPECT_EQ(code({operand("mxfp8_e4m3", {0x7F}, {{0x40}}), operand("mxfp8_e5m2", {0x7F}, {{0x42}}), 0}), 0x40C00000u);
+}
+
+TEST(Dot, NvFp4TensorScales) {
+  // UE4M3 0x38 = 1 block scales; E2M1 6 x 6 = 36, tensor scales 2 and 0.25: 18 = 0x41900000.
+  DotProblem p{operand("nvfp4", {0x38}, {{0x7}}), operand("nvfp4", {0x38}, {{0x7}}), 0};
+  p.a.tensor_scale = Dyadic(1, 1);
+  p.b.tensor_scale = Dyadic(1, -2);
+  EXPECT_EQ(code(p), 0x41900000u);
+}
+
+TEST(Dot, NanScaleGivesNan) {
+  const DotProblem p{operand("mxfp8_e4m3", {0xFF}, {{e4m3_one}}), operand("mxfp8_e4m3", {0x7F}, {{e4m3_one}}), 0};
+  EXPECT_EQ(code(p), fp32_nan);
+  EXPECT_EQ(code(p, "sm90-wgmma-fp8"), nvidia_nan);
+  EXPECT_EQ(code(p, "sm100-mxf8f6f4"), nvidia_nan);
+}
+
+TEST(Dot, InfinitiesFollowIeee) {
+  constexpr std::uint64_t inf = 0x7C;  // E5M2 +Inf
+  constexpr std::uint64_t one = 0x3C;  // E5M2 1.0
+  constexpr std::uint64_t minus_one = 0xBC;
+  // Inf x 0 = NaN.
+  EXPECT_EQ(code({operand("mxfp8_e5m2", {0x7F}, {{inf}}), operand("mxfp8_e5m2", {0x7F}, {{0}}), 0}), fp32_nan);
+  // Inf x 1 + (-Inf) x ... : Inf - Inf = NaN, from two products and from a product and C.
+  EXPECT_EQ(code({operand("mxfp8_e5m2", {0x7F}, {{inf, inf}}), operand("mxfp8_e5m2", {0x7F}, {{one, minus_one}}), 0}),
+            fp32_nan);
+  EXPECT_EQ(code({operand("mxfp8_e5m2", {0x7F}, {{inf}}), operand("mxfp8_e5m2", {0x7F}, {{one}}), 0xFF800000}),
+            fp32_nan);
+  // Inf plus finite terms stays Inf, negative here; under every model.
+  const DotProblem negative{operand("mxfp8_e5m2", {0x7F}, {{inf, one}}),
+                            operand("mxfp8_e5m2", {0x7F}, {{minus_one, one}}), 0x3F800000};
+  EXPECT_EQ(code(negative), 0xFF800000u);
+  EXPECT_EQ(code(negative, "sm90-wgmma-fp8"), 0xFF800000u);
+  EXPECT_EQ(code(negative, "fp32-sequential"), 0xFF800000u);
+  // A NaN C propagates.
+  EXPECT_EQ(code({operand("mxfp8_e5m2", {0x7F}, {{one}}), operand("mxfp8_e5m2", {0x7F}, {{one}}), 0xFFC00001}),
+            fp32_nan);
+}
+
+TEST(Dot, SignedZeros) {
+  // -0 x 1 everywhere and C = -0: a sum of negative zeros is -0. C = +0: +0, but -0 rounding toward -Inf.
+  const DotOperand negative_zeros = operand("mxfp8_e4m3", {0x7F}, {std::vector<std::uint64_t>(32, 0x80)});
+  const DotOperand ones = operand("mxfp8_e4m3", {0x7F}, {std::vector<std::uint64_t>(32, e4m3_one)});
+  EXPECT_EQ(code({negative_zeros, ones, 0x80000000}), 0x80000000u);
+  EXPECT_EQ(code({negative_zeros, ones, 0x00000000}), 0x00000000u);
+  EXPECT_EQ(code({negative_zeros, ones, 0x00000000}, "exact", Rounding::rdn), 0x80000000u);
+  // 1 x 1 + (-1) x 1 cancels exactly: +0, or -0 rounding toward -Inf.
+  const DotProblem cancel{operand("mxfp8_e4m3", {0x7F}, {{e4m3_one, e4m3_minus_one}}),
+                          operand("mxfp8_e4m3", {0x7F}, {{e4m3_one, e4m3_one}}), 0};
+  EXPECT_EQ(code(cancel), 0x00000000u);
+  EXPECT_EQ(code(cancel, "exact", Rounding::rdn), 0x80000000u);
+  EXPECT_EQ(code(cancel, "exact", Rounding::rup), 0x00000000u);
+  // The NVIDIA models' integer sum has no -0.
+  EXPECT_EQ(code({negative_zeros, ones, 0x80000000}, "sm90-wgmma-fp8"), 0x00000000u);
+}
+
+TEST(Dot, ScaleProductsBeyondFp32) {
+  // Scales 2^127 x 2^127 and elements 448 x 448: about 2^271, far above FP32's largest 0x7f7fffff.
+  const DotProblem big{operand("mxfp8_e4m3", {0xFE}, {{0x7E}}), operand("mxfp8_e4m3", {0xFE}, {{0x7E}}), 0};
+  EXPECT_EQ(code(big, "exact", Rounding::rne, Overflow::natural), 0x7F800000u);
+  EXPECT_EQ(code(big, "exact", Rounding::rne, Overflow::inf), 0x7F800000u);
+  EXPECT_EQ(code(big, "exact", Rounding::rtz, Overflow::inf), 0x7F7FFFFFu);  // IEEE: toward zero stays finite
+  EXPECT_EQ(code(big, "exact", Rounding::rne, Overflow::saturate), 0x7F7FFFFFu);
+  EXPECT_EQ(code(big, "exact", Rounding::rne, Overflow::nan), fp32_nan);
+  // The negative side, and 2^-127 x 2^-127 x 1 x 1 = 2^-254: far below FP32's 2^-149, so +0 (RNE) or the
+  // smallest subnormal 0x00000001 (round up).
+  const DotProblem negative{operand("mxfp8_e4m3", {0xFE}, {{0xFE}}), operand("mxfp8_e4m3", {0xFE}, {{0x7E}}), 0};
+  EXPECT_EQ(code(negative), 0xFF800000u);
+  EXPECT_EQ(code(negative, "exact", Rounding::rne, Overflow::saturate), 0xFF7FFFFFu);
+  const DotProblem tiny{operand("mxfp8_e4m3", {0x00}, {{e4m3_one}}), operand("mxfp8_e4m3", {0x00}, {{e4m3_one}}), 0};
+  EXPECT_EQ(code(tiny), 0x00000000u);
+  EXPECT_EQ(code(tiny, "exact", Rounding::rup), 0x00000001u);
+}
+
+TEST(Dot, Blackwell4BitGroupsAlignOnScaleExponents) {
+  // Block 1: 6 x 6 = 36, scales 2^0. Block 2: -0.5 x 0.5 with scales 2^-10 each: -2^-22. Exact 36 - 2^-22:
+  // RNE 36 (0x42100000), toward zero 36 - 2^-18 (0x420fffff; FP32's step in [32, 64) is 2^-18).
+  // kind::mxf4 sums each 16 products exactly and aligns on the scale exponents alone (0 and -20), keeping
+  // 35 fraction bits: -2^-22 survives, and the RZ output is 0x420fffff. kind::mxf8f6f4 aligns each
+  // product on its own exponent: 0.5 is an E2M1 subnormal (exponent 0), so -2^-22 counts at 2^-20 and the
+  // second instruction's grid under C = 36 (exponent 5) is 2^(5-25): -2^-22 truncates to 0.
+  const DotProblem p{operand("mxfp4_e2m1", {0x7F, 0x75}, {{0x7}, {0x9}}),
+                     operand("mxfp4_e2m1", {0x7F, 0x75}, {{0x7}, {0x1}}), 0};
+  EXPECT_EQ(code(p), 0x42100000u);
+  EXPECT_EQ(code(p, "exact", Rounding::rtz), 0x420FFFFFu);
+  EXPECT_EQ(code(p, "sm100-mxf4"), 0x420FFFFFu);
+  EXPECT_EQ(code(p, "sm100-mxf8f6f4"), 0x42100000u);
+}
+
+TEST(Dot, Cdna3AlignsTowardMinusInfinity) {
+  // C = 1024 (exponent 10); one product -0.25 x 0.25 with scales 2^-10 and 2^-10: -2^-24, exponent
+  // -2 - 2 - 10 - 10 = -24. Aligned to exponent 10 with 24 fraction bits (grid 2^-14) toward -Inf it
+  // becomes -2^-14, and 1024 - 2^-14 is an FP32 (the step below 2^10 is 2^-14): 0x447fffff. Truncation
+  // toward zero (Hopper, 25 bits, grid 2^-15) drops it: 1024. Exact RNE: 1024 - 2^-24 rounds to 1024.
+  const DotProblem p{operand("mxfp8_e4m3", {0x75}, {{0xA8}}), operand("mxfp8_e4m3", {0x75}, {{e4m3_quarter}}),
+                     0x44800000};
+  EXPECT_EQ(code(p, "cdna3-fp8"), 0x447FFFFFu);
+  EXPECT_EQ(code(p, "sm90-wgmma-bf16"), 0x44800000u);
+  EXPECT_EQ(code(p), 0x44800000u);
+  EXPECT_EQ(code(p, "exact", Rounding::rdn), 0x447FFFFFu);
+}
+
+TEST(Dot, Validation) {
+  const DotOperand one_block = operand("mxfp8_e4m3", {0x7F}, {{e4m3_one}});
+  const DotOperand two_blocks = operand("mxfp8_e4m3", {0x7F, 0x7F}, {{e4m3_one}, {e4m3_one}});
+  EXPECT_THROW(code({one_block, two_blocks, 0}), std::invalid_argument);
+  EXPECT_THROW(code({one_block, operand("nvfp4", {0x38}, {{1}}), 0}), std::invalid_argument);  // 32 vs 16
+  DotOperand wide = one_block;
+  wide.blocks[0].elements[0] = 0x100;
+  EXPECT_THROW(code({wide, one_block, 0}), std::invalid_argument);
+  EXPECT_THROW((void)find_accumulation_model("no-such-model"), std::invalid_argument);
+}
+
+// Independent decoding of the float-like element formats from their fields.
+double element_value(const Format& f, std::uint64_t c) {
+  const int e = static_cast<int>((c >> f.mantissa_bits) & ((1u << f.exponent_bits) - 1));
+  const double m = static_cast<double>(c & ((1u << f.mantissa_bits) - 1));
+  const double magnitude = e == 0 ? std::ldexp(m, 1 - f.bias - f.mantissa_bits)
+                                  : std::ldexp(m + std::ldexp(1.0, f.mantissa_bits), e - f.bias - f.mantissa_bits);
+  return (c >> (width(f) - 1)) != 0 ? -magnitude : magnitude;
+}
+
+// A random finite element code (no NaN or Inf patterns).
+std::uint64_t random_element(const Format& f, std::uint64_t bits) {
+  for (;; bits = splitmix64(bits)) {
+    const std::uint64_t c = bits & code_mask(f);
+    const std::uint64_t magnitude = c & (code_mask(f) >> 1);
+    if (magnitude <= max_finite_code(f)) return c;
+  }
+}
+
+TEST(Dot, ExactMatchesFloat64WhereFloat64IsExact) {
+  const char* formats[] = {"mxfp8_e4m3", "mxfp8_e5m2", "mxfp6_e3m2", "mxfp6_e2m3", "mxfp4_e2m1"};
+  std::uint64_t state = 12345;
+  int exact_cases = 0;
+  for (int trial = 0; trial < 150; ++trial) {
+    const BlockFormat fa = parse_block_format(formats[trial % 5]);
+    const BlockFormat fb = parse_block_format(formats[(trial / 5) % 5]);
+    const int blocks = 1 + static_cast<int>((state = splitmix64(state)) % 128);  // K up to 4096
+    DotProblem p{{fa, {}, Dyadic(1, 0)}, {fb, {}, Dyadic(1, 0)}, 0};
+    double sum = 0;
+    bool exact = true;
+    // C: a float with 12 significant bits and exponent in [-8, 8].
+    const double c_significand = static_cast<double>(((state = splitmix64(state)) % 4096) + 4096);
+    const int c_exponent = -12 - 8 + static_cast<int>((state = splitmix64(state)) % 17);
+    const double c = std::ldexp(c_significand, c_exponent);
+    p.c = std::bit_cast<std::uint32_t>(static_cast<float>(c));
+    sum = c;
+    for (int j = 0; j < blocks; ++j) {
+      DotBlock a{0x77 + (state = splitmix64(state)) % 17, {}};  // scales 2^-8 .. 2^8
+      DotBlock b{0x77 + (state = splitmix64(state)) % 17, {}};
+      for (int i = 0; i < 32; ++i) {
+        a.elements.push_back(random_element(fa.element, state = splitmix64(state)));
+        b.elements.push_back(random_element(fb.element, state = splitmix64(state)));
+        const double product = element_value(fa.element, a.elements.back()) * std::ldexp(1.0, int(a.scale) - 127) *
+                               element_value(fb.element, b.elements.back()) * std::ldexp(1.0, int(b.scale) - 127);
+        // Knuth's TwoSum: the addition was exact iff its error term is 0.
+        const double s = sum + product;
+        const double bv = s - sum;
+        if ((sum - (s - bv)) + (product - bv) != 0) exact = false;
+        sum = s;
+      }
+      p.a.blocks.push_back(a);
+      p.b.blocks.push_back(b);
+    }
+    if (!exact) continue;
+    ++exact_cases;
+    const float expected = static_cast<float>(sum);  // one float64 -> float32 rounding, RNE
+    EXPECT_EQ(code(p), std::bit_cast<std::uint32_t>(expected)) << "trial " << trial;
+  }
+  EXPECT_GE(exact_cases, 50);  // the property is not vacuous
+}
+
+TEST(Dot, UnboundedFusedSumEqualsExact) {
+  // The generic evaluator under `exact` (unbounded fraction bits, no intermediate rounding) against the
+  // Dyadic sum rounded once, on random codes, NaN and Inf included, in every rounding mode.
+  const char* formats[] = {"mxfp8_e4m3", "mxfp8_e5m2", "mxfp6_e3m2", "mxfp4_e2m1", "nvfp4"};
+  std::uint64_t state = 777;
+  for (int trial = 0; trial < 300; ++trial) {
+    const BlockFormat f = parse_block_format(formats[trial % 5]);
+    const int blocks = 1 + static_cast<int>((state = splitmix64(state)) % 4);
+    DotProblem p{{f, {}, Dyadic(1, 0)}, {f, {}, Dyadic(1, 0)}, (state = splitmix64(state)) & 0xFFFFFFFF};
+    for (DotOperand* o : {&p.a, &p.b})
+      for (int j = 0; j < blocks; ++j) {
+        DotBlock block{(state = splitmix64(state)) & code_mask(f.scale), {}};
+        if (f.scale == e8m0 && block.scale == 0xFF && trial % 7 != 0) block.scale = 0x7F;  // NaN scales now and then
+        for (int i = 0; i < f.block_size; ++i) block.elements.push_back((state = splitmix64(state)) & code_mask(f.element));
+        o->blocks.push_back(block);
+      }
+    for (const Rounding r : {Rounding::rne, Rounding::rtz, Rounding::rup, Rounding::rdn, Rounding::rna}) {
+      CastOptions options;
+      options.rounding = r;
+      const Value exact = exact_dot(p, fp32, r);
+      const std::uint64_t expected = exact.is_nan() ? nan_code(fp32, false) : encode(fp32, exact, options).code;
+      EXPECT_EQ(dot(p, fp32, options).code, expected) << "trial " << trial;
+    }
+  }
+}
+
+TEST(Dot, PresetsAreListed) {
+  std::vector<std::string_view> names;
+  for (const AccumulationModel& m : accumulation_models()) names.push_back(m.name);
+  EXPECT_EQ(names, (std::vector<std::string_view>{"exact", "fp32-sequential", "fp32-fma-sequential", "sm90-wgmma-fp8",
+                                                  "sm90-wgmma-bf16", "sm90-wgmma-fp16", "sm100-mxf8f6f4", "sm100-mxf4",
+                                                  "sm100-mxf4nvf4", "cdna3-fp8"}));
+}
+
+}  // namespace
+}  // namespace mxref
