@@ -69,10 +69,6 @@ BlockJob job_of(const BlockArguments& a, Mode mode) {
 
 namespace {
 
-[[noreturn]] void fail_line(std::uint64_t line_number, const std::string& why) {
-  throw UsageError("line " + std::to_string(line_number) + ": " + why);
-}
-
 // The line's hex tokens, each checked against the width of its format.
 std::vector<std::uint64_t> tokens_of(std::string_view line, std::uint64_t line_number) {
   std::vector<std::uint64_t> out;
@@ -88,12 +84,6 @@ std::vector<std::uint64_t> tokens_of(std::string_view line, std::uint64_t line_n
     i = end;
   }
   return out;
-}
-
-void check_width(const Format& f, std::uint64_t code, std::uint64_t line_number, std::size_t token) {
-  if (code > code_mask(f))
-    fail_line(line_number, "token " + std::to_string(token) + ": 0x" + to_hex(code, 1) + " does not fit " +
-                               format_name(f) + " (" + std::to_string(width(f)) + " bits)");
 }
 
 // A packed block as one token of hex byte pairs, byte 0 first.
@@ -142,7 +132,7 @@ void dequantize_packed_line(const BlockJob& job, std::string_view line, std::uin
   if (space == std::string_view::npos) fail_line(line_number, "expected a scale code and a token of packed bytes");
   const HexToken scale = parse_hex_token(body.substr(0, space));
   if (!scale.ok()) fail_line(line_number, "token 1: " + scale.error);
-  check_width(job.format.scale, scale.value, line_number, 1);
+  check_code_fits(job.format.scale, scale.value, line_number, 1);
   const std::vector<std::uint64_t> codes = unpack_token(trim(body.substr(space)), job, line_number);
   append_values(text, dequantize_block(job.format, scale.value, codes, job.tensor_scale.decode), job.to);
 }
@@ -164,8 +154,8 @@ std::vector<std::uint64_t> block_tokens(std::string_view line, std::uint64_t lin
 // A scale code and the element codes of one block -> its values.
 void dequantize_line(const BlockJob& job, std::span<const std::uint64_t> tokens, std::uint64_t line_number,
                      std::string& text) {
-  check_width(job.format.scale, tokens[0], line_number, 1);
-  for (std::size_t i = 1; i < tokens.size(); ++i) check_width(job.format.element, tokens[i], line_number, i + 1);
+  check_code_fits(job.format.scale, tokens[0], line_number, 1);
+  for (std::size_t i = 1; i < tokens.size(); ++i) check_code_fits(job.format.element, tokens[i], line_number, i + 1);
   append_values(text, dequantize_block(job.format, tokens[0], tokens.subspan(1), job.tensor_scale.decode), job.to);
 }
 
@@ -174,7 +164,7 @@ void decode_block(const BlockJob& job, std::span<const std::uint64_t> tokens, st
                   std::vector<Value>& values) {
   values.clear();
   for (std::size_t i = 0; i < tokens.size(); ++i) {
-    check_width(job.from, tokens[i], line_number, i + 1);
+    check_code_fits(job.from, tokens[i], line_number, i + 1);
     values.push_back(decode(job.from, tokens[i]));
   }
 }

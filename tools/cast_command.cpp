@@ -85,10 +85,6 @@ CastJob job_of(const CastArguments& a) {
   return job;
 }
 
-[[noreturn]] void fail_line(std::uint64_t line_number, const std::string& why) {
-  throw UsageError("line " + std::to_string(line_number) + ": " + why);
-}
-
 void run_cast(const CastArguments& arguments) {
   CastJob job = job_of(arguments);
   const bool stochastic = job.options.rounding == Rounding::stochastic;

@@ -69,20 +69,13 @@ DotJob job_of(const DotArguments& arguments) {
   return job;
 }
 
-[[noreturn]] void fail_line(std::uint64_t line_number, const std::string& why) {
-  throw UsageError("line " + std::to_string(line_number) + ": " + why);
-}
-
 // The next `count` hex tokens of the line as codes of `format`, from position `at`.
 void read_codes(const std::vector<std::string_view>& tokens, std::size_t& at, std::size_t count, const Format& format,
                 std::uint64_t line_number, std::vector<std::uint64_t>& codes) {
   for (std::size_t i = 0; i < count; ++i, ++at) {
     const HexToken t = parse_hex_token(tokens[at]);
     if (!t.ok()) fail_line(line_number, "token " + std::to_string(at + 1) + ": " + t.error);
-    if (t.value > code_mask(format))
-      fail_line(line_number, "token " + std::to_string(at + 1) + ": 0x" +
-                                 to_hex(t.value, hex_digits(static_cast<int>(std::bit_width(t.value)))) + " does not fit " +
-                                 format_name(format) + " (" + std::to_string(width(format)) + " bits)");
+    check_code_fits(format, t.value, line_number, at + 1);
     codes.push_back(t.value);
   }
 }

@@ -1,6 +1,10 @@
 #include "tools/hex_lines.hpp"
 
 #include <array>
+#include <bit>
+
+#include "ref/format_name.hpp"
+#include "tools/usage_error.hpp"
 
 namespace mxref::tools {
 
@@ -83,6 +87,17 @@ std::string to_hex(std::uint64_t value, int digits) {
   std::string out;
   append_hex(out, value, digits);
   return out;
+}
+
+[[noreturn]] void fail_line(std::uint64_t line_number, const std::string& why) {
+  throw UsageError("line " + std::to_string(line_number) + ": " + why);
+}
+
+void check_code_fits(const Format& format, std::uint64_t code, std::uint64_t line_number, std::size_t token) {
+  if (code <= code_mask(format)) return;
+  fail_line(line_number, "token " + std::to_string(token) + ": 0x" +
+                             to_hex(code, hex_digits(static_cast<int>(std::bit_width(code)))) + " does not fit " +
+                             format_name(format) + " (" + std::to_string(width(format)) + " bits)");
 }
 
 }  // namespace mxref::tools

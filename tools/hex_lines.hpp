@@ -6,6 +6,8 @@
 #include <string>
 #include <string_view>
 
+#include "ref/format.hpp"
+
 namespace mxref::tools {
 
 struct HexToken {
@@ -31,5 +33,11 @@ constexpr int hex_digits(int bits) { return (bits + 3) / 4; }
 // Lower-case, zero-padded to `digits`, no prefix (the form $readmemh reads).
 void append_hex(std::string& out, std::uint64_t value, int digits);
 std::string to_hex(std::uint64_t value, int digits);
+
+// A bad input line: throws UsageError "line N: why" (exit status 2, the command's one stderr line).
+[[noreturn]] void fail_line(std::uint64_t line_number, const std::string& why);
+
+// A code token must fit its format: otherwise fail_line, naming the token (1-based) and the whole value.
+void check_code_fits(const Format& format, std::uint64_t code, std::uint64_t line_number, std::size_t token);
 
 }  // namespace mxref::tools

@@ -52,9 +52,8 @@ constexpr AccumulationModel fp32_fma_sequential() {
 }
 
 constexpr AccumulationModel sm90_fp8() {
-  AccumulationModel m = nvidia("sm90-wgmma-fp8",
-                               "Hopper wgmma FP8: 13 fraction bits kept, truncated; e8m13 result in FP32; k = 32",
-                               13, 32);
+  AccumulationModel m = nvidia(
+      "sm90-wgmma-fp8", "Hopper wgmma FP8: 13 fraction bits kept, truncated; e8m13 result in FP32; k = 32", 13, 32);
   m.result = IntermediateRounding{e8m13, Rounding::rtz};
   return m;
 }
@@ -88,8 +87,7 @@ constexpr std::array<AccumulationModel, 10> presets{{
     nvidia("sm90-wgmma-bf16", "Hopper wgmma BF16: 25 fraction bits kept, truncated; RZ to FP32; k = 16", 25, 16),
     nvidia("sm90-wgmma-fp16", "Hopper wgmma FP16: 25 fraction bits kept, truncated; RZ to FP32; k = 16", 25, 16),
     nvidia("sm100-mxf8f6f4",
-           "Blackwell tcgen05 kind::mxf8f6f4: scale exponents added to each product; 25 fraction bits; k = 32", 25,
-           32),
+           "Blackwell tcgen05 kind::mxf8f6f4: scale exponents added to each product; 25 fraction bits; k = 32", 25, 32),
     sm100_fp4("sm100-mxf4", "Blackwell kind::mxf4 (E8M0 scales): FP4 products exact in 16s; 35 fraction bits; k = 64"),
     sm100_fp4("sm100-mxf4nvf4",
               "Blackwell kind::mxf4nvf4 (UE4M3 or E8M0 scales): FP4 products exact in 16s; 35 fraction bits; k = 64"),

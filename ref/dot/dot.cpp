@@ -131,10 +131,12 @@ Value group_value(std::span<const Product> group, const AccumulationModel& model
     case ScaleApplication::product_exponent:
       // The largest of the members' exponents (the one member's when groups are single products).
       for (const Product& p : group) {
-        const std::optional<std::int64_t> member[] = {
-            scale_exponents[0], scale_exponents[1], scale_exponents[2], scale_exponents[3],
-            exponent_of(p.factors[1].value, p.factors[1].format, model),
-            exponent_of(p.factors[3].value, p.factors[3].format, model)};
+        const std::optional<std::int64_t> member[] = {scale_exponents[0],
+                                                      scale_exponents[1],
+                                                      scale_exponents[2],
+                                                      scale_exponents[3],
+                                                      exponent_of(p.factors[1].value, p.factors[1].format, model),
+                                                      exponent_of(p.factors[3].value, p.factors[3].format, model)};
         if (const auto e = sum_of(member)) exponent = exponent ? std::max(*exponent, *e) : *e;
       }
       break;
@@ -205,7 +207,8 @@ CastResult dot(const DotProblem& p, const Format& out, const CastOptions& option
   for (auto& block : products_by_block(p))
     for (std::size_t i = 0; i < block.size(); i += static_cast<std::size_t>(model.group_size)) {
       const std::size_t end = std::min(block.size(), i + static_cast<std::size_t>(model.group_size));
-      groups.emplace_back(block.begin() + static_cast<std::ptrdiff_t>(i), block.begin() + static_cast<std::ptrdiff_t>(end));
+      groups.emplace_back(block.begin() + static_cast<std::ptrdiff_t>(i),
+                          block.begin() + static_cast<std::ptrdiff_t>(end));
     }
 
   Value acc = decode(out, p.c);

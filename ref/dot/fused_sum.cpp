@@ -36,9 +36,8 @@ bool zero_sum_is_negative(std::span<const Term> terms, const AccumulationModel& 
     case ZeroSign::ieee: {
       // Zeros of one sign keep it (every term zero and negative); any other cancellation gives +0,
       // or -0 when rounding toward -Inf (IEEE 754-2019 §6.3).
-      const bool all_negative_zeros = std::all_of(terms.begin(), terms.end(), [](const Term& t) {
-        return t.negative && t.magnitude.is_zero();
-      });
+      const bool all_negative_zeros =
+          std::all_of(terms.begin(), terms.end(), [](const Term& t) { return t.negative && t.magnitude.is_zero(); });
       return (!terms.empty() && all_negative_zeros) || rounding == Rounding::rdn;
     }
   }

@@ -34,20 +34,19 @@ std::uint64_t code(const DotProblem& p, const std::string& model = "exact", Roun
   return dot(p, fp32, options, find_accumulation_model(model)).code;
 }
 
-constexpr std::uint64_t fp32_nan = 0x7FC00000;      // the exact model's NaN: canonical, positive
-constexpr std::uint64_t nvidia_nan = 0x7FFFFFFF;    // MMA-Sim's NVIDIA NaN
-constexpr std::uint64_t e4m3_quarter = 0x28;        // 2^(5-7) = 0.25
-constexpr std::uint64_t e4m3_one = 0x38;            // 2^(7-7)
+constexpr std::uint64_t fp32_nan = 0x7FC00000;    // the exact model's NaN: canonical, positive
+constexpr std::uint64_t nvidia_nan = 0x7FFFFFFF;  // MMA-Sim's NVIDIA NaN
+constexpr std::uint64_t e4m3_quarter = 0x28;      // 2^(5-7) = 0.25
+constexpr std::uint64_t e4m3_one = 0x38;          // 2^(7-7)
 constexpr std::uint64_t e4m3_minus_one = 0xB8;
-constexpr std::uint64_t e4m3_half = 0x30;           // 2^(6-7)
+constexpr std::uint64_t e4m3_half = 0x30;  // 2^(6-7)
 
 TEST(Dot, AcceptanceQuarterTimesQuarterIntoC) {
   // 32 x 0.25 x 0.25 = 2, scales 2^0: exact 1024 + 2 = 1026 = 0x44804000. Hopper FP8 aligns each product
   // (exponent -2 + -2 = -4) to C's exponent 10 keeping 13 fraction bits: the grid is 2^-3, and 2^-4
   // truncates to 0, so 1024 stays.
   const std::vector<std::uint64_t> quarters(32, e4m3_quarter);
-  const DotProblem p{operand("mxfp8_e4m3", {0x7F}, {quarters}), operand("mxfp8_e4m3", {0x7F}, {quarters}),
-                     0x44800000};
+  const DotProblem p{operand("mxfp8_e4m3", {0x7F}, {quarters}), operand("mxfp8_e4m3", {0x7F}, {quarters}), 0x44800000};
   EXPECT_EQ(code(p), 0x44804000u);
   EXPECT_EQ(code(p, "sm90-wgmma-fp8"), 0x44800000u);
   EXPECT_EQ(code(p, "fp32-sequential"), 0x44804000u);  // every partial sum 1024 + n/16 is an FP32
@@ -261,7 +260,8 @@ TEST(Dot, UnboundedFusedSumEqualsExact) {
       for (int j = 0; j < blocks; ++j) {
         DotBlock block{(state = splitmix64(state)) & code_mask(f.scale), {}};
         if (f.scale == e8m0 && block.scale == 0xFF && trial % 7 != 0) block.scale = 0x7F;  // NaN scales now and then
-        for (int i = 0; i < f.block_size; ++i) block.elements.push_back((state = splitmix64(state)) & code_mask(f.element));
+        for (int i = 0; i < f.block_size; ++i)
+          block.elements.push_back((state = splitmix64(state)) & code_mask(f.element));
         o->blocks.push_back(block);
       }
     for (const Rounding r : {Rounding::rne, Rounding::rtz, Rounding::rup, Rounding::rdn, Rounding::rna}) {

@@ -78,7 +78,9 @@ TEST(BlockErrors, ClearMessagesAndStatus2) {
   fails({"quantize", "--format", "mxfp4_e2m1", "--block", "0"}, "", "--block");
   fails({"quantize", "--format", "mxfp9", "--block", "1"}, "", "unknown");
   fails({"quantize", "--format", "mxfp4_e2m1", "--profile", "nope"}, "", "unknown profile 'nope'");
-  fails({"quantize", "--format", "mxfp4_e2m1", "--block", "1", "--from", "bf16"}, "12345\n", "does not fit");
+  // The whole value is named, not its last digit.
+  fails({"quantize", "--format", "mxfp4_e2m1", "--block", "1", "--from", "bf16"}, "12345\n",
+        "line 1: token 1: 0x12345 does not fit bf16 (16 bits)");
   fails({"dequantize", "--format", "mxfp4_e2m1", "--block", "1"}, "7e 10\n", "token 2");
   fails({"dequantize", "--format", "mxfp4_e2m1", "--block", "4", "--packed"}, "7e 641\n", "packed bytes");
 }
