@@ -18,6 +18,7 @@
 #include "ref/decode.hpp"
 #include "ref/encode.hpp"
 #include "ref/format_name.hpp"
+#include "tools/block_archive.hpp"
 #include "tools/block_job.hpp"
 #include "tools/block_walk.hpp"
 #include "tools/code_bytes.hpp"
@@ -31,30 +32,10 @@ namespace mxref::tools {
 
 namespace {
 
-// Codes of one format in a tensor's shape, little-endian in storage_bytes(width) bytes each.
-struct CodeTensor {
-  Format format;
-  std::vector<std::size_t> shape;
-  std::vector<std::uint8_t> bytes;
-  std::size_t size() const { return storage_bytes(width(format)); }
-  std::size_t count() const { return bytes.size() / size(); }
-  std::uint64_t at(std::size_t i) const { return code_at(bytes, i, size()); }
-  void put(std::size_t i, std::uint64_t code) { put_code(bytes, i, size(), code); }
-};
-
 CodeTensor zeros(const Format& format, std::vector<std::size_t> shape, std::size_t count) {
   CodeTensor t{format, std::move(shape), {}};
   t.bytes.assign(count * t.size(), 0);
   return t;
-}
-
-// The .npy dtype a tensor of codes is stored as: floats as numpy's own float types, bf16 and every
-// other format as unsigned integers of its bits.
-std::string value_descr(const Format& f) {
-  if (f == fp32) return "<f4";
-  if (f == fp64) return "<f8";
-  if (f == fp16) return "<f2";
-  return code_descr(width(f));
 }
 
 // The dtypes a source format's values may arrive as: numpy's float types, and for bf16 (which numpy
@@ -257,14 +238,14 @@ CodeTensor codes_member(const NpyArray& a, const Format& f, const std::string& n
 }
 
 // The tensor's shape: the archive's own 'shape', else --shape, else (unpacked) the elements' array's shape.
-std::vector<std::size_t> archive_shape(const std::map<std::string, NpyArray>& members, const BlockArguments& a,
+std::vector<std::size_t> archive_shape(const std::map<std::string, NpyArray>& members, const std::string& given,
                                        const NpyArray& elements, std::int64_t packing, const std::string& what) {
   std::vector<std::size_t> shape;
   if (const auto stored = integers(members, "shape", what)) {
     shape = dimensions(*stored, what);
-    if (!a.shape.empty() && parse_shape(a.shape) != shape)
+    if (!given.empty() && parse_shape(given) != shape)
       throw UsageError(what + ": --shape differs from the archive's 'shape'");
-  } else if (!a.shape.empty()) shape = parse_shape(a.shape);
+  } else if (!given.empty()) shape = parse_shape(given);
   else if (packing == 0) shape = elements.shape;
   else throw UsageError(what + ": packed elements need the tensor's --shape");
   if (shape.empty()) shape = {1};
@@ -306,9 +287,9 @@ CodeTensor archive_scales(const std::map<std::string, NpyArray>& members, const 
 }
 
 // The archive's tensor scale, or --tensor-scale where it has none.
-Dyadic archive_tensor_scale(const std::map<std::string, NpyArray>& members, const BlockJob& job,
+Dyadic archive_tensor_scale(const std::map<std::string, NpyArray>& members, const Dyadic& otherwise,
                             const std::string& what) {
-  if (!members.contains("tensor_scale")) return job.tensor_scale.decode;
+  if (!members.contains("tensor_scale")) return otherwise;
   const NpyArray& t = members.at("tensor_scale");
   if (t.descr != "<f4" || t.count() != 1) throw UsageError(what + ": 'tensor_scale' must be one float32");
   const Value v = decode(fp32, code_at(t.data, 0, 4));
@@ -348,29 +329,14 @@ void dequantize_blocks(const BlockFormat& f, const BlockWalk& walk, const CodeTe
 }
 
 void dequantize_file(const BlockJob& job, const BlockArguments& a) {
-  const BlockFormat& f = job.format;
   const Format to = output_format(job);
-  const std::string& what = a.in;
-  const auto members = parse_npz(read_file_bytes(a.in), what);
-  // mxref quantize stores the layout beside the codes; an archive made otherwise (np.savez of some other
-  // quantizer's arrays) takes it from the options.
-  const std::int64_t packing =
-      integer(members, "packing", job.packed ? static_cast<std::int64_t>(*job.packed) + 1 : 0, what);
-  if (packing < 0 || packing > 3) throw UsageError(what + ": unknown 'packing' " + std::to_string(packing));
-  const NpyArray& elements = member(members, "elements", what);
-  const std::vector<std::size_t> shape = archive_shape(members, a, elements, packing, what);
-  const BlockLayout layout =
-      layout_of(integer(members, "axis", a.axis, what), integer(members, "tile", a.tile, what), shape);
-  const BlockWalk walk(layout, static_cast<std::size_t>(f.block_size));
-  const CodeTensor codes = archive_elements(elements, f.element, shape, packing, what);
-  if (codes.count() != walk.values())
-    throw UsageError(what + ": " + std::to_string(codes.count()) + " elements do not fill the shape's " +
-                     std::to_string(walk.values()));
-  const CodeTensor scales = archive_scales(members, f.scale, walk, what);
-  const Dyadic tensor_scale = archive_tensor_scale(members, job, what);
-  CodeTensor out = zeros(to, shape, walk.values());
-  if (a.fast) dequantize_fast(job, a, layout, codes, scales, tensor_scale, out);
-  else dequantize_blocks(f, walk, codes, scales, tensor_scale, out);
+  const ArchiveDefaults defaults{a.shape, a.axis, a.tile, job.packed ? static_cast<std::int64_t>(*job.packed) + 1 : 0,
+                                 job.tensor_scale.decode};
+  const BlockArchive archive = read_block_archive(job.format, a.in, defaults);
+  const BlockWalk walk(archive.layout, static_cast<std::size_t>(job.format.block_size));
+  CodeTensor out = zeros(to, archive.layout.shape, walk.values());
+  if (a.fast) dequantize_fast(job, a, archive.layout, archive.elements, archive.scales, archive.tensor_scale, out);
+  else dequantize_blocks(job.format, walk, archive.elements, archive.scales, archive.tensor_scale, out);
   write_npy(a.out, out);
 }
 
@@ -492,6 +458,33 @@ void quantize_file(const BlockJob& job, const BlockArguments& a, Mode mode) {
 }
 
 }  // namespace
+
+BlockArchive read_block_archive(const BlockFormat& f, const std::string& path, const ArchiveDefaults& defaults) {
+  const std::string& what = path;
+  try {
+    const auto members = parse_npz(read_file_bytes(path), what);
+    // mxref quantize stores the layout beside the codes; an archive made otherwise (np.savez of some other
+    // quantizer's arrays) takes it from the defaults.
+    const std::int64_t packing = integer(members, "packing", defaults.packing, what);
+    if (packing < 0 || packing > 3) throw UsageError(what + ": unknown 'packing' " + std::to_string(packing));
+    const NpyArray& elements = member(members, "elements", what);
+    const std::vector<std::size_t> shape = archive_shape(members, defaults.shape, elements, packing, what);
+    const BlockLayout layout =
+        layout_of(integer(members, "axis", defaults.axis, what), integer(members, "tile", defaults.tile, what), shape);
+    const BlockWalk walk(layout, static_cast<std::size_t>(f.block_size));
+    CodeTensor codes = archive_elements(elements, f.element, shape, packing, what);
+    if (codes.count() != walk.values())
+      throw UsageError(what + ": " + std::to_string(codes.count()) + " elements do not fill the shape's " +
+                       std::to_string(walk.values()));
+    CodeTensor scales = archive_scales(members, f.scale, walk, what);
+    const Dyadic tensor_scale = archive_tensor_scale(members, defaults.tensor_scale, what);
+    return {layout, std::move(codes), std::move(scales), tensor_scale};
+  } catch (const UsageError&) {
+    throw;
+  } catch (const std::invalid_argument& e) {  // a layout the reference refuses
+    throw UsageError(what + ": " + e.what());
+  }
+}
 
 void run_tensor_files(const BlockJob& job, const BlockArguments& a, Mode mode) {
   try {

@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <span>
 #include <string>
+#include <vector>
 
 #include "ref/format.hpp"
 
@@ -25,6 +26,26 @@ inline std::uint64_t code_at(std::span<const std::uint8_t> data, std::size_t i, 
 
 inline void put_code(std::span<std::uint8_t> data, std::size_t i, std::size_t size, std::uint64_t code) {
   for (std::size_t b = 0; b < size; ++b) data[i * size + b] = static_cast<std::uint8_t>(code >> (8 * b));
+}
+
+// Codes of one format in a tensor's shape, little-endian in storage_bytes(width) bytes each.
+struct CodeTensor {
+  Format format;
+  std::vector<std::size_t> shape;
+  std::vector<std::uint8_t> bytes;
+  std::size_t size() const { return storage_bytes(width(format)); }
+  std::size_t count() const { return bytes.size() / size(); }
+  std::uint64_t at(std::size_t i) const { return code_at(bytes, i, size()); }
+  void put(std::size_t i, std::uint64_t code) { put_code(bytes, i, size(), code); }
+};
+
+// The .npy dtype a tensor of codes is stored as: floats as numpy's own float types, bf16 and every
+// other format as unsigned integers of its bits.
+inline std::string value_descr(const Format& f) {
+  if (f == fp32) return "<f4";
+  if (f == fp64) return "<f8";
+  if (f == fp16) return "<f2";
+  return code_descr(width(f));
 }
 
 }  // namespace mxref::tools

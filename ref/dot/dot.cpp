@@ -8,6 +8,7 @@
 #include "ref/block/host_float.hpp"
 #include "ref/decode.hpp"
 #include "ref/dot/fused_sum.hpp"
+#include "ref/dot/small_exact_sum.hpp"
 #include "ref/encode.hpp"
 
 namespace mxref {
@@ -155,6 +156,49 @@ std::uint64_t nan_payload(NanOutput nan) {
   return std::uint64_t{1} << 63;
 }
 
+// The model's instructions in order, each handed to `settle` (which rounds it into `acc`).
+template <class Settle>
+void settle_instructions(const DotProblem& p, const AccumulationModel& model, const Format& step_format,
+                         Rounding rounding, Value& acc, const Settle& settle) {
+  // Groups (terms before alignment) in order; a group never straddles a block.
+  std::vector<std::vector<Product>> groups;
+  for (auto& block : products_by_block(p))
+    for (std::size_t i = 0; i < block.size(); i += static_cast<std::size_t>(model.group_size)) {
+      const std::size_t end = std::min(block.size(), i + static_cast<std::size_t>(model.group_size));
+      groups.emplace_back(block.begin() + static_cast<std::ptrdiff_t>(i),
+                          block.begin() + static_cast<std::ptrdiff_t>(end));
+    }
+
+  std::size_t g = 0;
+  do {
+    // One instruction: up to `chunk` products, C joining as the model says, one rounding.
+    std::vector<Value> values{acc};
+    std::vector<std::optional<std::int64_t>> exponents{exponent_of(acc, step_format, model)};
+    std::size_t taken = 0;
+    while (g < groups.size() && (model.chunk == 0 || taken < static_cast<std::size_t>(model.chunk))) {
+      std::optional<std::int64_t> e;
+      values.push_back(group_value(groups[g], model, rounding, e));
+      exponents.push_back(e);
+      taken += groups[g].size();
+      ++g;
+    }
+    Value sum;
+    if (const auto special = special_sum(values)) {
+      sum = *special;
+    } else {
+      std::vector<Term> terms;
+      for (std::size_t i = model.c_joins_alignment ? 0 : 1; i < values.size(); ++i)
+        terms.push_back({values[i].negative, values[i].magnitude, exponents[i]});
+      sum = fused_sum(terms, model, rounding);
+      if (!model.c_joins_alignment) {
+        const Value both[] = {acc, sum};
+        sum = exact_sum(both, rounding);
+      }
+    }
+    settle(sum);
+  } while (g < groups.size());
+}
+
 }  // namespace
 
 void validate(const DotProblem& p, const Format& out, const AccumulationModel& model) {
@@ -202,50 +246,22 @@ CastResult dot(const DotProblem& p, const Format& out, const CastOptions& option
   const Format& step_format = model.result ? model.result->format : out;
   std::uint8_t flags = 0;
 
-  // Groups (terms before alignment) in order; a group never straddles a block.
-  std::vector<std::vector<Product>> groups;
-  for (auto& block : products_by_block(p))
-    for (std::size_t i = 0; i < block.size(); i += static_cast<std::size_t>(model.group_size)) {
-      const std::size_t end = std::min(block.size(), i + static_cast<std::size_t>(model.group_size));
-      groups.emplace_back(block.begin() + static_cast<std::ptrdiff_t>(i),
-                          block.begin() + static_cast<std::ptrdiff_t>(end));
-    }
-
   Value acc = decode(out, p.c);
-  std::size_t g = 0;
-  do {
-    // One instruction: up to `chunk` products, C joining as the model says, one rounding.
-    std::vector<Value> values{acc};
-    std::vector<std::optional<std::int64_t>> exponents{exponent_of(acc, step_format, model)};
-    std::size_t taken = 0;
-    while (g < groups.size() && (model.chunk == 0 || taken < static_cast<std::size_t>(model.chunk))) {
-      std::optional<std::int64_t> e;
-      values.push_back(group_value(groups[g], model, step.rounding, e));
-      exponents.push_back(e);
-      taken += groups[g].size();
-      ++g;
-    }
-    Value sum;
-    if (const auto special = special_sum(values)) {
-      sum = *special;
-    } else {
-      std::vector<Term> terms;
-      for (std::size_t i = model.c_joins_alignment ? 0 : 1; i < values.size(); ++i)
-        terms.push_back({values[i].negative, values[i].magnitude, exponents[i]});
-      sum = fused_sum(terms, model, step.rounding);
-      if (!model.c_joins_alignment) {
-        const Value both[] = {acc, sum};
-        sum = exact_sum(both, step.rounding);
-      }
-    }
+  // One instruction's exact or aligned sum, rounded as the model says; it becomes the next one's C.
+  const auto settle = [&](const Value& sum) {
     if (sum.is_nan()) {
       acc = sum;
-    } else {
-      const CastResult r = encode(step_format, sum, step);
-      flags |= r.flags;
-      acc = decode(step_format, r.code);
+      return;
     }
-  } while (g < groups.size());
+    const CastResult r = encode(step_format, sum, step);
+    flags |= r.flags;
+    acc = decode(step_format, r.code);
+  };
+  if (const auto sum = keeps_every_bit(model) ? small_exact_sum(p, acc, step.rounding) : std::nullopt) {
+    settle(*sum);
+  } else {
+    settle_instructions(p, model, step_format, step.rounding, acc, settle);
+  }
 
   if (acc.is_nan()) {
     CastResult r = encode(out, Value::nan(false, nan_payload(model.nan)), options);

@@ -1,0 +1,191 @@
+#include "tools/gemm_command.hpp"
+
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "fast/cpu/parallel.hpp"
+#include "ref/block/block_format.hpp"
+#include "ref/dot/dot.hpp"
+#include "ref/encode.hpp"
+#include "ref/format_name.hpp"
+#include "tools/block_archive.hpp"
+#include "tools/cli_choices.hpp"
+#include "tools/code_bytes.hpp"
+#include "tools/file_bytes.hpp"
+#include "tools/npy.hpp"
+#include "tools/usage_error.hpp"
+
+namespace mxref::tools {
+
+namespace {
+
+struct GemmArguments {
+  std::string a, b, c, out;
+  std::string format;
+  std::string format_b;
+  int block = -1;  // -1: the format's own
+  std::string model = "exact";
+  std::string out_format = "f32";
+  std::string rounding = "rne";
+  std::string overflow = "natural";
+  unsigned threads = 0;
+};
+
+struct GemmJob {
+  BlockFormat a;
+  BlockFormat b;
+  const AccumulationModel* model = nullptr;
+  Format out;
+  CastOptions options;
+};
+
+BlockFormat block_format_of(const std::string& name, int block) {
+  BlockFormat f = parse_block_format(name);
+  if (block != -1) f.block_size = block;
+  return f;
+}
+
+// Everything checked before any file is read.
+GemmJob job_of(const GemmArguments& arguments) {
+  if (arguments.format.empty()) throw UsageError("gemm needs --format (A's block format)");
+  if (arguments.block != -1 && (arguments.block < 1 || arguments.block > (1 << 20)))
+    throw UsageError("--block must be 1 to 1048576");
+  GemmJob job;
+  try {
+    job.a = block_format_of(arguments.format, arguments.block);
+    job.b = arguments.format_b.empty() ? job.a : block_format_of(arguments.format_b, arguments.block);
+    job.model = &find_accumulation_model(arguments.model);
+  } catch (const std::invalid_argument& e) {
+    throw UsageError(e.what());
+  }
+  if (job.a.block_size != job.b.block_size)
+    throw UsageError("--format and --format-b must have the same block size (" + std::to_string(job.a.block_size) +
+                     " and " + std::to_string(job.b.block_size) + ")");
+  job.out = format_argument(arguments.out_format);
+  job.options.rounding = rounding_argument(arguments.rounding);
+  job.options.overflow = overflow_argument(arguments.overflow);
+  if (job.options.rounding == Rounding::stochastic) throw UsageError("gemm does not round stochastically");
+  try {
+    validate(job.out, job.options);
+    const DotProblem empty{{job.a, {}, Dyadic(1, 0)}, {job.b, {}, Dyadic(1, 0)}, 0};
+    validate(empty, job.out, *job.model);
+  } catch (const std::invalid_argument& e) {
+    throw UsageError(e.what());
+  }
+  return job;
+}
+
+// One operand's rows, each as the blocks of one dot-product operand: the archive must hold a matrix
+// blocked along its last axis (K) in whole blocks.
+std::vector<DotOperand> rows_of(const BlockFormat& f, const std::string& path, const char* name) {
+  const BlockArchive archive = read_block_archive(f, path, {});
+  const BlockLayout& layout = archive.layout;
+  if (layout.shape.size() != 2)
+    throw UsageError(path + ": " + name + " must be a matrix (" + name + " is [" + (name[0] == 'A' ? "M" : "N") +
+                     ", K]); it has " + std::to_string(layout.shape.size()) + " axes");
+  if (layout.tile_rows != 0) throw UsageError(path + ": 2-D tiles; gemm needs 1-D blocks along K (--axis -1)");
+  if (layout.axis != 1)
+    throw UsageError(path + ": blocks run along axis " + std::to_string(layout.axis) +
+                     "; gemm needs them along K, the last axis (quantize --axis -1)");
+  const std::size_t rows = layout.shape[0], k = layout.shape[1];
+  const auto size = static_cast<std::size_t>(f.block_size);
+  if (k % size != 0)
+    throw UsageError(path + ": K = " + std::to_string(k) + " is not a whole number of " + std::to_string(size) +
+                     "-element blocks");
+  const std::size_t blocks = k / size;
+  std::vector<DotOperand> out(rows, DotOperand{f, {}, archive.tensor_scale});
+  for (std::size_t r = 0; r < rows; ++r) {
+    out[r].blocks.resize(blocks);
+    for (std::size_t j = 0; j < blocks; ++j) {
+      DotBlock& block = out[r].blocks[j];
+      block.scale = archive.scales.at(r * blocks + j);
+      block.elements.resize(size);
+      for (std::size_t i = 0; i < size; ++i) block.elements[i] = archive.elements.at(r * k + j * size + i);
+    }
+  }
+  return out;
+}
+
+// C as codes of the output format, [M, N] exactly: no broadcasting, so a C of the wrong shape is an error.
+CodeTensor accumulator(const std::string& path, const Format& out, std::size_t m, std::size_t n) {
+  CodeTensor c{out, {m, n}, {}};
+  if (path.empty()) {
+    c.bytes.assign(m * n * c.size(), 0);  // +0
+    return c;
+  }
+  NpyArray array = parse_npy(read_file_bytes(path), path);
+  if (array.descr != value_descr(out))
+    throw UsageError(path + ": C has dtype '" + array.descr + "'; " + format_name(out) + " output needs " +
+                     value_descr(out));
+  if (array.shape != std::vector<std::size_t>{m, n})
+    throw UsageError(path + ": C must be [" + std::to_string(m) + ", " + std::to_string(n) + "] (M, N)");
+  c.bytes = std::move(array.data);
+  return c;
+}
+
+void run_gemm(const GemmArguments& arguments) {
+  if (arguments.a.empty() || arguments.b.empty() || arguments.out.empty())
+    throw UsageError("gemm needs --a, --b and --out");
+  const GemmJob job = job_of(arguments);
+  const std::vector<DotOperand> a = rows_of(job.a, arguments.a, "A");
+  const std::vector<DotOperand> b = rows_of(job.b, arguments.b, "B");
+  const std::size_t k_a = a.empty() ? 0 : a[0].blocks.size(), k_b = b.empty() ? 0 : b[0].blocks.size();
+  if (!a.empty() && !b.empty() && k_a != k_b)
+    throw UsageError(arguments.b + ": B has K = " + std::to_string(k_b * static_cast<std::size_t>(job.b.block_size)) +
+                     ", A (" + arguments.a + ") K = " + std::to_string(k_a * static_cast<std::size_t>(job.a.block_size)));
+  const std::size_t m = a.size(), n = b.size();
+  const CodeTensor c = accumulator(arguments.c, job.out, m, n);
+  CodeTensor d{job.out, {m, n}, std::vector<std::uint8_t>(m * n * c.size())};
+
+  // Rows of D are independent and each is written by one thread: the output does not depend on --threads.
+  std::mutex failure_lock;
+  std::optional<std::string> failure;
+  const std::size_t products = m * n * k_a * static_cast<std::size_t>(job.a.block_size);
+  fast::parallel_units(m, products, arguments.threads, [&](std::size_t first, std::size_t last) {
+    try {
+      DotProblem p;
+      for (std::size_t i = first; i < last; ++i) {
+        p.a = a[i];
+        for (std::size_t j = 0; j < n; ++j) {
+          p.b = b[j];
+          p.c = c.at(i * n + j);
+          d.put(i * n + j, dot(p, job.out, job.options, *job.model).code);
+        }
+      }
+    } catch (const std::exception& e) {
+      const std::scoped_lock lock(failure_lock);
+      if (!failure) failure = e.what();
+    }
+  });
+  if (failure) throw UsageError(*failure);
+  write_file_atomically(arguments.out, {npy_header(value_descr(job.out), d.shape), d.bytes});
+}
+
+}  // namespace
+
+void add_gemm_command(CLI::App& app) {
+  auto arguments = std::make_shared<GemmArguments>();
+  CLI::App* cmd = app.add_subcommand(
+      "gemm", "D[m, n] = Dot(A row m, B row n, C[m, n]) from quantize archives blocked along K; D as .npy");
+  cmd->add_option("--a", arguments->a, "A [M, K]: an archive of `mxref quantize --out` with blocks along K");
+  cmd->add_option("--b", arguments->b, "B [N, K]: the same, with A's block size");
+  cmd->add_option("--c", arguments->c, "C [M, N]: .npy of the output format's dtype (default: +0)");
+  cmd->add_option("--out", arguments->out, "D [M, N]: .npy, written atomically");
+  cmd->add_option("--format", arguments->format, "A's block format (mxfp8_e4m3, mxfp4_e2m1, nvfp4, ...)");
+  cmd->add_option("--format-b", arguments->format_b, "B's block format (default: A's)");
+  cmd->add_option("--block", arguments->block, "Block size of both (default: the format's own)");
+  cmd->add_option("--model", arguments->model, "Accumulation model (mxref dot --list-models)")->capture_default_str();
+  cmd->add_option("--out-format", arguments->out_format, "D's format: f32, bf16 (uint16 bits), f16 or f64")
+      ->capture_default_str();
+  cmd->add_option("--rounding", arguments->rounding, "rne, rna, rtz, rup, rdn or rto")->capture_default_str();
+  cmd->add_option("--overflow", arguments->overflow, "natural, saturate, inf or nan")->capture_default_str();
+  cmd->add_option("--threads", arguments->threads, "Threads over rows of D (default: by size, up to every core)");
+  cmd->callback([arguments] { run_gemm(*arguments); });
+}
+
+}  // namespace mxref::tools
