@@ -137,7 +137,8 @@ void run_gemm(const GemmArguments& arguments) {
   const std::size_t k_a = a.empty() ? 0 : a[0].blocks.size(), k_b = b.empty() ? 0 : b[0].blocks.size();
   if (!a.empty() && !b.empty() && k_a != k_b)
     throw UsageError(arguments.b + ": B has K = " + std::to_string(k_b * static_cast<std::size_t>(job.b.block_size)) +
-                     ", A (" + arguments.a + ") K = " + std::to_string(k_a * static_cast<std::size_t>(job.a.block_size)));
+                     ", A (" + arguments.a +
+                     ") K = " + std::to_string(k_a * static_cast<std::size_t>(job.a.block_size)));
   const std::size_t m = a.size(), n = b.size();
   const CodeTensor c = accumulator(arguments.c, job.out, m, n);
   CodeTensor d{job.out, {m, n}, std::vector<std::uint8_t>(m * n * c.size())};

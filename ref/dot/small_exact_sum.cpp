@@ -96,8 +96,8 @@ std::optional<Value> small_exact_sum(const DotProblem& p, const Value& c, Roundi
       const std::int64_t product = ta.q[ea] * tb.q[eb];
       sum += product;
       // A product is a negative zero when a factor is zero and the factors' signs differ (exact_sum's rule).
-      all_negative_zeros = all_negative_zeros && (product == 0 || scale_zero) &&
-                           (ta.negative[ea] != tb.negative[eb]) != scales_negative;
+      all_negative_zeros =
+          all_negative_zeros && (product == 0 || scale_zero) && (ta.negative[ea] != tb.negative[eb]) != scales_negative;
     }
     if (sum == 0 || scale_zero) continue;
     const bool block_negative = (sum < 0) != scales_negative;
