@@ -22,8 +22,9 @@ enum class ScaleApplication : std::uint8_t {
 
 // The sign of a sum whose kept bits cancel to zero.
 enum class ZeroSign : std::uint8_t {
-  ieee,      // IEEE 754 §6.3: zeros of one sign keep it; otherwise +0, or -0 when rounding toward -Inf
-  positive,  // +0 always: a two's-complement adder has no -0
+  ieee,            // IEEE 754 §6.3: zeros of one sign keep it; otherwise +0, or -0 when rounding toward -Inf
+  positive,        // a sum that cancels to zero is +0: a two's-complement adder has no -0
+  never_negative,  // as positive, and a result that rounds to zero is +0 too: the sign is not kept apart
 };
 
 // The NaN a model writes, as a positive NaN of the result format.
@@ -35,6 +36,28 @@ enum class NanOutput : std::uint8_t {
 struct IntermediateRounding {
   Format format;
   Rounding rounding = Rounding::rne;
+  // A result beyond the format's range is ±Inf even when the rounding is toward zero (IEEE 754 gives ±max
+  // finite): the value is truncated and then converted with its exponent.
+  bool overflow_to_inf = false;
+};
+
+// Products summed in `count` interleaved sums (product i of an instruction in sum i mod count), each aligned
+// with the model's fraction bits and alignment; the sums are then aligned to the largest of their exponents
+// (each sum counts with its largest term exponent) keeping `fraction_bits`, dropping bits as `alignment` says.
+struct InterleavedSums {
+  int count = 2;
+  int fraction_bits = 0;
+  Alignment alignment = Alignment::toward_zero;
+};
+
+// C added to the product sum by a second alignment to the larger of their exponents (the product sum counts
+// with its largest term exponent, C with its own): the sum keeps `sum_fraction_bits`, C `c_fraction_bits`,
+// both dropping bits as `alignment` says; a C more than `c_reach` binades below the larger exponent is 0.
+struct CAlignment {
+  int sum_fraction_bits = 0;
+  int c_fraction_bits = 0;
+  Alignment alignment = Alignment::toward_zero;
+  int c_reach = 0;
 };
 
 struct AccumulationModel {
@@ -46,8 +69,11 @@ struct AccumulationModel {
   ScaleApplication scales = ScaleApplication::product_exponent;
   // Each term rounded (RNE) to this format before the sum: a separate multiply.
   std::optional<Format> product_format;
-  // Whether C is one of the aligned terms; if not, the aligned sum of the products and C are added exactly.
+  // Whether C is one of the aligned terms; if not, the aligned sum of the products and C are added exactly,
+  // or as c_alignment says.
   bool c_joins_alignment = true;
+  std::optional<CAlignment> c_alignment;  // only when C does not join the alignment
+  std::optional<InterleavedSums> interleaved;
   // Fraction bits kept after aligning each term to the largest term exponent; none: every bit is kept.
   std::optional<int> fraction_bits;
   Alignment alignment = Alignment::toward_zero;

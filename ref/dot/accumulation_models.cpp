@@ -19,8 +19,8 @@ constexpr AccumulationModel nvidia(std::string_view name, std::string_view summa
   m.alignment = Alignment::toward_zero;
   m.zero_exponent = -126;
   m.chunk = chunk;
-  m.result = IntermediateRounding{fp32, Rounding::rtz};
-  m.zero_sign = ZeroSign::positive;
+  m.result = IntermediateRounding{fp32, Rounding::rtz, true};
+  m.zero_sign = ZeroSign::never_negative;
   m.nan = NanOutput::all_ones;
   return m;
 }
@@ -54,7 +54,7 @@ constexpr AccumulationModel fp32_fma_sequential() {
 constexpr AccumulationModel sm90_fp8() {
   AccumulationModel m = nvidia(
       "sm90-wgmma-fp8", "Hopper wgmma FP8: 13 fraction bits kept, truncated; e8m13 result in FP32; k = 32", 13, 32);
-  m.result = IntermediateRounding{e8m13, Rounding::rtz};
+  m.result = IntermediateRounding{e8m13, Rounding::rtz, true};
   return m;
 }
 
@@ -65,17 +65,22 @@ constexpr AccumulationModel sm100_fp4(std::string_view name, std::string_view su
   return m;
 }
 
-// CDNA3 FP8 MFMA (MMA-Sim's first stage): products aligned with 24 fraction bits, the sum and C
-// floored onto one grid, RNE to FP32, 16 products per step.
+// CDNA3 FP8 MFMA as MMA-Sim models it: the even and the odd products of a 16-product step each aligned with
+// 24 fraction bits by truncation, the two sums floored together onto one 24-bit grid, that sum (31 bits) and
+// C (24 bits, dropped more than 25 binades down) floored onto a common grid, RNE to FP32.
 constexpr AccumulationModel cdna3_fp8() {
   AccumulationModel m;
   m.name = "cdna3-fp8";
-  m.summary = "AMD CDNA3 FP8 MFMA: 24 fraction bits, alignment toward -Inf, RNE to FP32; k = 16";
+  m.summary = "AMD CDNA3 FP8 MFMA: even/odd sums (24 bits, truncated), floored together and with C; RNE; k = 16";
   m.fraction_bits = 24;
-  m.alignment = Alignment::toward_negative;
+  m.alignment = Alignment::toward_zero;
+  m.interleaved = InterleavedSums{2, 24, Alignment::toward_negative};
+  m.c_joins_alignment = false;
+  m.c_alignment = CAlignment{31, 24, Alignment::toward_negative, 25};
   m.zero_exponent = -126;
   m.chunk = 16;
   m.result = IntermediateRounding{fp32, Rounding::rne};
+  m.zero_sign = ZeroSign::positive;
   return m;
 }
 

@@ -148,6 +148,23 @@ Value group_value(std::span<const Product> group, const AccumulationModel& model
   return sum;
 }
 
+// The products' aligned sum, in interleaved sums when the model has them; `largest` receives the exponent
+// the sum counts with afterwards (the largest of its terms').
+Value product_sum(std::span<const Term> terms, const AccumulationModel& model, Rounding rounding,
+                  std::optional<std::int64_t>& largest) {
+  if (!model.interleaved) return fused_sum(terms, model, rounding, &largest);
+  const auto count = static_cast<std::size_t>(model.interleaved->count);
+  std::vector<Term> sums;
+  for (std::size_t lane = 0; lane < count; ++lane) {
+    std::vector<Term> members;
+    for (std::size_t i = lane; i < terms.size(); i += count) members.push_back(terms[i]);
+    std::optional<std::int64_t> e;
+    const Value v = fused_sum(members, model, rounding, &e);
+    sums.push_back({v.negative, v.magnitude, e});
+  }
+  return fused_sum(sums, model.interleaved->fraction_bits, model.interleaved->alignment, model, rounding, &largest);
+}
+
 std::uint64_t nan_payload(NanOutput nan) {
   switch (nan) {
     case NanOutput::canonical: return std::uint64_t{1} << 63;
@@ -189,10 +206,20 @@ void settle_instructions(const DotProblem& p, const AccumulationModel& model, co
       std::vector<Term> terms;
       for (std::size_t i = model.c_joins_alignment ? 0 : 1; i < values.size(); ++i)
         terms.push_back({values[i].negative, values[i].magnitude, exponents[i]});
-      sum = fused_sum(terms, model, rounding);
-      if (!model.c_joins_alignment) {
-        const Value both[] = {acc, sum};
-        sum = exact_sum(both, rounding);
+      if (model.c_joins_alignment) {
+        sum = fused_sum(terms, model, rounding);
+      } else {
+        std::optional<std::int64_t> largest;
+        const Value products = product_sum(terms, model, rounding, largest);
+        if (model.c_alignment) {
+          const CAlignment& ca = *model.c_alignment;
+          const AlignedTerm both[] = {{{products.negative, products.magnitude, largest}, ca.sum_fraction_bits, {}},
+                                      {{acc.negative, acc.magnitude, exponents[0]}, ca.c_fraction_bits, ca.c_reach}};
+          sum = aligned_sum(both, ca.alignment, model, rounding);
+        } else {
+          const Value both[] = {acc, products};
+          sum = exact_sum(both, rounding);
+        }
       }
     }
     settle(sum);
@@ -220,6 +247,11 @@ void validate(const DotProblem& p, const Format& out, const AccumulationModel& m
   if (model.group_size < 1) throw std::invalid_argument("a model's group size must be at least 1");
   if (model.chunk % model.group_size != 0)
     throw std::invalid_argument("model " + std::string(model.name) + ": k is not a multiple of its group size");
+  if (model.interleaved && (model.interleaved->count < 1 || model.group_size != 1 || model.c_joins_alignment))
+    throw std::invalid_argument("model " + std::string(model.name) +
+                                ": interleaved sums need single-product terms and C outside the alignment");
+  if (model.c_alignment && model.c_joins_alignment)
+    throw std::invalid_argument("model " + std::string(model.name) + ": a C alignment needs C outside the first");
   if (model.scales == ScaleApplication::group_factor && p.a.format.block_size % model.group_size != 0)
     throw std::invalid_argument("model " + std::string(model.name) + " sums groups of " +
                                 std::to_string(model.group_size) + " products under one scale; blocks of " +
@@ -256,6 +288,9 @@ CastResult dot(const DotProblem& p, const Format& out, const CastOptions& option
     const CastResult r = encode(step_format, sum, step);
     flags |= r.flags;
     acc = decode(step_format, r.code);
+    if (model.result && model.result->overflow_to_inf && (r.flags & Flag::overflow) != 0)
+      acc = Value::infinity(sum.negative);
+    if (model.zero_sign == ZeroSign::never_negative && acc.is_zero()) acc.negative = false;
   };
   if (const auto sum = keeps_every_bit(model) ? small_exact_sum(p, acc, step.rounding) : std::nullopt) {
     settle(*sum);

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <limits>
+#include <vector>
 
 namespace mxref {
 
@@ -32,7 +33,8 @@ BigInt aligned(const Term& t, std::int64_t quantum, Alignment alignment) {
 
 bool zero_sum_is_negative(std::span<const Term> terms, const AccumulationModel& model, Rounding rounding) {
   switch (model.zero_sign) {
-    case ZeroSign::positive: return false;
+    case ZeroSign::positive:
+    case ZeroSign::never_negative: return false;
     case ZeroSign::ieee: {
       // Zeros of one sign keep it (every term zero and negative); any other cancellation gives +0,
       // or -0 when rounding toward -Inf (IEEE 754-2019 §6.3).
@@ -46,15 +48,22 @@ bool zero_sum_is_negative(std::span<const Term> terms, const AccumulationModel& 
 
 }  // namespace
 
-Value fused_sum(std::span<const Term> terms, const AccumulationModel& model, Rounding rounding) {
+Value fused_sum(std::span<const Term> terms, const AccumulationModel& model, Rounding rounding,
+                std::optional<std::int64_t>* largest) {
+  return fused_sum(terms, model.fraction_bits, model.alignment, model, rounding, largest);
+}
+
+Value fused_sum(std::span<const Term> terms, std::optional<int> fraction_bits, Alignment alignment,
+                const AccumulationModel& model, Rounding rounding, std::optional<std::int64_t>* largest) {
+  std::optional<std::int64_t> top;
+  for (const Term& t : terms)
+    if (t.exponent) top = top ? std::max(*top, *t.exponent) : *t.exponent;
+  if (largest) *largest = top;
   // The grid every kept bit lies on: 2^(largest exponent - F), or, with every bit kept, the finest bit
   // of any term.
   std::int64_t quantum = std::numeric_limits<std::int64_t>::max();
-  if (model.fraction_bits) {
-    std::int64_t largest = std::numeric_limits<std::int64_t>::min();
-    for (const Term& t : terms)
-      if (t.exponent) largest = std::max(largest, *t.exponent);
-    if (largest != std::numeric_limits<std::int64_t>::min()) quantum = largest - *model.fraction_bits;
+  if (fraction_bits) {
+    if (top) quantum = *top - *fraction_bits;
   } else {
     for (const Term& t : terms)
       if (!t.magnitude.is_zero()) quantum = std::min(quantum, t.magnitude.exponent());
@@ -62,8 +71,33 @@ Value fused_sum(std::span<const Term> terms, const AccumulationModel& model, Rou
   BigInt sum = 0;
   if (quantum != std::numeric_limits<std::int64_t>::max())
     for (const Term& t : terms)
-      if (!t.magnitude.is_zero()) sum += aligned(t, quantum, model.alignment);
+      if (!t.magnitude.is_zero()) sum += aligned(t, quantum, alignment);
   if (sum == 0) return Value::finite(zero_sum_is_negative(terms, model, rounding), Dyadic());
+  const bool negative = sum < 0;
+  return Value::finite(negative, Dyadic(negative ? BigInt(-sum) : sum, quantum));
+}
+
+Value aligned_sum(std::span<const AlignedTerm> terms, Alignment alignment, const AccumulationModel& model,
+                  Rounding rounding) {
+  std::optional<std::int64_t> top;
+  int finest = 0;
+  for (const AlignedTerm& a : terms) {
+    if (a.term.exponent) top = top ? std::max(*top, *a.term.exponent) : *a.term.exponent;
+    finest = std::max(finest, a.fraction_bits);
+  }
+  std::vector<Term> plain;
+  for (const AlignedTerm& a : terms) plain.push_back(a.term);
+  if (!top) return Value::finite(zero_sum_is_negative(plain, model, rounding), Dyadic());
+  // Each term on its own grid 2^(top - F_i), then all on the finest one.
+  const std::int64_t quantum = *top - finest;
+  BigInt sum = 0;
+  for (const AlignedTerm& a : terms) {
+    if (a.term.magnitude.is_zero() || !a.term.exponent) continue;
+    if (a.reach && *a.term.exponent < *top - *a.reach) continue;
+    sum += aligned(a.term, *top - a.fraction_bits, alignment) *
+           (BigInt(1) << static_cast<unsigned>(finest - a.fraction_bits));
+  }
+  if (sum == 0) return Value::finite(zero_sum_is_negative(plain, model, rounding), Dyadic());
   const bool negative = sum < 0;
   return Value::finite(negative, Dyadic(negative ? BigInt(-sum) : sum, quantum));
 }

@@ -21,6 +21,22 @@ struct Term {
 
 // The aligned sum as an exact value. A zero sum's sign follows the model's zero_sign; rounding is the mode
 // the result will be rounded with (IEEE's -0 under round toward -Inf).
-Value fused_sum(std::span<const Term> terms, const AccumulationModel& model, Rounding rounding);
+// `largest`, when given, receives the largest term exponent (none when no term counts).
+Value fused_sum(std::span<const Term> terms, const AccumulationModel& model, Rounding rounding,
+                std::optional<std::int64_t>* largest = nullptr);
+
+// The same with the fraction bits and alignment given: a later stage of a model's sum.
+Value fused_sum(std::span<const Term> terms, std::optional<int> fraction_bits, Alignment alignment,
+                const AccumulationModel& model, Rounding rounding, std::optional<std::int64_t>* largest = nullptr);
+
+// Terms aligned to their largest exponent, each keeping its own number of fraction bits (a term whose
+// exponent is more than `reach` binades below the largest counts as 0), added exactly: MMA-Sim's CDNA3 C step.
+struct AlignedTerm {
+  Term term;
+  int fraction_bits = 0;
+  std::optional<int> reach;
+};
+Value aligned_sum(std::span<const AlignedTerm> terms, Alignment alignment, const AccumulationModel& model,
+                  Rounding rounding);
 
 }  // namespace mxref

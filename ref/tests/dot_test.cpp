@@ -163,17 +163,32 @@ TEST(Dot, Blackwell4BitGroupsAlignOnScaleExponents) {
   EXPECT_EQ(code(p, "sm100-mxf8f6f4"), 0x42100000u);
 }
 
-TEST(Dot, Cdna3AlignsTowardMinusInfinity) {
+TEST(Dot, Cdna3FloorsTheProductSumAt31Bits) {
   // C = 1024 (exponent 10); one product -0.25 x 0.25 with scales 2^-10 and 2^-10: -2^-24, exponent
-  // -2 - 2 - 10 - 10 = -24. Aligned to exponent 10 with 24 fraction bits (grid 2^-14) toward -Inf it
-  // becomes -2^-14, and 1024 - 2^-14 is an FP32 (the step below 2^10 is 2^-14): 0x447fffff. Truncation
-  // toward zero (Hopper, 25 bits, grid 2^-15) drops it: 1024. Exact RNE: 1024 - 2^-24 rounds to 1024.
+  // -2 - 2 - 10 - 10 = -24. Its even sum is exactly -2^-24 (one member); the odd sum is 0. Against C the
+  // product sum keeps 31 fraction bits below exponent 10 (grid 2^-21), floored: -2^-21. 1024 - 2^-21 lies
+  // within half a step (2^-14 below 2^10) of 1024, so RNE gives 1024 (0x44800000); exact rounding toward
+  // -Inf gives 1024 - 2^-14 (0x447fffff).
   const DotProblem p{operand("mxfp8_e4m3", {0x75}, {{0xA8}}), operand("mxfp8_e4m3", {0x75}, {{e4m3_quarter}}),
                      0x44800000};
-  EXPECT_EQ(code(p, "cdna3-fp8"), 0x447FFFFFu);
+  EXPECT_EQ(code(p, "cdna3-fp8"), 0x44800000u);
   EXPECT_EQ(code(p, "sm90-wgmma-bf16"), 0x44800000u);
   EXPECT_EQ(code(p), 0x44800000u);
   EXPECT_EQ(code(p, "exact", Rounding::rdn), 0x447FFFFFu);
+}
+
+TEST(Dot, NvidiaOverflowIsInfAndZeroIsPositive) {
+  // Scales 2^127 and 2^127, elements 1 x 1: 2^254, beyond FP32. Truncated, it is still >= 2^128, so the
+  // NVIDIA result is +Inf (0x7f800000), where IEEE rounding toward zero gives max finite (0x7f7fffff).
+  const DotProblem big{operand("mxfp8_e4m3", {0xFE}, {{e4m3_one}}), operand("mxfp8_e4m3", {0xFE}, {{e4m3_one}}), 0};
+  EXPECT_EQ(code(big, "sm100-mxf8f6f4"), 0x7F800000u);
+  EXPECT_EQ(code(big, "exact", Rounding::rtz), 0x7F7FFFFFu);
+  // Scales 2^-127 and 2^-127, elements -1 x 1: -2^-254, below FP32's 2^-149; truncated to FP32 it is a
+  // zero, +0 (0x00000000) on NVIDIA, -0 (0x80000000) under IEEE rounding toward zero.
+  const DotProblem tiny{operand("mxfp8_e4m3", {0x00}, {{e4m3_minus_one}}), operand("mxfp8_e4m3", {0x00}, {{e4m3_one}}),
+                        0};
+  EXPECT_EQ(code(tiny, "sm100-mxf8f6f4"), 0x00000000u);
+  EXPECT_EQ(code(tiny, "exact", Rounding::rtz), 0x80000000u);
 }
 
 TEST(Dot, Validation) {

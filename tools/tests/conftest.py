@@ -3,7 +3,8 @@ test, tools/tests/CMakeLists.txt).
 
 Options: --mxref BINARY (required), --root SOURCE_DIR (default: this checkout), --plugin SO (the conformance
 plug-in a module puts to test), --adapter PROGRAM (cuda_casts), --mx-path DIR (microxcaling's checkout),
---autoround-path DIR (the folder holding auto-round's `auto_round` package), --blocks N, --fp32-samples N and --count N (sizes; each module has its own default).
+--autoround-path DIR (the folder holding auto-round's `auto_round` package), --mmasim-path DIR (the folder
+holding MMA-Sim's `mmasim` package), --blocks N, --fp32-samples N and --count N (sizes; each module has its own default).
 
 A module whose third party is missing skips; when nothing ran but skips, the summary ends with the line
 ALL_SKIPPED_LINE, which ctest reads as skipped (SKIP_REGULAR_EXPRESSION), where pytest alone exits 0 (or 5
@@ -28,15 +29,19 @@ def pytest_addoption(parser):
     group.addoption("--adapter", help="cuda_casts: the program running CUDA's own conversions")
     group.addoption("--mx-path", help="microxcaling: the folder that holds its `mx` package")
     group.addoption("--autoround-path", help="auto-round: the folder that holds its `auto_round` package")
+    group.addoption("--mmasim-path", help="MMA-Sim: the folder that holds its `mmasim` package")
     group.addoption("--blocks", type=int, help="blocks (or rows) of random values to compare")
     group.addoption("--fp32-samples", type=int, help="random fp32 inputs to compare")
-    group.addoption("--count", type=int, help="vectors per class of each generated suite")
+    group.addoption("--count", type=int, help="vectors per class of each generated suite; dots per preset (MMA-Sim)")
 
 
 def pytest_configure(config):
     # microxcaling is not on PyPI: its checkout is imported from where the option says.
     if config.getoption("--mx-path"):
         sys.path.insert(0, os.path.abspath(config.getoption("--mx-path")))
+    # Nor is MMA-Sim.
+    if config.getoption("--mmasim-path"):
+        sys.path.insert(0, os.path.abspath(config.getoption("--mmasim-path")))
 
 
 @pytest.fixture(scope="module")
