@@ -1,18 +1,23 @@
 """How far each accumulation model of `mxref dot` lands from the exact dot product, as K grows:
 
     python3 bench/dot_numerics.py --mxref build/tools/mxref [--trials N] [--json OUT.json] [--plot OUT.png]
+    python3 bench/dot_numerics.py --from OUT.json [--plot OUT.png] [--table]   # plot or tabulate stored rows
 
 For each model and K (32 to 4096), N dots of random operands and N adversarial ones (a cancelling
 half, and an accumulator C that dominates the products) are run through `mxref dot --model M` and
 `--model exact`; the distance of each FP32 result from the exact one is counted in units in the last
-place (the number of FP32 values between them). The JSON lines (one per model, K and input kind: worst,
-mean, 50th and 99th percentile, the share of results that are exact) are what docs/dot-numerics.md's
-table is made from; the plot (matplotlib) shows the worst and the 99th percentile against K.
-Deterministic: numpy default_rng(2026)."""
+place (the number of FP32 values between them), and in ulps of sum |a_i b_i| + |C| (FP32's ulp at the
+magnitude the summands reach: the measure for cancelling inputs, whose exact result is 0). The JSON
+lines (one per model, K and input kind: worst, mean, 50th and 99th percentile, the share of results
+that are exact) are what docs/dot-numerics.md's tables are made from; the plot (matplotlib) shows the
+worst distance against K.
+Deterministic: numpy default_rng(2026), formats drawn in sorted order."""
 import argparse
 import json
+import os
 import subprocess
 import sys
+import tempfile
 
 import numpy as np
 
@@ -68,6 +73,28 @@ def dot(mxref, fmt, k, model, text):
     return np.array([int(t, 16) for t in run.stdout.split()], dtype=np.int64)
 
 
+def unsigned(fmt, text):
+    """The same rows with every sign bit cleared: elements, and C."""
+    sign = 0x80 if fmt == "mxfp8_e4m3" else 0x8
+    rows = []
+    for line in text.splitlines():
+        tokens = line.split()
+        per_block = BLOCK + 1
+        cleared = [t if i % per_block == 0 else f"{int(t, 16) & ~sign:0{len(t)}x}" for i, t in enumerate(tokens[:-1])]
+        rows.append(" ".join(cleared + [f"{int(tokens[-1], 16) & 0x7FFFFFFF:08x}"]))
+    return "\n".join(rows) + "\n"
+
+
+def as_float(bits):
+    return bits.astype(np.uint32).view(np.float32).astype(np.float64)
+
+
+def sum_abs_ulp(bits):
+    """FP32's ulp at each value (at least the smallest subnormal's, 2^-149)."""
+    v = as_float(bits)
+    return np.ldexp(1.0, np.maximum(np.floor(np.log2(np.maximum(v, 2.0 ** -149))).astype(int) - 23, -149))
+
+
 def ordered(bits):
     """FP32 bit patterns on one integer line, -0 and +0 adjacent, so that a difference counts ulps."""
     return np.where(bits & 0x80000000, -(bits & 0x7FFFFFFF), bits)
@@ -75,30 +102,85 @@ def ordered(bits):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--mxref", required=True)
+    parser.add_argument("--mxref")
+    parser.add_argument("--from", dest="stored", help="rows written by an earlier --json, instead of running mxref")
+    parser.add_argument("--table", action="store_true", help="print docs/dot-numerics.md's tables (Markdown)")
     parser.add_argument("--trials", type=int, default=400)
     parser.add_argument("--json")
     parser.add_argument("--plot")
     args = parser.parse_args()
+    if args.stored:
+        with open(args.stored) as f:
+            rows = [json.loads(line) for line in f if line.strip()]
+    elif args.mxref:
+        rows = measure(args.mxref, args.trials)
+    else:
+        parser.error("give --mxref (to measure) or --from (stored rows)")
+    if args.json and not args.stored:
+        write_atomically(args.json, "".join(json.dumps(r) + "\n" for r in rows))
+    if args.plot:
+        plot(rows, args.plot)
+    if args.table:
+        print(table(rows), end="")
+
+
+def write_atomically(path, text):
+    directory = os.path.dirname(path) or "."
+    os.makedirs(directory, exist_ok=True)
+    with tempfile.NamedTemporaryFile("w", dir=directory, delete=False) as f:
+        f.write(text)
+    os.replace(f.name, path)
+
+
+def measure(mxref, trials):
     rng = np.random.default_rng(2026)
     rows = []
     for kind in ("random", "cancelling", "c-dominant"):
         for k in KS:
-            texts = {fmt: operands(rng, fmt, k, args.trials, kind) for fmt in set(MODELS.values())}
-            exact = {fmt: dot(args.mxref, fmt, k, "exact", text) for fmt, text in texts.items()}
+            texts = {fmt: operands(rng, fmt, k, trials, kind) for fmt in sorted(set(MODELS.values()))}
+            exact = {fmt: dot(mxref, fmt, k, "exact", text) for fmt, text in texts.items()}
+            # ulp(sum |a_i b_i| + |C|): the exact dot of the operands with every sign bit cleared.
+            scale = {fmt: sum_abs_ulp(dot(mxref, fmt, k, "exact", unsigned(fmt, text))) for fmt, text in texts.items()}
             for model, fmt in MODELS.items():
-                ulps = np.abs(ordered(dot(args.mxref, fmt, k, model, texts[fmt])) - ordered(exact[fmt]))
-                row = {"model": model, "format": fmt, "k": k, "inputs": kind, "trials": args.trials,
+                got = dot(mxref, fmt, k, model, texts[fmt])
+                ulps = np.abs(ordered(got) - ordered(exact[fmt]))
+                relative = np.abs(as_float(got) - as_float(exact[fmt])) / scale[fmt]
+                row = {"model": model, "format": fmt, "k": k, "inputs": kind, "trials": trials,
                        "worst_ulps": int(ulps.max()), "mean_ulps": float(ulps.mean()),
                        "p50_ulps": float(np.percentile(ulps, 50)), "p99_ulps": float(np.percentile(ulps, 99)),
-                       "exact_share": float((ulps == 0).mean())}
+                       "exact_share": float((ulps == 0).mean()),
+                       "worst_sum_abs_ulps": float(relative.max()),
+                       "p99_sum_abs_ulps": float(np.percentile(relative, 99))}
                 rows.append(row)
-                print(json.dumps(row), flush=True)
-    if args.json:
-        with open(args.json, "w") as f:
-            f.writelines(json.dumps(r) + "\n" for r in rows)
-    if args.plot:
-        plot(rows, args.plot)
+                print(json.dumps(row), file=sys.stderr, flush=True)
+    return rows
+
+
+def table(rows):
+    """One Markdown table per input kind: a row per model, worst / 99th percentile ulps per K."""
+    ks = sorted({r["k"] for r in rows})
+    out = []
+    for kind in ("random", "cancelling", "c-dominant"):
+        relative = kind == "cancelling"  # the exact result is 0: count in ulps of sum |a_i b_i| + |C| instead
+        unit = "ulps of Σ|aᵢbᵢ| + |C|" if relative else "FP32 ulps of the result"
+        out.append(f"**{kind} inputs** — worst / 99th percentile distance from `exact`, {unit}\n\n")
+        out.append("| model | format | " + " | ".join(f"K = {k}" for k in ks) + " |\n")
+        out.append("| --- | --- |" + " --- |" * len(ks) + "\n")
+        for model in MODELS:
+            cells = {r["k"]: r for r in rows if r["model"] == model and r["inputs"] == kind}
+            if not cells:
+                continue
+            fmt = next(iter(cells.values()))["format"]
+            out.append(f"| `{model}` | {fmt} | " + " | ".join(
+                cell(cells[k], relative) if k in cells else "" for k in ks) + " |\n")
+        out.append("\n")
+    return "".join(out)
+
+
+def cell(row, relative):
+    if relative:
+        return f"{row['worst_sum_abs_ulps']:.3g} / {row['p99_sum_abs_ulps']:.3g}"
+    return f"{row['worst_ulps']} / {row['p99_ulps']:.0f}"
 
 
 def plot(rows, path):
@@ -110,15 +192,18 @@ def plot(rows, path):
     for ax, kind in zip(axes, kinds):
         for model in MODELS:
             r = [x for x in rows if x["model"] == model and x["inputs"] == kind]
-            ax.plot([x["k"] for x in r], [max(x["worst_ulps"], 0.5) for x in r], marker="o", label=model)
+            key = "worst_sum_abs_ulps" if kind == "cancelling" else "worst_ulps"
+            ax.plot([x["k"] for x in r], [max(x[key], 0.5) for x in r], marker="o", label=model)
         ax.set_xscale("log", base=2)
         ax.set_yscale("log")
         ax.set_title(f"{kind} inputs: worst distance from exact")
         ax.set_xlabel("K")
-    axes[0].set_ylabel("FP32 ulps (0 drawn at 0.5)")
+    axes[0].set_ylabel("FP32 ulps (0 drawn at 0.5); cancelling: ulps of sum |a b| + |C|")
     axes[-1].legend(fontsize=7)
     fig.tight_layout()
-    fig.savefig(path, dpi=110)
+    os.makedirs(os.path.dirname(path) or ".", exist_ok=True)
+    fig.savefig(path + ".tmp.png", dpi=110)
+    os.replace(path + ".tmp.png", path)
 
 
 if __name__ == "__main__":

@@ -7,6 +7,7 @@
 
 #include "ref/block/quantize.hpp"
 #include "ref/decode.hpp"
+#include "ref/dot/dot_codes.hpp"
 #include "ref/dyadic.hpp"
 #include "vectors/suite.hpp"
 #include <sstream>
@@ -79,7 +80,12 @@ std::string decimals(const vectors::Suite& s, const std::string& line, bool outp
   const bool block = s.kind == vectors::Suite::Kind::block;
   std::string out;
   try {
-    if (!output) {
+    if (!output && s.kind == vectors::Suite::Kind::dot) {
+      const std::vector<Format> formats = dot_code_formats(s.dot);
+      if (formats.size() != codes->size()) return "";
+      for (std::size_t k = 0; k < formats.size(); ++k)
+        out += (out.empty() ? "" : " ") + decimal(decode(formats[k], (*codes)[k]));
+    } else if (!output) {
       for (const auto c : *codes) out += (out.empty() ? "" : " ") + decimal(decode(s.from, c));
     } else if (!block) {
       out = decimal(decode(s.to, codes->front()));

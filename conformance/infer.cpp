@@ -12,6 +12,8 @@
 #include "ref/block/quantize.hpp"
 #include "ref/cast_profile.hpp"
 #include "ref/decode.hpp"
+#include "ref/dot/dot.hpp"
+#include "ref/dot/dot_codes.hpp"
 #include "ref/encode.hpp"
 #include "vectors/suite.hpp"
 
@@ -35,6 +37,20 @@ struct Trial {
 
 std::vector<Trial> trials(const vectors::Suite& s) {
   std::vector<Trial> out;
+  if (s.kind == vectors::Suite::Kind::dot) {
+    // Every accumulation model that takes the suite's formats, under the suite's output rounding.
+    for (const AccumulationModel& m : accumulation_models()) {
+      try {
+        validate(s.dot, m);
+      } catch (const std::invalid_argument&) {
+        continue;
+      }
+      out.push_back({std::string(m.name), [&s, &m](const std::vector<std::uint64_t>& inputs) -> Outputs {
+                       return {dot(dot_problem_of(s.dot, inputs), s.dot.out, s.options, m).code};
+                     }});
+    }
+    return out;
+  }
   if (s.kind == vectors::Suite::Kind::block) {
     for (const Profile& p : profiles()) {
       out.push_back({std::string(p.name), [&s, &p](const std::vector<std::uint64_t>& inputs) -> Outputs {

@@ -38,11 +38,7 @@ BlockJob job_of(const BlockArguments& a, Mode mode) {
   if (a.block != -1) job.format.block_size = a.block;
   job.from = format_argument(a.from);
   if (a.to != "exact") job.to = format_argument(a.to);
-  const std::optional<std::uint64_t> bits = parse_hex(a.tensor_scale);
-  if (!bits || *bits > 0xFFFFFFFF) throw UsageError("--tensor-scale takes an FP32 bit pattern in hex");
-  const Value t = decode(fp32, *bits);
-  if (!t.is_finite() || t.is_zero() || t.negative) throw UsageError("--tensor-scale must be a positive finite FP32");
-  job.tensor_scale = t.magnitude;
+  job.tensor_scale = positive_fp32_argument("--tensor-scale", a.tensor_scale);
   if (!a.tensor_amax.empty()) {
     // The implementation's own derivation of both of its tensor scales from the tensor amax.
     const std::optional<std::uint64_t> amax = parse_hex(a.tensor_amax);

@@ -2,6 +2,7 @@
 
 #include <charconv>
 
+#include "ref/decode.hpp"
 #include "ref/format_name.hpp"
 #include "tools/hex_lines.hpp"
 #include "tools/usage_error.hpp"
@@ -35,6 +36,14 @@ Model model_argument(const std::string& name) {
   if (name == "integer") return Model::integer;
   if (name == "mpfr") return Model::mpfr;
   throw UsageError("unknown model '" + name + "' (integer or mpfr)");
+}
+
+Dyadic positive_fp32_argument(const std::string& option, const std::string& hex) {
+  const std::optional<std::uint64_t> bits = parse_hex(hex);
+  if (!bits || *bits > 0xFFFFFFFF) throw UsageError(option + " takes an FP32 bit pattern in hex");
+  const Value v = decode(fp32, *bits);
+  if (!v.is_finite() || v.is_zero() || v.negative) throw UsageError(option + " must be a positive finite FP32");
+  return v.magnitude;
 }
 
 std::uint64_t uint64_argument(const std::string& option, const std::string& text) {

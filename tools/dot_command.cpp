@@ -9,6 +9,7 @@
 
 #include "ref/block/block_format.hpp"
 #include "ref/dot/dot.hpp"
+#include "ref/dot/dot_codes.hpp"
 #include "ref/encode.hpp"
 #include "ref/format_name.hpp"
 #include "tools/cli_choices.hpp"
@@ -29,68 +30,50 @@ struct DotArguments {
   std::string out = "f32";
   std::string rounding = "rne";
   std::string overflow = "natural";
+  std::string tensor_scale_a = "3f800000";
+  std::string tensor_scale_b = "3f800000";
   bool list_models = false;
 };
 
 struct DotJob {
-  BlockFormat a;
-  BlockFormat b;
-  int blocks = 1;
+  DotShape shape;
+  Dyadic tensor_scale_a = Dyadic(1, 0);
+  Dyadic tensor_scale_b = Dyadic(1, 0);
   const AccumulationModel* model = nullptr;
-  Format out;
   CastOptions options;
 };
 
 DotJob job_of(const DotArguments& arguments) {
   DotJob job;
+  DotShape& shape = job.shape;
   try {
-    job.a = parse_block_format(arguments.format);
-    job.b = arguments.format_b.empty() ? job.a : parse_block_format(arguments.format_b);
+    shape.a = parse_block_format(arguments.format);
+    shape.b = arguments.format_b.empty() ? shape.a : parse_block_format(arguments.format_b);
     job.model = &find_accumulation_model(arguments.model);
   } catch (const std::invalid_argument& e) {
     throw UsageError(e.what());
   }
-  if (job.a.block_size != job.b.block_size)
-    throw UsageError("--format and --format-b must have the same block size (" + std::to_string(job.a.block_size) +
-                     " and " + std::to_string(job.b.block_size) + ")");
+  if (shape.a.block_size != shape.b.block_size)
+    throw UsageError("--format and --format-b must have the same block size (" + std::to_string(shape.a.block_size) +
+                     " and " + std::to_string(shape.b.block_size) + ")");
   if (arguments.blocks < 1 || arguments.blocks > (1 << 20)) throw UsageError("--blocks must be 1 to 1048576");
-  job.blocks = arguments.blocks;
-  job.out = format_argument(arguments.out);
+  shape.blocks = arguments.blocks;
+  shape.out = format_argument(arguments.out);
+  job.tensor_scale_a = positive_fp32_argument("--tensor-scale-a", arguments.tensor_scale_a);
+  job.tensor_scale_b = positive_fp32_argument("--tensor-scale-b", arguments.tensor_scale_b);
+  const Dyadic one(1, 0);
+  if ((!shape.a.tensor_scale && job.tensor_scale_a != one) || (!shape.b.tensor_scale && job.tensor_scale_b != one))
+    throw UsageError("--tensor-scale-a and --tensor-scale-b are for formats with a per-tensor scale (nvfp4)");
   job.options.rounding = rounding_argument(arguments.rounding);
   job.options.overflow = overflow_argument(arguments.overflow);
   if (job.options.rounding == Rounding::stochastic) throw UsageError("dot does not round stochastically");
   try {
-    validate(job.out, job.options);
-    DotProblem empty{{job.a, {}, Dyadic(1, 0)}, {job.b, {}, Dyadic(1, 0)}, 0};
-    validate(empty, job.out, *job.model);  // a model whose groups do not fit the blocks fails before any input
+    validate(shape.out, job.options);
+    validate(shape, *job.model);  // a model whose groups do not fit the blocks fails before any input
   } catch (const std::invalid_argument& e) {
     throw UsageError(e.what());
   }
   return job;
-}
-
-// The next `count` hex tokens of the line as codes of `format`, from position `at`.
-void read_codes(const std::vector<std::string_view>& tokens, std::size_t& at, std::size_t count, const Format& format,
-                std::uint64_t line_number, std::vector<std::uint64_t>& codes) {
-  for (std::size_t i = 0; i < count; ++i, ++at) {
-    const HexToken t = parse_hex_token(tokens[at]);
-    if (!t.ok()) fail_line(line_number, "token " + std::to_string(at + 1) + ": " + t.error);
-    check_code_fits(format, t.value, line_number, at + 1);
-    codes.push_back(t.value);
-  }
-}
-
-DotOperand operand_of(const BlockFormat& format, int blocks, const std::vector<std::string_view>& tokens,
-                      std::size_t& at, std::uint64_t line_number) {
-  DotOperand o{format, {}, Dyadic(1, 0)};
-  for (int j = 0; j < blocks; ++j) {
-    std::vector<std::uint64_t> scale;
-    read_codes(tokens, at, 1, format.scale, line_number, scale);
-    DotBlock block{scale[0], {}};
-    read_codes(tokens, at, static_cast<std::size_t>(format.block_size), format.element, line_number, block.elements);
-    o.blocks.push_back(std::move(block));
-  }
-  return o;
 }
 
 std::vector<std::string_view> split(std::string_view line) {
@@ -114,29 +97,30 @@ void run_dot(const DotArguments& arguments) {
   }
   if (arguments.format.empty()) throw UsageError("dot needs --format (or --list-models)");
   const DotJob job = job_of(arguments);
-  const auto per_operand = static_cast<std::size_t>(job.blocks) * (1 + static_cast<std::size_t>(job.a.block_size));
-  const std::size_t expected = 2 * per_operand + 1;
-  const int digits = hex_digits(width(job.out));
+  const std::vector<Format> formats = dot_code_formats(job.shape);
+  const int digits = hex_digits(width(job.shape.out));
   LineReader lines(stdin);
   OutputBuffer out(stdout);
   std::uint64_t line_number = 0;
+  std::vector<std::uint64_t> codes;
   while (const auto line = lines.next()) {
     ++line_number;
     const std::vector<std::string_view> tokens = split(*line);
-    if (tokens.size() != expected)
-      fail_line(line_number, "expected " + std::to_string(expected) + " hex tokens (A's and B's scale and " +
-                                 std::to_string(job.a.block_size) + " element codes per block, then C), found " +
+    if (tokens.size() != formats.size())
+      fail_line(line_number, "expected " + std::to_string(formats.size()) + " hex tokens (A's and B's scale and " +
+                                 std::to_string(job.shape.a.block_size) + " element codes per block, then C), found " +
                                  std::to_string(tokens.size()));
-    std::size_t at = 0;
-    DotProblem p;
-    p.a = operand_of(job.a, job.blocks, tokens, at, line_number);
-    p.b = operand_of(job.b, job.blocks, tokens, at, line_number);
-    std::vector<std::uint64_t> c;
-    read_codes(tokens, at, 1, job.out, line_number, c);
-    p.c = c[0];
+    codes.clear();
+    for (std::size_t k = 0; k < tokens.size(); ++k) {
+      const HexToken t = parse_hex_token(tokens[k]);
+      if (!t.ok()) fail_line(line_number, "token " + std::to_string(k + 1) + ": " + t.error);
+      check_code_fits(formats[k], t.value, line_number, k + 1);
+      codes.push_back(t.value);
+    }
     CastResult r;
     try {
-      r = dot(p, job.out, job.options, *job.model);
+      r = dot(dot_problem_of(job.shape, codes, job.tensor_scale_a, job.tensor_scale_b), job.shape.out, job.options,
+              *job.model);
     } catch (const std::exception& e) {
       fail_line(line_number, e.what());
     }
@@ -160,6 +144,11 @@ void add_dot_command(CLI::App& app) {
   cmd->add_option("--out", arguments->out, "Output format; C is a code of it")->capture_default_str();
   cmd->add_option("--rounding", arguments->rounding, "rne, rna, rtz, rup, rdn or rto")->capture_default_str();
   cmd->add_option("--overflow", arguments->overflow, "natural, saturate, inf or nan")->capture_default_str();
+  cmd->add_option("--tensor-scale-a", arguments->tensor_scale_a,
+                  "NVFP4: A's per-tensor FP32 (decode) scale, as a hex bit pattern")
+      ->capture_default_str();
+  cmd->add_option("--tensor-scale-b", arguments->tensor_scale_b, "NVFP4: B's per-tensor FP32 (decode) scale")
+      ->capture_default_str();
   cmd->add_flag("--list-models", arguments->list_models, "Print each accumulation model and what it reproduces");
   cmd->callback([arguments] { run_dot(*arguments); });
 }

@@ -11,6 +11,7 @@
 #include "fast/cpu/parallel.hpp"
 #include "ref/block/block_format.hpp"
 #include "ref/dot/dot.hpp"
+#include "ref/dot/dot_codes.hpp"
 #include "ref/encode.hpp"
 #include "ref/format_name.hpp"
 #include "tools/block_archive.hpp"
@@ -72,8 +73,7 @@ GemmJob job_of(const GemmArguments& arguments) {
   if (job.options.rounding == Rounding::stochastic) throw UsageError("gemm does not round stochastically");
   try {
     validate(job.out, job.options);
-    const DotProblem empty{{job.a, {}, Dyadic(1, 0)}, {job.b, {}, Dyadic(1, 0)}, 0};
-    validate(empty, job.out, *job.model);
+    validate(DotShape{job.a, job.b, 1, job.out}, *job.model);
   } catch (const std::invalid_argument& e) {
     throw UsageError(e.what());
   }

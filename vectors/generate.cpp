@@ -11,20 +11,14 @@
 #include "ref/format_name.hpp"
 #include "ref/properties.hpp"
 #include "ref/splitmix64.hpp"
+#include "vectors/dot_vectors.hpp"
+#include "vectors/outcome_tags.hpp"
+#include "vectors/random.hpp"
 #include "vectors/sha256.hpp"
 
 namespace mxref::vectors {
 
 namespace {
-
-// SplitMix64: the same stream on every machine.
-struct Random {
-  SplitMix64 stream;
-  std::uint64_t next() { return stream.next(); }
-  std::int64_t in(std::int64_t low, std::int64_t high) {  // [low, high]
-    return low + static_cast<std::int64_t>(next() % static_cast<std::uint64_t>(high - low + 1));
-  }
-};
 
 // The source code nearest an exact value (ties to even), saturating: how every input is made.
 std::uint64_t source_code(const Format& from, const Value& v) {
@@ -55,23 +49,11 @@ std::vector<std::string> cast_tags(const Suite& s, std::uint64_t code, const Cas
   if (in == CodeClass::infinity) tags.push_back("inf-in");
   if (in == CodeClass::zero) tags.push_back(v.negative ? "negative-zero-in" : "zero-in");
   if (in == CodeClass::subnormal) tags.push_back("subnormal-in");
+  std::vector<std::string> nan_tags;
   const CodeClass out = classify(s.to, r.code);
-  if (r.flags & Flag::overflow) tags.push_back(out == CodeClass::normal ? "saturate" : "overflow");
-  if (r.flags & Flag::underflow) tags.push_back("underflow");
-  if (out == CodeClass::subnormal) tags.push_back("subnormal-out");
-  if (out == CodeClass::nan && in != CodeClass::nan) tags.push_back("nan-out");
-  if (in == CodeClass::nan && out != CodeClass::nan) tags.push_back("nan-to-finite");
-  if (out == CodeClass::normal && (r.code & ~sign_bit(s.to)) == max_finite_code(s.to)) tags.push_back("max-out");
-  if ((r.flags & Flag::inexact) && v.is_finite()) {
-    // A tie: the value is exactly halfway between its neighbours toward zero and away from zero.
-    const CastOptions down{.rounding = Rounding::rtz, .overflow = Overflow::saturate};
-    const CastOptions up{.rounding = v.negative ? Rounding::rdn : Rounding::rup, .overflow = Overflow::saturate};
-    const Value low = decode(s.to, encode(s.to, v, down).code), high = decode(s.to, encode(s.to, v, up).code);
-    if (low.is_finite() && high.is_finite() && high.magnitude > v.magnitude &&
-        v.magnitude - low.magnitude == high.magnitude - v.magnitude)
-      tags.push_back("tie");
-    else tags.push_back("inexact");
-  }
+  if (out == CodeClass::nan && in != CodeClass::nan) nan_tags.push_back("nan-out");
+  if (in == CodeClass::nan && out != CodeClass::nan) nan_tags.push_back("nan-to-finite");
+  for (std::string& t : outcome_tags(s.to, v, r, nan_tags)) tags.push_back(std::move(t));
   return tags;
 }
 
@@ -365,7 +347,12 @@ std::string hex(std::uint64_t code, int bits) {
 }  // namespace
 
 std::vector<Vector> generate(const Suite& suite) {
-  std::vector<Vector> out = suite.kind == Suite::Kind::cast ? cast_vectors(suite) : block_vectors(suite);
+  std::vector<Vector> out;
+  switch (suite.kind) {
+    case Suite::Kind::cast: out = cast_vectors(suite); break;
+    case Suite::Kind::block: out = block_vectors(suite); break;
+    case Suite::Kind::dot: out = dot_vectors(suite); break;
+  }
   for (std::size_t i = 0; i < out.size(); ++i) out[i].id = i;
   return out;
 }
@@ -389,20 +376,26 @@ class SuiteTexts {
  public:
   explicit SuiteTexts(const Suite& s)
       : block_(s.kind == Suite::Kind::block),
+        dot_(s.kind == Suite::Kind::dot),
         in_bits_(width(s.from)),
         out_bits_(width(block_ ? s.block.element : s.to)),
-        scale_bits_(block_ ? width(s.block.scale) : 0) {}
+        scale_bits_(block_ ? width(s.block.scale) : 0) {
+    if (dot_)
+      for (const Format& f : dot_code_formats(s.dot)) token_bits_.push_back(width(f));
+  }
 
   void add(const Vector& v) {
     std::vector<std::string> in, out;
-    for (const std::uint64_t c : v.inputs) in.push_back(hex(c, in_bits_));
+    for (std::size_t k = 0; k < v.inputs.size(); ++k) in.push_back(hex(v.inputs[k], input_bits(k)));
     for (const std::uint64_t c : v.expected) out.push_back(hex(c, out_bits_));
     add_json(v, in, out);
     for (std::size_t k = 0; k < in.size(); ++k) {
       stdin_text_ += (k ? " " : "") + in[k];
-      inputs_ += in[k] + "\n";
-      append_le(inputs_bin_, v.inputs[k], in_bits_);
+      // A dot product is one $readmemh word: its codes' digits side by side, the first most significant.
+      inputs_ += dot_ ? in[k] : in[k] + "\n";
+      append_le(inputs_bin_, v.inputs[k], input_bits(k));
     }
+    if (dot_) inputs_ += "\n";
     for (const std::uint64_t c : v.expected) append_le(expected_bin_, c, out_bits_);
     if (block_) append_le(scales_bin_, v.scale, scale_bits_);
     stdin_text_ += "\n";
@@ -454,7 +447,15 @@ class SuiteTexts {
     manifest["suite"] = s.name;
     manifest["mxref"] = version;
     manifest["vectors"] = vectors;
-    if (wanted(output, Output::bin)) {
+    if (wanted(output, Output::bin) && dot_) {
+      // Each dot product's codes in order, each in its own format's size.
+      manifest["input_bytes"] = {{"scale_a", storage_bytes(width(s.dot.a.scale))},
+                                 {"element_a", storage_bytes(width(s.dot.a.element))},
+                                 {"scale_b", storage_bytes(width(s.dot.b.scale))},
+                                 {"element_b", storage_bytes(width(s.dot.b.element))},
+                                 {"c", storage_bytes(width(s.dot.out))}};
+      manifest["expected_bytes"] = storage_bytes(out_bits_);
+    } else if (wanted(output, Output::bin)) {
       manifest["input_bytes"] = storage_bytes(in_bits_);
       manifest["expected_bytes"] = storage_bytes(out_bits_);
       if (block_) manifest["scale_bytes"] = storage_bytes(scale_bits_);
@@ -479,8 +480,11 @@ class SuiteTexts {
     list_.push_back(j);
   }
 
-  const bool block_;
+  int input_bits(std::size_t k) const { return dot_ ? token_bits_[k] : in_bits_; }
+
+  const bool block_, dot_;
   const int in_bits_, out_bits_, scale_bits_;
+  std::vector<int> token_bits_;  // dot products: each code's width
   nlohmann::ordered_json list_ = nlohmann::ordered_json::array();
   std::string stdin_text_, expected_text_, inputs_, expected_, scales_, tags_, inputs_bin_, expected_bin_, scales_bin_;
 };

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <stdexcept>
 
+#include "ref/dot/dot.hpp"
+#include "ref/encode.hpp"
 #include "ref/format_name.hpp"
 
 namespace mxref::vectors {
@@ -35,6 +37,48 @@ const std::vector<std::string>& block_classes() {
   return names;
 }
 
+const std::vector<std::string>& dot_classes() {
+  static const std::vector<std::string> names{"random",     "cancel",   "near-cancel", "scale-range",
+                                              "nan-scale",  "specials", "subnormal",   "alignment",
+                                              "c-dominant", "ties",     "model-split"};
+  return names;
+}
+
+namespace {
+
+int blocks_of(const nlohmann::json& j, const std::string& what) {
+  if (!j.contains("blocks")) return 1;
+  if (!j["blocks"].is_number_unsigned() || j["blocks"].get<std::uint64_t>() < 1 ||
+      j["blocks"].get<std::uint64_t>() > 4096)
+    reject(what, "\"blocks\" must be 1 to 4096");
+  return j["blocks"].get<int>();
+}
+
+// "kind": "dot": format (A), format_b (B; A's by default), blocks, model, out, rounding, overflow, c.
+// NVFP4's tensor scales are 1 in a suite.
+void parse_dot(const nlohmann::json& j, const std::string& what, Suite& s) {
+  s.kind = Suite::Kind::dot;
+  s.dot.a = parse_block_format(text(j, "format", what));
+  s.dot.b = j.contains("format_b") ? parse_block_format(text(j, "format_b", what)) : s.dot.a;
+  if (s.dot.a.block_size != s.dot.b.block_size) reject(what, "\"format\" and \"format_b\" differ in block size");
+  s.dot.blocks = blocks_of(j, what);
+  s.dot.out = parse_format(text(j, "out", what, "f32"));
+  s.block = s.dot.a;
+  s.to = s.dot.out;
+  s.model = &find_accumulation_model(text(j, "model", what, "exact"));
+  const auto rounding = parse_rounding(text(j, "rounding", what, "rne"));
+  const auto overflow = parse_overflow(text(j, "overflow", what, "natural"));
+  if (!rounding || !overflow || *rounding == Rounding::stochastic) reject(what, "bad rounding or overflow");
+  s.options = CastOptions{.rounding = *rounding, .overflow = *overflow};
+  const std::string c = text(j, "c", what, "any");
+  if (c != "any" && c != "zero") reject(what, "\"c\" must be \"any\" or \"zero\"");
+  s.c_zero = c == "zero";
+  validate(s.dot, *s.model);
+  validate(s.dot.out, s.options);
+}
+
+}  // namespace
+
 Suite parse_suite(const nlohmann::json& j, const std::string& what) {
   if (!j.is_object()) reject(what, "a suite is a JSON object");
   Suite s;
@@ -61,8 +105,10 @@ Suite parse_suite(const nlohmann::json& j, const std::string& what) {
       s.kind = Suite::Kind::block;
       s.block = parse_block_format(text(j, "format", what));
       s.profile = &find_profile(text(j, "profile", what, std::string(default_profile_name)));
+    } else if (kind == "dot") {
+      parse_dot(j, what, s);
     } else {
-      reject(what, "\"kind\" must be \"cast\" or \"block\"");
+      reject(what, "\"kind\" must be \"cast\", \"block\" or \"dot\"");
     }
   } catch (const std::invalid_argument& e) {
     if (std::string(e.what()).starts_with(what)) throw;
@@ -70,7 +116,9 @@ Suite parse_suite(const nlohmann::json& j, const std::string& what) {
   }
   if (!j.contains("classes") || !j["classes"].is_array() || j["classes"].empty())
     reject(what, "\"classes\" must be a non-empty list");
-  const auto& known = s.kind == Suite::Kind::cast ? cast_classes() : block_classes();
+  const auto& known = s.kind == Suite::Kind::cast    ? cast_classes()
+                      : s.kind == Suite::Kind::block ? block_classes()
+                                                     : dot_classes();
   for (const auto& c : j["classes"]) {
     if (!c.is_string() || std::find(known.begin(), known.end(), c.get<std::string>()) == known.end())
       reject(what, "unknown class " + c.dump());

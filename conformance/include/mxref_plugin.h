@@ -3,9 +3,11 @@
  * The shared library exports two functions. For every vector of the suite, the runner calls
  * mxref_plugin_run with the suite's definition (its JSON text, as in vectors.json's "suite") and the
  * vector's input codes (codes of the suite's "from" format, one per value: one for a cast, a whole
- * block for a block suite). The plugin writes its output codes — the target code for a cast; the scale
- * code then the element codes for a block — and returns how many it wrote, or a negative number to
- * report that it cannot handle the suite (the runner then stops with an error).
+ * block for a block suite; for a dot suite, "kind": "dot", the codes of one dot product in the order
+ * `mxref dot` reads them: A's scale and elements per block, B's, then C). The plugin writes its output
+ * codes — the target code for a cast; the scale code then the element codes for a block; the result
+ * code for a dot product — and returns how many it wrote, or a negative number to report that it
+ * cannot handle the suite (the runner then stops with an error).
  */
 #ifndef MXREF_PLUGIN_H
 #define MXREF_PLUGIN_H

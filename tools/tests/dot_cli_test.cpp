@@ -73,6 +73,19 @@ void expect_usage_error(std::vector<std::string> arguments, const std::string& i
   EXPECT_EQ(r.err.find('\n'), r.err.size() - 1) << "one line";
 }
 
+TEST(Dot, NvfpTensorScales) {
+  // NVFP4: block scales UE4M3 1.0 (0x38), one E2M1 1.5 (0x3) in A and 2.0 (0x4) in B, the rest 0:
+  // 1.5 x 2 = 3, times tensor scales 2 (0x40000000) and 0.25 (0x3e800000): 1.5 (0x3fc00000).
+  const std::string line = block("38", "3", 1, 15) + " " + block("38", "4", 1, 15) + " 0\n";
+  EXPECT_EQ(ok({"dot", "--format", "nvfp4"}, line), (Lines{"40400000"}));  // 3.0 with tensor scales of 1
+  EXPECT_EQ(ok({"dot", "--format", "nvfp4", "--tensor-scale-a", "40000000", "--tensor-scale-b", "3e800000"}, line),
+            (Lines{"3fc00000"}));
+  expect_usage_error({"dot", "--format", "nvfp4", "--tensor-scale-a", "bf800000"}, line,
+                     "--tensor-scale-a must be a positive finite FP32");
+  expect_usage_error({"dot", "--format", "mxfp8_e4m3", "--tensor-scale-b", "40000000"}, quarters,
+                     "are for formats with a per-tensor scale");
+}
+
 TEST(Dot, BadInput) {
   expect_usage_error({"dot", "--format", "mxfp8_e4m3"}, quarters + "7f 28\n", "line 2: expected 67 hex tokens");
   std::string wide = quarters;
