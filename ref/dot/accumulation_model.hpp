@@ -67,6 +67,9 @@ struct AccumulationModel {
   // blocks.
   int group_size = 1;
   ScaleApplication scales = ScaleApplication::product_exponent;
+  // Each operand value (scale x element, x tensor scale) rounded (RNE) to this format before the multiply:
+  // an emulation that dequantizes first (to BF16, or to FP32).
+  std::optional<Format> operand_format;
   // Each term rounded (RNE) to this format before the sum: a separate multiply.
   std::optional<Format> product_format;
   // Whether C is one of the aligned terms; if not, the aligned sum of the products and C are added exactly,

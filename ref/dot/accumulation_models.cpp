@@ -51,6 +51,16 @@ constexpr AccumulationModel fp32_fma_sequential() {
   return m;
 }
 
+// Emulations that dequantize each operand to `operand` and run an FP32 GEMM: products rounded to FP32, summed
+// in order k = 0, 1, ... onto C (RNE). The order is this model's choice; a BLAS may sum otherwise.
+constexpr AccumulationModel dequantizing(std::string_view name, std::string_view summary, const Format& operand) {
+  AccumulationModel m = fp32_sequential();
+  m.name = name;
+  m.summary = summary;
+  m.operand_format = operand;
+  return m;
+}
+
 constexpr AccumulationModel sm90_fp8() {
   AccumulationModel m = nvidia(
       "sm90-wgmma-fp8", "Hopper wgmma FP8: 13 fraction bits kept, truncated; e8m13 result in FP32; k = 32", 13, 32);
@@ -84,10 +94,16 @@ constexpr AccumulationModel cdna3_fp8() {
   return m;
 }
 
-constexpr std::array<AccumulationModel, 10> presets{{
+constexpr std::array<AccumulationModel, 12> presets{{
     exact_model(),
     fp32_sequential(),
     fp32_fma_sequential(),
+    dequantizing("torchao-emulated",
+                 "torchao's emulated MX GEMM: operands dequantized to BF16, FP32 products summed in order onto C; "
+                 "--out bf16",
+                 bf16),
+    dequantizing("microxcaling",
+                 "microxcaling: fake-quantized FP32 operands, FP32 products summed in order onto C; --out bf16", fp32),
     sm90_fp8(),
     nvidia("sm90-wgmma-bf16", "Hopper wgmma BF16: 25 fraction bits kept, truncated; RZ to FP32; k = 16", 25, 16),
     nvidia("sm90-wgmma-fp16", "Hopper wgmma FP16: 25 fraction bits kept, truncated; RZ to FP32; k = 16", 25, 16),

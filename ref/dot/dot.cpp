@@ -107,6 +107,16 @@ Value value_of(const Product& p) {
   return product_of(all);
 }
 
+// A product as the model forms it: exactly, or from operands dequantized (rounded) to its operand format.
+Value model_product(const Product& p, const AccumulationModel& model) {
+  if (!model.operand_format) return value_of(p);
+  const Factor a[] = {p.factors[0], p.factors[1], p.tensor[0]};
+  const Factor b[] = {p.factors[2], p.factors[3], p.tensor[1]};
+  const Factor dequantized[] = {{round_to(*model.operand_format, product_of(a)), *model.operand_format},
+                                {round_to(*model.operand_format, product_of(b)), *model.operand_format}};
+  return product_of(dequantized);
+}
+
 std::optional<std::int64_t> sum_of(std::span<const std::optional<std::int64_t>> exponents) {
   std::int64_t total = 0;
   for (const auto& e : exponents) {
@@ -120,7 +130,7 @@ std::optional<std::int64_t> sum_of(std::span<const std::optional<std::int64_t>> 
 Value group_value(std::span<const Product> group, const AccumulationModel& model, Rounding rounding,
                   std::optional<std::int64_t>& exponent) {
   std::vector<Value> values;
-  for (const Product& p : group) values.push_back(value_of(p));
+  for (const Product& p : group) values.push_back(model_product(p, model));
   if (const auto special = special_sum(values)) return *special;
   const Product& first = group.front();
   const std::optional<std::int64_t> scale_exponents[] = {

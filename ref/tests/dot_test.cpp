@@ -191,6 +191,33 @@ TEST(Dot, NvidiaOverflowIsInfAndZeroIsPositive) {
   EXPECT_EQ(code(tiny, "exact", Rounding::rtz), 0x80000000u);
 }
 
+TEST(Dot, DequantizingEmulationsRoundEachOperandFirst) {
+  // A = 448 x 2^127 (E4M3 0x7E, scale 0xFE), B = 1 x 2^-127 (0x38, scale 0x00): the product is 448
+  // (0x43e00000) exactly and in one FP32 rounding, but A alone is 1.75 x 2^135, beyond BF16 and FP32:
+  // dequantized first, it is +Inf, and so is the result.
+  const DotProblem wide{operand("mxfp8_e4m3", {0xFE}, {{0x7E}}), operand("mxfp8_e4m3", {0x00}, {{e4m3_one}}), 0};
+  EXPECT_EQ(code(wide), 0x43E00000u);
+  EXPECT_EQ(code(wide, "fp32-sequential"), 0x43E00000u);
+  EXPECT_EQ(code(wide, "microxcaling"), 0x7F800000u);
+  EXPECT_EQ(code(wide, "torchao-emulated"), 0x7F800000u);
+  // A = 2^-9 x 2^-127 (E4M3 0x01, scale 0x00) = 2^-136: an FP32 subnormal, but below half of BF16's least
+  // subnormal 2^-133, so BF16 holds 0. With B = 2^127: 2^-9 (0x3b000000), or +0 through BF16.
+  const DotProblem small{operand("mxfp8_e4m3", {0x00}, {{0x01}}), operand("mxfp8_e4m3", {0xFE}, {{e4m3_one}}), 0};
+  EXPECT_EQ(code(small), 0x3B000000u);
+  EXPECT_EQ(code(small, "microxcaling"), 0x3B000000u);
+  EXPECT_EQ(code(small, "torchao-emulated"), 0x00000000u);
+}
+
+TEST(Dot, EmulationsSumInOrderOntoC) {
+  // C = 1 (0x3f800000) and two products 2^-24 (1 x 1 under scales 2^-12, 0x73): in order, 1 + 2^-24 is a
+  // tie that goes to even, 1, twice; exactly, 1 + 2^-23 is 0x3f800001.
+  const DotProblem p{operand("mxfp8_e4m3", {0x73}, {{e4m3_one, e4m3_one}}),
+                     operand("mxfp8_e4m3", {0x73}, {{e4m3_one, e4m3_one}}), 0x3F800000};
+  EXPECT_EQ(code(p), 0x3F800001u);
+  EXPECT_EQ(code(p, "torchao-emulated"), 0x3F800000u);
+  EXPECT_EQ(code(p, "microxcaling"), 0x3F800000u);
+}
+
 TEST(Dot, Validation) {
   const DotOperand one_block = operand("mxfp8_e4m3", {0x7F}, {{e4m3_one}});
   const DotOperand two_blocks = operand("mxfp8_e4m3", {0x7F, 0x7F}, {{e4m3_one}, {e4m3_one}});
@@ -292,9 +319,10 @@ TEST(Dot, UnboundedFusedSumEqualsExact) {
 TEST(Dot, PresetsAreListed) {
   std::vector<std::string_view> names;
   for (const AccumulationModel& m : accumulation_models()) names.push_back(m.name);
-  EXPECT_EQ(names, (std::vector<std::string_view>{"exact", "fp32-sequential", "fp32-fma-sequential", "sm90-wgmma-fp8",
-                                                  "sm90-wgmma-bf16", "sm90-wgmma-fp16", "sm100-mxf8f6f4", "sm100-mxf4",
-                                                  "sm100-mxf4nvf4", "cdna3-fp8"}));
+  EXPECT_EQ(names,
+            (std::vector<std::string_view>{"exact", "fp32-sequential", "fp32-fma-sequential", "torchao-emulated",
+                                           "microxcaling", "sm90-wgmma-fp8", "sm90-wgmma-bf16", "sm90-wgmma-fp16",
+                                           "sm100-mxf8f6f4", "sm100-mxf4", "sm100-mxf4nvf4", "cdna3-fp8"}));
 }
 
 }  // namespace
