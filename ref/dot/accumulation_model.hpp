@@ -27,10 +27,11 @@ enum class ZeroSign : std::uint8_t {
   never_negative,  // as positive, and a result that rounds to zero is +0 too: the sign is not kept apart
 };
 
-// The NaN a model writes, as a positive NaN of the result format.
+// The NaN a model writes.
 enum class NanOutput : std::uint8_t {
-  canonical,  // quiet bit only: 0x7FC00000 in FP32
-  all_ones,   // every mantissa bit set: 0x7FFFFFFF in FP32
+  canonical,         // positive, quiet bit only: 0x7FC00000 in FP32
+  all_ones,          // positive, every mantissa bit set: 0x7FFFFFFF in FP32 (NVIDIA's tensor cores and CUDA)
+  negative_default,  // negative, quiet bit only: 0xFFC00000, what x86's SSE/AVX write for an invalid operation
 };
 
 struct IntermediateRounding {
@@ -72,6 +73,15 @@ struct AccumulationModel {
   std::optional<Format> operand_format;
   // Each term rounded (RNE) to this format before the sum: a separate multiply.
   std::optional<Format> product_format;
+  // With group_factor scales: the two block scales' product rounded (RNE) to this format before it
+  // multiplies the group's exact sum (a separate FP32 product of the scales).
+  std::optional<Format> scale_product_format;
+  // NVFP4's tensor scales stay out of the products: after the last instruction the sum is multiplied by
+  // T_A x T_B (that product rounded first), each rounding in the result format, RNE.
+  bool tensor_scales_last = false;
+  // The sum starts from +0 and C is added after everything else (and after the tensor scales), rounded in
+  // the result format, RNE: an epilogue that accumulates into C.
+  bool c_last = false;
   // Whether C is one of the aligned terms; if not, the aligned sum of the products and C are added exactly,
   // or as c_alignment says.
   bool c_joins_alignment = true;

@@ -58,6 +58,26 @@ constexpr AccumulationModel dequantizing(std::string_view name, std::string_view
   m.name = name;
   m.summary = summary;
   m.operand_format = operand;
+  m.nan = NanOutput::negative_default;  // run on the CPU: x86's NaN for an invalid operation
+  return m;
+}
+
+// TransformerEngine's NVFP4 reference GEMM (NVFP4QuantizerRef.qgemm): per 16-element block, the exact FP32 sum
+// of the FP4 products times the FP32 product of the two block scales, accumulated over blocks in FP32 from 0;
+// then times the tensor scales' product, then C, each in FP32 (RNE).
+constexpr AccumulationModel te_nvfp4_reference() {
+  AccumulationModel m;
+  m.name = "te-nvfp4-reference";
+  m.summary = "TransformerEngine's NVFP4 reference: per block sum x fl32(Xa*Xb), FP32 over blocks, x alpha, + C";
+  m.group_size = 16;
+  m.scales = ScaleApplication::group_factor;
+  m.scale_product_format = fp32;
+  m.product_format = fp32;
+  m.chunk = 16;
+  m.result = IntermediateRounding{fp32, Rounding::rne};
+  m.tensor_scales_last = true;
+  m.c_last = true;
+  m.nan = NanOutput::all_ones;  // it needs a GPU: CUDA's NaN
   return m;
 }
 
@@ -94,7 +114,7 @@ constexpr AccumulationModel cdna3_fp8() {
   return m;
 }
 
-constexpr std::array<AccumulationModel, 12> presets{{
+constexpr std::array<AccumulationModel, 13> presets{{
     exact_model(),
     fp32_sequential(),
     fp32_fma_sequential(),
@@ -104,6 +124,7 @@ constexpr std::array<AccumulationModel, 12> presets{{
                  bf16),
     dequantizing("microxcaling",
                  "microxcaling: fake-quantized FP32 operands, FP32 products summed in order onto C; --out bf16", fp32),
+    te_nvfp4_reference(),
     sm90_fp8(),
     nvidia("sm90-wgmma-bf16", "Hopper wgmma BF16: 25 fraction bits kept, truncated; RZ to FP32; k = 16", 25, 16),
     nvidia("sm90-wgmma-fp16", "Hopper wgmma FP16: 25 fraction bits kept, truncated; RZ to FP32; k = 16", 25, 16),

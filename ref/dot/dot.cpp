@@ -109,9 +109,15 @@ Value value_of(const Product& p) {
 
 // A product as the model forms it: exactly, or from operands dequantized (rounded) to its operand format.
 Value model_product(const Product& p, const AccumulationModel& model) {
-  if (!model.operand_format) return value_of(p);
-  const Factor a[] = {p.factors[0], p.factors[1], p.tensor[0]};
-  const Factor b[] = {p.factors[2], p.factors[3], p.tensor[1]};
+  const Factor one{Value::finite(false, Dyadic(1, 0)), fp32};
+  const Factor& ta = model.tensor_scales_last ? one : p.tensor[0];
+  const Factor& tb = model.tensor_scales_last ? one : p.tensor[1];
+  if (!model.operand_format) {
+    const Factor all[] = {p.factors[0], p.factors[1], p.factors[2], p.factors[3], ta, tb};
+    return product_of(all);
+  }
+  const Factor a[] = {p.factors[0], p.factors[1], ta};
+  const Factor b[] = {p.factors[2], p.factors[3], tb};
   const Factor dequantized[] = {{round_to(*model.operand_format, product_of(a)), *model.operand_format},
                                 {round_to(*model.operand_format, product_of(b)), *model.operand_format}};
   return product_of(dequantized);
@@ -154,6 +160,20 @@ Value group_value(std::span<const Product> group, const AccumulationModel& model
     case ScaleApplication::group_factor: exponent = sum_of(scale_exponents); break;
   }
   Value sum = exact_sum(values, rounding);
+  if (model.scale_product_format) {
+    // The elements' exact sum times the scales' product rounded on its own (then the tensor scales).
+    std::vector<Value> elements;
+    for (const Product& p : group) {
+      const Factor pair[] = {p.factors[1], p.factors[3]};
+      elements.push_back(product_of(pair));
+    }
+    const Factor scales[] = {first.factors[0], first.factors[2]};
+    const Factor tensor[] = {first.tensor[0], first.tensor[1]};
+    const Factor whole[] = {{exact_sum(elements, rounding), fp32},
+                            {round_to(*model.scale_product_format, product_of(scales)), fp32},
+                            {model.tensor_scales_last ? Value::finite(false, Dyadic(1, 0)) : product_of(tensor), fp32}};
+    sum = product_of(whole);
+  }
   if (model.product_format) sum = round_to(*model.product_format, sum);
   return sum;
 }
@@ -179,6 +199,7 @@ std::uint64_t nan_payload(NanOutput nan) {
   switch (nan) {
     case NanOutput::canonical: return std::uint64_t{1} << 63;
     case NanOutput::all_ones: return ~std::uint64_t{0};
+    case NanOutput::negative_default: return std::uint64_t{1} << 63;
   }
   return std::uint64_t{1} << 63;
 }
@@ -288,7 +309,7 @@ CastResult dot(const DotProblem& p, const Format& out, const CastOptions& option
   const Format& step_format = model.result ? model.result->format : out;
   std::uint8_t flags = 0;
 
-  Value acc = decode(out, p.c);
+  Value acc = model.c_last ? Value::finite(false, Dyadic()) : decode(out, p.c);
   // One instruction's exact or aligned sum, rounded as the model says; it becomes the next one's C.
   const auto settle = [&](const Value& sum) {
     if (sum.is_nan()) {
@@ -307,9 +328,20 @@ CastResult dot(const DotProblem& p, const Format& out, const CastOptions& option
   } else {
     settle_instructions(p, model, step_format, step.rounding, acc, settle);
   }
+  // The epilogue: tensor scales, then C, each one rounding in the step format.
+  if (model.tensor_scales_last && !acc.is_nan()) {
+    const Factor alpha[] = {{acc, step_format},
+                            {round_to(step_format, Value::finite(false, p.a.tensor_scale * p.b.tensor_scale)), fp32}};
+    settle(product_of(alpha));
+  }
+  if (model.c_last) {
+    const Value both[] = {acc, decode(out, p.c)};
+    const auto special = special_sum(both);
+    settle(special ? *special : exact_sum(both, step.rounding));
+  }
 
   if (acc.is_nan()) {
-    CastResult r = encode(out, Value::nan(false, nan_payload(model.nan)), options);
+    CastResult r = encode(out, Value::nan(model.nan == NanOutput::negative_default, nan_payload(model.nan)), options);
     r.flags |= flags;
     return r;
   }

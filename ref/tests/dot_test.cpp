@@ -218,6 +218,24 @@ TEST(Dot, EmulationsSumInOrderOntoC) {
   EXPECT_EQ(code(p, "microxcaling"), 0x3F800000u);
 }
 
+TEST(Dot, TransformerEngineReferenceAddsCAndTensorScalesLast) {
+  // NVFP4, two blocks each with one product 1 x 1 (E2M1 0x2, UE4M3 scale 1.0 = 0x38), C = 2^24: the
+  // reference sums the blocks from 0 (2) and adds C last: 2^24 + 2 (0x4b800001), exact too. C first, in
+  // order, 2^24 + 1 ties to 2^24 twice (0x4b800000).
+  const DotProblem p{operand("nvfp4", {0x38, 0x38}, {{0x2}, {0x2}}), operand("nvfp4", {0x38, 0x38}, {{0x2}, {0x2}}),
+                     0x4B800000};
+  EXPECT_EQ(code(p), 0x4B800001u);
+  EXPECT_EQ(code(p, "te-nvfp4-reference"), 0x4B800001u);
+  EXPECT_EQ(code(p, "fp32-sequential"), 0x4B800000u);
+  // Tensor scales 1 + 2^-12 each (0x3f800800), one product 1.5 x 2 = 3: alpha = (1 + 2^-12)^2 = 1 + 2^-11 +
+  // 2^-24 rounds (a tie, to even) to 1 + 2^-11 first, so 3 alpha = 3 + 3 x 2^-11 (0x40401800); exactly,
+  // 3 + 3 x 2^-11 + 3 x 2^-24 is 0.75 of an ulp (2^-22) above it and rounds up (0x40401801).
+  DotProblem t{operand("nvfp4", {0x38}, {{0x3}}), operand("nvfp4", {0x38}, {{0x4}}), 0};
+  t.a.tensor_scale = t.b.tensor_scale = Dyadic(BigInt(4097), -12);
+  EXPECT_EQ(code(t), 0x40401801u);
+  EXPECT_EQ(code(t, "te-nvfp4-reference"), 0x40401800u);
+}
+
 TEST(Dot, Validation) {
   const DotOperand one_block = operand("mxfp8_e4m3", {0x7F}, {{e4m3_one}});
   const DotOperand two_blocks = operand("mxfp8_e4m3", {0x7F, 0x7F}, {{e4m3_one}, {e4m3_one}});
@@ -319,10 +337,10 @@ TEST(Dot, UnboundedFusedSumEqualsExact) {
 TEST(Dot, PresetsAreListed) {
   std::vector<std::string_view> names;
   for (const AccumulationModel& m : accumulation_models()) names.push_back(m.name);
-  EXPECT_EQ(names,
-            (std::vector<std::string_view>{"exact", "fp32-sequential", "fp32-fma-sequential", "torchao-emulated",
-                                           "microxcaling", "sm90-wgmma-fp8", "sm90-wgmma-bf16", "sm90-wgmma-fp16",
-                                           "sm100-mxf8f6f4", "sm100-mxf4", "sm100-mxf4nvf4", "cdna3-fp8"}));
+  EXPECT_EQ(names, (std::vector<std::string_view>{"exact", "fp32-sequential", "fp32-fma-sequential", "torchao-emulated",
+                                                  "microxcaling", "te-nvfp4-reference", "sm90-wgmma-fp8",
+                                                  "sm90-wgmma-bf16", "sm90-wgmma-fp16", "sm100-mxf8f6f4", "sm100-mxf4",
+                                                  "sm100-mxf4nvf4", "cdna3-fp8"}));
 }
 
 }  // namespace
