@@ -121,3 +121,46 @@ def test_bad_input(run, folder, quantized):
     assert run("quantize", "--format", "mxfp8_e4m3", "--in", "a3.npy", "--out", "a3.npz").returncode == 0
     refused(run, folder, "a3.npz: A must be a matrix", "--a", "a3.npz", "--b", "b.npz")
     refused(run, folder, "needs --format", "--a", "a.npz", "--b", "b.npz", fmt="")
+
+
+def operand_values(rng, rows, k, kind):
+    """Rows of K values: normal around 1; rows whose blocks lie 2^±60 apart (the integer path's window is
+    128 bits); the ends of FP32's range; zeros; NaN and Inf here and there."""
+    x = rng.standard_normal((rows, k)).astype(np.float32)
+    if kind == "spread":
+        x *= np.exp2(rng.integers(-60, 60, size=(rows, k // 32))).repeat(32, axis=1).astype(np.float32)
+    elif kind == "extreme":
+        x = np.clip(x, -3, 3) * (np.float32(1e38) if rng.random() < 0.5 else np.float32(1e-38))
+        x[::2] *= np.float32(1e-30)
+    elif kind == "zeros":
+        x[1::2] = 0
+        x[0, :] = -0.0
+    elif kind == "specials":
+        x.flat[rng.integers(0, x.size, size=3)] = [np.nan, np.inf, -np.inf]
+    return x
+
+
+@pytest.mark.parametrize("fmt", ["mxfp8_e4m3", "mxfp6_e3m2", "mxfp6_e2m3", "mxfp4_e2m1", "mxint8"])
+@pytest.mark.parametrize("kind", ["normal", "spread", "extreme", "zeros", "specials"])
+def test_fast_equals_the_reference_byte_for_byte(run, folder, fmt, kind):
+    rng = np.random.default_rng(hash((fmt, kind)) % 2 ** 32)
+    for name, rows in (("fa", 6), ("fb", 7)):
+        np.save(folder / f"{name}.npy", operand_values(rng, rows, 128, kind))
+        r = run("quantize", "--format", fmt, "--in", f"{name}.npy", "--out", f"{name}.npz")
+        assert r.returncode == 0, r.stderr
+    c = (rng.standard_normal((6, 7)) * np.exp2(rng.integers(-140, 120, size=(6, 7)))).astype(np.float32)
+    c[0, :3] = [0.0, -0.0, np.inf]
+    np.save(folder / "fc.npy", c)
+    np.save(folder / "fc16.npy", rng.integers(0, 1 << 16, size=(6, 7), dtype=np.uint16))
+    for args in (["--c", "fc.npy"], [], ["--c", "fc.npy", "--rounding", "rtz"], ["--c", "fc.npy", "--rounding", "rdn"],
+                 ["--c", "fc16.npy", "--out-format", "bf16"], ["--overflow", "saturate"]):
+        gemm(run, "--a", "fa.npz", "--b", "fb.npz", *args, "--out", "ref.npy", fmt=fmt)
+        gemm(run, "--a", "fa.npz", "--b", "fb.npz", *args, "--fast", "--threads", "2", "--out", "fast.npy", fmt=fmt)
+        assert (folder / "ref.npy").read_bytes() == (folder / "fast.npy").read_bytes(), args
+
+
+def test_fast_refuses_what_it_does_not_run(run, folder, quantized):
+    refused(run, folder, "--fast runs the exact model", "--a", "a.npz", "--b", "b.npz", "--fast", "--model",
+            "sm90-wgmma-fp8")
+    refused(run, folder, "--fast runs the exact model", "--a", "a.npz", "--b", "b.npz", "--fast", "--format-b",
+            "mxfp8_e5m2")

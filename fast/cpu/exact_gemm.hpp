@@ -1,0 +1,62 @@
+// The exact model's GEMM on machine integers: D[i][j] = Dot(A row i, B row j, C[i][j]) rounded once, for MX
+// block formats whose elements are at most 8 bits and whose scales are E8M0 (powers of two). Each element
+// becomes an integer multiple of its format's quantum, a block's products sum in int64 and a row pair's
+// block sums in __int128 aligned on their scale exponents. A pair that falls outside that (a NaN or an
+// infinite element or scale, a zero result whose sign IEEE 754 decides, block exponents too far apart for
+// 128 bits, a C the window does not hold) is answered by ref/'s dot(); so every code equals the reference
+// path's (tools/tests/gemm_test.py compares them byte for byte).
+#pragma once
+
+#include <cstdint>
+#include <span>
+#include <vector>
+
+#include "ref/block/block_format.hpp"
+#include "ref/cast_options.hpp"
+#include "ref/dot/dot.hpp"
+#include "ref/format.hpp"
+
+namespace mxref::fast {
+
+// One operand row ready for the integer path.
+struct ExactGemmRow {
+  std::vector<std::int32_t> q;         // element i as q x 2^quantum
+  std::vector<std::int32_t> exponent;  // block j's scale exponent (code - 127)
+  bool general = false;                // a NaN scale or a non-finite element: the reference path answers
+};
+
+class ExactGemm {
+ public:
+  // Whether the integer path takes these formats: E8M0 scales, elements of at most 8 bits whose products
+  // sum over a block in int64, no tensor scales.
+  static bool applies(const BlockFormat& a, const BlockFormat& b);
+
+  ExactGemm(const BlockFormat& a, const BlockFormat& b, const Format& out, const CastOptions& options);
+
+  ExactGemmRow prepare_a(const DotOperand& row) const { return prepare(row, a_); }
+  ExactGemmRow prepare_b(const DotOperand& row) const { return prepare(row, b_); }
+
+  // The result code of one dot product; `a` and `b` are the rows as prepare_*() made them and as DotOperands
+  // (for the reference path).
+  std::uint64_t code(const ExactGemmRow& a, const ExactGemmRow& b, const DotOperand& ra, const DotOperand& rb,
+                     std::uint64_t c) const;
+
+ private:
+  struct Table {
+    BlockFormat format;
+    std::int64_t quantum = 0;
+    std::int32_t q[256] = {};
+    bool finite[256] = {};
+    bool complete = true;  // every finite code has its q (none left to the reference path)
+  };
+  static Table table_of(const BlockFormat& f);
+  ExactGemmRow prepare(const DotOperand& row, const Table& t) const;
+  std::uint64_t reference(const DotOperand& ra, const DotOperand& rb, std::uint64_t c) const;
+
+  Table a_, b_;
+  Format out_;
+  CastOptions options_;
+  bool fp32_nearest_ = false;  // FP32, RNE, natural overflow, no flushing: rounded here without Dyadics
+};
+
+}  // namespace mxref::fast
