@@ -33,6 +33,13 @@ class ExactGemm {
 
   ExactGemm(const BlockFormat& a, const BlockFormat& b, const Format& out, const CastOptions& options);
 
+  // An element code as the integer path sees it: q x 2^quantum_*, or not finite (left to the reference).
+  std::int32_t q_a(std::uint8_t code) const { return a_.q[code]; }
+  std::int32_t q_b(std::uint8_t code) const { return b_.q[code]; }
+  bool finite_a(std::uint8_t code) const { return a_.finite[code]; }
+  bool finite_b(std::uint8_t code) const { return b_.finite[code]; }
+  std::int64_t quantum() const { return a_.quantum + b_.quantum; }
+
   ExactGemmRow prepare_a(const DotOperand& row) const { return prepare(row, a_); }
   ExactGemmRow prepare_b(const DotOperand& row) const { return prepare(row, b_); }
 
