@@ -27,10 +27,12 @@ MXREF_HOST_DEVICE inline int bit_length(uint128 x) {
 #endif
 }
 
-MXREF_HOST_DEVICE inline uint128 magnitude(int128 x) { return x < 0 ? -static_cast<uint128>(x) : static_cast<uint128>(x); }
+MXREF_HOST_DEVICE inline uint128 magnitude(int128 x) {
+  return x < 0 ? -static_cast<uint128>(x) : static_cast<uint128>(x);
+}
 
 struct WideSum {
-  int128 value = 0;       // the sum is value x 2^low
+  int128 value = 0;  // the sum is value x 2^low
   std::int64_t low = 0;
   bool overflow = false;  // a term the window could not hold: the sum is not known
 

@@ -143,8 +143,8 @@ ExactGemmResult exact_gemm(const ExactGemmInput& in) {
   cudaEvent_t start, stop;
   check(cudaEventCreate(&start), "cudaEventCreate");
   check(cudaEventCreate(&stop), "cudaEventCreate");
-  const dim3 threads(tile, tile), grid(static_cast<unsigned>((in.n + tile - 1) / tile),
-                                        static_cast<unsigned>((in.m + tile - 1) / tile));
+  const dim3 threads(tile, tile),
+      grid(static_cast<unsigned>((in.n + tile - 1) / tile), static_cast<unsigned>((in.m + tile - 1) / tile));
   check(cudaEventRecord(start), "cudaEventRecord");
   exact_gemm_kernel<<<grid, threads>>>(a_codes.get(), a_scales.get(), b_codes.get(), b_scales.get(),
                                        in.c.empty() ? nullptr : reinterpret_cast<const std::uint32_t*>(c.get()),
@@ -167,7 +167,8 @@ ExactGemmResult exact_gemm(const ExactGemmInput& in) {
   for (std::size_t at = 0; at < flags.size(); ++at) {
     if (!flags[at]) continue;
     const std::size_t i = at / in.n, j = at % in.n;
-    const DotOperand ra = row_of(in.a, in.a_codes, in.a_scales, i, in.k), rb = row_of(in.b, in.b_codes, in.b_scales, j, in.k);
+    const DotOperand ra = row_of(in.a, in.a_codes, in.a_scales, i, in.k),
+                     rb = row_of(in.b, in.b_codes, in.b_scales, j, in.k);
     result.d[at] = static_cast<std::uint32_t>(
         host.code(host.prepare_a(ra), host.prepare_b(rb), ra, rb, in.c.empty() ? 0 : in.c[at]));
     ++result.settled_on_host;

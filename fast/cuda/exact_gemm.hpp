@@ -16,9 +16,9 @@
 namespace mxref::fast::cuda {
 
 struct ExactGemmInput {
-  BlockFormat a, b;                       // blocks of 32 along K
-  std::size_t m = 0, n = 0, k = 0;        // A is m x k, B is n x k (rows along K), D is m x n
-  std::span<const std::uint8_t> a_codes;  // m x k element codes
+  BlockFormat a, b;                        // blocks of 32 along K
+  std::size_t m = 0, n = 0, k = 0;         // A is m x k, B is n x k (rows along K), D is m x n
+  std::span<const std::uint8_t> a_codes;   // m x k element codes
   std::span<const std::uint8_t> a_scales;  // m x k/32 E8M0 codes
   std::span<const std::uint8_t> b_codes;
   std::span<const std::uint8_t> b_scales;

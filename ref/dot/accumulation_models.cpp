@@ -88,6 +88,15 @@ constexpr AccumulationModel sm90_fp8() {
   return m;
 }
 
+// Ada's FP8 mma.sync (sm_89): 13 fraction bits and the e8m13 result of Hopper's wgmma, but each m16n8k32 runs
+// as two k = 16 halves chained through the accumulator (MMA-Sim's split-k).
+constexpr AccumulationModel sm89_fp8() {
+  AccumulationModel m = nvidia(
+      "sm89-mma-fp8", "Ada mma.sync FP8: 13 fraction bits kept, truncated; e8m13 result; k = 16 (split-k)", 13, 16);
+  m.result = IntermediateRounding{e8m13, Rounding::rtz, true};
+  return m;
+}
+
 constexpr AccumulationModel sm100_fp4(std::string_view name, std::string_view summary) {
   AccumulationModel m = nvidia(name, summary, 35, 64);
   m.group_size = 16;
@@ -114,7 +123,7 @@ constexpr AccumulationModel cdna3_fp8() {
   return m;
 }
 
-constexpr std::array<AccumulationModel, 13> presets{{
+constexpr std::array<AccumulationModel, 17> presets{{
     exact_model(),
     fp32_sequential(),
     fp32_fma_sequential(),
@@ -125,6 +134,11 @@ constexpr std::array<AccumulationModel, 13> presets{{
     dequantizing("microxcaling",
                  "microxcaling: fake-quantized FP32 operands, FP32 products summed in order onto C; --out bf16", fp32),
     te_nvfp4_reference(),
+    nvidia("sm70-mma-fp16", "Volta mma.sync FP16: 23 fraction bits kept, truncated; RZ to FP32; k = 4", 23, 4),
+    nvidia("sm80-mma-bf16", "Ampere/Ada mma.sync BF16: 24 fraction bits kept, truncated; RZ to FP32; k = 8 (split-k)",
+           24, 8),
+    nvidia("sm80-mma-fp16", "Turing/Ampere/Ada mma.sync FP16: 24 fraction bits, truncated; RZ to FP32; k = 8", 24, 8),
+    sm89_fp8(),
     sm90_fp8(),
     nvidia("sm90-wgmma-bf16", "Hopper wgmma BF16: 25 fraction bits kept, truncated; RZ to FP32; k = 16", 25, 16),
     nvidia("sm90-wgmma-fp16", "Hopper wgmma FP16: 25 fraction bits kept, truncated; RZ to FP32; k = 16", 25, 16),

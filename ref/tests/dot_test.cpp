@@ -338,7 +338,8 @@ TEST(Dot, PresetsAreListed) {
   std::vector<std::string_view> names;
   for (const AccumulationModel& m : accumulation_models()) names.push_back(m.name);
   EXPECT_EQ(names, (std::vector<std::string_view>{"exact", "fp32-sequential", "fp32-fma-sequential", "torchao-emulated",
-                                                  "microxcaling", "te-nvfp4-reference", "sm90-wgmma-fp8",
+                                                  "microxcaling", "te-nvfp4-reference", "sm70-mma-fp16",
+                                                  "sm80-mma-bf16", "sm80-mma-fp16", "sm89-mma-fp8", "sm90-wgmma-fp8",
                                                   "sm90-wgmma-bf16", "sm90-wgmma-fp16", "sm100-mxf8f6f4", "sm100-mxf4",
                                                   "sm100-mxf4nvf4", "cdna3-fp8"}));
 }

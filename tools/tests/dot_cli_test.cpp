@@ -61,10 +61,10 @@ TEST(Dot, MixedFormatsBlocksAndOutput) {
 
 TEST(Dot, ListModels) {
   const Lines lines = ok({"dot", "--list-models"}, "");
-  ASSERT_EQ(lines.size(), 13u);
+  ASSERT_EQ(lines.size(), 17u);
   EXPECT_EQ(lines[0].substr(0, 6), "exact ");
   EXPECT_EQ(lines[3].substr(0, 17), "torchao-emulated ");
-  EXPECT_EQ(lines[6].substr(0, 15), "sm90-wgmma-fp8 ");
+  EXPECT_EQ(lines[10].substr(0, 15), "sm90-wgmma-fp8 ");
 }
 
 void expect_usage_error(std::vector<std::string> arguments, const std::string& input, const std::string& part) {

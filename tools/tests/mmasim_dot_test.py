@@ -71,6 +71,11 @@ E5M2FNUZ = Elem("e5m2fnuz", 5, 2, torch.float8_e5m2fnuz, nan=0x80, fnuz=True)
 # Per preset: MMA-Sim's function and parameters for one instruction (nv_ptx.py / amd.py), k per instruction,
 # the element formats, the scale ("none": fixed 1.0), block size.
 PRESETS = {
+    "sm70-mma-fp16": dict(kind="nv", bits=23, out="f32", k=4, block=4, scale="none", elems=[(FP16, FP16)]),
+    "sm80-mma-bf16": dict(kind="nv", bits=24, out="f32", k=8, block=8, scale="none", elems=[(BF16, BF16)]),
+    "sm80-mma-fp16": dict(kind="nv", bits=24, out="f32", k=8, block=8, scale="none", elems=[(FP16, FP16)]),
+    "sm89-mma-fp8": dict(kind="nv", bits=13, out="f32_e8m13", k=16, block=16, scale="none",
+                         elems=[(E4M3, E4M3), (E5M2, E5M2), (E4M3, E5M2), (E5M2, E4M3)]),
     "sm90-wgmma-fp8": dict(kind="nv", bits=13, out="f32_e8m13", k=32, block=32, scale="none",
                            elems=[(E4M3, E4M3), (E5M2, E5M2), (E4M3, E5M2), (E5M2, E4M3)]),
     "sm90-wgmma-bf16": dict(kind="nv", bits=25, out="f32", k=16, block=16, scale="none", elems=[(BF16, BF16)]),
@@ -346,12 +351,15 @@ def test_instructions_agree():
     amd = pytest.importorskip("mmasim.simulator.amd")
     rng = __import__("numpy").random.default_rng(SEED)
     cases = [("sm90-wgmma-fp8", nv_ptx.wgmma("Hopper", "m64n8k32.f32.e4m3.e4m3"), E4M3),
+             ("sm89-mma-fp8", nv_ptx.mma("Ada Lovelace", "m16n8k32.f32.e4m3.e4m3.f32"), E4M3),
+             ("sm80-mma-bf16", nv_ptx.mma("Ampere", "m16n8k16.f32.bf16.bf16.f32"), BF16),
+             ("sm70-mma-fp16", nv_ptx.mma("Volta", "m8n8k4.f32.f16.f16.f32"), FP16),
              ("sm90-wgmma-bf16", nv_ptx.wgmma("Hopper", "m64n8k16.f32.bf16.bf16"), BF16),
              ("cdna3-fp8", amd.mfma("CDNA3", "f32_16x16x32_fp8_fp8"), E4M3FNUZ)]
     for preset, instruction, elem in cases:
         spec = PRESETS[preset]
         for cls in ["random", "wide_span", "c_tiny", "tie"]:
-            sa, a, sb, b, c = make_dot(rng, cls, spec, elem, elem, "none", spec["k"])
+            sa, a, sb, b, c = make_dot(rng, cls, spec, elem, elem, "none", instruction.k)
             af = elem.tensor(a).float().tolist()
             bf = elem.tensor(b).float().tolist()
             cf = torch.tensor(c, dtype=torch.int64).to(torch.int32).view(torch.float32).item()

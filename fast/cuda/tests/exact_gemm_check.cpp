@@ -49,10 +49,12 @@ Problem make(const char* format, std::size_t m, std::size_t n, std::size_t k, co
     if (kind == "edges")  // the ends of E8M0, a NaN scale in a few rows, all-zero rows
       for (std::size_t r = 0; r < rows; ++r) {
         if (r % 7 == 0) scales[r * k / 32] = 0xFF;
-        if (r % 5 == 1) std::fill(scales.begin() + static_cast<std::ptrdiff_t>(r * k / 32),
-                                  scales.begin() + static_cast<std::ptrdiff_t>((r + 1) * k / 32), r % 2 ? 0xFE : 0x00);
-        if (r % 9 == 2) std::fill(codes.begin() + static_cast<std::ptrdiff_t>(r * k),
-                                  codes.begin() + static_cast<std::ptrdiff_t>((r + 1) * k), 0);
+        if (r % 5 == 1)
+          std::fill(scales.begin() + static_cast<std::ptrdiff_t>(r * k / 32),
+                    scales.begin() + static_cast<std::ptrdiff_t>((r + 1) * k / 32), r % 2 ? 0xFE : 0x00);
+        if (r % 9 == 2)
+          std::fill(codes.begin() + static_cast<std::ptrdiff_t>(r * k),
+                    codes.begin() + static_cast<std::ptrdiff_t>((r + 1) * k), 0);
       }
   };
   fill(p.a, p.as, m);
@@ -121,9 +123,10 @@ int bench(std::size_t s) {
     const auto start = std::chrono::steady_clock::now();
     const cuda::ExactGemmResult r = run(p);
     const double total = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-    std::printf("{\"format\": \"%s\", \"m\": %zu, \"n\": %zu, \"k\": %zu, \"kernel_s\": %.4f, \"with_copies_s\": %.4f, "
-                "\"settled_on_host\": %zu}\n",
-                format, s, s, s, r.kernel_seconds, total, r.settled_on_host);
+    std::printf(
+        "{\"format\": \"%s\", \"m\": %zu, \"n\": %zu, \"k\": %zu, \"kernel_s\": %.4f, \"with_copies_s\": %.4f, "
+        "\"settled_on_host\": %zu}\n",
+        format, s, s, s, r.kernel_seconds, total, r.settled_on_host);
   }
   return 0;
 }
