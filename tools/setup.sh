@@ -38,20 +38,20 @@ fi
 # pytest runs the Python cross-checks.
 python=$(command -v python3 || true)
 have_python_peers() {
-  "$python" -c 'import importlib.util as u, sys; sys.exit(not all(u.find_spec(m) for m in ("numpy", "ml_dtypes", "pychop", "pytest")))'
+  "$python" -c 'import importlib.util as u, sys; sys.exit(not all(u.find_spec(m) for m in ("numpy", "ml_dtypes", "pychop", "pytest", "jsonschema")))'
 }
 pip_install() {  # Debian's system Python wants --break-system-packages; a user's Python does not
   "$python" -m pip install --quiet "$@" 2>/dev/null || "$python" -m pip install --quiet --break-system-packages "$@"
 }
 if [ "$mode" = test ] && [ -n "$python" ] && ! have_python_peers; then
-  echo "setup: installing numpy, ml_dtypes, pychop and pytest for $python" >&2
+  echo "setup: installing numpy, ml_dtypes, pychop, pytest and jsonschema for $python" >&2
   if ! "$python" -m pip --version >/dev/null 2>&1; then
     sudo=""
     [ "$(id -u)" -eq 0 ] || sudo="sudo"
     DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends python3-pip >/dev/null
   fi
-  { pip_install numpy ml_dtypes pytest && pip_install --no-deps pychop==0.6.2; } ||
-    echo "setup: numpy/ml_dtypes/pychop/pytest unavailable; their cross-checks will be skipped" >&2
+  { pip_install numpy ml_dtypes pytest jsonschema && pip_install --no-deps pychop==0.6.2; } ||
+    echo "setup: numpy/ml_dtypes/pychop/pytest/jsonschema unavailable; their tests will be skipped" >&2
 fi
 
 # Warnings are errors in the test run (CI) and only printed in the main one; set each time, since the

@@ -24,6 +24,51 @@ std::string text(const nlohmann::json& j, const char* key, const std::string& wh
   return j[key].get<std::string>();
 }
 
+// The keys each kind of suite takes (vectors/suite.schema.json says the same).
+const std::vector<std::string>& keys_of(Suite::Kind kind) {
+  static const std::vector<std::string> cast{"name", "kind",    "from",     "classes",  "count", "seed",
+                                             "to",   "profile", "rounding", "overflow", "nan"};
+  static const std::vector<std::string> block{"name", "kind",   "from",    "classes", "count",
+                                              "seed", "format", "profile", "block"};
+  static const std::vector<std::string> dot{"name",   "kind",  "classes", "count",    "seed",     "format", "format_b",
+                                            "blocks", "model", "out",     "rounding", "overflow", "c"};
+  switch (kind) {
+    case Suite::Kind::cast: return cast;
+    case Suite::Kind::block: return block;
+    case Suite::Kind::dot: return dot;
+  }
+  return cast;
+}
+
+// Levenshtein distance: how a misspelt key finds the one meant.
+std::size_t distance(const std::string& a, const std::string& b) {
+  std::vector<std::size_t> row(b.size() + 1);
+  for (std::size_t j = 0; j <= b.size(); ++j) row[j] = j;
+  for (std::size_t i = 1; i <= a.size(); ++i) {
+    std::size_t diagonal = row[0];
+    row[0] = i;
+    for (std::size_t j = 1; j <= b.size(); ++j) {
+      const std::size_t above = row[j];
+      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] == b[j - 1] ? 0 : 1)});
+      diagonal = above;
+    }
+  }
+  return row[b.size()];
+}
+
+// A key the suite's kind does not take is an error naming it and the nearest key it does take: a
+// misspelt option must not fall back silently to its default.
+void reject_unknown_keys(const nlohmann::json& j, Suite::Kind kind, const std::string& what) {
+  const std::vector<std::string>& known = keys_of(kind);
+  for (const auto& item : j.items()) {
+    if (std::find(known.begin(), known.end(), item.key()) != known.end()) continue;
+    const auto nearest = std::min_element(known.begin(), known.end(), [&](const std::string& x, const std::string& y) {
+      return distance(item.key(), x) < distance(item.key(), y);
+    });
+    reject(what, "unknown key \"" + item.key() + "\" (did you mean \"" + *nearest + "\"?)");
+  }
+}
+
 }  // namespace
 
 const std::vector<std::string>& cast_classes() {
@@ -104,6 +149,12 @@ Suite parse_suite(const nlohmann::json& j, const std::string& what) {
     } else if (kind == "block") {
       s.kind = Suite::Kind::block;
       s.block = parse_block_format(text(j, "format", what));
+      if (j.contains("block")) {  // the block size, as quantize --block
+        if (!j["block"].is_number_unsigned() || j["block"].get<std::uint64_t>() < 1 ||
+            j["block"].get<std::uint64_t>() > 1048576)
+          reject(what, "\"block\" must be 1 to 1048576");
+        s.block.block_size = j["block"].get<int>();
+      }
       s.profile = &find_profile(text(j, "profile", what, std::string(default_profile_name)));
     } else if (kind == "dot") {
       parse_dot(j, what, s);
@@ -114,6 +165,7 @@ Suite parse_suite(const nlohmann::json& j, const std::string& what) {
     if (std::string(e.what()).starts_with(what)) throw;
     reject(what, e.what());
   }
+  reject_unknown_keys(j, s.kind, what);
   if (!j.contains("classes") || !j["classes"].is_array() || j["classes"].empty())
     reject(what, "\"classes\" must be a non-empty list");
   const auto& known = s.kind == Suite::Kind::cast    ? cast_classes()
