@@ -125,11 +125,33 @@ std::string plugin_results(const ConformArguments& a) {
   return text;
 }
 
+// A results file that cannot be this suite's results is refused before any comparison: empty, binary, or
+// with another number of lines than the suite has vectors (another suite's results, or a cut-off run).
+void check_results_file(const ConformArguments& a, const std::vector<std::uint8_t>& bytes) {
+  if (bytes.empty()) throw UsageError(a.results + ": empty (no results to compare)");
+  for (std::size_t i = 0; i < bytes.size(); ++i)
+    if (bytes[i] == 0 || (bytes[i] < 0x20 && bytes[i] != '\n' && bytes[i] != '\r' && bytes[i] != '\t'))
+      throw UsageError(a.results + ": not text (byte 0x" + to_hex(bytes[i], 2) + " at offset " + std::to_string(i) +
+                       "); results are lines of hex codes");
+  std::size_t lines = 0;
+  for (const std::uint8_t b : bytes) lines += b == '\n';
+  if (bytes.back() != '\n') ++lines;
+  std::size_t vectors = 0;
+  {
+    const std::vector<std::uint8_t> expected = read_file_bytes(a.suite + "/expected.txt");
+    for (const std::uint8_t b : expected) vectors += b == '\n';
+  }
+  if (lines != vectors)
+    throw UsageError(a.results + ": " + std::to_string(lines) + " lines, but suite " + a.suite + " has " +
+                     std::to_string(vectors) + " vectors (another suite's results, or a run cut short?)");
+}
+
 // The implementation's output for the suite's stdin.txt, from a file, a command or a plugin.
 std::string results_of(const ConformArguments& a) {
   if (!a.plugin.empty()) return plugin_results(a);
   if (!a.results.empty()) {
     const std::vector<std::uint8_t> bytes = read_file_bytes(a.results);
+    check_results_file(a, bytes);
     return {bytes.begin(), bytes.end()};
   }
   const std::string input = a.suite + "/stdin.txt";

@@ -170,3 +170,18 @@ def test_junit_report(mxref, block, reference_block):
     r = subprocess.run([mxref, "conform", "--suite", block, "--cmd", reference_block, "--report", "junit"],
                        capture_output=True, text=True)
     assert r.returncode == 0 and r.stdout.startswith("<?xml") and "<testcase" in r.stdout
+
+
+@pytest.mark.parametrize("content, reason", [(b"", "empty"), (b"7e\x00\n" * 10, "not text"),
+                                             (b"7e\n" * 3, "3 lines, but suite")])
+def test_results_that_cannot_be_the_suites_are_refused(mxref, cast, tmp_path, content, reason):
+    results = tmp_path / "results.txt"
+    results.write_bytes(content)
+    r = subprocess.run([mxref, "conform", "--suite", cast, "--results", str(results)], capture_output=True, text=True)
+    assert r.returncode == 2 and reason in r.stderr and r.stderr.count("\n") == 1, r.stderr
+
+
+def test_another_suites_results_are_refused(mxref, cast, block):
+    r = subprocess.run([mxref, "conform", "--suite", cast, "--results", os.path.join(block, "expected.txt")],
+                       capture_output=True, text=True)
+    assert r.returncode == 2 and "another suite's results" in r.stderr, r.stderr
