@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <memory>
 #include <sstream>
 #include <stdexcept>
@@ -19,6 +20,7 @@
 #include "tools/hex_lines.hpp"
 #include "tools/usage_error.hpp"
 #include "vectors/generate.hpp"
+#include "vectors/sha256.hpp"
 #include "vectors/suite.hpp"
 
 namespace mxref::tools {
@@ -27,16 +29,64 @@ namespace {
 
 struct GenArguments {
   std::string suite, out, format = "all", shard;
+  bool force = false;
 };
 
 struct ConformArguments {
   std::string suite, results, command, plugin, report = "text", out;
   std::size_t keep = 20;
   bool infer = false;
+  bool no_verify = false;
 };
 
 void write_text(const std::string& path, const std::string& text) {
   write_file_atomically(path, {reinterpret_cast<const std::uint8_t*>(text.data()), text.size()});
+}
+
+// The files of a non-empty output folder that gen may replace: those of an earlier run of the same suite
+// (its manifest names it), or anything with --force. Otherwise the folder is refused.
+std::vector<std::string> files_to_replace(const GenArguments& a, const std::string& suite_name) {
+  std::error_code error;
+  if (!std::filesystem::is_directory(a.out, error)) return {};
+  std::vector<std::string> names;
+  for (const auto& entry : std::filesystem::directory_iterator(a.out, error))
+    names.push_back(entry.path().filename().string());
+  if (names.empty() || a.force) return names;
+  std::string holds = "other files";
+  try {
+    const std::vector<std::uint8_t> bytes = read_file_bytes(a.out + "/manifest.json");
+    const nlohmann::json manifest = nlohmann::json::parse(bytes.begin(), bytes.end());
+    if (manifest.value("suite", "") == suite_name) return names;
+    holds = "suite '" + manifest.value("suite", "?") + "'";
+  } catch (const std::exception&) {
+  }
+  throw UsageError("'" + a.out + "' is not empty and holds " + holds + ", not suite '" + suite_name +
+                   "': --force replaces what is there");
+}
+
+// A suite whose files do not match its manifest was changed after mxref gen: refused, unless --no-verify.
+void verify_manifest(const ConformArguments& a) {
+  const std::string path = a.suite + "/manifest.json";
+  if (!std::filesystem::exists(path))
+    throw UsageError(path + " is missing: is --suite a folder written by mxref gen? (--no-verify compares anyway)");
+  nlohmann::json manifest;
+  try {
+    const std::vector<std::uint8_t> bytes = read_file_bytes(path);
+    manifest = nlohmann::json::parse(bytes.begin(), bytes.end());
+  } catch (const nlohmann::json::exception& e) {
+    throw UsageError(path + ": not valid JSON: " + e.what());
+  }
+  if (!manifest.contains("sha256") || !manifest["sha256"].is_object())
+    throw UsageError(path + ": no \"sha256\" table (--no-verify compares anyway)");
+  for (const auto& [name, hash] : manifest["sha256"].items()) {
+    const std::string file = a.suite + "/" + name;
+    if (name.find('/') != std::string::npos || !std::filesystem::exists(file)) continue;  // a family not written
+    const std::vector<std::uint8_t> bytes = read_file_bytes(file);
+    if (!hash.is_string() || vectors::sha256_hex(bytes) != hash.get<std::string>())
+      throw UsageError(file + " does not match " + path +
+                       " (SHA-256): the suite changed after mxref gen "
+                       "(regenerate it, or --no-verify to compare anyway)");
+  }
 }
 
 void run_gen(const GenArguments& a) {
@@ -72,11 +122,15 @@ void run_gen(const GenArguments& a) {
       throw UsageError(e.what());
     }
   }
+  const std::vector<std::string> stale = files_to_replace(a, suite.name);
   std::error_code error;
   std::filesystem::create_directories(a.out, error);
   if (error) throw UsageError("cannot create '" + a.out + "': " + error.message());
-  for (const auto& [name, content] : vectors::suite_files(suite, generated, MXREF_VERSION, output))
-    write_text(a.out + "/" + name, content);
+  const std::map<std::string, std::string> files = vectors::suite_files(suite, generated, MXREF_VERSION, output);
+  for (const auto& [name, content] : files) write_text(a.out + "/" + name, content);
+  // What an earlier suite left there and this one did not write would be tested as if it were current.
+  for (const std::string& name : stale)
+    if (!files.contains(name)) std::filesystem::remove(a.out + "/" + name, error);
   std::printf("%s: %zu vectors in %s\n", suite.name.c_str(), generated.size(), a.out.c_str());
 }
 
@@ -173,6 +227,7 @@ std::string results_of(const ConformArguments& a) {
 int run_conform(const ConformArguments& a) {
   if ((a.results.empty() ? 0 : 1) + (a.command.empty() ? 0 : 1) + (a.plugin.empty() ? 0 : 1) != 1)
     throw UsageError("give exactly one of --results FILE, --cmd COMMAND and --plugin LIBRARY");
+  if (!a.no_verify) verify_manifest(a);
   conformance::Report report;
   std::string output;
   try {
@@ -212,6 +267,7 @@ void add_vectors_commands(CLI::App& app) {
   g->add_option("--format", gen->format, "all, json, memh ($readmemh), text (for conform --cmd) or bin")
       ->capture_default_str();
   g->add_option("--shard", gen->shard, "Write only shard i of n (i/n): a contiguous share, vector ids kept");
+  g->add_flag("--force", gen->force, "Replace a non-empty --out that holds another suite or other files");
   g->callback([gen] { run_gen(*gen); });
 
   auto conform = std::make_shared<ConformArguments>();
@@ -223,6 +279,7 @@ void add_vectors_commands(CLI::App& app) {
   c->add_option("--report", conform->report, "text, json or junit")->capture_default_str();
   c->add_option("--out", conform->out, "Write the report here instead of stdout");
   c->add_option("--max-mismatches", conform->keep, "Mismatches listed in the report")->capture_default_str();
+  c->add_flag("--no-verify", conform->no_verify, "Compare even if the suite's files do not match its manifest");
   c->add_flag("--infer", conform->infer,
               "Also report which mxref profiles the outputs are consistent with (text report)");
   c->callback([conform] {

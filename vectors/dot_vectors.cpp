@@ -117,7 +117,10 @@ class DotDraws {
   }
   // ±1.m x 2^k in the output format (rounded to it).
   std::uint64_t c_near(std::int64_t k) {
-    const Value v = Value::finite(r_.next() & 1, Dyadic(BigInt((r_.next() & 0xFFFFFF) | 0x1000000), k - 24));
+    // One draw a statement: the order of a call's arguments is the compiler's, and the vectors must not be.
+    const bool negative = r_.next() & 1;
+    const std::uint64_t mantissa = (r_.next() & 0xFFFFFF) | 0x1000000;
+    const Value v = Value::finite(negative, Dyadic(BigInt(mantissa), k - 24));
     return encode(s_.dot.out, v, nearest_saturating).code;
   }
 

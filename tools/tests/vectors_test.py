@@ -185,3 +185,44 @@ def test_another_suites_results_are_refused(mxref, cast, block):
     r = subprocess.run([mxref, "conform", "--suite", cast, "--results", os.path.join(block, "expected.txt")],
                        capture_output=True, text=True)
     assert r.returncode == 2 and "another suite's results" in r.stderr, r.stderr
+
+
+def generated(mxref, root, name, out):
+    r = subprocess.run([mxref, "gen", "--suite", os.path.join(root, "vectors", "suites", name + ".json"), "--out",
+                        str(out)], capture_output=True, text=True)
+    assert r.returncode == 0, r.stderr
+    return out
+
+
+def test_a_tampered_suite_is_refused_unless_told(mxref, root, tmp_path, reference_cast):
+    suite = generated(mxref, root, "e4m3-cast", tmp_path / "s")
+    lines = (suite / "expected.txt").read_text().splitlines()
+    lines[0] = "7e" if lines[0] != "7e" else "7d"
+    (suite / "expected.txt").write_text("\n".join(lines) + "\n")
+    r = subprocess.run([mxref, "conform", "--suite", str(suite), "--cmd", reference_cast], capture_output=True, text=True)
+    assert r.returncode == 2 and "expected.txt does not match" in r.stderr and "--no-verify" in r.stderr, r.stderr
+    r = subprocess.run([mxref, "conform", "--suite", str(suite), "--cmd", reference_cast, "--no-verify"],
+                       capture_output=True, text=True)
+    assert r.returncode == 1 and "1 failed" in r.stdout, r.stdout  # compared, and the changed vector fails
+    (suite / "manifest.json").unlink()
+    r = subprocess.run([mxref, "conform", "--suite", str(suite), "--cmd", reference_cast], capture_output=True, text=True)
+    assert r.returncode == 2 and "manifest.json is missing" in r.stderr, r.stderr
+
+
+def test_gen_refuses_a_folder_holding_another_suite(mxref, root, tmp_path):
+    out = generated(mxref, root, "e4m3-cast", tmp_path / "s")
+    generated(mxref, root, "e4m3-cast", out)  # the same suite again: allowed
+    r = subprocess.run([mxref, "gen", "--suite", os.path.join(root, "vectors", "suites", "mxfp4-e2m1-ocp.json"),
+                        "--out", str(out)], capture_output=True, text=True)
+    assert r.returncode == 2 and "holds suite 'e4m3-cast'" in r.stderr and "--force" in r.stderr, r.stderr
+    # --force replaces it, and a file the new run does not write does not stay behind to be tested.
+    r = subprocess.run([mxref, "gen", "--suite", os.path.join(root, "vectors", "suites", "mxfp4-e2m1-ocp.json"),
+                        "--out", str(out), "--force", "--format", "json"], capture_output=True, text=True)
+    assert r.returncode == 0, r.stderr
+    assert sorted(p.name for p in out.iterdir()) == ["manifest.json", "vectors.json"]
+    (tmp_path / "other").mkdir()
+    (tmp_path / "other" / "notes.txt").write_text("mine")
+    r = subprocess.run([mxref, "gen", "--suite", os.path.join(root, "vectors", "suites", "e4m3-cast.json"), "--out",
+                        str(tmp_path / "other")], capture_output=True, text=True)
+    assert r.returncode == 2 and "holds other files" in r.stderr, r.stderr
+    assert (tmp_path / "other" / "notes.txt").read_text() == "mine"
