@@ -84,6 +84,7 @@ inline constexpr Format e3m0{true, 3, 0, 3, Encoding::finite};  // see docs/spec
 inline constexpr Format e3m4{true, 3, 4, 3, Encoding::ieee};    // ml_dtypes float8_e3m4
 inline constexpr Format e4m3fnuz{true, 4, 3, 8, Encoding::fnuz};
 inline constexpr Format e5m2fnuz{true, 5, 2, 16, Encoding::fnuz};
+inline constexpr Format e4m3b11fnuz{true, 4, 3, 11, Encoding::fnuz};  // ml_dtypes float8_e4m3b11fnuz
 inline constexpr Format e8m0{false, 8, 0, 127, Encoding::exponent_only};
 inline constexpr Format ue4m3{false, 4, 3, 7, Encoding::fn};
 inline constexpr Format int8{true, 0, 7, 6, Encoding::twos_complement};

@@ -9,7 +9,7 @@ namespace mxref {
 
 namespace {
 
-constexpr std::array<NamedFormat, 16> builtins{{
+constexpr std::array<NamedFormat, 17> builtins{{
     {"e5m2", e5m2},
     {"e4m3", e4m3},
     {"e3m2", e3m2},
@@ -26,13 +26,27 @@ constexpr std::array<NamedFormat, 16> builtins{{
     {"fp32", fp32},
     {"fp64", fp64},
     {"e3m4", e3m4},
+    {"e4m3b11fnuz", e4m3b11fnuz},
 }};
 
 struct Alias {
   std::string_view alias;
   std::string_view name;
 };
-constexpr std::array<Alias, 14> aliases{{
+// The names ml_dtypes and torch give their types, each with that library's meaning (float8_e4m3 is the
+// IEEE-like E4M3 with Inf, not OCP's; the FP6/FP4 "fn" types have no NaN).
+constexpr std::array<Alias, 25> aliases{{
+    {"float8_e4m3fn", "e4m3"},
+    {"float8_e5m2", "e5m2"},
+    {"float8_e4m3fnuz", "e4m3fnuz"},
+    {"float8_e5m2fnuz", "e5m2fnuz"},
+    {"float8_e4m3b11fnuz", "e4m3b11fnuz"},
+    {"float8_e3m4", "e3m4"},
+    {"float8_e4m3", "e4m3ieee"},
+    {"float8_e8m0fnu", "e8m0"},
+    {"float6_e3m2fn", "e3m2"},
+    {"float6_e2m3fn", "e2m3"},
+    {"float4_e2m1fn", "e2m1"},
     {"e4m3fn", "e4m3"},
     {"ue8m0", "e8m0"},
     {"e8m0fnu", "e8m0"},
@@ -50,11 +64,15 @@ constexpr std::array<Alias, 14> aliases{{
 }};
 
 std::optional<Format> builtin(std::string_view name) {
-  for (const Alias& a : aliases)
-    if (a.alias == name) name = a.name;
   for (const NamedFormat& n : builtins)
     if (n.name == name) return n.format;
   return std::nullopt;
+}
+
+std::string_view unaliased(std::string_view name) {
+  for (const Alias& a : aliases)
+    if (a.alias == name) return a.name;
+  return name;
 }
 
 // Reads a decimal number at the front of text, advancing it.
@@ -68,6 +86,23 @@ std::optional<int> take_number(std::string_view& text) {
 
 [[noreturn]] void reject(std::string_view name, std::string_view why) {
   throw FormatNameError("unknown format '" + std::string(name) + "': " + std::string(why));
+}
+
+// Short spellings that mxref's grammar and ml_dtypes/torch read as different formats: "fn" is one NaN
+// per sign in mxref's grammar (as in E4M3), but no NaN at all in float6_e3m2fn, float6_e2m3fn and
+// float4_e2m1fn. Refused, naming both readings and the spelling of each.
+void reject_two_readings(std::string_view name) {
+  struct Clash {
+    std::string_view name, plain, library;
+  };
+  for (const Clash& c : {Clash{"e3m2fn", "e3m2", "float6_e3m2fn"}, Clash{"e2m3fn", "e2m3", "float6_e2m3fn"},
+                         Clash{"e2m1fn", "e2m1", "float4_e2m1fn"}})
+    if (name == c.name)
+      reject(name, "reads two ways: mxref's grammar makes it " + std::string(c.plain) +
+                       " with one NaN per sign (all-ones codes), ml_dtypes and torch (" + std::string(c.library) +
+                       ") make it " + std::string(c.plain) + " with every code a number; write " +
+                       std::string(c.plain) + " (or " + std::string(c.library) + ") for the second, " +
+                       std::string(c.plain) + "nan for the first");
 }
 
 // int<N> (two's complement) and sm<N> (sign and magnitude), N bits in all: like MX integer elements,
@@ -94,7 +129,8 @@ Format parse_exmy(std::string_view name) {
   std::string_view rest = name;
   const bool is_unsigned = rest.starts_with('u');
   if (is_unsigned) rest.remove_prefix(1);
-  if (!rest.starts_with('e')) reject(name, "expected a built-in name, [u]e<X>m<Y>[fn|fnuz|ieee|fin], int<N> or sm<N>");
+  if (!rest.starts_with('e'))
+    reject(name, "expected a built-in name, [u]e<X>m<Y>[fn|nan|fnuz|ieee|fin], int<N> or sm<N>");
   rest.remove_prefix(1);
   const std::optional<int> e = take_number(rest);
   if (!e || !rest.starts_with('m')) reject(name, "expected e<X>m<Y>");
@@ -109,7 +145,7 @@ Format parse_exmy(std::string_view name) {
   if (*m == 0 && rest.empty()) {
     f.is_signed = false;
     f.encoding = Encoding::exponent_only;
-  } else if (rest == "fn") {
+  } else if (rest == "fn" || rest == "nan") {  // "nan": the same, for names where "fn" reads two ways
     f.encoding = Encoding::fn;
   } else if (rest == "fnuz") {
     if (is_unsigned) reject(name, "fnuz needs a sign bit");
@@ -119,7 +155,7 @@ Format parse_exmy(std::string_view name) {
     if (*m == 0) reject(name, "an IEEE-like format needs mantissa bits for its NaNs");
     f.encoding = Encoding::ieee;
   } else if (rest != "fin" && !rest.empty()) {
-    reject(name, "unknown suffix '" + std::string(rest) + "' (fn, fnuz, ieee or fin)");
+    reject(name, "unknown suffix '" + std::string(rest) + "' (fn, nan, fnuz, ieee or fin)");
   }
   if (f.encoding == Encoding::exponent_only && *e < 2) reject(name, "an exponent-only format needs 2+ bits");
   return f;
@@ -154,7 +190,9 @@ std::span<const NamedFormat> builtin_formats() { return builtins; }
 
 Format parse_format(std::string_view name) {
   if (name.empty()) reject(name, "empty name");
-  if (const std::optional<Format> f = builtin(name)) return *f;
+  reject_two_readings(name);
+  if (const std::optional<Format> f = builtin(unaliased(name))) return *f;
+  if (unaliased(name) != name) return parse_format(unaliased(name));
   if (has_leading_zero(name)) reject(name, "numbers are written without leading zeros");
   if (name.starts_with("int")) return parse_fixed_point(name, "int", Encoding::twos_complement);
   if (name.starts_with("sm")) return parse_fixed_point(name, "sm", Encoding::sign_magnitude);
@@ -179,10 +217,11 @@ std::string format_name(const Format& f) {
   // Exponent-only names carry no 'u': like e8m0, they are unsigned by definition.
   const std::string fields = "e" + std::to_string(f.exponent_bits) + "m" + std::to_string(f.mantissa_bits);
   const bool spell_unsigned = !f.is_signed && f.encoding != Encoding::exponent_only;
-  const std::string name = (spell_unsigned ? "u" : "") + fields + suffix_of(f);
+  std::string name = (spell_unsigned ? "u" : "") + fields + suffix_of(f);
+  if (name == "e3m2fn" || name == "e2m3fn" || name == "e2m1fn") name = fields + "nan";  // see reject_two_readings
   // Where that spelling is a built-in's name for another format (e3m4 is IEEE-like, e3m0 the MX
   // element, ue4m3 NVFP4's scale), the implicit convention is spelled out: "fin", or the 'u'.
-  if (const std::optional<Format> b = builtin(name); b && *b != f)
+  if (const std::optional<Format> b = builtin(unaliased(name)); b && *b != f)
     return f.encoding == Encoding::exponent_only ? "u" + name : name + "fin";
   return name;
 }

@@ -1,5 +1,7 @@
 #include <gtest/gtest.h>
 
+#include <string>
+
 #include "ref/format_name.hpp"
 
 namespace mxref {
@@ -16,6 +18,40 @@ TEST(FormatName, BuiltinsAndAliases) {
     EXPECT_EQ(parse_format(n.name), n.format) << n.name;
     EXPECT_EQ(format_name(n.format), n.name);
   }
+}
+
+// ml_dtypes' and torch's type names, each with that library's meaning: float8_e4m3 is IEEE-like (Inf and
+// NaNs, bias 7), float8_e4m3b11fnuz has bias 11, the FP6/FP4 "fn" types have no NaN.
+TEST(FormatName, LibraryDtypeNames) {
+  EXPECT_EQ(parse_format("float8_e4m3fn"), e4m3);
+  EXPECT_EQ(parse_format("float8_e5m2"), e5m2);
+  EXPECT_EQ(parse_format("float8_e4m3fnuz"), e4m3fnuz);
+  EXPECT_EQ(parse_format("float8_e5m2fnuz"), e5m2fnuz);
+  EXPECT_EQ(parse_format("float8_e4m3b11fnuz"), (Format{true, 4, 3, 11, Encoding::fnuz}));
+  EXPECT_EQ(parse_format("float8_e3m4"), e3m4);
+  EXPECT_EQ(parse_format("float8_e4m3"), (Format{true, 4, 3, 7, Encoding::ieee}));
+  EXPECT_EQ(parse_format("float8_e8m0fnu"), e8m0);
+  EXPECT_EQ(parse_format("float6_e3m2fn"), e3m2);
+  EXPECT_EQ(parse_format("float6_e2m3fn"), e2m3);
+  EXPECT_EQ(parse_format("float4_e2m1fn"), e2m1);
+  EXPECT_EQ(format_name(parse_format("float8_e4m3")), "e4m3ieee");
+  // The spellings that read two ways are refused, naming both readings and a spelling for each.
+  for (const char* name : {"e3m2fn", "e2m3fn", "e2m1fn"}) {
+    try {
+      parse_format(name);
+      ADD_FAILURE() << name << " parsed";
+    } catch (const FormatNameError& e) {
+      const std::string what = e.what();
+      EXPECT_NE(what.find("reads two ways"), std::string::npos) << what;
+      EXPECT_NE(what.find("float"), std::string::npos) << what;
+      EXPECT_NE(what.find("nan for the first"), std::string::npos) << what;
+    }
+  }
+  // mxref's reading, spelled with "nan": one NaN per sign at the all-ones codes.
+  EXPECT_EQ(parse_format("e2m1nan"), (Format{true, 2, 1, 1, Encoding::fn}));
+  EXPECT_EQ(format_name(parse_format("e2m1nan")), "e2m1nan");
+  EXPECT_EQ(parse_format("e5m3nan"), parse_format("e5m3fn"));
+  EXPECT_EQ(format_name(parse_format("e5m3nan")), "e5m3fn");
 }
 
 TEST(FormatName, CustomGrammar) {
@@ -73,7 +109,7 @@ TEST(FormatName, EveryCanonicalNameParsesBack) {
   for (const char* sign : {"", "u"})
     for (int e = 1; e <= 15; ++e)
       for (int m = 0; m <= 12; ++m)
-        for (const char* suffix : {"", "fn", "fnuz", "ieee", "fin"}) {
+        for (const char* suffix : {"", "fn", "nan", "fnuz", "ieee", "fin"}) {
           const std::string name = std::string(sign) + "e" + std::to_string(e) + "m" + std::to_string(m) + suffix;
           Format f;
           try {

@@ -14,7 +14,7 @@ TARGETS = {
     "e4m3": "float8_e4m3fn", "e5m2": "float8_e5m2", "e4m3fnuz": "float8_e4m3fnuz",
     "e5m2fnuz": "float8_e5m2fnuz", "e3m4": "float8_e3m4", "e3m2": "float6_e3m2fn",
     "e2m3": "float6_e2m3fn", "e2m1": "float4_e2m1fn", "e8m0": "float8_e8m0fnu",
-    "fp16": "float16", "bf16": "bfloat16",
+    "e4m3b11fnuz": "float8_e4m3b11fnuz", "e4m3ieee": "float8_e4m3", "fp16": "float16", "bf16": "bfloat16",
 }
 SOURCES = {"bf16": (md.bfloat16, np.uint16), "f16": (np.float16, np.uint16), "f32": (np.float32, np.uint32)}
 SEED = 2026

@@ -118,8 +118,9 @@ TEST(Spec, WideFormatsOmitTheTable) {
   EXPECT_EQ(text_property(r.out, "counts").rfind("total 18446744073709551616,", 0), 0u);
 }
 
-const std::string builtin_names[] = {"e5m2",  "e4m3",     "e3m2",     "e2m1", "e2m3", "e3m0", "int8", "e8m0",
-                                     "ue4m3", "e4m3fnuz", "e5m2fnuz", "fp16", "bf16", "fp32", "fp64", "e3m4"};
+const std::string builtin_names[] = {"e5m2", "e4m3", "e3m2",  "e2m1",     "e2m3",       "e3m0",
+                                     "int8", "e8m0", "ue4m3", "e4m3fnuz", "e5m2fnuz",   "fp16",
+                                     "bf16", "fp32", "fp64",  "e3m4",     "e4m3b11fnuz"};
 
 TEST(Spec, AllListsEveryBuiltin) {
   const Outcome text = run_mxref({"spec", "--all"});
