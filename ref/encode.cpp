@@ -55,7 +55,7 @@ CastResult not_a_number(const Format& f, const Value& v, const CastOptions& o) {
     case NanToFinite::max: return {max_finite_code(f), Flag::invalid};
     case NanToFinite::error: break;
   }
-  throw CastError(v.is_nan() ? "NaN has no encoding in this format (choose a NaN policy: zero or max)"
+  throw CastError(v.is_nan() ? "NaN has no encoding in this format (choose a NaN policy: --nan zero or --nan max)"
                              : "a negative value has no encoding in an unsigned format");
 }
 
@@ -81,7 +81,7 @@ void validate(const Format& f, const CastOptions& o) {
   if (o.overflow == Overflow::nan && !has_nan(f))
     throw std::invalid_argument("overflow policy 'nan' needs a format with NaN");
   if (o.rounding == Rounding::stochastic && (o.random.count < 1 || o.random.count > 64))
-    throw std::invalid_argument("stochastic rounding needs 1..64 random bits");
+    throw std::invalid_argument("stochastic rounding needs 1..64 random bits (--random-bits N)");
   if (o.rounding == Rounding::stochastic && o.random.count < 64 && (o.random.value >> o.random.count) != 0)
     throw std::invalid_argument("stochastic random value has more bits than its count");
 }

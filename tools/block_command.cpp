@@ -143,7 +143,10 @@ std::vector<std::uint64_t> block_tokens(std::string_view line, std::uint64_t lin
     fail_line(line_number, "expected " + std::to_string(expected) + " hex codes (" +
                                (mode == Mode::dequantize ? "a scale and " + std::to_string(n) + " elements"
                                                          : "one block of " + std::to_string(n)) +
-                               "), found " + std::to_string(tokens.size()));
+                               "), found " + std::to_string(tokens.size()) +
+                               (mode != Mode::dequantize && !ragged && !tokens.empty() && tokens.size() < expected
+                                    ? " (a short last block needs --ragged)"
+                                    : ""));
   return tokens;
 }
 

@@ -371,6 +371,56 @@ void append_le(std::string& out, std::uint64_t code, int bits) {
   for (std::size_t b = 0; b < storage_bytes(bits); ++b) out.push_back(static_cast<char>(code >> (8 * b)));
 }
 
+nlohmann::ordered_json resolved_options(const Suite& s) {
+  nlohmann::ordered_json o;
+  switch (s.kind) {
+    case Suite::Kind::cast:
+      o["from"] = format_name(s.from);
+      o["to"] = format_name(s.to);
+      o["profile"] = std::string(to_string(s.cast_profile));
+      o["rounding"] = std::string(to_string(s.options.rounding));
+      o["overflow"] = std::string(to_string(s.options.overflow));
+      o["nan"] = std::string(to_string(s.options.nan_to_finite));
+      break;
+    case Suite::Kind::block:
+      o["from"] = format_name(s.from);
+      o["format"] = block_format_name(s.block);
+      o["block"] = s.block.block_size;
+      o["profile"] = std::string(s.profile->name);
+      break;
+    case Suite::Kind::dot:
+      o["format"] = block_format_name(s.dot.a);
+      o["format_b"] = block_format_name(s.dot.b);
+      o["blocks"] = s.dot.blocks;
+      o["model"] = std::string(s.model->name);
+      o["out"] = format_name(s.dot.out);
+      o["rounding"] = std::string(to_string(s.options.rounding));
+      o["overflow"] = std::string(to_string(s.options.overflow));
+      o["c"] = s.c_zero ? "zero" : "any";
+      break;
+  }
+  return o;
+}
+
+std::string reference_command(const Suite& s) {
+  switch (s.kind) {
+    case Suite::Kind::cast:
+      return "mxref cast --from " + format_name(s.from) + " --to " + format_name(s.to) + " --profile " +
+             std::string(to_string(s.cast_profile)) + " --rounding " + std::string(to_string(s.options.rounding)) +
+             " --overflow " + std::string(to_string(s.options.overflow)) + " --nan " +
+             std::string(to_string(s.options.nan_to_finite));
+    case Suite::Kind::block:
+      return "mxref quantize --from " + format_name(s.from) + " --format " + block_format_name(s.block) + " --block " +
+             std::to_string(s.block.block_size) + " --profile " + std::string(s.profile->name) + " --ragged";
+    case Suite::Kind::dot:
+      return "mxref dot --format " + block_format_name(s.dot.a) + " --format-b " + block_format_name(s.dot.b) +
+             " --blocks " + std::to_string(s.dot.blocks) + " --model " + std::string(s.model->name) + " --out " +
+             format_name(s.dot.out) + " --rounding " + std::string(to_string(s.options.rounding)) + " --overflow " +
+             std::string(to_string(s.options.overflow));
+  }
+  return "";
+}
+
 // The contents of every file of a suite, built up one vector at a time.
 class SuiteTexts {
  public:
@@ -419,6 +469,10 @@ class SuiteTexts {
     nlohmann::ordered_json doc;
     doc["mxref"] = version;
     doc["suite"] = s.definition;
+    // Every option the vectors were made with, defaults included, and the mxref command whose output for
+    // stdin.txt is expected.txt: what an implementation must match, with nothing left implicit.
+    doc["options"] = resolved_options(s);
+    doc["reference_command"] = reference_command(s);
     doc["vectors"] = list_;
     if (wanted(output, Output::json)) files["vectors.json"] = doc.dump(1) + "\n";
     if (wanted(output, Output::text)) {

@@ -16,6 +16,14 @@ void expect_usage_error(const Outcome& r, const std::string& fragment, const std
   EXPECT_NE(r.err.find(fragment), std::string::npos) << r.err;
 }
 
+// An error that a flag would fix names the flag.
+TEST(Errors, NameTheFlagThatFixesThem) {
+  expect_usage_error(run_mxref({"cast", "--to", "e2m1"}, "7fc00000\n"), "--nan zero or --nan max");
+  expect_usage_error(run_mxref({"cast", "--to", "e4m3", "--rounding", "stochastic"}, "3f800000\n"), "--random-bits");
+  expect_usage_error(run_mxref({"quantize", "--format", "mxfp8_e4m3"}, "3f800000 3f800000\n"),
+                     "a short last block needs --ragged");
+}
+
 TEST(Errors, UnknownFormat) {
   expect_usage_error(run_mxref({"spec", "xyz"}), "mxref: unknown format 'xyz': ");
   expect_usage_error(run_mxref({"cast", "--to", "xyz"}, "3f800000\n"), "unknown format 'xyz'");

@@ -226,3 +226,18 @@ def test_gen_refuses_a_folder_holding_another_suite(mxref, root, tmp_path):
                         str(tmp_path / "other")], capture_output=True, text=True)
     assert r.returncode == 2 and "holds other files" in r.stderr, r.stderr
     assert (tmp_path / "other" / "notes.txt").read_text() == "mine"
+
+
+def test_every_suite_names_the_command_that_reproduces_it(mxref, root, suite):
+    # vectors.json records every option (defaults included) and the mxref command whose output for
+    # stdin.txt is expected.txt; that command passes the suite.
+    folder = os.path.join(root, "vectors", "golden", suite)
+    with open(os.path.join(folder, "vectors.json")) as f:
+        doc = json.load(f)
+    command = doc["reference_command"]
+    assert command.startswith("mxref ") and doc["options"], doc.get("options")
+    for key, value in doc["options"].items():
+        assert str(value) in command or key in ("c",), (key, value, command)
+    r = subprocess.run([mxref, "conform", "--suite", folder, "--cmd", mxref + command[len("mxref"):]],
+                       capture_output=True, text=True)
+    assert r.returncode == 0 and " 0 failed" in r.stdout, r.stdout + r.stderr
