@@ -129,10 +129,17 @@ Report compare(const std::string& suite_dir, const std::string& results, std::si
     const bool pass = want && have && outputs_match(*want, *have, nan_scale);
     (pass ? r.passed : r.failed)++;
     for (const std::string& t : tags) (pass ? r.by_tag[t].passed : r.by_tag[t].failed)++;
-    if (!pass && r.mismatches.size() < keep)
+    if (!pass && r.mismatches.size() < keep) {
+      std::optional<BlockDiagnosis> block;
+      const auto in = parse_codes(inputs[i]);
+      if (want && have && in)
+        block = diagnose_block(suite, std::vector<std::uint64_t>(in->begin(), in->end()),
+                               std::vector<std::uint64_t>(want->begin(), want->end()),
+                               std::vector<std::uint64_t>(have->begin(), have->end()));
       r.mismatches.push_back({i, inputs[i], expected[i], present ? got[i] : "<missing>", tags,
                               decimals(suite, inputs[i], false), decimals(suite, expected[i], true),
-                              present ? decimals(suite, got[i], true) : ""});
+                              present ? decimals(suite, got[i], true) : "", block});
+    }
   }
   r.extra_lines = got.size() > vectors.size() ? got.size() - vectors.size() : 0;
   return r;
@@ -147,7 +154,24 @@ std::string text_report(const Report& r) {
   for (const Mismatch& m : r.mismatches) {
     o << "  vector " << m.id << " [";
     for (std::size_t k = 0; k < m.tags.size(); ++k) o << (k ? "," : "") << m.tags[k];
-    o << "]\n    input    " << m.inputs << "\n             = " << m.inputs_decimal << "\n    expected " << m.expected
+    o << "]\n";
+    if (m.block) {
+      const BlockDiagnosis& b = *m.block;
+      if (!b.diagnosis.empty()) o << "    diagnosis: " << b.diagnosis << "\n";
+      if (b.scale_differs)
+        o << "    scale differs"
+          << (b.binades ? " by " + std::string(*b.binades > 0 ? "+" : "") + std::to_string(*b.binades) + " binade(s)"
+                        : std::string())
+          << "\n";
+      constexpr std::size_t shown = 8;
+      for (std::size_t k = 0; k < std::min(shown, b.elements.size()); ++k) {
+        const ElementDifference& e = b.elements[k];
+        o << "    element " << e.index << ": input 0x" << std::hex << e.input << ", expected 0x" << e.expected
+          << ", got 0x" << e.got << std::dec << "\n";
+      }
+      if (b.elements.size() > shown) o << "    ... " << b.elements.size() - shown << " more elements differ\n";
+    }
+    o << "    input    " << m.inputs << "\n             = " << m.inputs_decimal << "\n    expected " << m.expected
       << "\n             = " << m.expected_decimal << "\n    got      " << m.got << "\n             = " << m.got_decimal
       << "\n";
   }
@@ -172,6 +196,18 @@ std::string json_report(const Report& r) {
                                {"input_values", m.inputs_decimal},
                                {"expected_values", m.expected_decimal},
                                {"got_values", m.got_decimal}});
+  for (std::size_t k = 0; k < r.mismatches.size(); ++k) {
+    const Mismatch& m = r.mismatches[k];
+    if (!m.block) continue;
+    auto& out = j["mismatches"][k];
+    out["scale_differs"] = m.block->scale_differs;
+    if (m.block->binades) out["scale_binades"] = *m.block->binades;
+    out["differing_elements"] = nlohmann::ordered_json::array();
+    for (const ElementDifference& e : m.block->elements)
+      out["differing_elements"].push_back(
+          {{"index", e.index}, {"input", e.input}, {"expected", e.expected}, {"got", e.got}});
+    if (!m.block->diagnosis.empty()) out["diagnosis"] = m.block->diagnosis;
+  }
   return j.dump(1) + "\n";
 }
 

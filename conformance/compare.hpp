@@ -8,6 +8,8 @@
 #include <string>
 #include <vector>
 
+#include "conformance/diagnose.hpp"
+
 namespace mxref::conformance {
 
 struct Mismatch {
@@ -18,6 +20,7 @@ struct Mismatch {
   std::vector<std::string> tags;
   // The same lines as decimal values ("nan", "-inf", exact decimals; scale x element for blocks).
   std::string inputs_decimal, expected_decimal, got_decimal;
+  std::optional<BlockDiagnosis> block;  // block suites: what differs, and why where a known rule says
 };
 
 struct TagCount {

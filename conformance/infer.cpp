@@ -123,6 +123,51 @@ std::vector<Candidate> infer_profiles(const std::string& suite_dir, const std::s
   return out;
 }
 
+namespace {
+
+// A candidate's one-line meaning: the block profile's or the accumulation model's summary.
+std::string meaning_of(const std::string& name) {
+  for (const Profile& p : profiles())
+    if (p.name == name) return std::string(p.summary);
+  for (const AccumulationModel& m : accumulation_models())
+    if (m.name == name) return std::string(m.summary);
+  return "";
+}
+
+std::string xml_escaped(const std::string& s) {
+  std::string out;
+  for (const char c : s) {
+    if (c == '<') out += "&lt;";
+    else if (c == '>') out += "&gt;";
+    else if (c == '&') out += "&amp;";
+    else if (c == '"') out += "&quot;";
+    else out += c;
+  }
+  return out;
+}
+
+}  // namespace
+
+nlohmann::ordered_json json_inference(const std::vector<Candidate>& candidates) {
+  nlohmann::ordered_json out = nlohmann::ordered_json::array();
+  for (const Candidate& c : candidates) {
+    nlohmann::ordered_json j;
+    j["name"] = c.name;
+    j["matched"] = c.matched;
+    j["total"] = c.total;
+    j["consistent"] = c.matched == c.total;
+    j["unexplained_tags"] = c.unexplained_tags;
+    if (const std::string m = meaning_of(c.name); !m.empty()) j["meaning"] = m;
+    out.push_back(j);
+  }
+  return out;
+}
+
+std::string junit_inference(const std::vector<Candidate>& candidates, const std::string& suite) {
+  return "  <testcase classname=\"" + xml_escaped(suite) + "\" name=\"profile inference\">\n    <system-out>" +
+         xml_escaped(text_inference(candidates, candidates.size())) + "</system-out>\n  </testcase>\n";
+}
+
 std::string text_inference(const std::vector<Candidate>& candidates, std::size_t show) {
   std::ostringstream o;
   o << "profile inference:\n";

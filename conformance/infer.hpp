@@ -9,6 +9,8 @@
 #include <string>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 namespace mxref::conformance {
 
 struct Candidate {
@@ -22,5 +24,10 @@ struct Candidate {
 std::vector<Candidate> infer_profiles(const std::string& suite_dir, const std::string& results);
 
 std::string text_inference(const std::vector<Candidate>& candidates, std::size_t show = 5);
+
+// The same for the JSON report (every candidate, with the profile's or model's one-line meaning) and as a
+// JUnit test case whose output lists the ranking.
+nlohmann::ordered_json json_inference(const std::vector<Candidate>& candidates);
+std::string junit_inference(const std::vector<Candidate>& candidates, const std::string& suite);
 
 }  // namespace mxref::conformance

@@ -249,9 +249,17 @@ int run_conform(const ConformArguments& a) {
   }
   if (a.report == "text")
     text = conformance::text_report(report) + (a.infer ? conformance::text_inference(candidates) : "");
-  else if (a.report == "json") text = conformance::json_report(report);
-  else if (a.report == "junit") text = conformance::junit_report(report);
-  else throw UsageError("--report must be text, json or junit");
+  else if (a.report == "json") {
+    text = conformance::json_report(report);
+    if (a.infer) {
+      nlohmann::ordered_json j = nlohmann::ordered_json::parse(text);
+      j["inference"] = conformance::json_inference(candidates);
+      text = j.dump(1) + "\n";
+    }
+  } else if (a.report == "junit") {
+    text = conformance::junit_report(report);
+    if (a.infer) text.insert(text.rfind("</testsuite>"), conformance::junit_inference(candidates, report.suite));
+  } else throw UsageError("--report must be text, json or junit");
   if (a.out.empty()) std::fputs(text.c_str(), stdout);
   else write_text(a.out, text);
   return report.ok() ? 0 : 1;
@@ -281,7 +289,7 @@ void add_vectors_commands(CLI::App& app) {
   c->add_option("--max-mismatches", conform->keep, "Mismatches listed in the report")->capture_default_str();
   c->add_flag("--no-verify", conform->no_verify, "Compare even if the suite's files do not match its manifest");
   c->add_flag("--infer", conform->infer,
-              "Also report which mxref profiles the outputs are consistent with (text report)");
+              "Also report which mxref profiles (or accumulation models) the outputs are consistent with");
   c->callback([conform] {
     const int status = run_conform(*conform);
     if (status != 0) throw CLI::RuntimeError(status);  // mismatches: exit 1, not the usage status 2

@@ -241,3 +241,43 @@ def test_every_suite_names_the_command_that_reproduces_it(mxref, root, suite):
     r = subprocess.run([mxref, "conform", "--suite", folder, "--cmd", mxref + command[len("mxref"):]],
                        capture_output=True, text=True)
     assert r.returncode == 0 and " 0 failed" in r.stdout, r.stdout + r.stderr
+
+
+# A failing block says what differs and, where one known rule explains the whole pattern, names it.
+def diagnoses(report):
+    return [m.get("diagnosis") for m in report["mismatches"]]
+
+
+def test_a_scale_one_binade_up_is_diagnosed(conform, block, reference_block):
+    status, report = conform(block, reference_block + " --profile torchao-ceil")
+    first = report["mismatches"][0]
+    assert status == 1 and first["scale_differs"] and first["scale_binades"] == 1
+    assert "scale +1 binade, every element consistent with it" in first["diagnosis"]
+    assert all(e["expected"] != e["got"] for e in first["differing_elements"])
+
+
+def test_swapped_pairs_are_diagnosed(conform, block, reference_block):
+    swapped = through(reference_block, "import sys\nfor l in sys.stdin:\n t = l.split(); e = t[1:]; "
+                                       "e[0:len(e) - len(e) % 2] = [e[i ^ 1] for i in range(len(e) - len(e) % 2)]; "
+                                       "print(t[0], *e)")
+    status, report = conform(block, swapped)
+    assert status == 1 and "adjacent elements swapped in pairs" in " ".join(d or "" for d in diagnoses(report))
+
+
+def test_a_finite_scale_for_a_nan_block_is_diagnosed(conform, block, reference_block):
+    finite = through(reference_block, "import sys\nfor l in sys.stdin:\n t = l.split(); "
+                                      "t[0] = \"7f\" if t[0] == \"ff\" else t[0]; print(*t)")
+    status, report = conform(block, finite)
+    assert status == 1 and any("NaN/Inf handling" in (d or "") for d in diagnoses(report))
+
+
+def test_inference_goes_into_the_json_and_junit_reports(mxref, block, reference_block):
+    command = reference_block + " --profile torchao-floor"
+    r = subprocess.run([mxref, "conform", "--suite", block, "--infer", "--report", "json", "--cmd", command],
+                       capture_output=True, text=True)
+    inference = json.loads(r.stdout)["inference"]
+    assert inference[0]["name"] == "torchao-floor" and inference[0]["consistent"] and inference[0]["meaning"]
+    r = subprocess.run([mxref, "conform", "--suite", block, "--infer", "--report", "junit", "--cmd", command],
+                       capture_output=True, text=True)
+    assert '<testcase classname="mxfp4-e2m1-ocp" name="profile inference">' in r.stdout
+    assert "torchao-floor: 207 of 207 (consistent)" in r.stdout
