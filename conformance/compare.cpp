@@ -50,8 +50,6 @@ std::optional<std::vector<unsigned long long>> parse_codes(const std::string& li
   return out;
 }
 
-namespace {
-
 std::string escape_xml(const std::string& s) {
   std::string out;
   for (const char c : s) {
@@ -63,6 +61,8 @@ std::string escape_xml(const std::string& s) {
   }
   return out;
 }
+
+namespace {
 
 std::string decimal(const Value& v) {
   if (v.is_nan()) return "nan";

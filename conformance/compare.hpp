@@ -51,6 +51,9 @@ std::optional<std::vector<unsigned long long>> parse_codes(const std::string& li
 bool outputs_match(const std::vector<unsigned long long>& expected, const std::vector<unsigned long long>& got,
                    bool expected_scale_is_nan);
 
+// Text for an XML attribute or element: <, >, & and " escaped.
+std::string escape_xml(const std::string& s);
+
 std::string text_report(const Report& r);
 std::string json_report(const Report& r);
 std::string junit_report(const Report& r);

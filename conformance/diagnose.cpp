@@ -25,7 +25,8 @@ std::optional<std::uint64_t> element_under(const vectors::Suite& s, const Value&
 
 std::optional<std::int64_t> scale_exponent(const Format& scale, std::uint64_t code) {
   const Value v = decode(scale, code);
-  if (!v.is_finite() || v.is_zero() || v.magnitude != Dyadic::power_of_two(v.magnitude.floor_log2())) return std::nullopt;
+  if (!v.is_finite() || v.is_zero() || v.magnitude != Dyadic::power_of_two(v.magnitude.floor_log2()))
+    return std::nullopt;
   return v.magnitude.floor_log2();
 }
 
@@ -49,7 +50,8 @@ std::optional<BlockDiagnosis> diagnose_block(const vectors::Suite& s, const std:
   std::vector<Value> values;
   for (const std::uint64_t c : inputs) values.push_back(decode(s.from, c));
   for (std::size_t i = 1; i < expected.size(); ++i)
-    if (got[i] != expected[i]) d.elements.push_back({i - 1, i - 1 < inputs.size() ? inputs[i - 1] : 0, expected[i], got[i]});
+    if (got[i] != expected[i])
+      d.elements.push_back({i - 1, i - 1 < inputs.size() ? inputs[i - 1] : 0, expected[i], got[i]});
 
   if (classify(s.block.scale, expected[0]) == CodeClass::nan && d.scale_differs) {
     d.diagnosis = "the block holds NaN or Inf and takes the NaN scale; a finite scale was given (NaN/Inf handling)";
@@ -63,10 +65,10 @@ std::optional<BlockDiagnosis> diagnose_block(const vectors::Suite& s, const std:
       consistent = e && *e == got[i + 1];
     }
     if (consistent)
-      d.diagnosis = "scale " + std::string(*d.binades > 0 ? "+" : "") + plural(*d.binades, "binade") +
-                    ", every element consistent with it: another scale rule" +
-                    (*d.binades == 1 ? " (one that rounds log2 up, or a float log2 rounding up just below a power of two)"
-                                     : "");
+      d.diagnosis =
+          "scale " + std::string(*d.binades > 0 ? "+" : "") + plural(*d.binades, "binade") +
+          ", every element consistent with it: another scale rule" +
+          (*d.binades == 1 ? " (one that rounds log2 up, or a float log2 rounding up just below a power of two)" : "");
     return d;
   }
   if (d.scale_differs || d.elements.empty() || !e_expected) return d;

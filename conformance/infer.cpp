@@ -134,18 +134,6 @@ std::string meaning_of(const std::string& name) {
   return "";
 }
 
-std::string xml_escaped(const std::string& s) {
-  std::string out;
-  for (const char c : s) {
-    if (c == '<') out += "&lt;";
-    else if (c == '>') out += "&gt;";
-    else if (c == '&') out += "&amp;";
-    else if (c == '"') out += "&quot;";
-    else out += c;
-  }
-  return out;
-}
-
 }  // namespace
 
 nlohmann::ordered_json json_inference(const std::vector<Candidate>& candidates) {
@@ -164,8 +152,8 @@ nlohmann::ordered_json json_inference(const std::vector<Candidate>& candidates) 
 }
 
 std::string junit_inference(const std::vector<Candidate>& candidates, const std::string& suite) {
-  return "  <testcase classname=\"" + xml_escaped(suite) + "\" name=\"profile inference\">\n    <system-out>" +
-         xml_escaped(text_inference(candidates, candidates.size())) + "</system-out>\n  </testcase>\n";
+  return "  <testcase classname=\"" + escape_xml(suite) + "\" name=\"profile inference\">\n    <system-out>" +
+         escape_xml(text_inference(candidates, candidates.size())) + "</system-out>\n  </testcase>\n";
 }
 
 std::string text_inference(const std::vector<Candidate>& candidates, std::size_t show) {

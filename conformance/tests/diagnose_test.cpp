@@ -23,9 +23,9 @@ vectors::Suite mxfp8_suite() {
 std::vector<std::uint64_t> inputs() {
   std::vector<std::uint64_t> codes(32, encode(fp32, Value::finite(false, Dyadic(1, 0)), {}).code);
   codes[0] = encode(fp32, Value::finite(false, Dyadic(448, 0)), {}).code;
-  codes[1] = encode(fp32, Value::finite(false, Dyadic(17, -4)), {}).code;   // 1.0625
-  codes[2] = encode(fp32, Value::finite(false, Dyadic(35, -5)), {}).code;   // 1.09375
-  codes[3] = encode(fp32, Value::finite(false, Dyadic(17, -3)), {}).code;   // 2.125
+  codes[1] = encode(fp32, Value::finite(false, Dyadic(17, -4)), {}).code;  // 1.0625
+  codes[2] = encode(fp32, Value::finite(false, Dyadic(35, -5)), {}).code;  // 1.09375
+  codes[3] = encode(fp32, Value::finite(false, Dyadic(17, -3)), {}).code;  // 2.125
   return codes;
 }
 
