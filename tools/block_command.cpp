@@ -65,23 +65,6 @@ BlockJob job_of(const BlockArguments& a, Mode mode) {
 
 namespace {
 
-// The line's hex tokens, each checked against the width of its format.
-std::vector<std::uint64_t> tokens_of(std::string_view line, std::uint64_t line_number) {
-  std::vector<std::uint64_t> out;
-  std::size_t i = 0;
-  while (i < line.size()) {
-    while (i < line.size() && (line[i] == ' ' || line[i] == '\t' || line[i] == '\r')) ++i;
-    if (i == line.size()) break;
-    std::size_t end = i;
-    while (end < line.size() && line[end] != ' ' && line[end] != '\t' && line[end] != '\r') ++end;
-    const HexToken t = parse_hex_token(line.substr(i, end - i));
-    if (!t.ok()) fail_line(line_number, "token " + std::to_string(out.size() + 1) + ": " + t.error);
-    out.push_back(t.value);
-    i = end;
-  }
-  return out;
-}
-
 // A packed block as one token of hex byte pairs, byte 0 first.
 void append_bytes(std::string& text, std::span<const std::uint8_t> bytes) {
   for (const std::uint8_t b : bytes) append_hex(text, b, 2);

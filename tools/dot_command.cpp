@@ -76,19 +76,6 @@ DotJob job_of(const DotArguments& arguments) {
   return job;
 }
 
-std::vector<std::string_view> split(std::string_view line) {
-  std::vector<std::string_view> tokens;
-  std::size_t i = 0;
-  while (i < line.size()) {
-    while (i < line.size() && (line[i] == ' ' || line[i] == '\t' || line[i] == '\r')) ++i;
-    std::size_t end = i;
-    while (end < line.size() && line[end] != ' ' && line[end] != '\t' && line[end] != '\r') ++end;
-    if (end > i) tokens.push_back(line.substr(i, end - i));
-    i = end;
-  }
-  return tokens;
-}
-
 void run_dot(const DotArguments& arguments) {
   if (arguments.list_models) {
     for (const AccumulationModel& m : accumulation_models())
@@ -102,21 +89,14 @@ void run_dot(const DotArguments& arguments) {
   LineReader lines(stdin);
   OutputBuffer out(stdout);
   std::uint64_t line_number = 0;
-  std::vector<std::uint64_t> codes;
   while (const auto line = lines.next()) {
     ++line_number;
-    const std::vector<std::string_view> tokens = split(*line);
-    if (tokens.size() != formats.size())
+    const std::vector<std::uint64_t> codes = tokens_of(*line, line_number);
+    if (codes.size() != formats.size())
       fail_line(line_number, "expected " + std::to_string(formats.size()) + " hex tokens (A's and B's scale and " +
                                  std::to_string(job.shape.a.block_size) + " element codes per block, then C), found " +
-                                 std::to_string(tokens.size()));
-    codes.clear();
-    for (std::size_t k = 0; k < tokens.size(); ++k) {
-      const HexToken t = parse_hex_token(tokens[k]);
-      if (!t.ok()) fail_line(line_number, "token " + std::to_string(k + 1) + ": " + t.error);
-      check_code_fits(formats[k], t.value, line_number, k + 1);
-      codes.push_back(t.value);
-    }
+                                 std::to_string(codes.size()));
+    for (std::size_t k = 0; k < codes.size(); ++k) check_code_fits(formats[k], codes[k], line_number, k + 1);
     CastResult r;
     try {
       r = dot(dot_problem_of(job.shape, codes, job.tensor_scale_a, job.tensor_scale_b), job.shape.out, job.options,

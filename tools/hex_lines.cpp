@@ -93,6 +93,22 @@ std::string to_hex(std::uint64_t value, int digits) {
   throw UsageError("line " + std::to_string(line_number) + ": " + why);
 }
 
+std::vector<std::uint64_t> tokens_of(std::string_view line, std::uint64_t line_number) {
+  std::vector<std::uint64_t> out;
+  std::size_t i = 0;
+  while (i < line.size()) {
+    while (i < line.size() && (line[i] == ' ' || line[i] == '\t' || line[i] == '\r')) ++i;
+    if (i == line.size()) break;
+    std::size_t end = i;
+    while (end < line.size() && line[end] != ' ' && line[end] != '\t' && line[end] != '\r') ++end;
+    const HexToken t = parse_hex_token(line.substr(i, end - i));
+    if (!t.ok()) fail_line(line_number, "token " + std::to_string(out.size() + 1) + ": " + t.error);
+    out.push_back(t.value);
+    i = end;
+  }
+  return out;
+}
+
 void check_code_fits(const Format& format, std::uint64_t code, std::uint64_t line_number, std::size_t token) {
   if (code <= code_mask(format)) return;
   fail_line(line_number, "token " + std::to_string(token) + ": 0x" +

@@ -5,6 +5,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "ref/format.hpp"
 
@@ -36,6 +37,9 @@ std::string to_hex(std::uint64_t value, int digits);
 
 // A bad input line: throws UsageError "line N: why" (exit status 2, the command's one stderr line).
 [[noreturn]] void fail_line(std::uint64_t line_number, const std::string& why);
+
+// A line's whitespace-separated hex tokens as numbers; a malformed one is fail_line, naming it (1-based).
+std::vector<std::uint64_t> tokens_of(std::string_view line, std::uint64_t line_number);
 
 // A code token must fit its format: otherwise fail_line, naming the token (1-based) and the whole value.
 void check_code_fits(const Format& format, std::uint64_t code, std::uint64_t line_number, std::size_t token);

@@ -159,8 +159,10 @@ Value group_value(std::span<const Product> group, const AccumulationModel& model
       break;
     case ScaleApplication::group_factor: exponent = sum_of(scale_exponents); break;
   }
-  Value sum = exact_sum(values, rounding);
-  if (model.scale_product_format) {
+  Value sum;
+  if (!model.scale_product_format) {
+    sum = exact_sum(values, rounding);
+  } else {
     // The elements' exact sum times the scales' product rounded on its own (then the tensor scales).
     std::vector<Value> elements;
     for (const Product& p : group) {
