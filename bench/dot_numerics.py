@@ -2,6 +2,7 @@
 
     python3 bench/dot_numerics.py --mxref build/tools/mxref [--trials N] [--json OUT.json] [--plot OUT.png]
     python3 bench/dot_numerics.py --from OUT.json [--plot OUT.png] [--table]   # plot or tabulate stored rows
+    python3 bench/dot_numerics.py --mxref MXREF --probe MMA_PROBE --json OUT.json   # the tensor cores (GPU)
 
 For each model and K (32 to 4096), N dots of random operands and N adversarial ones (a cancelling
 half, and an accumulator C that dominates the products) are run through `mxref dot --model M` and
@@ -11,6 +12,10 @@ magnitude the summands reach: the measure for cancelling inputs, whose exact res
 lines (one per model, K and input kind: worst, mean, 50th and 99th percentile, the share of results
 that are exact) are what docs/dot-numerics.md's tables are made from; the plot (matplotlib) shows the
 worst distance against K.
+With --probe (conformance/hardware/mma_probe, on an sm_90a GPU) the same measure is taken of the tensor
+cores themselves: mma.sync and wgmma on plain E4M3 operands (unit scales), and their BF16 forms on the same
+values converted to BF16 (exact), chained through K / k instructions; every output is also compared with
+the instruction's preset, bit for bit. A tile's M x 8 outputs share A's rows and B's columns.
 Deterministic: numpy default_rng(2026), formats drawn in sorted order."""
 import argparse
 import json
@@ -21,15 +26,23 @@ import tempfile
 
 import numpy as np
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "conformance", "hardware"))
+import mma_check  # noqa: E402  (the probe's input format and `mxref dot` lines, shared)
+
 KS = [32, 64, 128, 256, 512, 1024, 2048, 4096]
 # The models and the block format each is meant for: the FP8 and sequential models on MXFP8 E4M3, the
 # Blackwell FP4 models on MXFP4.
 MODELS = {"fp32-sequential": "mxfp8_e4m3", "fp32-fma-sequential": "mxfp8_e4m3",
-          "sm90-wgmma-fp8": "mxfp8_e4m3", "sm90-wgmma-bf16": "mxfp8_e4m3", "sm100-mxf8f6f4": "mxfp8_e4m3",
+          "sm90-wgmma-fp8": "mxfp8_e4m3", "sm90-mma-fp8": "mxfp8_e4m3", "sm90-wgmma-bf16": "mxfp8_e4m3", "sm100-mxf8f6f4": "mxfp8_e4m3",
           "cdna3-fp8": "mxfp8_e4m3", "sm100-mxf4": "mxfp4_e2m1", "sm100-mxf4nvf4": "mxfp4_e2m1"}
 # Element codes that are finite and not NaN: E4M3 without 0x7F/0xFF, every E2M1 code.
 FINITE = {"mxfp8_e4m3": np.array([c for c in range(256) if c & 0x7F != 0x7F]), "mxfp4_e2m1": np.arange(16)}
 BLOCK = 32
+# The tensor-core instructions measured with --probe: name, mma_probe kind, the preset they equal.
+INSTRUCTIONS = {"H200 mma.sync m16n8k32 E4M3": ("e4m3.e4m3", "sm90-mma-fp8"),
+                "H200 wgmma m64n8k32 E4M3": ("wgmma.e4m3.e4m3", "sm90-wgmma-fp8"),
+                "H200 mma.sync m16n8k16 BF16": ("bf16", "sm90-wgmma-bf16"),
+                "H200 wgmma m64n8k16 BF16": ("wgmma.bf16", "sm90-wgmma-bf16")}
 
 
 def operands(rng, fmt, k, trials, kind):
@@ -108,10 +121,13 @@ def main():
     parser.add_argument("--trials", type=int, default=400)
     parser.add_argument("--json")
     parser.add_argument("--plot")
+    parser.add_argument("--probe", help="mma_probe: measure the GPU's tensor cores instead of the models")
     args = parser.parse_args()
     if args.stored:
         with open(args.stored) as f:
             rows = [json.loads(line) for line in f if line.strip()]
+    elif args.mxref and args.probe:
+        rows = measure_hardware(args.mxref, args.probe, args.trials)
     elif args.mxref:
         rows = measure(args.mxref, args.trials)
     else:
@@ -121,7 +137,8 @@ def main():
     if args.plot:
         plot(rows, args.plot)
     if args.table:
-        print(table(rows), end="")
+        measured = [r for r in rows if r["model"] in INSTRUCTIONS]
+        print(hardware_table(measured) if measured else table(rows), end="")
 
 
 def write_atomically(path, text):
@@ -143,14 +160,78 @@ def measure(mxref, trials):
             scale = {fmt: sum_abs_ulp(dot(mxref, fmt, k, "exact", unsigned(fmt, text))) for fmt, text in texts.items()}
             for model, fmt in MODELS.items():
                 got = dot(mxref, fmt, k, model, texts[fmt])
-                ulps = np.abs(ordered(got) - ordered(exact[fmt]))
-                relative = np.abs(as_float(got) - as_float(exact[fmt])) / scale[fmt]
+                ulps, relative = distances(got, exact[fmt], scale[fmt])
                 row = {"model": model, "format": fmt, "k": k, "inputs": kind, "trials": trials,
-                       "worst_ulps": int(ulps.max()), "mean_ulps": float(ulps.mean()),
-                       "p50_ulps": float(np.percentile(ulps, 50)), "p99_ulps": float(np.percentile(ulps, 99)),
-                       "exact_share": float((ulps == 0).mean()),
-                       "worst_sum_abs_ulps": float(relative.max()),
-                       "p99_sum_abs_ulps": float(np.percentile(relative, 99))}
+                       **summary(ulps, relative)}
+                rows.append(row)
+                print(json.dumps(row), file=sys.stderr, flush=True)
+    return rows
+
+
+def distances(got, exact, scale):
+    """Per output: FP32 ulps from exact, and the distance in ulps of sum |a_i b_i| + |C|."""
+    return np.abs(ordered(got) - ordered(exact)), np.abs(as_float(got) - as_float(exact)) / scale
+
+
+def summary(ulps, relative):
+    return {"worst_ulps": int(ulps.max()), "mean_ulps": float(ulps.mean()),
+            "p50_ulps": float(np.percentile(ulps, 50)), "p99_ulps": float(np.percentile(ulps, 99)),
+            "exact_share": float((ulps == 0).mean()), "worst_sum_abs_ulps": float(relative.max()),
+            "p99_sum_abs_ulps": float(np.percentile(relative, 99))}
+
+
+def hardware_operands(rng, k, tiles, m, kind):
+    """E4M3 codes for A (tiles x m x K) and B (tiles x 8 x K) and FP32 bits for C, as `operands` draws them."""
+    codes = FINITE["mxfp8_e4m3"]
+    a = rng.choice(codes, size=(tiles, m, k)).astype(np.uint32)
+    b = rng.choice(codes, size=(tiles, 8, k)).astype(np.uint32)
+    c = np.zeros((tiles, m, 8), dtype=np.uint32)
+    if kind == "cancelling" and k > BLOCK:
+        half = k // 2
+        a[:, :, half:] = a[:, :, :half] ^ 0x80
+        b[:, :, half:] = b[:, :, :half]
+    if kind == "c-dominant":
+        shape = c.shape
+        c = ((rng.integers(0, 2, size=shape, dtype=np.uint32) << 31) |
+             (rng.integers(150, 160, size=shape, dtype=np.uint32) << 23) |
+             rng.integers(0, 1 << 23, size=shape, dtype=np.uint32)).astype(np.uint32)
+    return a, b, c
+
+
+def e4m3_to_bf16(codes):
+    """E4M3 codes as BF16 codes of the same value (every finite E4M3 value is a BF16)."""
+    magnitude = codes & 0x7F
+    field, mantissa = magnitude >> 3, magnitude & 7
+    value = np.where(field == 0, mantissa / 8 * 2.0 ** -6, (1 + mantissa / 8) * np.exp2(field.astype(float) - 7))
+    value = np.where(codes & 0x80, -value, value).astype(np.float32)
+    return (value.view(np.uint32) >> 16).astype(np.uint32)
+
+
+def measure_hardware(mxref, probe, trials):
+    rng = np.random.default_rng(2026)
+    e4m3, bf16 = mma_check.Codes("e4m3"), mma_check.Codes("bf16")
+    rows = []
+    for kind in ("random", "cancelling", "c-dominant"):
+        for k in KS:
+            for name, (instruction, preset) in INSTRUCTIONS.items():
+                m = mma_check.rows_of(instruction)
+                a, b, c = hardware_operands(rng, k, -(-trials // (m * 8)), m, kind)
+                exact_text = mma_check.lines(a, b, c, e4m3, e4m3, BLOCK)
+                exact = mma_check.mxref_dot(mxref, "mxfp8_e4m3", "mxfp8_e4m3", k // BLOCK, "exact", exact_text, 1)
+                unsigned_text = mma_check.lines(a & 0x7F, b & 0x7F, c & 0x7FFFFFFF, e4m3, e4m3, BLOCK)
+                scale = sum_abs_ulp(mma_check.mxref_dot(mxref, "mxfp8_e4m3", "mxfp8_e4m3", k // BLOCK, "exact",
+                                                        unsigned_text, 1).astype(np.int64))
+                if instruction.endswith("bf16"):
+                    a, b = e4m3_to_bf16(a), e4m3_to_bf16(b)
+                    fmt, codes, block = "bf16/e8m0/16", bf16, 16
+                else:
+                    fmt, codes, block = "mxfp8_e4m3", e4m3, BLOCK
+                got = mma_check.probe(probe, instruction, k, a, b, c, codes).reshape(-1).astype(np.int64)
+                ours = mma_check.mxref_dot(mxref, fmt, fmt, k // block, preset, mma_check.lines(a, b, c, codes, codes, block),
+                                           os.cpu_count() or 1).astype(np.int64)
+                ulps, relative = distances(got, exact.astype(np.int64), scale)
+                row = {"model": name, "format": "e4m3 (unit scales)", "k": k, "inputs": kind, "trials": int(got.size),
+                       "preset": preset, "preset_mismatches": int((ours != got).sum()), **summary(ulps, relative)}
                 rows.append(row)
                 print(json.dumps(row), file=sys.stderr, flush=True)
     return rows
@@ -173,6 +254,30 @@ def table(rows):
             fmt = next(iter(cells.values()))["format"]
             out.append(f"| `{model}` | {fmt} | " + " | ".join(
                 cell(cells[k], relative) if k in cells else "" for k in ks) + " |\n")
+        out.append("\n")
+    return "".join(out)
+
+
+def hardware_table(rows):
+    """The tensor cores' rows: one table per input kind, and whether each output equals its preset."""
+    ks = sorted({r["k"] for r in rows})
+    out = []
+    for kind in ("random", "cancelling", "c-dominant"):
+        relative = kind == "cancelling"
+        unit = "ulps of Σ|aᵢbᵢ| + |C|" if relative else "FP32 ulps of the result"
+        out.append(f"**{kind} inputs, measured** — worst / 99th percentile distance from `exact`, {unit}\n\n")
+        out.append("| instruction | outputs per K | " + " | ".join(f"K = {k}" for k in ks) +
+                   " | outputs unlike the preset |\n")
+        out.append("| --- | --- |" + " --- |" * len(ks) + " --- |\n")
+        for name in INSTRUCTIONS:
+            cells = {r["k"]: r for r in rows if r["model"] == name and r["inputs"] == kind}
+            if not cells:
+                continue
+            first = next(iter(cells.values()))
+            differ = sum(r["preset_mismatches"] for r in cells.values())
+            out.append(f"| {name} | {first['trials']} | " + " | ".join(
+                cell(cells[k], relative) if k in cells else "" for k in ks) +
+                f" | {differ} (`{first['preset']}`) |\n")
         out.append("\n")
     return "".join(out)
 

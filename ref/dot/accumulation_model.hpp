@@ -61,6 +61,15 @@ struct CAlignment {
   int c_reach = 0;
 };
 
+// An instruction run as inner passes from +0: product i of the instruction goes to pass (i / stride) mod count,
+// each pass is summed and rounded like an instruction of the model with the previous pass's result as its C,
+// and the instruction's C is added to the last pass's result at the end, rounded to nearest-even in the
+// result format (a separate FP32 add).
+struct InnerPasses {
+  int count = 2;
+  int stride = 1;
+};
+
 struct AccumulationModel {
   std::string_view name;
   std::string_view summary;
@@ -94,6 +103,7 @@ struct AccumulationModel {
   std::optional<int> zero_exponent;
   // Products per instruction (k); each instruction's rounded result enters the next as C. 0: all of them.
   int chunk = 0;
+  std::optional<InnerPasses> inner_passes;
   // Each instruction's result format and rounding; none: the output format under the caller's options.
   std::optional<IntermediateRounding> result;
   bool flush_subnormals = false;  // results that round to subnormals become zero of the same sign

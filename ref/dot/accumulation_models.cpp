@@ -97,6 +97,20 @@ constexpr AccumulationModel sm89_fp8() {
   return m;
 }
 
+// Hopper's FP8 mma.sync (m16n8k32), measured on an H200 (docs/spec-notes/sm90-mma-fp8.md): the operands
+// converted to FP16 (exact for E4M3 and E5M2: an E4M3 subnormal becomes a normal FP16 and counts with its
+// own exponent), two passes of the FP16 datapath of sm90-wgmma-fp16 from +0, the first over products
+// 0, 1, 4, 5, ... (index / 2 even), the second over the rest; the instruction's C is added last in FP32, RNE.
+constexpr AccumulationModel sm90_mma_fp8() {
+  AccumulationModel m = nvidia("sm90-mma-fp8",
+                               "Hopper mma.sync FP8 (measured): two FP16-datapath passes from +0 over alternate "
+                               "pairs (25 bits, truncated, RZ), then + C, RNE; k = 32",
+                               25, 32);
+  m.operand_format = fp16;
+  m.inner_passes = InnerPasses{2, 2};
+  return m;
+}
+
 constexpr AccumulationModel sm100_fp4(std::string_view name, std::string_view summary) {
   AccumulationModel m = nvidia(name, summary, 35, 64);
   m.group_size = 16;
@@ -123,7 +137,7 @@ constexpr AccumulationModel cdna3_fp8() {
   return m;
 }
 
-constexpr std::array<AccumulationModel, 17> presets{{
+constexpr std::array<AccumulationModel, 18> presets{{
     exact_model(),
     fp32_sequential(),
     fp32_fma_sequential(),
@@ -140,6 +154,7 @@ constexpr std::array<AccumulationModel, 17> presets{{
     nvidia("sm80-mma-fp16", "Turing/Ampere/Ada mma.sync FP16: 24 fraction bits, truncated; RZ to FP32; k = 8", 24, 8),
     sm89_fp8(),
     sm90_fp8(),
+    sm90_mma_fp8(),
     nvidia("sm90-wgmma-bf16", "Hopper wgmma BF16: 25 fraction bits kept, truncated; RZ to FP32; k = 16", 25, 16),
     nvidia("sm90-wgmma-fp16", "Hopper wgmma FP16: 25 fraction bits kept, truncated; RZ to FP32; k = 16", 25, 16),
     nvidia("sm100-mxf8f6f4",

@@ -1,6 +1,7 @@
 #include "ref/dot/dot.hpp"
 
 #include <algorithm>
+#include <array>
 #include <optional>
 #include <stdexcept>
 #include <string>
@@ -107,20 +108,25 @@ Value value_of(const Product& p) {
   return product_of(all);
 }
 
-// A product as the model forms it: exactly, or from operands dequantized (rounded) to its operand format.
-Value model_product(const Product& p, const AccumulationModel& model) {
+// A dequantizing model's two operands: each X·P (· T) rounded to the model's operand format.
+std::array<Factor, 2> dequantized(const Product& p, const AccumulationModel& model) {
   const Factor one{Value::finite(false, Dyadic(1, 0)), fp32};
   const Factor& ta = model.tensor_scales_last ? one : p.tensor[0];
   const Factor& tb = model.tensor_scales_last ? one : p.tensor[1];
-  if (!model.operand_format) {
-    const Factor all[] = {p.factors[0], p.factors[1], p.factors[2], p.factors[3], ta, tb};
-    return product_of(all);
-  }
   const Factor a[] = {p.factors[0], p.factors[1], ta};
   const Factor b[] = {p.factors[2], p.factors[3], tb};
-  const Factor dequantized[] = {{round_to(*model.operand_format, product_of(a)), *model.operand_format},
-                                {round_to(*model.operand_format, product_of(b)), *model.operand_format}};
-  return product_of(dequantized);
+  return {Factor{round_to(*model.operand_format, product_of(a)), *model.operand_format},
+          Factor{round_to(*model.operand_format, product_of(b)), *model.operand_format}};
+}
+
+// A product as the model forms it: exactly, or from operands dequantized (rounded) to its operand format.
+Value model_product(const Product& p, const AccumulationModel& model) {
+  if (model.operand_format) return product_of(dequantized(p, model));
+  const Factor one{Value::finite(false, Dyadic(1, 0)), fp32};
+  const Factor& ta = model.tensor_scales_last ? one : p.tensor[0];
+  const Factor& tb = model.tensor_scales_last ? one : p.tensor[1];
+  const Factor all[] = {p.factors[0], p.factors[1], p.factors[2], p.factors[3], ta, tb};
+  return product_of(all);
 }
 
 std::optional<std::int64_t> sum_of(std::span<const std::optional<std::int64_t>> exponents) {
@@ -148,6 +154,13 @@ Value group_value(std::span<const Product> group, const AccumulationModel& model
     case ScaleApplication::product_exponent:
       // The largest of the members' exponents (the one member's when groups are single products).
       for (const Product& p : group) {
+        if (model.operand_format) {  // the operands as the model holds them, scales inside
+          const auto [a, b] = dequantized(p, model);
+          const std::optional<std::int64_t> operands[] = {exponent_of(a.value, a.format, model),
+                                                          exponent_of(b.value, b.format, model)};
+          if (const auto e = sum_of(operands)) exponent = exponent ? std::max(*exponent, *e) : *e;
+          continue;
+        }
         const std::optional<std::int64_t> member[] = {scale_exponents[0],
                                                       scale_exponents[1],
                                                       scale_exponents[2],
@@ -206,10 +219,33 @@ std::uint64_t nan_payload(NanOutput nan) {
   return std::uint64_t{1} << 63;
 }
 
-// The model's instructions in order, each handed to `settle` (which rounds it into `acc`).
-template <class Settle>
-void settle_instructions(const DotProblem& p, const AccumulationModel& model, const Format& step_format,
-                         Rounding rounding, Value& acc, const Settle& settle) {
+// One instruction's sum: `values` are C and then the instruction's terms (groups), `exponents` what each counts
+// with; C joins the alignment or not, as the model says. No rounding to a format happens here.
+Value instruction_sum(std::span<const Value> values, std::span<const std::optional<std::int64_t>> exponents,
+                      const AccumulationModel& model, Rounding rounding) {
+  if (const auto special = special_sum(values)) return *special;
+  std::vector<Term> terms;
+  for (std::size_t i = model.c_joins_alignment ? 0 : 1; i < values.size(); ++i)
+    terms.push_back({values[i].negative, values[i].magnitude, exponents[i]});
+  if (model.c_joins_alignment) return fused_sum(terms, model, rounding);
+  std::optional<std::int64_t> largest;
+  const Value products = product_sum(terms, model, rounding, largest);
+  if (model.c_alignment) {
+    const CAlignment& ca = *model.c_alignment;
+    const AlignedTerm both[] = {
+        {{products.negative, products.magnitude, largest}, ca.sum_fraction_bits, {}},
+        {{values[0].negative, values[0].magnitude, exponents[0]}, ca.c_fraction_bits, ca.c_reach}};
+    return aligned_sum(both, ca.alignment, model, rounding);
+  }
+  const Value both[] = {values[0], products};
+  return exact_sum(both, rounding);
+}
+
+// The model's instructions in order; `rounded` rounds an instruction's sum into the step format, and the
+// result becomes `acc`, the next instruction's C.
+template <class Rounded>
+void run_instructions(const DotProblem& p, const AccumulationModel& model, const Format& step_format, Rounding rounding,
+                      Value& acc, const Rounded& rounded) {
   // Groups (terms before alignment) in order; a group never straddles a block.
   std::vector<std::vector<Product>> groups;
   for (auto& block : products_by_block(p))
@@ -222,8 +258,8 @@ void settle_instructions(const DotProblem& p, const AccumulationModel& model, co
   std::size_t g = 0;
   do {
     // One instruction: up to `chunk` products, C joining as the model says, one rounding.
-    std::vector<Value> values{acc};
-    std::vector<std::optional<std::int64_t>> exponents{exponent_of(acc, step_format, model)};
+    std::vector<Value> values;
+    std::vector<std::optional<std::int64_t>> exponents;
     std::size_t taken = 0;
     while (g < groups.size() && (model.chunk == 0 || taken < static_cast<std::size_t>(model.chunk))) {
       std::optional<std::int64_t> e;
@@ -232,30 +268,29 @@ void settle_instructions(const DotProblem& p, const AccumulationModel& model, co
       taken += groups[g].size();
       ++g;
     }
-    Value sum;
-    if (const auto special = special_sum(values)) {
-      sum = *special;
-    } else {
-      std::vector<Term> terms;
-      for (std::size_t i = model.c_joins_alignment ? 0 : 1; i < values.size(); ++i)
-        terms.push_back({values[i].negative, values[i].magnitude, exponents[i]});
-      if (model.c_joins_alignment) {
-        sum = fused_sum(terms, model, rounding);
-      } else {
-        std::optional<std::int64_t> largest;
-        const Value products = product_sum(terms, model, rounding, largest);
-        if (model.c_alignment) {
-          const CAlignment& ca = *model.c_alignment;
-          const AlignedTerm both[] = {{{products.negative, products.magnitude, largest}, ca.sum_fraction_bits, {}},
-                                      {{acc.negative, acc.magnitude, exponents[0]}, ca.c_fraction_bits, ca.c_reach}};
-          sum = aligned_sum(both, ca.alignment, model, rounding);
-        } else {
-          const Value both[] = {acc, products};
-          sum = exact_sum(both, rounding);
-        }
-      }
+    if (!model.inner_passes) {
+      values.insert(values.begin(), acc);
+      exponents.insert(exponents.begin(), exponent_of(acc, step_format, model));
+      acc = rounded(instruction_sum(values, exponents, model, rounding));
+      continue;
     }
-    settle(sum);
+    // Inner passes from +0, each rounded like an instruction; then C + the last pass, RNE.
+    const auto count = static_cast<std::size_t>(model.inner_passes->count);
+    const auto stride = static_cast<std::size_t>(model.inner_passes->stride);
+    Value inner = Value::finite(false, Dyadic());
+    for (std::size_t pass = 0; pass < count; ++pass) {
+      std::vector<Value> pass_values{inner};
+      std::vector<std::optional<std::int64_t>> pass_exponents{exponent_of(inner, step_format, model)};
+      for (std::size_t i = 0; i < values.size(); ++i)
+        if ((i / stride) % count == pass) {
+          pass_values.push_back(values[i]);
+          pass_exponents.push_back(exponents[i]);
+        }
+      inner = rounded(instruction_sum(pass_values, pass_exponents, model, rounding));
+    }
+    const Value both[] = {acc, inner};
+    const auto special = special_sum(both);
+    acc = rounded(special ? *special : round_to(step_format, exact_sum(both, Rounding::rne)));
   } while (g < groups.size());
 }
 
@@ -283,6 +318,11 @@ void validate(const DotProblem& p, const Format& out, const AccumulationModel& m
   if (model.interleaved && (model.interleaved->count < 1 || model.group_size != 1 || model.c_joins_alignment))
     throw std::invalid_argument("model " + std::string(model.name) +
                                 ": interleaved sums need single-product terms and C outside the alignment");
+  if (model.inner_passes &&
+      (model.inner_passes->count < 1 || model.inner_passes->stride < 1 || model.group_size != 1 || model.chunk == 0 ||
+       model.chunk % (model.inner_passes->count * model.inner_passes->stride) != 0))
+    throw std::invalid_argument("model " + std::string(model.name) +
+                                ": inner passes need single-product terms and k a multiple of count x stride");
   if (model.c_alignment && model.c_joins_alignment)
     throw std::invalid_argument("model " + std::string(model.name) + ": a C alignment needs C outside the first");
   if (model.scales == ScaleApplication::group_factor && p.a.format.block_size % model.group_size != 0)
@@ -312,23 +352,23 @@ CastResult dot(const DotProblem& p, const Format& out, const CastOptions& option
   std::uint8_t flags = 0;
 
   Value acc = model.c_last ? Value::finite(false, Dyadic()) : decode(out, p.c);
-  // One instruction's exact or aligned sum, rounded as the model says; it becomes the next one's C.
-  const auto settle = [&](const Value& sum) {
-    if (sum.is_nan()) {
-      acc = sum;
-      return;
-    }
+  // A sum rounded as the model rounds an instruction's result.
+  const auto rounded = [&](const Value& sum) {
+    if (sum.is_nan()) return sum;
     const CastResult r = encode(step_format, sum, step);
     flags |= r.flags;
-    acc = decode(step_format, r.code);
+    Value v = decode(step_format, r.code);
     if (model.result && model.result->overflow_to_inf && (r.flags & Flag::overflow) != 0)
-      acc = Value::infinity(sum.negative);
-    if (model.zero_sign == ZeroSign::never_negative && acc.is_zero()) acc.negative = false;
+      v = Value::infinity(sum.negative);
+    if (model.zero_sign == ZeroSign::never_negative && v.is_zero()) v.negative = false;
+    return v;
   };
+  // It becomes the next instruction's C.
+  const auto settle = [&](const Value& sum) { acc = rounded(sum); };
   if (const auto sum = keeps_every_bit(model) ? small_exact_sum(p, acc, step.rounding) : std::nullopt) {
     settle(*sum);
   } else {
-    settle_instructions(p, model, step_format, step.rounding, acc, settle);
+    run_instructions(p, model, step_format, step.rounding, acc, rounded);
   }
   // The epilogue: tensor scales, then C, each one rounding in the step format.
   if (model.tensor_scales_last && !acc.is_nan()) {

@@ -65,7 +65,7 @@ const ElementTable& table_for(const Format& f) {
 bool keeps_every_bit(const AccumulationModel& model) {
   return !model.fraction_bits && !model.operand_format && !model.product_format && !model.scale_product_format &&
          !model.tensor_scales_last && !model.c_last && !model.interleaved && !model.c_alignment && model.chunk == 0 &&
-         !model.result && model.zero_sign == ZeroSign::ieee;
+         !model.inner_passes && !model.result && model.zero_sign == ZeroSign::ieee;
 }
 
 std::optional<Value> small_exact_sum(const DotProblem& p, const Value& c, Rounding rounding) {

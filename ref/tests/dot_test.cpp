@@ -191,6 +191,37 @@ TEST(Dot, NvidiaOverflowIsInfAndZeroIsPositive) {
   EXPECT_EQ(code(tiny, "exact", Rounding::rtz), 0x80000000u);
 }
 
+TEST(Dot, HopperFp8MmaSumsAlternatePairsInTwoPassesThenAddsCToNearest) {
+  // Products 0 and 1 are 16 x 16 and -16 x 16 (E4M3 0x58 = 2^4, 0xD8 = -2^4), product 2 is 2^-9 x 2^-9 =
+  // 2^-18 (0x01). The first pass holds products 0, 1 (and 4, 5, ...): 256 - 256 = +0. The second starts from
+  // that +0 and holds product 2 alone: 2^-18 exactly (0x36800000). One fused sum of all 32 aligns 2^-18 to
+  // exponent 8 keeping 25 bits (grid 2^-17) and drops it; so does a split into halves (0-15, 16-31).
+  const DotProblem pairs{operand("mxfp8_e4m3", {0x7F}, {{0x58, 0xD8, 0x01}}),
+                         operand("mxfp8_e4m3", {0x7F}, {{0x58, 0x58, 0x01}}), 0};
+  EXPECT_EQ(code(pairs, "sm90-mma-fp8"), 0x36800000u);
+  EXPECT_EQ(code(pairs, "sm100-mxf8f6f4"), 0x00000000u);
+  // C = 2^24 + 2 (0x4B800001) and one product 1 x 1: 2^24 + 3 lies halfway between FP32 neighbours; C is added
+  // last with RNE, giving 2^24 + 4 (0x4B800002), where the wgmma datapath truncates to 2^24 + 2.
+  const DotProblem tie{operand("mxfp8_e4m3", {0x7F}, {{e4m3_one}}), operand("mxfp8_e4m3", {0x7F}, {{e4m3_one}}),
+                       0x4B800001};
+  EXPECT_EQ(code(tie, "sm90-mma-fp8"), 0x4B800002u);
+  EXPECT_EQ(code(tie, "sm90-wgmma-fp16"), 0x4B800001u);
+  // Operands are converted to FP16 first: E4M3 0x82 = -2^-8 is subnormal in E4M3 but normal in FP16. With
+  // E5M2 0xE3 = -1.75 x 2^9 its product 3.5 counts with exponent -8 + 9 = 1, so the grid is 2^-24 and the
+  // second product, E4M3 0x05 (5 x 2^-9) x E5M2 0x82 (-2^-15) = -5 x 2^-24, is kept whole: 3.5 - 5 x 2^-24
+  // truncated to FP32 (step 2^-22) is 3.5 - 2^-21 (0x405FFFFE), as the H200 gives. Counting 0x82 at E4M3's
+  // minimum exponent -6 instead puts the grid at 2^-22 and gives 3.5 - 2^-22 (0x405FFFFF).
+  std::vector<std::uint64_t> a(32, 0), b(32, 0);
+  a[22] = 0x82, b[22] = 0xE3, a[27] = 0x05, b[27] = 0x82;
+  const DotProblem subnormal{operand("mxfp8_e4m3", {0x7F}, {a}), operand("mxfp8_e5m2", {0x7F}, {b}), 0};
+  EXPECT_EQ(code(subnormal, "sm90-mma-fp8"), 0x405FFFFEu);
+  EXPECT_EQ(code(subnormal, "sm90-wgmma-fp16"), 0x405FFFFFu);
+  // A -0 C and only zero products: the passes give +0, and -0 + +0 is +0.
+  const DotProblem zeros{operand("mxfp8_e4m3", {0x7F}, {{0x80}}), operand("mxfp8_e4m3", {0x7F}, {{e4m3_one}}),
+                         0x80000000};
+  EXPECT_EQ(code(zeros, "sm90-mma-fp8"), 0x00000000u);
+}
+
 TEST(Dot, DequantizingEmulationsRoundEachOperandFirst) {
   // A = 448 x 2^127 (E4M3 0x7E, scale 0xFE), B = 1 x 2^-127 (0x38, scale 0x00): the product is 448
   // (0x43e00000) exactly and in one FP32 rounding, but A alone is 1.75 x 2^135, beyond BF16 and FP32:
@@ -340,8 +371,8 @@ TEST(Dot, PresetsAreListed) {
   EXPECT_EQ(names, (std::vector<std::string_view>{"exact", "fp32-sequential", "fp32-fma-sequential", "torchao-emulated",
                                                   "microxcaling", "te-nvfp4-reference", "sm70-mma-fp16",
                                                   "sm80-mma-bf16", "sm80-mma-fp16", "sm89-mma-fp8", "sm90-wgmma-fp8",
-                                                  "sm90-wgmma-bf16", "sm90-wgmma-fp16", "sm100-mxf8f6f4", "sm100-mxf4",
-                                                  "sm100-mxf4nvf4", "cdna3-fp8"}));
+                                                  "sm90-mma-fp8", "sm90-wgmma-bf16", "sm90-wgmma-fp16",
+                                                  "sm100-mxf8f6f4", "sm100-mxf4", "sm100-mxf4nvf4", "cdna3-fp8"}));
 }
 
 }  // namespace

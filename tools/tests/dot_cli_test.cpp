@@ -61,10 +61,11 @@ TEST(Dot, MixedFormatsBlocksAndOutput) {
 
 TEST(Dot, ListModels) {
   const Lines lines = ok({"dot", "--list-models"}, "");
-  ASSERT_EQ(lines.size(), 17u);
+  ASSERT_EQ(lines.size(), 18u);
   EXPECT_EQ(lines[0].substr(0, 6), "exact ");
   EXPECT_EQ(lines[3].substr(0, 17), "torchao-emulated ");
   EXPECT_EQ(lines[10].substr(0, 15), "sm90-wgmma-fp8 ");
+  EXPECT_EQ(lines[11].substr(0, 13), "sm90-mma-fp8 ");
 }
 
 void expect_usage_error(std::vector<std::string> arguments, const std::string& input, const std::string& part) {
