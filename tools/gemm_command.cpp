@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "fast/cpu/exact_gemm.hpp"
+#include "fast/cpu/fused_gemm.hpp"
 #include "fast/cpu/parallel.hpp"
 #include "ref/block/block_format.hpp"
 #include "ref/dot/dot.hpp"
@@ -99,17 +100,11 @@ std::vector<DotOperand> rows_of(const BlockFormat& f, const std::string& path, c
   if (k % size != 0)
     throw UsageError(path + ": K = " + std::to_string(k) + " is not a whole number of " + std::to_string(size) +
                      "-element blocks");
-  const std::size_t blocks = k / size;
-  std::vector<DotOperand> out(rows, DotOperand{f, {}, archive.tensor_scale});
-  for (std::size_t r = 0; r < rows; ++r) {
-    out[r].blocks.resize(blocks);
-    for (std::size_t j = 0; j < blocks; ++j) {
-      DotBlock& block = out[r].blocks[j];
-      block.scale = archive.scales.at(r * blocks + j);
-      block.elements.resize(size);
-      for (std::size_t i = 0; i < size; ++i) block.elements[i] = archive.elements.at(r * k + j * size + i);
-    }
-  }
+  std::vector<DotOperand> out;
+  for (std::size_t r = 0; r < rows; ++r)
+    out.push_back(operand_row(
+        f, r, k, [&](std::size_t i) { return archive.elements.at(i); },
+        [&](std::size_t i) { return archive.scales.at(i); }, archive.tensor_scale));
   return out;
 }
 
@@ -134,11 +129,12 @@ void run_gemm(const GemmArguments& arguments) {
   if (arguments.a.empty() || arguments.b.empty() || arguments.out.empty())
     throw UsageError("gemm needs --a, --b and --out");
   const GemmJob job = job_of(arguments);
-  if (arguments.fast && (job.model != &exact_accumulation() || !fast::ExactGemm::applies(job.a, job.b)))
+  const bool exact_fast = job.model == &exact_accumulation() && fast::ExactGemm::applies(job.a, job.b);
+  if (arguments.fast && !exact_fast && !fast::FusedGemm::applies(job.a, job.b, *job.model, job.out, job.options))
     throw UsageError(
-        "--fast runs the exact model on MX formats with E8M0 scales and elements of up to 8 bits "
-        "(mxfp8_e4m3, mxfp6_*, mxfp4_e2m1, mxint8; not mxfp8_e5m2, whose block sums can pass int64); "
-        "leave out --fast for the reference");
+        "--fast runs MX formats with E8M0 scales and elements of up to 8 bits: the exact model (not mxfp8_e5m2, "
+        "whose block sums can pass int64) and, into f32, NVIDIA's fused-sum presets (sm*-); leave out --fast for "
+        "the reference");
   const std::vector<DotOperand> a = rows_of(job.a, arguments.a, "A");
   const std::vector<DotOperand> b = rows_of(job.b, arguments.b, "B");
   const std::size_t k_a = a.empty() ? 0 : a[0].blocks.size(), k_b = b.empty() ? 0 : b[0].blocks.size();
@@ -155,11 +151,14 @@ void run_gemm(const GemmArguments& arguments) {
   std::optional<std::string> failure;
   const std::size_t products = m * n * k_a * static_cast<std::size_t>(job.a.block_size);
   std::optional<fast::ExactGemm> integer_path;
+  std::optional<fast::FusedGemm> fused_path;
   std::vector<fast::ExactGemmRow> a_rows, b_rows;
-  if (arguments.fast) {
+  if (arguments.fast && exact_fast) {
     integer_path.emplace(job.a, job.b, job.out, job.options);
     for (const DotOperand& row : a) a_rows.push_back(integer_path->prepare_a(row));
     for (const DotOperand& row : b) b_rows.push_back(integer_path->prepare_b(row));
+  } else if (arguments.fast) {
+    fused_path.emplace(job.a, job.b, *job.model, job.out, job.options);
   }
   fast::parallel_units(m, products, arguments.threads, [&](std::size_t first, std::size_t last) {
     try {
@@ -168,6 +167,10 @@ void run_gemm(const GemmArguments& arguments) {
         if (integer_path) {
           for (std::size_t j = 0; j < n; ++j)
             d.put(i * n + j, integer_path->code(a_rows[i], b_rows[j], a[i], b[j], c.at(i * n + j)));
+          continue;
+        }
+        if (fused_path) {
+          for (std::size_t j = 0; j < n; ++j) d.put(i * n + j, fused_path->code(a[i], b[j], c.at(i * n + j)));
           continue;
         }
         p.a = a[i];
@@ -206,8 +209,8 @@ void add_gemm_command(CLI::App& app) {
   cmd->add_option("--overflow", arguments->overflow, "natural, saturate, inf or nan")->capture_default_str();
   cmd->add_option("--threads", arguments->threads, "Threads over rows of D (default: by size, up to every core)");
   cmd->add_flag("--fast", arguments->fast,
-                "The exact model on machine integers (MX formats of up to 8-bit elements, E8M0 scales): the same "
-                "codes, faster");
+                "Machine integers (MX formats of up to 8-bit elements, E8M0 scales; the exact model, or an sm*- "
+                "preset into f32): the same codes, faster");
   cmd->callback([arguments] { run_gemm(*arguments); });
 }
 

@@ -1,7 +1,9 @@
 // mxref's GPU path (fast/cuda) as an implementation under test, through the plug-in C ABI
 // (include/mxref_plugin.h): `mxref conform --suite DIR --plugin cuda_plugin.so` on a machine with an
-// NVIDIA GPU. Block suites only (the GPU path has no element-cast API; its casts are swept over every
-// FP32 input by fast_cuda_sweep casts); anything else, or no GPU, is refused (a negative return).
+// NVIDIA GPU. Block suites, and dot suites the GPU GEMMs run (fast/cuda/exact_gemm.hpp under `exact`,
+// fast/cuda/fused_gemm.hpp under NVIDIA's fused-sum presets; blocks of 32, FP32 results). Element-cast suites
+// are not (the GPU path has no element-cast API; its casts are swept over every FP32 input by
+// fast_cuda_sweep casts); anything else, or no GPU, is refused (a negative return).
 //
 // A vector's block is quantized as one of eight in a tensor, at a place that moves from vector to
 // vector, the other seven holding its values rotated and with low exponent bits flipped (other
@@ -19,8 +21,13 @@
 #include <vector>
 
 #include "conformance/adapters/plugin_plan.hpp"
+#include "fast/cpu/exact_gemm.hpp"
+#include "fast/cpu/fused_gemm.hpp"
 #include "fast/cuda/block_quantize.hpp"
 #include "fast/cuda/device_memory.hpp"
+#include "fast/cuda/exact_gemm.hpp"
+#include "fast/cuda/fused_gemm.hpp"
+#include "ref/dot/dot_codes.hpp"
 #include "mxref_plugin.h"
 
 namespace {
@@ -83,6 +90,58 @@ bool quantize_on_gpu(const Plan& plan, const Tensor& t, std::vector<std::uint8_t
   return true;
 }
 
+// A dot suite's vector as one output of a 3 x 3 GEMM: A's row and B's row at places that move from vector to
+// vector, the other rows the same codes rotated by one element (other products, same scales), every other
+// C the vector's with its low bit flipped; a result taken from the wrong row, column or C shows.
+int run_dot(const Suite& suite, const std::uint64_t* inputs, std::size_t input_count, std::uint64_t* outputs,
+            std::size_t output_capacity, std::size_t call) {
+  using mxref::fast::ExactGemm;
+  using mxref::fast::FusedGemm;
+  const mxref::DotShape& shape = suite.dot;
+  const mxref::CastOptions& o = suite.options;
+  const bool exact = suite.model == &mxref::exact_accumulation();
+  const bool fp32_rne = shape.out == mxref::fp32 && o.rounding == mxref::Rounding::rne &&
+                        o.overflow == mxref::Overflow::natural && !o.flush_subnormal_results;
+  const bool runs =
+      shape.a.block_size == 32 && shape.b.block_size == 32 && fp32_rne &&
+      (exact ? ExactGemm::applies(shape.a, shape.b) : FusedGemm::applies(shape.a, shape.b, *suite.model, shape.out, o));
+  if (!runs || output_capacity < 1 || !mxref::fast::cuda::device_present()) return -1;
+  mxref::DotProblem p;
+  try {
+    p = mxref::dot_problem_of(shape, {inputs, input_count});
+  } catch (const std::exception&) {
+    return -1;
+  }
+  constexpr std::size_t rows = 3;
+  const std::size_t k = p.a.blocks.size() * 32, place_a = call % rows, place_b = (call / rows) % rows;
+  std::vector<std::uint8_t> a_codes, a_scales, b_codes, b_scales;
+  const auto put = [&](const mxref::DotOperand& operand, std::size_t place, std::vector<std::uint8_t>& codes,
+                       std::vector<std::uint8_t>& scales) {
+    for (std::size_t r = 0; r < rows; ++r) {
+      const std::size_t rotate = r == place ? 0 : 1 + r;
+      for (const mxref::DotBlock& block : operand.blocks) {
+        scales.push_back(static_cast<std::uint8_t>(block.scale));
+        for (std::size_t i = 0; i < 32; ++i)
+          codes.push_back(static_cast<std::uint8_t>(block.elements[(i + rotate) % 32]));
+      }
+    }
+  };
+  put(p.a, place_a, a_codes, a_scales);
+  put(p.b, place_b, b_codes, b_scales);
+  std::vector<std::uint32_t> c(rows * rows, static_cast<std::uint32_t>(p.c) ^ 1u);
+  c[place_a * rows + place_b] = static_cast<std::uint32_t>(p.c);
+  const mxref::fast::cuda::ExactGemmInput in{shape.a, shape.b, rows, rows, k, a_codes, a_scales, b_codes, b_scales, c};
+  try {
+    const mxref::fast::cuda::ExactGemmResult r =
+        exact ? mxref::fast::cuda::exact_gemm(in) : mxref::fast::cuda::fused_gemm(in, *suite.model);
+    outputs[0] = r.d[place_a * rows + place_b];
+  } catch (const std::exception& error) {
+    std::fprintf(stderr, "cuda_plugin: %s\n", error.what());
+    return -1;
+  }
+  return 1;
+}
+
 }  // namespace
 
 extern "C" int mxref_plugin_abi_version(void) { return MXREF_PLUGIN_ABI_VERSION; }
@@ -92,6 +151,8 @@ extern "C" int mxref_plugin_run(const char* suite_json, const std::uint64_t* inp
   thread_local Plan plan;
   thread_local std::size_t calls = 0;
   if (plan.text != suite_json) plan = mxref::plugin::plan_for(suite_json);
+  if (plan.parsed && plan.suite.kind == Suite::Kind::dot)
+    return run_dot(plan.suite, inputs, input_count, outputs, output_capacity, calls++);
   if (!plan.runnable || plan.suite.kind != Suite::Kind::block || !mxref::fast::cuda::device_present()) return -1;
   const std::size_t n = input_count;
   if (n == 0 || n > plan.block.block_size || output_capacity < n + 1) return -1;

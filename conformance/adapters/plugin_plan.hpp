@@ -19,6 +19,7 @@ using vectors::Suite;
 // A suite's plan, parsed once per suite text (the runner passes the same text for every vector).
 struct Plan {
   std::string text;
+  bool parsed = false;  // the text is a suite definition
   bool runnable = false;
   Suite suite;
   fast::BlockSpec block;
@@ -35,6 +36,8 @@ inline Plan plan_for(const char* suite_json) {
   } catch (const std::exception&) {
     return plan;
   }
+  plan.parsed = true;
+  if (plan.suite.kind == Suite::Kind::dot) return plan;  // the fast block and cast paths run no dot products
   const Suite& s = plan.suite;
   if (s.kind == Suite::Kind::block) {
     const auto spec = fast::fast_block_spec(s.block, *s.profile);

@@ -5,6 +5,7 @@
 #include <limits>
 
 #include "fast/cpu/wide_sum.hpp"
+#include "ref/dot/element_codes.hpp"
 #include "ref/decode.hpp"
 #include "ref/dyadic.hpp"
 #include "ref/encode.hpp"
@@ -33,33 +34,17 @@ bool ExactGemm::applies(const BlockFormat& a, const BlockFormat& b) {
 }
 
 ExactGemm::Table ExactGemm::table_of(const BlockFormat& f) {
+  const ElementCodes& codes = cached_element_codes(f.element);
   Table t;
   t.format = f;
-  const std::uint64_t codes = std::uint64_t{1} << width(f.element);
-  bool any = false;
-  for (std::uint64_t code = 0; code < codes; ++code) {
-    const Value v = decode(f.element, code);
-    if (v.is_finite() && !v.is_zero()) {
-      t.quantum = any ? std::min(t.quantum, v.magnitude.exponent()) : v.magnitude.exponent();
-      any = true;
-    }
-  }
-  for (std::uint64_t code = 0; code < codes; ++code) {
-    const Value v = decode(f.element, code);
-    t.finite[code] = v.is_finite();
-    if (!v.is_finite() || v.is_zero()) continue;
-    const std::int64_t shift = v.magnitude.exponent() - t.quantum;
-    const Dyadic q = v.magnitude.scaled(-t.quantum);  // an integer
-    if (shift > 40 || q.exponent() < 0) {
+  t.quantum = codes.quantum;
+  for (std::size_t code = 0; code < codes.q.size(); ++code) {
+    t.finite[code] = codes.finite[code];
+    if (codes.q[code] <= -(std::int64_t{1} << 30) || codes.q[code] >= (std::int64_t{1} << 30)) {
       t.finite[code] = t.complete = false;  // not an integer of 31 bits: leave it to the reference path
       continue;
     }
-    const auto integer = q.significand().convert_to<std::int64_t>() << q.exponent();
-    if (integer >= (std::int64_t{1} << 30)) {
-      t.finite[code] = t.complete = false;
-      continue;
-    }
-    t.q[code] = static_cast<std::int32_t>(v.negative ? -integer : integer);
+    t.q[code] = static_cast<std::int32_t>(codes.q[code]);
   }
   return t;
 }

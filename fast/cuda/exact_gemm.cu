@@ -9,8 +9,10 @@
 #include "fast/cpu/exact_gemm.hpp"
 #include "fast/cpu/wide_sum.hpp"
 #include "fast/cuda/device_memory.hpp"
+#include "fast/cuda/gemm_outputs.hpp"
 #include "ref/decode.hpp"
 #include "ref/dot/dot.hpp"
+#include "ref/dot/dot_codes.hpp"
 
 namespace mxref::fast::cuda {
 
@@ -81,17 +83,6 @@ __global__ void exact_gemm_kernel(const std::uint8_t* a_codes, const std::uint8_
   settle[at] = 0;
 }
 
-DotOperand row_of(const BlockFormat& f, std::span<const std::uint8_t> codes, std::span<const std::uint8_t> scales,
-                  std::size_t row, std::size_t k) {
-  DotOperand o{f, {}, Dyadic(1, 0)};
-  for (std::size_t kb = 0; kb < k / block; ++kb) {
-    DotBlock b{scales[row * (k / block) + kb], {}};
-    for (std::size_t col = 0; col < block; ++col) b.elements.push_back(codes[row * k + kb * block + col]);
-    o.blocks.push_back(std::move(b));
-  }
-  return o;
-}
-
 }  // namespace
 
 ExactGemmResult exact_gemm(const ExactGemmInput& in) {
@@ -140,40 +131,22 @@ ExactGemmResult exact_gemm(const ExactGemmInput& in) {
   if (!in.c.empty()) c.upload(in.c.data());
   ag.upload(a_general.data());
   bg.upload(b_general.data());
-  cudaEvent_t start, stop;
-  check(cudaEventCreate(&start), "cudaEventCreate");
-  check(cudaEventCreate(&stop), "cudaEventCreate");
   const dim3 threads(tile, tile),
       grid(static_cast<unsigned>((in.n + tile - 1) / tile), static_cast<unsigned>((in.m + tile - 1) / tile));
-  check(cudaEventRecord(start), "cudaEventRecord");
-  exact_gemm_kernel<<<grid, threads>>>(a_codes.get(), a_scales.get(), b_codes.get(), b_scales.get(),
-                                       in.c.empty() ? nullptr : reinterpret_cast<const std::uint32_t*>(c.get()),
-                                       ag.get(), bg.get(), tables, host.quantum(), static_cast<int>(in.m),
-                                       static_cast<int>(in.n), static_cast<int>(in.k),
-                                       reinterpret_cast<std::uint32_t*>(d.get()), settle.get());
-  check(cudaGetLastError(), "exact_gemm_kernel");
-  check(cudaEventRecord(stop), "cudaEventRecord");
-  check(cudaEventSynchronize(stop), "cudaEventSynchronize");
-  float milliseconds = 0;
-  check(cudaEventElapsedTime(&milliseconds, start, stop), "cudaEventElapsedTime");
-  cudaEventDestroy(start);
-  cudaEventDestroy(stop);
-
-  ExactGemmResult result;
-  result.kernel_seconds = milliseconds / 1000.0;
-  const std::vector<std::uint8_t> bytes = d.download(), flags = settle.download();
-  result.d.resize(in.m * in.n);
-  std::memcpy(result.d.data(), bytes.data(), bytes.size());
-  for (std::size_t at = 0; at < flags.size(); ++at) {
-    if (!flags[at]) continue;
-    const std::size_t i = at / in.n, j = at % in.n;
-    const DotOperand ra = row_of(in.a, in.a_codes, in.a_scales, i, in.k),
-                     rb = row_of(in.b, in.b_codes, in.b_scales, j, in.k);
-    result.d[at] = static_cast<std::uint32_t>(
-        host.code(host.prepare_a(ra), host.prepare_b(rb), ra, rb, in.c.empty() ? 0 : in.c[at]));
-    ++result.settled_on_host;
-  }
-  return result;
+  const double seconds = kernel_seconds(
+      [&] {
+        exact_gemm_kernel<<<grid, threads>>>(a_codes.get(), a_scales.get(), b_codes.get(), b_scales.get(),
+                                             in.c.empty() ? nullptr : reinterpret_cast<const std::uint32_t*>(c.get()),
+                                             ag.get(), bg.get(), tables, host.quantum(), static_cast<int>(in.m),
+                                             static_cast<int>(in.n), static_cast<int>(in.k),
+                                             reinterpret_cast<std::uint32_t*>(d.get()), settle.get());
+      },
+      "exact_gemm_kernel");
+  return gathered(d, settle, in.n, seconds, [&](std::size_t i, std::size_t j) {
+    const DotOperand ra = operand_row(in.a, in.a_codes, in.a_scales, i, in.k),
+                     rb = operand_row(in.b, in.b_codes, in.b_scales, j, in.k);
+    return host.code(host.prepare_a(ra), host.prepare_b(rb), ra, rb, in.c.empty() ? 0 : in.c[i * in.n + j]);
+  });
 }
 
 }  // namespace mxref::fast::cuda

@@ -35,4 +35,28 @@ DotProblem dot_problem_of(const DotShape& shape, std::span<const std::uint64_t> 
 // The line of a problem: dot_problem_of's inverse.
 std::vector<std::uint64_t> dot_codes_of(const DotProblem& problem);
 
+// Row `row` of a matrix blocked along its last axis as one dot-product operand: element(i) is the code at
+// flat index i of the row-major rows x k elements, scale(i) that of the rows x k / block_size scales (a
+// block archive's layout, and the GEMM kernels').
+template <class ElementAt, class ScaleAt>
+DotOperand operand_row(const BlockFormat& f, std::size_t row, std::size_t k, const ElementAt& element,
+                       const ScaleAt& scale, const Dyadic& tensor_scale = Dyadic(1, 0)) {
+  const auto size = static_cast<std::size_t>(f.block_size);
+  DotOperand o{f, std::vector<DotBlock>(k / size), tensor_scale};
+  for (std::size_t j = 0; j < k / size; ++j) {
+    DotBlock& b = o.blocks[j];
+    b.scale = scale(row * (k / size) + j);
+    b.elements.resize(size);
+    for (std::size_t i = 0; i < size; ++i) b.elements[i] = element(row * k + j * size + i);
+  }
+  return o;
+}
+
+// The same from flat arrays of byte codes.
+inline DotOperand operand_row(const BlockFormat& f, std::span<const std::uint8_t> codes,
+                              std::span<const std::uint8_t> scales, std::size_t row, std::size_t k) {
+  return operand_row(
+      f, row, k, [&](std::size_t i) { return codes[i]; }, [&](std::size_t i) { return scales[i]; });
+}
+
 }  // namespace mxref

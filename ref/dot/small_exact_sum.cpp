@@ -1,66 +1,13 @@
 #include "ref/dot/small_exact_sum.hpp"
 
 #include <algorithm>
-#include <array>
 #include <cstdint>
-#include <deque>
 #include <vector>
 
 #include "ref/decode.hpp"
+#include "ref/dot/element_codes.hpp"
 
 namespace mxref {
-
-namespace {
-
-// Every code of a narrow format as ±q x 2^quantum, q an integer (0 for zeros, which keep their sign).
-struct ElementTable {
-  Format format;
-  std::int64_t quantum = 0;
-  std::int64_t largest = 0;  // the largest |q|
-  std::array<std::int64_t, 256> q{};
-  std::array<bool, 256> negative{};
-  std::array<bool, 256> finite{};
-};
-
-ElementTable table_of(const Format& f) {
-  ElementTable t;
-  t.format = f;
-  std::vector<Value> values;
-  const std::uint64_t codes = std::uint64_t{1} << width(f);
-  bool any = false;
-  for (std::uint64_t code = 0; code < codes; ++code) {
-    values.push_back(decode(f, code));
-    const Value& v = values.back();
-    if (v.is_finite() && !v.is_zero()) {
-      t.quantum = any ? std::min(t.quantum, v.magnitude.exponent()) : v.magnitude.exponent();
-      any = true;
-    }
-  }
-  for (std::uint64_t code = 0; code < codes; ++code) {
-    const Value& v = values[code];
-    t.finite[code] = v.is_finite();
-    t.negative[code] = v.negative;
-    if (v.is_finite() && !v.is_zero()) {
-      // At most 8 bits of code: the value spans well under 62 bits of the quantum.
-      const auto q = v.magnitude.significand().convert_to<std::int64_t>() << (v.magnitude.exponent() - t.quantum);
-      t.q[code] = v.negative ? -q : q;
-      t.largest = std::max(t.largest, q);
-    }
-  }
-  return t;
-}
-
-// Building a table takes up to 256 decodes, more than a short dot product: each thread keeps the few
-// formats it has met (a deque: a new table leaves references to the others valid).
-const ElementTable& table_for(const Format& f) {
-  thread_local std::deque<ElementTable> tables;
-  for (const ElementTable& t : tables)
-    if (t.format == f) return t;
-  tables.push_back(table_of(f));
-  return tables.back();
-}
-
-}  // namespace
 
 bool keeps_every_bit(const AccumulationModel& model) {
   return !model.fraction_bits && !model.operand_format && !model.product_format && !model.scale_product_format &&
@@ -70,8 +17,8 @@ bool keeps_every_bit(const AccumulationModel& model) {
 
 std::optional<Value> small_exact_sum(const DotProblem& p, const Value& c, Rounding rounding) {
   if (!c.is_finite() || width(p.a.format.element) > 8 || width(p.b.format.element) > 8) return std::nullopt;
-  const ElementTable& ta = table_for(p.a.format.element);
-  const ElementTable& tb = table_for(p.b.format.element);
+  const ElementCodes& ta = cached_element_codes(p.a.format.element);
+  const ElementCodes& tb = cached_element_codes(p.b.format.element);
   const auto size = static_cast<std::int64_t>(p.a.format.block_size);
   // |sum| <= size x largest_a x largest_b must stay below 2^62.
   if (ta.largest != 0 && tb.largest != 0 &&

@@ -1,7 +1,9 @@
 """The GPU path (fast/cuda) through the conformance runner, as the fast CPU path is in fast_path_test.py:
 `mxref conform --plugin cuda_plugin.so` passes the checked-in golden block suites and a generated suite
 of every block class for each of the 36 element x profile pairs, FP32 and BF16 inputs, with the blocks
-along the contiguous axis and across rows (MXREF_CUDA_AXIS=last, rows).
+along the contiguous axis and across rows (MXREF_CUDA_AXIS=last, rows); and the GPU GEMMs (exact and every
+NVIDIA fused-sum preset) pass the checked-in golden dot suites they run and a generated dot suite of every
+class for each preset and format.
 Run: python3 -m pytest tools/tests/cuda_conform_test.py --mxref MXREF [--root REPO_ROOT] --plugin CUDA_PLUGIN
 [--count N] (N vectors per class, default 16). Skips without an NVIDIA GPU."""
 import json
@@ -104,3 +106,40 @@ def test_gpu_plugin_passes_every_block_class(passes, generated, element, profile
 
 def test_the_gpu_plugin_refuses_what_it_does_not_run(refuses_nvfp4_suite, cuda_plugin):
     assert refuses_nvfp4_suite(cuda_plugin)
+
+
+DOT_CLASSES = ["random", "cancel", "near-cancel", "scale-range", "nan-scale", "specials", "subnormal", "alignment",
+               "c-dominant", "ties", "model-split"]
+GPU_DOT_MODELS = ["exact", "sm70-mma-fp16", "sm80-mma-bf16", "sm80-mma-fp16", "sm89-mma-fp8", "sm90-wgmma-fp8",
+                  "sm90-mma-fp8", "sm90-wgmma-bf16", "sm90-wgmma-fp16", "sm100-mxf8f6f4", "sm100-mxf4",
+                  "sm100-mxf4nvf4"]
+DOT_FORMATS = ["mxfp8_e4m3", "mxfp8_e5m2", "mxfp6_e3m2", "mxfp4_e2m1", "mxint8"]
+
+
+@pytest.mark.parametrize("suite", ["dot-mxfp4-e2m1-rtl", "dot-mxfp8-e4m3-exact", "dot-mxfp8-e4m3-sm100",
+                                   "dot-mxfp8-e4m3-sm90"])
+def test_gpu_plugin_passes_golden_dot_suite(root, passes, suite):
+    assert passes(os.path.join(root, "vectors", "golden", suite), "last")
+
+
+def test_gpu_plugin_refuses_the_dot_suites_it_does_not_run(root, run, cuda_plugin):
+    # The exact GEMM's block sums of E5M2 can pass its integers: the plug-in says so instead of answering.
+    r = run("conform", "--suite", os.path.join(root, "vectors", "golden", "dot-mxfp8-e5m2-exact"), "--plugin",
+            cuda_plugin)
+    assert r.returncode != 0 and " passed" not in r.stdout
+
+
+@pytest.mark.parametrize("fmt", DOT_FORMATS)
+@pytest.mark.parametrize("model", GPU_DOT_MODELS)
+def test_gpu_plugin_passes_every_dot_class(request, run, folder, passes, model, fmt):
+    if model == "exact" and fmt == "mxfp8_e5m2":
+        pytest.skip("the exact GEMM does not take E5M2 (above)")
+    count = request.config.getoption("--count") or DEFAULT_COUNT
+    name = f"dot-{model}-{fmt}"
+    suite = {"name": name, "kind": "dot", "format": fmt, "blocks": 2, "model": model, "out": "f32",
+             "rounding": "rne", "count": count, "seed": 8,
+             "classes": [c for c in DOT_CLASSES if not (fmt == "mxint8" and c == "subnormal")]}  # MXINT8 has none
+    with open(folder / (name + ".json"), "w") as f:
+        json.dump(suite, f)
+    assert run("gen", "--suite", name + ".json", "--out", name).returncode == 0
+    assert passes(name, "last")

@@ -159,8 +159,31 @@ def test_fast_equals_the_reference_byte_for_byte(run, folder, fmt, kind):
         assert (folder / "ref.npy").read_bytes() == (folder / "fast.npy").read_bytes(), args
 
 
+FUSED_PRESETS = ["sm70-mma-fp16", "sm80-mma-bf16", "sm80-mma-fp16", "sm89-mma-fp8", "sm90-wgmma-fp8", "sm90-mma-fp8",
+                 "sm90-wgmma-bf16", "sm90-wgmma-fp16", "sm100-mxf8f6f4", "sm100-mxf4", "sm100-mxf4nvf4"]
+
+
+@pytest.mark.parametrize("fmt", ["mxfp8_e4m3", "mxfp8_e5m2", "mxfp4_e2m1"])
+@pytest.mark.parametrize("kind", ["normal", "zeros", "specials"])
+def test_fast_presets_equal_the_reference_byte_for_byte(run, folder, fmt, kind):
+    rng = np.random.default_rng(hash((fmt, kind, "presets")) % 2 ** 32)
+    for name, rows in (("fa", 6), ("fb", 7)):
+        np.save(folder / f"{name}.npy", operand_values(rng, rows, 128, kind))
+        assert run("quantize", "--format", fmt, "--in", f"{name}.npy", "--out", f"{name}.npz").returncode == 0
+    c = (rng.standard_normal((6, 7)) * np.exp2(rng.integers(-20, 20, size=(6, 7)))).astype(np.float32)
+    c[0, :3] = [0.0, -0.0, np.inf]
+    np.save(folder / "fc.npy", c)
+    for model in FUSED_PRESETS:
+        gemm(run, "--a", "fa.npz", "--b", "fb.npz", "--c", "fc.npy", "--model", model, "--out", "ref.npy", fmt=fmt)
+        gemm(run, "--a", "fa.npz", "--b", "fb.npz", "--c", "fc.npy", "--model", model, "--fast", "--out", "fast.npy",
+             fmt=fmt)
+        assert (folder / "ref.npy").read_bytes() == (folder / "fast.npy").read_bytes(), model
+
+
 def test_fast_refuses_what_it_does_not_run(run, folder, quantized):
-    refused(run, folder, "--fast runs the exact model", "--a", "a.npz", "--b", "b.npz", "--fast", "--model",
-            "sm90-wgmma-fp8")
-    refused(run, folder, "--fast runs the exact model", "--a", "a.npz", "--b", "b.npz", "--fast", "--format-b",
+    refused(run, folder, "--fast runs MX formats", "--a", "a.npz", "--b", "b.npz", "--fast", "--model",
+            "fp32-sequential")
+    refused(run, folder, "--fast runs MX formats", "--a", "a.npz", "--b", "b.npz", "--fast", "--model",
+            "sm90-wgmma-fp8", "--out-format", "bf16")
+    refused(run, folder, "--fast runs MX formats", "--a", "a.npz", "--b", "b.npz", "--fast", "--format-b",
             "mxfp8_e5m2")

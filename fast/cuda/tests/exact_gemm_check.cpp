@@ -1,5 +1,8 @@
 // The GPU exact GEMM (fast/cuda/exact_gemm.hpp) against the CPU integer path (fast/cpu/exact_gemm.hpp, whose
-// codes are ref/'s: tools/tests/gemm_test.py), every output compared; and, with --bench, its speed.
+// codes are ref/'s: tools/tests/gemm_test.py), every output compared; the GPU fused-sum GEMM
+// (fast/cuda/fused_gemm.hpp) under every NVIDIA preset against fast::FusedGemm (ref/'s codes:
+// fast/tests/fused_gemm_test.cpp) on every output and against ref/'s dot() on a sample; and, with --bench,
+// the exact GEMM's speed.
 //
 //   exact_gemm_check            # the comparisons (skips without a GPU)
 //   exact_gemm_check --bench S  # M = N = K = S for MXFP8 E4M3 and MXFP4 E2M1: JSON lines
@@ -13,9 +16,12 @@
 #include "fast/cpu/exact_gemm.hpp"
 #include "fast/cuda/block_quantize.hpp"
 #include "fast/cuda/exact_gemm.hpp"
+#include "fast/cuda/fused_gemm.hpp"
+#include "fast/cpu/fused_gemm.hpp"
 #include "ref/block/block_format.hpp"
 #include "ref/decode.hpp"
 #include "ref/dot/dot.hpp"
+#include "ref/dot/dot_codes.hpp"
 
 namespace {
 
@@ -44,6 +50,8 @@ Problem make(const char* format, std::size_t m, std::size_t n, std::size_t k, co
     scales.resize(rows * k / 32);
     for (auto& c : codes) c = finite[rng() % finite.size()];
     for (auto& s : scales) s = static_cast<std::uint8_t>(127 + static_cast<int>(rng() % 21) - 10);
+    if (kind == "unit")  // unit scales: what a model that converts its operands settles on the GPU
+      for (auto& s : scales) s = 127;
     if (kind == "spread")  // blocks of one row up to 2^±100 apart: wide windows, some beyond 128 bits
       for (auto& s : scales) s = static_cast<std::uint8_t>(127 + static_cast<int>(rng() % 201) - 100);
     if (kind == "edges")  // the ends of E8M0, a NaN scale in a few rows, all-zero rows
@@ -80,15 +88,7 @@ Problem make(const char* format, std::size_t m, std::size_t n, std::size_t k, co
 }
 
 mxref::DotOperand row(const Problem& p, bool a, std::size_t r) {
-  mxref::DotOperand o{p.f, {}, mxref::Dyadic(1, 0)};
-  const auto& codes = a ? p.a : p.b;
-  const auto& scales = a ? p.as : p.bs;
-  for (std::size_t kb = 0; kb < p.k / 32; ++kb) {
-    mxref::DotBlock b{scales[r * p.k / 32 + kb], {}};
-    for (std::size_t col = 0; col < 32; ++col) b.elements.push_back(codes[r * p.k + kb * 32 + col]);
-    o.blocks.push_back(std::move(b));
-  }
-  return o;
+  return mxref::operand_row(p.f, a ? p.a : p.b, a ? p.as : p.bs, r, p.k);
 }
 
 cuda::ExactGemmResult run(const Problem& p) {
@@ -113,6 +113,35 @@ int check(const char* format, const std::string& kind, std::size_t m, std::size_
     }
   std::printf("%-11s %-7s %zux%zux%zu: %zu outputs, %zu settled on the host, %zu differ\n", format, kind.c_str(), m, n,
               k, m * n, gpu.settled_on_host, wrong);
+  return wrong == 0 ? 0 : 1;
+}
+
+int check_fused(const char* preset, const char* format, const std::string& kind, std::size_t m, std::size_t n,
+                std::size_t k) {
+  const mxref::AccumulationModel& model = mxref::find_accumulation_model(preset);
+  const Problem p = make(format, m, n, k, kind, std::hash<std::string>{}(std::string(preset) + format + kind));
+  const cuda::ExactGemmResult gpu = cuda::fused_gemm({p.f, p.f, p.m, p.n, p.k, p.a, p.as, p.b, p.bs, p.c}, model);
+  const mxref::fast::FusedGemm host(p.f, p.f, model, mxref::fp32, mxref::CastOptions{});
+  std::vector<mxref::DotOperand> oa, ob;
+  for (std::size_t i = 0; i < m; ++i) oa.push_back(row(p, true, i));
+  for (std::size_t j = 0; j < n; ++j) ob.push_back(row(p, false, j));
+  std::size_t wrong = 0, sampled = 0;
+  for (std::size_t i = 0; i < m; ++i)
+    for (std::size_t j = 0; j < n; ++j) {
+      const std::uint64_t c = p.c.empty() ? 0 : p.c[i * n + j];
+      const std::uint64_t want = host.code(oa[i], ob[j], c);
+      // Every 97th output also against dot() itself.
+      const bool sample = (i * n + j) % 97 == 0;
+      const std::uint64_t reference = sample ? host.reference(oa[i], ob[j], c) : want;
+      sampled += sample ? 1 : 0;
+      if ((gpu.d[i * n + j] != want || reference != want) && wrong++ < 3)
+        std::printf("  %s %s %s D[%zu][%zu]: GPU %08x, CPU %08llx, reference %08llx\n", preset, format, kind.c_str(), i,
+                    j, gpu.d[i * n + j], static_cast<unsigned long long>(want),
+                    static_cast<unsigned long long>(reference));
+    }
+  std::printf(
+      "%-15s %-11s %-7s %zux%zux%zu: %zu outputs (%zu also against dot()), %zu settled on the host, %zu differ\n",
+      preset, format, kind.c_str(), m, n, k, m * n, sampled, gpu.settled_on_host, wrong);
   return wrong == 0 ? 0 : 1;
 }
 
@@ -144,6 +173,16 @@ int main(int argc, char** argv) {
     for (const char* kind : {"random", "spread", "edges", "cancel", "noc"}) status |= check(format, kind, 83, 61, 256);
   status |= check("mxfp8_e4m3", "random", 1024, 1024, 256);  // 10^6 outputs
   status |= check("mxfp4_e2m1", "random", 1024, 1024, 256);
+  for (const char* preset :
+       {"sm70-mma-fp16", "sm80-mma-bf16", "sm80-mma-fp16", "sm89-mma-fp8", "sm90-wgmma-fp8", "sm90-mma-fp8",
+        "sm90-wgmma-bf16", "sm90-wgmma-fp16", "sm100-mxf8f6f4", "sm100-mxf4", "sm100-mxf4nvf4"})
+    for (const char* format : {"mxfp8_e4m3", "mxfp8_e5m2", "mxfp6_e3m2", "mxfp4_e2m1", "mxint8"})
+      for (const char* kind : {"random", "unit", "spread", "edges", "cancel", "noc"})
+        status |= check_fused(preset, format, kind, 67, 45, 256);
+  // 10^6 outputs each, under the three FP8 and FP4 Hopper and Blackwell datapaths.
+  status |= check_fused("sm90-wgmma-fp8", "mxfp8_e4m3", "random", 1024, 1024, 128);
+  status |= check_fused("sm90-mma-fp8", "mxfp8_e4m3", "unit", 1024, 1024, 128);
+  status |= check_fused("sm100-mxf4", "mxfp4_e2m1", "random", 1024, 1024, 128);
   std::puts(status == 0 ? "PASS" : "FAIL");
   return status;
 }

@@ -1,0 +1,205 @@
+// NVIDIA's fused-sum accumulation models (ref/dot/accumulation_models.cpp: the `nvidia` family) on machine
+// integers, for MX operands with elements of at most 8 bits and E8M0 scales: per instruction, every term is
+// an integer times a power of two, aligned to the largest term exponent keeping F fraction bits by
+// truncation (a shift), summed in int64 and truncated to FP32 or e8m13. One function for the CPU
+// (fast/cpu/fused_gemm.cpp) and the GPU (fast/cuda/exact_gemm.cu), so both run the same arithmetic. What it
+// does not settle (a non-finite operand, C or result, a term too wide for int64) it reports, and the caller
+// asks ref/'s dot().
+#pragma once
+
+#include <cstdint>
+#include <cstring>
+
+#include "fast/cpu/wide_sum.hpp"  // MXREF_HOST_DEVICE, bit_length
+
+namespace mxref::fast {
+
+// What the integer path needs of a preset.
+struct FusedModel {
+  int fraction_bits = 25;
+  int chunk = 32;                 // products per instruction
+  int group = 1;                  // > 1: exact sums of `group` products, counting with the scale exponents alone
+  int result_fraction_bits = 23;  // each instruction truncated to FP32 (23) or e8m13 (13), FP32's exponent range
+  int passes = 1;                 // > 1: inner passes from +0, product i in pass (i / pass_stride) mod passes,
+  int pass_stride = 1;            //      then C added in FP32 with round to nearest even
+  bool unit_scales_only = false;  // operands converted to a format of their own: only unit scales settle here
+};
+
+// An element code as the fused path sees it: ±s x 2^x (s odd, or 0), and the exponent it counts with in the
+// maximum (its format's, or FP16's for a model that converts its operands; -126 for a zero).
+struct FusedCode {
+  std::int32_t s = 0;
+  std::int32_t x = 0;
+  std::int32_t label = 0;
+  bool finite = false;
+};
+
+// One operand row: element codes and the E8M0 scale code of each block.
+struct FusedRow {
+  const FusedCode* table;  // 256 entries
+  const std::uint8_t* codes;
+  const std::uint8_t* scales;
+};
+
+namespace fused {
+
+constexpr int fp32_min_exponent = -126;
+constexpr int fp32_max_exponent = 127;
+constexpr int zero_exponent = -126;  // what a zero counts with in NVIDIA's maximum
+
+MXREF_HOST_DEVICE inline float float_of(std::uint32_t bits) {
+#ifdef __CUDA_ARCH__
+  return __uint_as_float(bits);
+#else
+  float f;
+  std::memcpy(&f, &bits, 4);
+  return f;
+#endif
+}
+
+MXREF_HOST_DEVICE inline std::uint32_t bits_of(float f) {
+#ifdef __CUDA_ARCH__
+  return __float_as_uint(f);
+#else
+  std::uint32_t bits;
+  std::memcpy(&bits, &f, 4);
+  return bits;
+#endif
+}
+
+// value x 2^shift truncated toward zero; false when it does not fit below 2^62.
+MXREF_HOST_DEVICE inline bool shifted(std::int64_t value, std::int64_t shift, std::int64_t& out) {
+  const std::uint64_t m = value < 0 ? -static_cast<std::uint64_t>(value) : static_cast<std::uint64_t>(value);
+  std::uint64_t r = 0;
+  if (shift >= 0) {
+    if (m != 0 && bit_length(m) + shift > 62) return false;
+    r = m << shift;
+  } else if (shift > -64) {
+    r = m >> -shift;
+  }
+  out = value < 0 ? -static_cast<std::int64_t>(r) : static_cast<std::int64_t>(r);
+  return true;
+}
+
+// An FP32 value as ±m x 2^e (m < 2^24) and the exponent it counts with: max(floor(log2 |v|), -126), a zero -126.
+MXREF_HOST_DEVICE inline void split_fp32(std::uint32_t bits, std::int64_t& m, std::int32_t& e, std::int32_t& label) {
+  const auto field = static_cast<std::int32_t>((bits >> 23) & 0xFF);
+  const std::int64_t fraction = bits & 0x7FFFFF;
+  m = field == 0 ? fraction : (fraction | 0x800000);
+  e = (field == 0 ? 1 : field) - 127 - 23;
+  label = field == 0 ? fp32_min_exponent : field - 127;
+  if (bits >> 31) m = -m;
+}
+
+// sum x 2^quantum truncated to `fraction_bits` bits (FP32's exponent range, subnormals kept) as FP32 bits; a
+// zero is +0. False when the result is 2^128 or more (an Inf the caller leaves to the reference).
+MXREF_HOST_DEVICE inline bool truncated(std::int64_t sum, std::int64_t quantum, int fraction_bits, std::uint32_t& out) {
+  out = 0;
+  if (sum == 0) return true;
+  const std::uint64_t n = sum < 0 ? -static_cast<std::uint64_t>(sum) : static_cast<std::uint64_t>(sum);
+  const std::int64_t top = quantum + bit_length(n) - 1;
+  if (top > fp32_max_exponent) return false;
+  const std::int64_t step = (top < fp32_min_exponent ? fp32_min_exponent : top) - fraction_bits;
+  const std::int64_t shift = quantum - step;  // kept = n x 2^shift, truncated
+  const std::uint64_t kept = shift >= 0 ? n << shift : (-shift >= 64 ? 0 : n >> -shift);
+  if (kept == 0) return true;  // truncated to zero: +0
+  // kept x 2^step as FP32 bits.
+  const int length = bit_length(kept);
+  const std::int64_t exponent = step + length - 1;
+  std::uint32_t bits;
+  if (exponent >= fp32_min_exponent) {
+    const std::uint64_t m24 = kept << (24 - length);
+    bits = static_cast<std::uint32_t>((exponent + 127) << 23) | static_cast<std::uint32_t>(m24 & 0x7FFFFF);
+  } else {
+    bits = static_cast<std::uint32_t>(kept << (step + 149));  // a subnormal: step >= -149
+  }
+  out = bits | (sum < 0 ? 0x80000000u : 0u);
+  return true;
+}
+
+// One instruction (or inner pass): products `first` .. `last` (those in `pass` of `passes` when passes > 1)
+// and the accumulator `acc` (FP32 bits), as the model sums them. False: not settled here.
+MXREF_HOST_DEVICE inline bool instruction(const FusedModel& m, const FusedRow& a, const FusedRow& b, int block_size,
+                                          int first, int last, int pass, std::uint32_t acc, std::uint32_t& out) {
+  std::int64_t acc_m;
+  std::int32_t acc_e, acc_label;
+  split_fp32(acc, acc_m, acc_e, acc_label);
+  const auto in_pass = [&](int i) { return m.passes <= 1 || ((i - first) / m.pass_stride) % m.passes == pass; };
+  // The largest exponent: C's, and every term's.
+  std::int64_t top = acc_label;
+  for (int i = first; i < last; i += m.group) {
+    if (!in_pass(i)) continue;
+    const int block = i / block_size;
+    const std::int64_t scales = static_cast<std::int64_t>(a.scales[block]) + b.scales[block] - 254;
+    std::int64_t label = scales;
+    if (m.group == 1) label += a.table[a.codes[i]].label + b.table[b.codes[i]].label;
+    if (label > top) top = label;
+  }
+  const std::int64_t quantum = top - m.fraction_bits;
+  std::int64_t sum = 0, term = 0;
+  if (!shifted(acc_m, acc_e - quantum, term)) return false;
+  sum += term;
+  for (int i = first; i < last; i += m.group) {
+    if (!in_pass(i)) continue;
+    const int block = i / block_size;
+    const std::int64_t scales = static_cast<std::int64_t>(a.scales[block]) + b.scales[block] - 254;
+    if (m.group == 1) {
+      const FusedCode& x = a.table[a.codes[i]];
+      const FusedCode& y = b.table[b.codes[i]];
+      if (!shifted(static_cast<std::int64_t>(x.s) * y.s, x.x + y.x + scales - quantum, term)) return false;
+    } else {
+      // The group's exact sum, on the finest grid of its members; then aligned like one term.
+      std::int32_t low = 0;
+      bool any = false;
+      for (int j = i; j < i + m.group; ++j) {
+        const std::int32_t x = a.table[a.codes[j]].x + b.table[b.codes[j]].x;
+        if (a.table[a.codes[j]].s != 0 && b.table[b.codes[j]].s != 0 && (!any || x < low)) low = x, any = true;
+      }
+      std::int64_t group_sum = 0;
+      for (int j = i; j < i + m.group && any; ++j) {
+        const FusedCode& x = a.table[a.codes[j]];
+        const FusedCode& y = b.table[b.codes[j]];
+        std::int64_t product;
+        if (!shifted(static_cast<std::int64_t>(x.s) * y.s, x.x + y.x - low, product)) return false;
+        group_sum += product;
+      }
+      if (!shifted(group_sum, low + scales - quantum, term)) return false;
+    }
+    sum += term;
+    if (sum > (std::int64_t{1} << 62) || sum < -(std::int64_t{1} << 62)) return false;
+  }
+  return truncated(sum, quantum, m.result_fraction_bits, out);
+}
+
+}  // namespace fused
+
+// The dot product of rows `a` and `b` (k products in blocks of `block_size`) and C (FP32 bits) under the
+// model, as FP32 bits. False when it is not settled here: a non-finite element in the rows or a non-finite C
+// or result, or a term too wide; the caller then asks the reference.
+MXREF_HOST_DEVICE inline bool fused_dot(const FusedModel& m, const FusedRow& a, const FusedRow& b, int k,
+                                        int block_size, std::uint32_t c, std::uint32_t& out) {
+  if ((c & 0x7F800000u) == 0x7F800000u) return false;
+  for (int i = 0; i < k; ++i)
+    if (!a.table[a.codes[i]].finite || !b.table[b.codes[i]].finite) return false;
+  for (int j = 0; j < k / block_size; ++j) {
+    if (a.scales[j] == 0xFF || b.scales[j] == 0xFF) return false;  // E8M0's NaN
+    if (m.unit_scales_only && (a.scales[j] != 127 || b.scales[j] != 127)) return false;
+  }
+  std::uint32_t acc = c;
+  for (int first = 0; first < k; first += m.chunk) {
+    const int last = first + m.chunk < k ? first + m.chunk : k;
+    if (m.passes <= 1) {
+      if (!fused::instruction(m, a, b, block_size, first, last, 0, acc, acc)) return false;
+      continue;
+    }
+    std::uint32_t inner = 0;
+    for (int pass = 0; pass < m.passes; ++pass)
+      if (!fused::instruction(m, a, b, block_size, first, last, pass, inner, inner)) return false;
+    acc = fused::bits_of(fused::float_of(acc) + fused::float_of(inner));  // one FP32 add, round to nearest even
+    if ((acc & 0x7F800000u) == 0x7F800000u) return false;
+  }
+  out = acc;
+  return true;
+}
+
+}  // namespace mxref::fast

@@ -1,0 +1,107 @@
+#include "fast/cpu/fused_gemm.hpp"
+
+#include <stdexcept>
+#include <vector>
+
+#include "ref/decode.hpp"
+#include "ref/dot/element_codes.hpp"
+
+namespace mxref::fast {
+
+namespace {
+
+// The exponent a nonzero finite value counts with: max(floor(log2 |v|), emin of `f`).
+std::int32_t label_of(const Value& v, const Format& f) {
+  const std::int64_t e = v.magnitude.floor_log2();
+  return static_cast<std::int32_t>(e < min_exponent(f) ? min_exponent(f) : e);
+}
+
+std::array<FusedCode, 256> table_of(const Format& element, const std::optional<Format>& operand) {
+  const ElementCodes& codes = cached_element_codes(element);
+  std::array<FusedCode, 256> t{};
+  for (std::size_t code = 0; code < (std::size_t{1} << width(element)); ++code) {
+    FusedCode& c = t[code];
+    c.finite = codes.finite[code];
+    if (!c.finite) continue;
+    c.label = fused::zero_exponent;
+    if (codes.q[code] == 0) continue;
+    std::int64_t s = codes.q[code], x = codes.quantum;
+    while (s % 2 == 0) s /= 2, ++x;
+    c.s = static_cast<std::int32_t>(s);
+    c.x = static_cast<std::int32_t>(x);
+    const Value v = decode(element, code);
+    c.label = label_of(v, operand ? *operand : element);
+  }
+  return t;
+}
+
+}  // namespace
+
+std::optional<FusedModel> FusedGemm::model_of(const AccumulationModel& m) {
+  const bool nvidia_result = m.result && m.result->rounding == Rounding::rtz && m.result->overflow_to_inf &&
+                             (m.result->format == fp32 || m.result->format == e8m13);
+  if (!m.fraction_bits || *m.fraction_bits > 40 || m.alignment != Alignment::toward_zero || m.zero_exponent != -126 ||
+      m.chunk <= 0 || !nvidia_result || m.product_format || m.scale_product_format || m.tensor_scales_last ||
+      m.c_last || !m.c_joins_alignment || m.interleaved || m.c_alignment || m.flush_subnormals ||
+      m.zero_sign != ZeroSign::never_negative || (m.operand_format && *m.operand_format != fp16))
+    return std::nullopt;
+  FusedModel f;
+  f.fraction_bits = *m.fraction_bits;
+  f.chunk = m.chunk;
+  switch (m.scales) {
+    case ScaleApplication::product_exponent:
+      if (m.group_size != 1) return std::nullopt;
+      break;
+    case ScaleApplication::group_factor: f.group = m.group_size; break;
+  }
+  f.result_fraction_bits = m.result->format.mantissa_bits;
+  if (m.inner_passes) {
+    if (f.group != 1) return std::nullopt;
+    f.passes = m.inner_passes->count;
+    f.pass_stride = m.inner_passes->stride;
+  }
+  f.unit_scales_only = m.operand_format.has_value();
+  return f;
+}
+
+bool FusedGemm::applies(const BlockFormat& a, const BlockFormat& b, const AccumulationModel& model, const Format& out,
+                        const CastOptions& options) {
+  for (const BlockFormat* f : {&a, &b})
+    if (f->scale != e8m0 || width(f->element) > 8 || f->tensor_scale) return false;
+  const auto m = model_of(model);
+  // An FP32 result is the output as it is (no flushing); the groups must fit the blocks.
+  return m && out == fp32 && !options.flush_subnormal_results && a.block_size == b.block_size &&
+         a.block_size % m->group == 0;
+}
+
+FusedGemm::FusedGemm(const BlockFormat& a, const BlockFormat& b, const AccumulationModel& model, const Format& out,
+                     const CastOptions& options)
+    : format_a_(a), format_b_(b), model_(&model), out_(out), options_(options) {
+  if (!applies(a, b, model, out, options))
+    throw std::invalid_argument("the fused integer path does not take these formats, model or output");
+  fused_ = *model_of(model);
+  a_ = table_of(a.element, model.operand_format);
+  b_ = table_of(b.element, model.operand_format);
+}
+
+std::uint64_t FusedGemm::reference(const DotOperand& a, const DotOperand& b, std::uint64_t c) const {
+  return dot(DotProblem{a, b, c}, out_, options_, *model_).code;
+}
+
+FlatRow::FlatRow(const DotOperand& row) {
+  for (const DotBlock& block : row.blocks) {
+    scales.push_back(static_cast<std::uint8_t>(block.scale));
+    for (const std::uint64_t e : block.elements) codes.push_back(static_cast<std::uint8_t>(e));
+  }
+}
+
+std::uint64_t FusedGemm::code(const DotOperand& a, const DotOperand& b, std::uint64_t c) const {
+  const FlatRow fa(a), fb(b);
+  std::uint32_t out = 0;
+  if (fused_dot(fused_, fa.view(a_.data()), fb.view(b_.data()), static_cast<int>(fa.codes.size()), format_a_.block_size,
+                static_cast<std::uint32_t>(c), out))
+    return out;
+  return reference(a, b, c);
+}
+
+}  // namespace mxref::fast

@@ -1,0 +1,122 @@
+// NVIDIA's fused-sum presets on machine integers (fast/cpu/fused_dot.hpp) against ref/'s dot(), dot by dot:
+// random MX rows of every element format of up to 8 bits, scales from narrow to the whole E8M0 range, zeros
+// and tiny elements, C across FP32's range; each code must be the reference's, and the integer path must
+// settle the finite dots itself (not hand them all back to the reference).
+#include <gtest/gtest.h>
+
+#include <cstdint>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "fast/cpu/fused_gemm.hpp"
+#include "ref/block/block_format.hpp"
+#include "ref/decode.hpp"
+#include "ref/dot/dot.hpp"
+
+namespace mxref::fast {
+namespace {
+
+const char* const presets[] = {"sm70-mma-fp16",  "sm80-mma-bf16", "sm80-mma-fp16",   "sm89-mma-fp8",
+                               "sm90-wgmma-fp8", "sm90-mma-fp8",  "sm90-wgmma-bf16", "sm90-wgmma-fp16",
+                               "sm100-mxf8f6f4", "sm100-mxf4",    "sm100-mxf4nvf4"};
+const char* const formats[] = {"mxfp8_e4m3", "mxfp8_e5m2", "mxfp6_e3m2", "mxfp6_e2m3", "mxfp4_e2m1", "mxint8"};
+
+// A row of `blocks` blocks: finite element codes (a quarter zeros), scales 127 ± spread.
+DotOperand random_row(std::mt19937_64& rng, const BlockFormat& f, int blocks, int spread, bool unit) {
+  const int codes = 1 << width(f.element);
+  DotOperand o{f, {}, Dyadic(1, 0)};
+  for (int j = 0; j < blocks; ++j) {
+    DotBlock b;
+    b.scale = unit ? 127 : static_cast<std::uint64_t>(127 + static_cast<int>(rng() % (2 * spread + 1)) - spread);
+    for (int i = 0; i < f.block_size; ++i) {
+      std::uint64_t code = rng() % 4 == 0 ? 0 : rng() % static_cast<std::uint64_t>(codes);
+      while (!decode(f.element, code).is_finite()) code = rng() % static_cast<std::uint64_t>(codes);
+      b.elements.push_back(code);
+    }
+    o.blocks.push_back(b);
+  }
+  return o;
+}
+
+std::uint64_t random_c(std::mt19937_64& rng) {
+  switch (rng() % 4) {
+    case 0: return 0;
+    case 1: return 0x80000000u;
+    default: {
+      const auto field = static_cast<std::uint32_t>(1 + rng() % 254);
+      return (static_cast<std::uint32_t>(rng() % 2) << 31) | (field << 23) |
+             static_cast<std::uint32_t>(rng() % 0x800000);
+    }
+  }
+}
+
+TEST(FusedGemm, EqualsTheReferenceDotByDot) {
+  std::mt19937_64 rng(2026);
+  for (const char* preset : presets) {
+    const AccumulationModel& model = find_accumulation_model(preset);
+    for (const char* name : formats) {
+      const BlockFormat f = parse_block_format(name);
+      ASSERT_TRUE(FusedGemm::applies(f, f, model, fp32, CastOptions{})) << preset << " " << name;
+      const FusedGemm gemm(f, f, model, fp32, CastOptions{});
+      int settled = 0, dots = 0, unit_settled = 0, unit_dots = 0;
+      for (const int spread : {0, 3, 40, 127}) {
+        for (int trial = 0; trial < 60; ++trial) {
+          const int blocks = 1 + static_cast<int>(rng() % 3);
+          const bool unit = spread == 0;
+          const DotOperand a = random_row(rng, f, blocks, spread, unit), b = random_row(rng, f, blocks, spread, unit);
+          const std::uint64_t c = random_c(rng);
+          const std::uint64_t want = dot(DotProblem{a, b, c}, fp32, CastOptions{}, model).code;
+          ASSERT_EQ(gemm.code(a, b, c), want) << preset << " " << name << " spread " << spread << " trial " << trial;
+          const FlatRow fa(a), fb(b);
+          std::uint32_t out = 0;
+          const bool mine =
+              fused_dot(gemm.model(), fa.view(gemm.table_a()), fb.view(gemm.table_b()),
+                        static_cast<int>(fa.codes.size()), f.block_size, static_cast<std::uint32_t>(c), out);
+          if (mine) {
+            EXPECT_EQ(out, want) << preset << " " << name;
+          }
+          settled += mine ? 1 : 0;
+          ++dots;
+          unit_settled += unit && mine ? 1 : 0;
+          unit_dots += unit ? 1 : 0;
+        }
+      }
+      // Finite operands with unit scales are the integer path's own, and so are most with other scales, except
+      // where the model converts its operands (only unit scales settle there).
+      // (E5M2's products span 2^-32 .. 2^27: a 16-product group sum against 35 fraction bits can pass int64.)
+      if (gemm.model().group == 1 || std::string(name) != "mxfp8_e5m2") {
+        EXPECT_EQ(unit_settled, unit_dots) << preset << " " << name;
+      }
+      if (!gemm.model().unit_scales_only) {
+        EXPECT_GT(settled, dots / 2) << preset << " " << name << ": " << settled << " of " << dots << " settled";
+      }
+    }
+  }
+}
+
+TEST(FusedGemm, TakesOnlyNvidiasFusedSums) {
+  const BlockFormat f = parse_block_format("mxfp8_e4m3");
+  for (const char* name : {"exact", "fp32-sequential", "fp32-fma-sequential", "torchao-emulated", "microxcaling",
+                           "te-nvfp4-reference", "cdna3-fp8"})
+    EXPECT_FALSE(FusedGemm::model_of(find_accumulation_model(name))) << name;
+  EXPECT_FALSE(FusedGemm::applies(f, f, find_accumulation_model("sm90-wgmma-fp8"), bf16, CastOptions{}));
+  EXPECT_FALSE(FusedGemm::applies(parse_block_format("nvfp4"), parse_block_format("nvfp4"),
+                                  find_accumulation_model("sm100-mxf4nvf4"), fp32, CastOptions{}));
+  // The parameters, as docs/spec-notes/dot-models.md tabulates them.
+  const auto mma = FusedGemm::model_of(find_accumulation_model("sm90-mma-fp8"));
+  ASSERT_TRUE(mma);
+  EXPECT_EQ(mma->fraction_bits, 25);
+  EXPECT_EQ(mma->chunk, 32);
+  EXPECT_EQ(mma->passes, 2);
+  EXPECT_EQ(mma->pass_stride, 2);
+  EXPECT_TRUE(mma->unit_scales_only);
+  const auto fp4 = FusedGemm::model_of(find_accumulation_model("sm100-mxf4"));
+  ASSERT_TRUE(fp4);
+  EXPECT_EQ(fp4->group, 16);
+  EXPECT_EQ(fp4->fraction_bits, 35);
+  EXPECT_EQ(FusedGemm::model_of(find_accumulation_model("sm90-wgmma-fp8"))->result_fraction_bits, 13);
+}
+
+}  // namespace
+}  // namespace mxref::fast
