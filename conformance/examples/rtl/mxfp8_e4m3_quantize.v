@@ -63,34 +63,36 @@ module mxfp8_e4m3_quantize (
     end
   endfunction
 
-  integer i, amax_log2, shared;
-  reg [30:0] amax;
-  reg special;
-  reg [7:0] scale_r;
-  reg [8*32-1:0] p_r;
-  assign scale = scale_r;
-  assign p = p_r;
+  // The whole block: {elements, scale}.
+  function [8*32+7:0] quantize(input [32*32-1:0] block);
+    integer i, shared;
+    reg [30:0] amax;
+    reg special;
+    reg [7:0] e8m0;
+    reg [8*32-1:0] elements;
+    begin
+      amax = 0;
+      special = 0;
+      for (i = 0; i < 32; i = i + 1) begin
+        if (block[32*i+23 +: 8] == 8'hFF) special = 1;  // NaN or Inf
+        else if (block[32*i +: 31] > amax) amax = block[32*i +: 31];  // magnitudes order as their bit patterns
+      end
+      if (special) begin
+        e8m0 = 8'hFF;
+        shared = 0;
+      end else if (amax == 0) begin
+        e8m0 = 8'h00;
+        shared = -127;
+      end else begin
+        shared = floor_log2({1'b0, amax}) - 8;  // emax of E4M3
+        if (shared < -127) shared = -127;       // the scale's range; FP32 never needs the top clamp
+        e8m0 = shared + 127;
+      end
+      for (i = 0; i < 32; i = i + 1)
+        elements[8*i +: 8] = special ? 8'h7F : element(block[32*i +: 32], shared);
+      quantize = {elements, e8m0};
+    end
+  endfunction
 
-  always @* begin
-    amax = 0;
-    special = 0;
-    for (i = 0; i < 32; i = i + 1) begin
-      if (x[32*i+23 +: 8] == 8'hFF) special = 1;  // NaN or Inf
-      else if (x[32*i +: 31] > amax) amax = x[32*i +: 31];  // magnitudes order as their bit patterns
-    end
-    if (special) begin
-      scale_r = 8'hFF;
-      shared = 0;
-    end else if (amax == 0) begin
-      scale_r = 8'h00;
-      shared = -127;
-    end else begin
-      amax_log2 = floor_log2({1'b0, amax});
-      shared = amax_log2 - 8;                 // emax of E4M3
-      if (shared < -127) shared = -127;       // the scale's range; FP32 never needs the top clamp
-      scale_r = shared + 127;
-    end
-    for (i = 0; i < 32; i = i + 1)
-      p_r[8*i +: 8] = special ? 8'h7F : element(x[32*i +: 32], shared);
-  end
+  assign {p, scale} = quantize(x);
 endmodule
