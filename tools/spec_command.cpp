@@ -20,6 +20,7 @@ struct SpecArguments {
   std::string format;
   bool all = false;
   bool json = false;
+  bool decimal = false;
   bool table = false;
 };
 
@@ -32,7 +33,9 @@ bool table_wanted(const Format& f, bool requested) {
 
 void run_spec(const SpecArguments& a) {
   if (a.all == !a.format.empty()) throw UsageError("spec needs exactly one of FORMAT or --all");
-  if (a.all && a.table) throw UsageError("--table applies to a single format (--all prints tables up to 16 bits)");
+  if (a.decimal && !a.json) throw UsageError("--decimal applies to --json (the text output always has decimals)");
+  if (a.all && a.table && !a.json)
+    throw UsageError("--table applies to a single format (--all prints tables up to 16 bits)");
   std::vector<Format> formats;
   if (a.all) {
     for (const NamedFormat& n : builtin_formats()) formats.push_back(n.format);
@@ -45,11 +48,13 @@ void run_spec(const SpecArguments& a) {
     out.append("{\n  \"formats\": [\n    ");
     for (std::size_t i = 0; i < formats.size(); ++i) {
       if (i > 0) out.append(",\n    ");
-      write_spec_json(out, formats[i], table_wanted(formats[i], false), 4);
+      // Compact by default: tables of the formats of at most 8 bits; --table adds the 16-bit ones.
+      write_spec_json(out, formats[i], width(formats[i]) <= (a.table ? default_table_bits : all_json_table_bits), 4,
+                      a.decimal);
     }
     out.append("\n  ]\n}\n");
   } else if (a.json) {
-    write_spec_json(out, formats.front(), table, 0);
+    write_spec_json(out, formats.front(), table, 0, a.decimal);
     out.append("\n");
   } else {
     for (std::size_t i = 0; i < formats.size(); ++i) {
@@ -67,7 +72,9 @@ void add_spec_command(CLI::App& app) {
   CLI::App* cmd = app.add_subcommand("spec", "Print a format's properties and the value of every code");
   cmd->add_option("FORMAT", arguments->format, "Format name: built-in (e4m3, fp16, ...) or custom (e5m3fn, int6)");
   cmd->add_flag("--all", arguments->all, "Every built-in format");
-  cmd->add_flag("--json", arguments->json, "JSON instead of text (values as exact strings)");
+  cmd->add_flag("--json", arguments->json,
+                "JSON instead of text: codes as numbers, values as exact hex-float strings and nearest doubles");
+  cmd->add_flag("--decimal", arguments->decimal, "With --json: each value's exact decimal expansion too");
   cmd->add_flag("--table", arguments->table, "Include the code table for formats of 17..24 bits");
   cmd->callback([arguments] { run_spec(*arguments); });
 }

@@ -44,5 +44,7 @@ std::string range_text(const Format& f, const CodeRange& r);
 // Full tables are printed by default up to this width, and on request (--table) up to the next.
 inline constexpr int default_table_bits = 16;
 inline constexpr int max_table_bits = 24;
+// `spec --all --json` keeps to the tables of formats of at most this width unless --table asks for more.
+inline constexpr int all_json_table_bits = 8;
 
 }  // namespace mxref::tools

@@ -1,4 +1,6 @@
 #include <nlohmann/json.hpp>
+#include <cmath>
+#include <cstdlib>
 #include <limits>
 #include <string>
 
@@ -15,15 +17,31 @@ namespace {
 
 using json = nlohmann::ordered_json;
 
-// Values as strings: a JSON number would pass through a double and lose digits.
-json both_forms(const Dyadic& d) { return {{"decimal", to_decimal(d)}, {"hex", to_hexfloat(d)}}; }
+// The nearest double of an exact hex-float (strtod rounds correctly), or null where there is none: a NaN,
+// an infinity, or a value beyond the double range. JSON has no Inf or NaN.
+json double_of(const std::string& hex) {
+  const double d = std::strtod(hex.c_str(), nullptr);
+  return std::isfinite(d) && hex.find_first_of("in") == std::string::npos ? json(d) : json(nullptr);
+}
 
-json optional_forms(const std::optional<Dyadic>& d) { return d ? both_forms(*d) : json(nullptr); }
+// A value: exact as a hex-float string, as the nearest double, and (asked for) exact in decimal.
+json value_forms(const std::string& hex, const std::string& decimal, bool decimals) {
+  json v = {{"hex", hex}, {"double", double_of(hex)}};
+  if (decimals) v["decimal"] = decimal;
+  return v;
+}
 
+json both_forms(const Dyadic& d, bool decimals) { return value_forms(to_hexfloat(d), to_decimal(d), decimals); }
+
+json optional_forms(const std::optional<Dyadic>& d, bool decimals) {
+  return d ? both_forms(*d, decimals) : json(nullptr);
+}
+
+// Each zero, Inf or NaN range as [first, last] (codes as numbers; first == last for a single code).
 json codes_of(const Format& f, CodeClass kind) {
   json list = json::array();
   for (const CodeRange& r : special_codes(f))
-    if (r.kind == kind) list.push_back(range_text(f, r));
+    if (r.kind == kind) list.push_back({r.first, r.last});
   return list;
 }
 
@@ -39,7 +57,7 @@ json counts_of(const CodeCounts& c) {
           {"finite", count(c.finite())}};
 }
 
-json properties_of(const Format& f) {
+json properties_of(const Format& f, bool decimals) {
   const FormatProperties p = properties(f);
   return {
       {"name", format_name(f)},
@@ -53,12 +71,12 @@ json properties_of(const Format& f) {
       {"has_nan", has_nan(f)},
       {"has_negative_zero", has_negative_zero(f)},
       {"has_subnormals", has_subnormals(f)},
-      {"max_normal", both_forms(p.max_normal)},
-      {"min_normal", both_forms(p.min_normal)},
-      {"max_subnormal", optional_forms(p.max_subnormal)},
-      {"min_subnormal", optional_forms(p.min_subnormal)},
-      {"min_positive", both_forms(p.min_positive)},
-      {"epsilon", both_forms(p.epsilon)},
+      {"max_normal", both_forms(p.max_normal, decimals)},
+      {"min_normal", both_forms(p.min_normal, decimals)},
+      {"max_subnormal", optional_forms(p.max_subnormal, decimals)},
+      {"min_subnormal", optional_forms(p.min_subnormal, decimals)},
+      {"min_positive", both_forms(p.min_positive, decimals)},
+      {"epsilon", both_forms(p.epsilon, decimals)},
       {"emax", p.max_exponent},
       {"emin", p.min_exponent},
       {"special_values",
@@ -69,13 +87,11 @@ json properties_of(const Format& f) {
   };
 }
 
-json row_of(const Format& f, std::uint64_t code) {
+json row_of(const Format& f, std::uint64_t code, bool decimals) {
   const Value v = decode(f, code);
-  return {{"code", code_text(f, code)},
-          {"fields", field_bits(f, code)},
-          {"class", to_string(classify(f, code))},
-          {"decimal", signed_decimal(v)},
-          {"hex", signed_hexfloat(v)}};
+  json row = {{"code", code}, {"fields", field_bits(f, code)}, {"class", to_string(classify(f, code))}};
+  row.update(value_forms(signed_hexfloat(v), decimals ? signed_decimal(v) : std::string(), decimals));
+  return row;
 }
 
 // dump(2) of a nested object, shifted right so it sits inside an enclosing document.
@@ -92,8 +108,8 @@ std::string indented(const json& j, int indent) {
 
 }  // namespace
 
-void write_spec_json(OutputBuffer& out, const Format& f, bool with_table, int indent) {
-  json head = properties_of(f);
+void write_spec_json(OutputBuffer& out, const Format& f, bool with_table, int indent, bool decimals) {
+  json head = properties_of(f, decimals);
   head["table_included"] = with_table;
   std::string text = indented(head, indent);
   if (!with_table) {
@@ -106,7 +122,7 @@ void write_spec_json(OutputBuffer& out, const Format& f, bool with_table, int in
   out.append(text + ",\n" + pad + "  \"table\": [");
   const std::uint64_t last = code_mask(f);
   for (std::uint64_t code = 0;; ++code) {
-    out.text() += (code == 0 ? "\n" : ",\n") + pad + "    " + row_of(f, code).dump();
+    out.text() += (code == 0 ? "\n" : ",\n") + pad + "    " + row_of(f, code, decimals).dump();
     out.maybe_flush();
     if (code == last) break;
   }

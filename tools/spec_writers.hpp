@@ -8,7 +8,8 @@
 namespace mxref::tools {
 
 void write_spec_text(OutputBuffer& out, const Format& f, bool with_table);
-// One JSON object; `indent` spaces precede each of its lines but the first, for nesting in --all.
-void write_spec_json(OutputBuffer& out, const Format& f, bool with_table, int indent);
+// One JSON object; `indent` spaces precede each of its lines but the first, for nesting in --all. Values
+// carry exact decimal strings only when `decimals` asks for them (they run to hundreds of digits).
+void write_spec_json(OutputBuffer& out, const Format& f, bool with_table, int indent, bool decimals);
 
 }  // namespace mxref::tools

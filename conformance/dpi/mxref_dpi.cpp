@@ -44,11 +44,13 @@ mxref::CastOptions cast_options(const std::string& options) {
 
 std::uint64_t checked_code(const mxref::Format& f, long long code, const char* what) {
   if (code < 0 || (mxref::width(f) < 64 && static_cast<unsigned long long>(code) >> mxref::width(f) != 0))
-    throw std::invalid_argument(std::string(what) + " 0x" + [&] {
-      std::ostringstream h;
-      h << std::hex << code;
-      return h.str();
-    }() + " does not fit " + std::to_string(mxref::width(f)) + " bits");
+    throw std::invalid_argument(std::string(what) + " 0x" +
+                                [&] {
+                                  std::ostringstream h;
+                                  h << std::hex << code;
+                                  return h.str();
+                                }() +
+                                " does not fit " + std::to_string(mxref::width(f)) + " bits");
   return static_cast<std::uint64_t>(code);
 }
 

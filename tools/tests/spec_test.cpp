@@ -2,6 +2,7 @@
 #include <gtest/gtest.h>
 
 #include <nlohmann/json.hpp>
+#include <cmath>
 #include <set>
 #include <string>
 
@@ -12,8 +13,9 @@ namespace {
 
 using nlohmann::json;
 
-json spec_json(const std::string& format) {
-  const Outcome r = run_mxref({"spec", format, "--json"});
+json spec_json(const std::string& format, bool decimals = false) {
+  const Outcome r =
+      decimals ? run_mxref({"spec", format, "--json", "--decimal"}) : run_mxref({"spec", format, "--json"});
   EXPECT_EQ(r.status, 0) << r.err;
   return json::parse(r.out);
 }
@@ -58,10 +60,11 @@ const Expected expectations[] = {
 TEST(Spec, MaxNormalAndCountsInJson) {
   for (const Expected& e : expectations) {
     SCOPED_TRACE(e.format);
-    const json j = spec_json(e.format);
+    const json j = spec_json(e.format, true);
     EXPECT_EQ(j["name"], e.format);
     EXPECT_EQ(j["max_normal"]["decimal"], e.max_decimal);
     EXPECT_EQ(j["max_normal"]["hex"], e.max_hex);
+    EXPECT_EQ(j["max_normal"]["double"], std::stod(e.max_decimal));  // each exact in a double
     const json& c = j["counts"];
     EXPECT_EQ(c["total"], e.total);
     EXPECT_EQ(c["zeros"], e.zeros);
@@ -88,34 +91,56 @@ TEST(Spec, E4m3TableRows) {
   const json j = spec_json("e4m3");
   const json& table = j["table"];
   ASSERT_EQ(table.size(), 256u);
-  EXPECT_EQ(table[0x38]["code"], "0x38");
+  EXPECT_EQ(table[0x38]["code"], 0x38);
   EXPECT_EQ(table[0x38]["fields"], "0 0111 000");
-  EXPECT_EQ(table[0x38]["decimal"], "1");
+  EXPECT_EQ(table[0x38]["hex"], "0x1p+0");
+  EXPECT_EQ(table[0x38]["double"], 1.0);
+  EXPECT_FALSE(table[0x38].contains("decimal"));  // only with --decimal
   EXPECT_EQ(table[0x7e]["fields"], "0 1111 110");
-  EXPECT_EQ(table[0x7e]["decimal"], "448");
   EXPECT_EQ(table[0x7e]["hex"], "0x1.cp+8");
+  EXPECT_EQ(table[0x7e]["double"], 448.0);
   EXPECT_EQ(table[0x7f]["class"], "nan");
-  EXPECT_EQ(table[0x80]["decimal"], "-0");
+  EXPECT_EQ(table[0x7f]["double"], nullptr);  // JSON has no NaN
   EXPECT_EQ(table[0x80]["class"], "zero");
-  // Smallest subnormal 2^-9, written out exactly.
-  EXPECT_EQ(table[0x01]["decimal"], "0.001953125");
+  EXPECT_EQ(table[0x80]["hex"], "-0x0p+0");
+  EXPECT_TRUE(std::signbit(table[0x80]["double"].get<double>()));
   EXPECT_EQ(table[0x01]["class"], "subnormal");
+  EXPECT_EQ(table[0x01]["double"], 0.001953125);  // 2^-9
   EXPECT_EQ(table[0xfe]["hex"], "-0x1.cp+8");
-  EXPECT_EQ(j["special_values"]["nan"], json({"0x7f", "0xff"}));
+  EXPECT_EQ(j["special_values"]["nan"], json::parse("[[127, 127], [255, 255]]"));
+  EXPECT_EQ(j["special_values"]["zero"], json::parse("[[0, 0], [128, 128]]"));
+  EXPECT_EQ(j["max_normal"], json::parse(R"({"hex": "0x1.cp+8", "double": 448.0})"));
   EXPECT_EQ(j["emax"], 8);
   EXPECT_EQ(j["emin"], -6);
+  // --decimal adds the exact decimal expansion: the smallest subnormal 2^-9 written out.
+  const json d = spec_json("e4m3", true);
+  EXPECT_EQ(d["table"][0x01]["decimal"], "0.001953125");
+  EXPECT_EQ(d["table"][0x80]["decimal"], "-0");
+  EXPECT_EQ(d["max_normal"]["decimal"], "448");
+  EXPECT_EQ(run_mxref({"spec", "e4m3", "--decimal"}).status, 2);  // text always has decimals
 }
 
 TEST(Spec, WideFormatsOmitTheTable) {
-  const json j = spec_json("fp32");
+  const json j = spec_json("fp32", true);
   EXPECT_FALSE(j.contains("table"));
   EXPECT_EQ(j["table_included"], false);
   // 0x1.fffffep+127 = (2^24 - 1) x 2^104.
   EXPECT_EQ(j["max_normal"]["decimal"], "340282346638528859811704183484516925440");
-  EXPECT_EQ(j["special_values"]["nan"], json({"0x7f800001..0x7fffffff", "0xff800001..0xffffffff"}));
+  EXPECT_EQ(j["max_normal"]["double"], 340282346638528859811704183484516925440.0);
+  EXPECT_EQ(j["special_values"]["nan"], json::parse("[[2139095041, 2147483647], [4286578689, 4294967295]]"));
   const Outcome r = run_mxref({"spec", "fp64"});
   EXPECT_EQ(r.status, 0);
   EXPECT_EQ(text_property(r.out, "counts").rfind("total 18446744073709551616,", 0), 0u);
+}
+
+TEST(Spec, ValuesBeyondTheDoubleRangeHaveNoDouble) {
+  // e12m3 (bias 2047): max normal 1.875 x 2^2048, beyond a double; its smallest subnormal 2^-2049 is
+  // below half the smallest double subnormal (2^-1075), so its nearest double is 0.
+  const json j = spec_json("e12m3");
+  EXPECT_EQ(j["max_normal"]["hex"], "0x1.ep+2048");
+  EXPECT_EQ(j["max_normal"]["double"], nullptr);
+  EXPECT_EQ(j["min_subnormal"]["hex"], "0x1p-2049");
+  EXPECT_EQ(j["min_subnormal"]["double"], 0.0);
 }
 
 const std::string builtin_names[] = {"e5m2", "e4m3", "e3m2",  "e2m1",     "e2m3",       "e3m0",
@@ -136,30 +161,29 @@ TEST(Spec, AllListsEveryBuiltin) {
   std::set<std::string> named;
   for (const json& f : all["formats"]) {
     named.insert(f["name"].get<std::string>());
-    // Tables up to 16 bits only.
-    EXPECT_EQ(f.contains("table"), f["bits"].get<int>() <= 16) << f["name"];
+    // Compact: tables up to 8 bits (under 300 kB in all); --table adds those of 16 bits.
+    EXPECT_EQ(f.contains("table"), f["bits"].get<int>() <= 8) << f["name"];
   }
   EXPECT_EQ(named, listed);
+  EXPECT_LT(js.out.size(), 300'000u);
+  for (const json& f : json::parse(run_mxref({"spec", "--all", "--json", "--table"}).out)["formats"])
+    EXPECT_EQ(f.contains("table"), f["bits"].get<int>() <= 16) << f["name"];
 }
 
 // Special-value lists are derived from each encoding's structure; the table classifies every code.
 // They must agree.
 TEST(Spec, SpecialValuesMatchTheTable) {
-  const json all = json::parse(run_mxref({"spec", "--all", "--json"}).out);
+  const json all = json::parse(run_mxref({"spec", "--all", "--json", "--table"}).out);
   for (const json& f : all["formats"]) {
     if (!f.contains("table")) continue;
     SCOPED_TRACE(f["name"].get<std::string>());
     for (const auto& [kind, key] : {std::pair{"zero", "zero"}, {"inf", "inf"}, {"nan", "nan"}}) {
       std::set<std::uint64_t> from_table, from_list;
       for (const json& row : f["table"])
-        if (row["class"] == kind) from_table.insert(std::stoull(row["code"].get<std::string>(), nullptr, 16));
-      for (const json& range : f["special_values"][key]) {
-        const std::string text = range.get<std::string>();
-        const std::size_t dots = text.find("..");
-        const std::uint64_t first = std::stoull(text.substr(0, dots), nullptr, 16);
-        const std::uint64_t last = dots == std::string::npos ? first : std::stoull(text.substr(dots + 2), nullptr, 16);
-        for (std::uint64_t c = first; c <= last; ++c) from_list.insert(c);
-      }
+        if (row["class"] == kind) from_table.insert(row["code"].get<std::uint64_t>());
+      for (const json& range : f["special_values"][key])
+        for (std::uint64_t c = range[0].get<std::uint64_t>(); c <= range[1].get<std::uint64_t>(); ++c)
+          from_list.insert(c);
       EXPECT_EQ(from_table, from_list) << kind;
     }
   }
@@ -169,7 +193,8 @@ TEST(Spec, CustomNamesWork) {
   // e5m3fn: bias 15, max 1.75 x 2^16 = 114688 (S.11111.111 is NaN, so mantissa 110).
   const json j = spec_json("e5m3fn");
   EXPECT_EQ(j["name"], "e5m3fn");
-  EXPECT_EQ(j["max_normal"]["decimal"], "114688");
+  EXPECT_EQ(j["max_normal"]["hex"], "0x1.cp+16");
+  EXPECT_EQ(j["max_normal"]["double"], 114688.0);
   EXPECT_EQ(j["table"].size(), 512u);
 }
 
