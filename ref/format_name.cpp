@@ -191,6 +191,11 @@ std::span<const NamedFormat> builtin_formats() { return builtins; }
 Format parse_format(std::string_view name) {
   if (name.empty()) reject(name, "empty name");
   reject_two_readings(name);
+  if (name == packed_e2m1_pair)
+    reject(name,
+           "torch's pair of E2M1 codes in one byte, the first in the low nibble: write e2m1 (float4_e2m1fn) "
+           "for one code, or use it as a block format's element (quantize --format float4_e2m1fn_x2/e8m0/32 "
+           "packs lsb-first)");
   if (const std::optional<Format> f = builtin(unaliased(name))) return *f;
   if (unaliased(name) != name) return parse_format(unaliased(name));
   if (has_leading_zero(name)) reject(name, "numbers are written without leading zeros");

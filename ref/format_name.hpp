@@ -19,6 +19,11 @@ struct NamedFormat {
   Format format;
 };
 
+// torch's float4_e2m1fn_x2: two E2M1 codes (float4_e2m1fn, every code a number) in one byte, the first in
+// the low nibble. Not a format of one code: parse_format refuses it, naming what to write; block commands
+// take it as the element of a block format and pack lsb-first (tools/block_command.cpp).
+inline constexpr std::string_view packed_e2m1_pair = "float4_e2m1fn_x2";
+
 // Every built-in format under its canonical name, in the order `mxref spec --all` lists them.
 std::span<const NamedFormat> builtin_formats();
 

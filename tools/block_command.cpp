@@ -27,8 +27,11 @@ namespace mxref::tools {
 
 BlockJob job_of(const BlockArguments& a, Mode mode) {
   BlockJob job;
+  // torch's float4_e2m1fn_x2 as the element: E2M1 codes, packed two a byte, the first in the low nibble.
+  const bool packed_pair = a.format.substr(0, a.format.find('/')) == packed_e2m1_pair;
+  const std::string format = packed_pair ? "e2m1" + a.format.substr(packed_e2m1_pair.size()) : a.format;
   try {
-    job.format = parse_block_format(a.format);
+    job.format = parse_block_format(format);
     if (!a.scale.empty()) job.format.scale = parse_format(a.scale);
     job.profile = &find_profile(a.profile);
   } catch (const std::invalid_argument& e) {
@@ -55,9 +58,12 @@ BlockJob job_of(const BlockArguments& a, Mode mode) {
     throw UsageError("profile " + std::string(job.profile->name) + " cannot quantize to " +
                      block_format_name(job.format) + ": " + e.what());
   }
-  if (a.packed) {
+  if (a.packed || packed_pair) {
     job.packed = parse_bit_order(a.bit_order);
     if (!job.packed) throw UsageError("--bit-order must be lsb-first, msb-first or fp6-planar32");
+    if (packed_pair && *job.packed != BitOrder::lsb_first)
+      throw UsageError(std::string(packed_e2m1_pair) +
+                       " puts the first code in the low nibble (--bit-order lsb-first)");
   }
   (void)mode;
   return job;

@@ -17,7 +17,8 @@ int main() {
   // elements 1/4, 2/4 and 448 (0x28, 0x30, 0x7E).
   const mxref::BlockFormat f = mxref::parse_block_format("mxfp8_e4m3");
   std::vector<mxref::Value> values;
-  for (const std::uint64_t bits : {0x3F800000u, 0x40000000u, 0x44E00000u}) values.push_back(mxref::decode(mxref::fp32, bits));
+  for (const std::uint64_t bits : {0x3F800000u, 0x40000000u, 0x44E00000u})
+    values.push_back(mxref::decode(mxref::fp32, bits));
   const mxref::QuantizedBlock q = mxref::quantize_block(f, mxref::find_profile("ocp"), values);
   std::printf("%02llx %02llx %02llx %02llx %02llx\n", static_cast<unsigned long long>(one_and_a_half.code),
               static_cast<unsigned long long>(q.scale), static_cast<unsigned long long>(q.elements[0]),

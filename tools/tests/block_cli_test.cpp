@@ -36,6 +36,22 @@ TEST(Quantize, PackedNibbleOrders) {
             (Lines{"3f800000 40000000 c0400000 3e800000"}));
 }
 
+TEST(Quantize, TorchPackedE2m1PairAlias) {
+  // torch's float4_e2m1fn_x2: E2M1 codes two a byte, the first in the low nibble. Block [1, 6, -0.5, 0]:
+  // amax 6 = 1.5 x 2^2 and E2M1's emax 2 give X = 2^0 (0x7f); codes 0x2, 0x7, 0x9 (-0.5), 0x0; bytes 0x72, 0x09.
+  const std::string block = "3f800000 40c00000 bf000000 00000000\n";
+  EXPECT_EQ(ok({"quantize", "--format", "float4_e2m1fn_x2/e8m0/4"}, block), (Lines{"7f 7209"}));
+  EXPECT_EQ(ok({"dequantize", "--format", "float4_e2m1fn_x2/e8m0/4"}, "7f 7209\n"),
+            (Lines{"3f800000 40c00000 bf000000 00000000"}));
+  const Outcome msb = run_mxref({"quantize", "--format", "float4_e2m1fn_x2/e8m0/4", "--bit-order", "msb-first"}, block);
+  EXPECT_EQ(msb.status, 2);
+  EXPECT_NE(msb.err.find("low nibble"), std::string::npos) << msb.err;
+  // One code of it is not a format: the message says what to write instead.
+  const Outcome cast = run_mxref({"cast", "--from", "f32", "--to", "float4_e2m1fn_x2"}, "3f800000\n");
+  EXPECT_EQ(cast.status, 2);
+  EXPECT_NE(cast.err.find("write e2m1 (float4_e2m1fn)"), std::string::npos) << cast.err;
+}
+
 TEST(Dequantize, ScaleTimesElement) {
   // 0x7e = 2^-1; E2M1 0xf = -6 -> -3 = 0xc0400000; exact output as hex floats.
   EXPECT_EQ(ok({"dequantize", "--format", "mxfp4_e2m1", "--block", "2"}, "7e f 1\n"), (Lines{"c0400000 3e800000"}));
