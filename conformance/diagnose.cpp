@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "ref/block/float_log2.hpp"
 #include "ref/decode.hpp"
 #include "ref/encode.hpp"
 
@@ -28,6 +29,15 @@ std::optional<std::int64_t> scale_exponent(const Format& scale, std::uint64_t co
   if (!v.is_finite() || v.is_zero() || v.magnitude != Dyadic::power_of_two(v.magnitude.floor_log2()))
     return std::nullopt;
   return v.magnitude.floor_log2();
+}
+
+// Whether the block's amax (of its finite values) lies where floor(fl32(log2 amax)) is one more than
+// floor(log2 amax): just below a power of two, where a correctly rounded FP32 log2 rounds up to it.
+bool amax_log2_rounds_up(const std::vector<Value>& values) {
+  Dyadic amax;
+  for (const Value& v : values)
+    if (v.is_finite() && v.magnitude > amax) amax = v.magnitude;
+  return !amax.is_zero() && floor_of_rounded_log2(amax, 24) == amax.floor_log2() + 1;
 }
 
 std::string plural(int n, const char* word) { return std::to_string(n) + " " + word + (n == 1 || n == -1 ? "" : "s"); }
@@ -64,11 +74,17 @@ std::optional<BlockDiagnosis> diagnose_block(const vectors::Suite& s, const std:
       const auto e = element_under(s, values[i], *e_got, s.profile->element.rounding);
       consistent = e && *e == got[i + 1];
     }
-    if (consistent)
-      d.diagnosis =
-          "scale " + std::string(*d.binades > 0 ? "+" : "") + plural(*d.binades, "binade") +
-          ", every element consistent with it: another scale rule" +
-          (*d.binades == 1 ? " (one that rounds log2 up, or a float log2 rounding up just below a power of two)" : "");
+    if (!consistent) return d;
+    d.diagnosis = "scale " + std::string(*d.binades > 0 ? "+" : "") + plural(*d.binades, "binade") +
+                  ", every element consistent with it: ";
+    if (*d.binades == 1 && amax_log2_rounds_up(values)) {
+      d.diagnosis +=
+          "amax lies just below a power of two, where an FP32 log2 rounds up to it: floor(log2(amax)) "
+          "taken of a float log2 (as microxcaling does), not of the exact value";
+    } else {
+      d.diagnosis +=
+          "another scale rule" + std::string(*d.binades == 1 ? " (one that rounds log2 up: ceil, RCEIL)" : "");
+    }
     return d;
   }
   if (d.scale_differs || d.elements.empty() || !e_expected) return d;

@@ -70,16 +70,21 @@ TEST(Diagnose, Truncation) {
   EXPECT_EQ(d->diagnosis, "elements truncated (rounded toward zero), not rounded to nearest even");
 }
 
-TEST(Diagnose, ScaleOneBinadeUpWithConsistentElements) {
-  const vectors::Suite s = mxfp8_suite();
-  const std::vector<std::uint64_t> in = inputs(), want = reference(s, in);
-  // Under X = 2: 448 -> 224 (0x76), 1 -> 0.5 (0x30), 1.0625 -> 0.53125 (0x30, RNE), 1.09375 -> 0.546875
-  // (0x31), 2.125 -> 1.0625 (0x38).
+// inputs() quantized under X = 2 instead of 1: 448 -> 224 (0x76), 1 -> 0.5 (0x30), 1.0625 -> 0.53125 (0x30,
+// RNE), 1.09375 -> 0.546875 (0x31), 2.125 -> 1.0625 (0x38).
+std::vector<std::uint64_t> inputs_one_binade_up() {
   std::vector<std::uint64_t> got(33, 0x30);
   got[0] = 0x80;
   got[1] = 0x76;
   got[3] = 0x31;
   got[4] = 0x38;
+  return got;
+}
+
+TEST(Diagnose, ScaleOneBinadeUpWithConsistentElements) {
+  const vectors::Suite s = mxfp8_suite();
+  const std::vector<std::uint64_t> in = inputs(), want = reference(s, in);
+  std::vector<std::uint64_t> got = inputs_one_binade_up();
   const auto d = diagnose_block(s, in, want, got);
   ASSERT_TRUE(d);
   EXPECT_TRUE(d->scale_differs);
@@ -88,6 +93,30 @@ TEST(Diagnose, ScaleOneBinadeUpWithConsistentElements) {
   // The same scale with one element off is not that rule.
   got[5] = 0x31;
   EXPECT_EQ(diagnose_block(s, in, want, got)->diagnosis, "");
+}
+
+TEST(Diagnose, FloatLog2RoundingUpJustBelowAPowerOfTwo) {
+  const vectors::Suite s = mxfp8_suite();
+  // amax = 2^101 (1 - 2^-20) (FP32 0x71FFFFF0): log2 = 101 - 1.38e-6, within half an FP32 step (2^-18 at
+  // 101) of 101, so fl32(log2) = 101 where the true floor is 100. ocp: X = 2^(100 - 8); a float log2 gives
+  // 2^(101 - 8), one binade up; the other values are 2^92 (1 under ocp's X, 0.5 under the other).
+  std::vector<std::uint64_t> in(32, encode(fp32, Value::finite(false, Dyadic(1, 92)), {}).code);
+  in[0] = 0x71FFFFF0;
+  const std::vector<std::uint64_t> want = reference(s, in);
+  ASSERT_EQ(want[0], 127u + 92);  // 2^92
+  // Under 2^93: amax -> 2^8 (1 - 2^-20) -> 256 (0x78, RNE); 2^92 -> 0.5 (0x30).
+  std::vector<std::uint64_t> got(33, 0x30);
+  got[0] = 127 + 93;
+  got[1] = 0x78;
+  const auto d = diagnose_block(s, in, want, got);
+  ASSERT_TRUE(d);
+  EXPECT_EQ(d->binades, 1);
+  EXPECT_NE(d->diagnosis.find("amax lies just below a power of two, where an FP32 log2 rounds up"), std::string::npos)
+      << d->diagnosis;
+  // The same +1 binade with an amax well inside its binade (448 in inputs()) is the generic rule instead.
+  const std::vector<std::uint64_t> plain = inputs();
+  EXPECT_NE(diagnose_block(s, plain, reference(s, plain), inputs_one_binade_up())->diagnosis.find("another scale rule"),
+            std::string::npos);
 }
 
 TEST(Diagnose, WrongCodeCount) {
