@@ -133,7 +133,7 @@ void run_gemm(const GemmArguments& arguments) {
   if (arguments.fast && !exact_fast && !fast::FusedGemm::applies(job.a, job.b, *job.model, job.out, job.options))
     throw UsageError(
         "--fast runs MX formats with E8M0 scales and elements of up to 8 bits: the exact model (not mxfp8_e5m2, "
-        "whose block sums can pass int64) and, into f32, NVIDIA's fused-sum presets (sm*-); leave out --fast for "
+        "whose block sums can pass int64) and, into f32, the fused-sum presets (sm*-, cdna3-fp8); leave out --fast for "
         "the reference");
   const std::vector<DotOperand> a = rows_of(job.a, arguments.a, "A");
   const std::vector<DotOperand> b = rows_of(job.b, arguments.b, "B");

@@ -1,8 +1,9 @@
-// NVIDIA's fused-sum accumulation models (ref/dot/accumulation_models.cpp: the `nvidia` family) on machine
-// integers, for MX operands with elements of at most 8 bits and E8M0 scales: per instruction, every term is
-// an integer times a power of two, aligned to the largest term exponent keeping F fraction bits by
-// truncation (a shift), summed in int64 and truncated to FP32 or e8m13. One function for the CPU
-// (fast/cpu/fused_gemm.cpp) and the GPU (fast/cuda/exact_gemm.cu), so both run the same arithmetic. What it
+// The fused-sum accumulation models (ref/dot/accumulation_models.cpp: the `nvidia` family, and CDNA3's) on
+// machine integers, for MX operands with elements of at most 8 bits and E8M0 scales: per instruction, every
+// term is an integer times a power of two, aligned to the largest term exponent keeping F fraction bits by
+// truncation (a shift), summed in int64 and truncated to FP32 or e8m13 (CDNA3: lanes and C floored, then
+// rounded to nearest). One function for the CPU (fast/cpu/fused_gemm.cpp) and the GPU
+// (fast/cuda/fused_gemm.cu), so both run the same arithmetic. What it
 // does not settle (a non-finite operand, C or result, a term too wide for int64) it reports, and the caller
 // asks ref/'s dot().
 #pragma once
@@ -23,6 +24,11 @@ struct FusedModel {
   int passes = 1;                 // > 1: inner passes from +0, product i in pass (i / pass_stride) mod passes,
   int pass_stride = 1;            //      then C added in FP32 with round to nearest even
   bool unit_scales_only = false;  // operands converted to a format of their own: only unit scales settle here
+  // AMD CDNA3's FP8 step (cdna3-fp8): products summed in `lanes` interleaved lanes (truncated, fraction_bits
+  // each), the lanes floored together keeping lane_fraction_bits, then that sum (sum_bits) and C (c_bits,
+  // dropped more than c_reach binades below) floored onto one grid, the result rounded to nearest even.
+  int lanes = 0;  // 0: NVIDIA's single fused sum with C among the terms
+  int lane_fraction_bits = 0, sum_bits = 0, c_bits = 0, c_reach = 0;
 };
 
 // An element code as the fused path sees it: ±s x 2^x (s odd, or 0), and the exponent it counts with in the
@@ -91,18 +97,35 @@ MXREF_HOST_DEVICE inline void split_fp32(std::uint32_t bits, std::int64_t& m, st
   if (bits >> 31) m = -m;
 }
 
-// sum x 2^quantum truncated to `fraction_bits` bits (FP32's exponent range, subnormals kept) as FP32 bits; a
-// zero is +0. False when the result is 2^128 or more (an Inf the caller leaves to the reference).
-MXREF_HOST_DEVICE inline bool truncated(std::int64_t sum, std::int64_t quantum, int fraction_bits, std::uint32_t& out) {
+// sum x 2^quantum rounded to `fraction_bits` bits (FP32's exponent range, subnormals kept) as FP32 bits:
+// truncated with every zero +0 (NVIDIA), or to nearest even with a result rounded to zero keeping its sign
+// (IEEE; a sum that is exactly 0 is +0 either way). False when the result is 2^128 or more (an Inf the
+// caller leaves to the reference).
+MXREF_HOST_DEVICE inline bool rounded(std::int64_t sum, std::int64_t quantum, int fraction_bits, bool nearest,
+                                      std::uint32_t& out) {
   out = 0;
   if (sum == 0) return true;
   const std::uint64_t n = sum < 0 ? -static_cast<std::uint64_t>(sum) : static_cast<std::uint64_t>(sum);
   const std::int64_t top = quantum + bit_length(n) - 1;
   if (top > fp32_max_exponent) return false;
-  const std::int64_t step = (top < fp32_min_exponent ? fp32_min_exponent : top) - fraction_bits;
-  const std::int64_t shift = quantum - step;  // kept = n x 2^shift, truncated
-  const std::uint64_t kept = shift >= 0 ? n << shift : (-shift >= 64 ? 0 : n >> -shift);
-  if (kept == 0) return true;  // truncated to zero: +0
+  std::int64_t step = (top < fp32_min_exponent ? fp32_min_exponent : top) - fraction_bits;
+  const std::int64_t shift = quantum - step;  // kept = n x 2^shift, then rounded
+  std::uint64_t kept = shift >= 0 ? n << shift : (-shift >= 64 ? 0 : n >> -shift);
+  if (nearest && shift < 0) {
+    const std::int64_t drop = -shift;
+    const std::uint64_t half = drop > 64 ? 0 : std::uint64_t{1} << (drop - 1);
+    const std::uint64_t rest = drop >= 64 ? n : n & ((std::uint64_t{1} << drop) - 1);
+    if (drop <= 64 && (rest > half || (rest == half && (kept & 1) != 0))) ++kept;
+    if (bit_length(kept) > fraction_bits + 1 && top >= fp32_min_exponent) {  // carried into the next binade
+      kept >>= 1;
+      ++step;
+      if (step + fraction_bits > fp32_max_exponent) return false;
+    }
+  }
+  if (kept == 0) {
+    if (nearest && sum < 0) out = 0x80000000u;
+    return true;
+  }
   // kept x 2^step as FP32 bits.
   const int length = bit_length(kept);
   const std::int64_t exponent = step + length - 1;
@@ -115,6 +138,75 @@ MXREF_HOST_DEVICE inline bool truncated(std::int64_t sum, std::int64_t quantum, 
   }
   out = bits | (sum < 0 ? 0x80000000u : 0u);
   return true;
+}
+
+// value x 2^shift rounded toward -Inf (a floor of the signed value); false when it does not fit below 2^62.
+MXREF_HOST_DEVICE inline bool floored(std::int64_t value, std::int64_t shift, std::int64_t& out) {
+  if (shift >= 0) return shifted(value, shift, out);            // exact
+  out = shift <= -63 ? (value < 0 ? -1 : 0) : value >> -shift;  // arithmetic shift: the floor
+  return true;
+}
+
+// A product of the instruction: its aligned value needs the term and its exponent label.
+struct ProductTerm {
+  std::int64_t value;  // significand product
+  std::int64_t x;      // value x 2^x exactly
+  std::int64_t label;  // the exponent it counts with
+};
+
+MXREF_HOST_DEVICE inline ProductTerm product_term(const FusedRow& a, const FusedRow& b, int block_size, int i) {
+  const int block = i / block_size;
+  const std::int64_t scales = static_cast<std::int64_t>(a.scales[block]) + b.scales[block] - 254;
+  const FusedCode& p = a.table[a.codes[i]];
+  const FusedCode& q = b.table[b.codes[i]];
+  return {static_cast<std::int64_t>(p.s) * q.s, p.x + q.x + scales, p.label + q.label + scales};
+}
+
+// CDNA3's step (FusedModel::lanes): products `first` .. `last` and the accumulator, to FP32 bits.
+MXREF_HOST_DEVICE inline bool lane_instruction(const FusedModel& m, const FusedRow& a, const FusedRow& b,
+                                               int block_size, int first, int last, std::uint32_t acc,
+                                               std::uint32_t& out) {
+  // Each lane: its terms aligned to its largest exponent, truncated, summed.
+  std::int64_t lane_sum[4] = {}, lane_top[4] = {};
+  bool lane_used[4] = {};
+  for (int i = first; i < last; ++i) {
+    const int lane = (i - first) % m.lanes;
+    const ProductTerm t = product_term(a, b, block_size, i);
+    if (!lane_used[lane] || t.label > lane_top[lane]) lane_top[lane] = t.label;
+    lane_used[lane] = true;
+  }
+  bool any = false;
+  std::int64_t top = 0;
+  for (int i = first; i < last; ++i) {
+    const int lane = (i - first) % m.lanes;
+    const ProductTerm t = product_term(a, b, block_size, i);
+    std::int64_t term;
+    if (!shifted(t.value, t.x - (lane_top[lane] - m.fraction_bits), term)) return false;
+    lane_sum[lane] += term;
+  }
+  for (int lane = 0; lane < m.lanes; ++lane)
+    if (lane_used[lane] && (!any || lane_top[lane] > top)) top = lane_top[lane], any = true;
+  // The lanes floored together onto the grid of the largest lane exponent.
+  std::int64_t products = 0;
+  for (int lane = 0; lane < m.lanes; ++lane) {
+    if (!lane_used[lane]) continue;
+    std::int64_t term;
+    if (!floored(lane_sum[lane], (lane_top[lane] - m.fraction_bits) - (top - m.lane_fraction_bits), term)) return false;
+    products += term;
+  }
+  // That sum and C floored onto one grid: the products' with sum_bits, C's with c_bits, C dropped far below.
+  std::int64_t acc_m;
+  std::int32_t acc_e, acc_label;
+  split_fp32(acc, acc_m, acc_e, acc_label);
+  const std::int64_t products_label = any ? top : acc_label;
+  const std::int64_t common = products_label > acc_label ? products_label : acc_label;
+  std::int64_t sum = 0, term = 0;
+  if (any && !floored(products, (top - m.lane_fraction_bits) - (common - m.sum_bits), sum)) return false;
+  if (acc_m != 0 && acc_label >= common - m.c_reach) {
+    if (!floored(acc_m, acc_e - (common - m.c_bits), term) || !shifted(term, m.sum_bits - m.c_bits, term)) return false;
+    sum += term;
+  }
+  return rounded(sum, common - m.sum_bits, m.result_fraction_bits, true, out);
 }
 
 // One instruction (or inner pass): products `first` .. `last` (those in `pass` of `passes` when passes > 1)
@@ -168,7 +260,7 @@ MXREF_HOST_DEVICE inline bool instruction(const FusedModel& m, const FusedRow& a
     sum += term;
     if (sum > (std::int64_t{1} << 62) || sum < -(std::int64_t{1} << 62)) return false;
   }
-  return truncated(sum, quantum, m.result_fraction_bits, out);
+  return rounded(sum, quantum, m.result_fraction_bits, false, out);
 }
 
 }  // namespace fused
@@ -188,6 +280,11 @@ MXREF_HOST_DEVICE inline bool fused_dot(const FusedModel& m, const FusedRow& a, 
   std::uint32_t acc = c;
   for (int first = 0; first < k; first += m.chunk) {
     const int last = first + m.chunk < k ? first + m.chunk : k;
+    if (m.lanes > 0) {
+      if (!fused::lane_instruction(m, a, b, block_size, first, last, acc, acc)) return false;
+      if ((acc & 0x7F800000u) == 0x7F800000u) return false;
+      continue;
+    }
     if (m.passes <= 1) {
       if (!fused::instruction(m, a, b, block_size, first, last, 0, acc, acc)) return false;
       continue;

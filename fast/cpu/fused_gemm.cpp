@@ -37,7 +37,34 @@ std::array<FusedCode, 256> table_of(const Format& element, const std::optional<F
 
 }  // namespace
 
+namespace {
+
+// CDNA3's FP8 step as the integer path runs it (FusedModel::lanes).
+std::optional<FusedModel> lanes_model_of(const AccumulationModel& m) {
+  if (!m.interleaved || !m.c_alignment || m.c_joins_alignment || !m.fraction_bits ||
+      m.alignment != Alignment::toward_zero || m.interleaved->alignment != Alignment::toward_negative ||
+      m.c_alignment->alignment != Alignment::toward_negative || m.interleaved->count < 1 || m.interleaved->count > 4 ||
+      m.zero_exponent != -126 || m.chunk <= 0 || !m.result || m.result->format != fp32 ||
+      m.result->rounding != Rounding::rne || m.result->overflow_to_inf || m.zero_sign != ZeroSign::positive ||
+      m.group_size != 1 || m.scales != ScaleApplication::product_exponent || m.operand_format || m.product_format ||
+      m.scale_product_format || m.tensor_scales_last || m.c_last || m.flush_subnormals || m.inner_passes)
+    return std::nullopt;
+  FusedModel f;
+  f.fraction_bits = *m.fraction_bits;
+  f.chunk = m.chunk;
+  f.lanes = m.interleaved->count;
+  f.lane_fraction_bits = m.interleaved->fraction_bits;
+  f.sum_bits = m.c_alignment->sum_fraction_bits;
+  f.c_bits = m.c_alignment->c_fraction_bits;
+  f.c_reach = m.c_alignment->c_reach;
+  f.result_fraction_bits = fp32.mantissa_bits;
+  return f;
+}
+
+}  // namespace
+
 std::optional<FusedModel> FusedGemm::model_of(const AccumulationModel& m) {
+  if (m.interleaved) return lanes_model_of(m);
   const bool nvidia_result = m.result && m.result->rounding == Rounding::rtz && m.result->overflow_to_inf &&
                              (m.result->format == fp32 || m.result->format == e8m13);
   if (!m.fraction_bits || *m.fraction_bits > 40 || m.alignment != Alignment::toward_zero || m.zero_exponent != -126 ||

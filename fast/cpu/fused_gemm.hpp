@@ -1,8 +1,8 @@
-// NVIDIA's fused-sum presets (sm70-mma-fp16 ... sm100-mxf4nvf4, sm90-mma-fp8) on machine integers
-// (fast/cpu/fused_dot.hpp) for MX formats with elements of at most 8 bits and E8M0 scales, FP32 results:
-// `mxref gemm --fast --model M` and the GPU GEMM. A dot the integer path does not settle (non-finite
-// operands, C or results, terms too wide for int64, non-unit scales where the model converts its operands)
-// is answered by ref/'s dot(), so every code is the reference path's.
+// The fused-sum presets (NVIDIA's sm70-mma-fp16 ... sm100-mxf4nvf4 and sm90-mma-fp8; AMD's cdna3-fp8) on
+// machine integers (fast/cpu/fused_dot.hpp) for MX formats with elements of at most 8 bits and E8M0 scales, FP32
+// results: `mxref gemm --fast --model M` and the GPU GEMM. A dot the integer path does not settle (non-finite operands,
+// C or results, terms too wide for int64, non-unit scales where the model converts its operands) is answered by ref/'s
+// dot(), so every code is the reference path's.
 #pragma once
 
 #include <array>
@@ -26,7 +26,7 @@ struct FlatRow {
 
 class FusedGemm {
  public:
-  // The integer form of a preset; none for a model outside NVIDIA's fused-sum family (exact, the sequential
+  // The integer form of a preset; none for a model outside the fused-sum presets (exact, the sequential
   // and emulation models, cdna3-fp8).
   static std::optional<FusedModel> model_of(const AccumulationModel& model);
   // Whether the integer path takes these operands and output under the model.

@@ -1,7 +1,7 @@
-// NVIDIA's fused-sum presets on machine integers (fast/cpu/fused_dot.hpp) against ref/'s dot(), dot by dot:
-// random MX rows of every element format of up to 8 bits, scales from narrow to the whole E8M0 range, zeros
-// and tiny elements, C across FP32's range; each code must be the reference's, and the integer path must
-// settle the finite dots itself (not hand them all back to the reference).
+// The fused-sum presets (NVIDIA's and CDNA3's) on machine integers (fast/cpu/fused_dot.hpp) against ref/'s dot(), dot
+// by dot: random MX rows of every element format of up to 8 bits, scales from narrow to the whole E8M0 range, zeros and
+// tiny elements, C across FP32's range; each code must be the reference's, and the integer path must settle the finite
+// dots itself (not hand them all back to the reference).
 #include <gtest/gtest.h>
 
 #include <cstdint>
@@ -19,7 +19,7 @@ namespace {
 
 const char* const presets[] = {"sm70-mma-fp16",  "sm80-mma-bf16", "sm80-mma-fp16",   "sm89-mma-fp8",
                                "sm90-wgmma-fp8", "sm90-mma-fp8",  "sm90-wgmma-bf16", "sm90-wgmma-fp16",
-                               "sm100-mxf8f6f4", "sm100-mxf4",    "sm100-mxf4nvf4"};
+                               "sm100-mxf8f6f4", "sm100-mxf4",    "sm100-mxf4nvf4",  "cdna3-fp8"};
 const char* const formats[] = {"mxfp8_e4m3", "mxfp8_e5m2", "mxfp6_e3m2", "mxfp6_e2m3", "mxfp4_e2m1", "mxint8"};
 
 // A row of `blocks` blocks: finite element codes (a quarter zeros), scales 127 ± spread.
@@ -95,10 +95,30 @@ TEST(FusedGemm, EqualsTheReferenceDotByDot) {
   }
 }
 
-TEST(FusedGemm, TakesOnlyNvidiasFusedSums) {
+TEST(FusedGemm, Cdna3DropsACMoreThan25BinadesDown) {
+  // One product 1 x 1 (label 0) and C = -2^-25 (label -25, 25 below: kept) or -2^-26 (dropped). Kept, C is
+  // floored onto the grid 2^-24 of 24 fraction bits below 0: -2^-24; 1 - 2^-24 is an FP32 (0x3F7FFFFF).
+  // Dropped, the result is 1 (0x3F800000).
   const BlockFormat f = parse_block_format("mxfp8_e4m3");
-  for (const char* name : {"exact", "fp32-sequential", "fp32-fma-sequential", "torchao-emulated", "microxcaling",
-                           "te-nvfp4-reference", "cdna3-fp8"})
+  const AccumulationModel& model = find_accumulation_model("cdna3-fp8");
+  const FusedGemm gemm(f, f, model, fp32, CastOptions{});
+  DotOperand one{f, {DotBlock{127, std::vector<std::uint64_t>(32, 0)}}, Dyadic(1, 0)};
+  one.blocks[0].elements[0] = 0x38;
+  for (const auto& [c, want] :
+       {std::pair<std::uint64_t, std::uint32_t>{0xB3000000u, 0x3F7FFFFFu}, {0xB2800000u, 0x3F800000u}}) {
+    EXPECT_EQ(dot(DotProblem{one, one, c}, fp32, CastOptions{}, model).code, want);
+    const FlatRow row(one);
+    std::uint32_t out = 0;
+    ASSERT_TRUE(fused_dot(gemm.model(), row.view(gemm.table_a()), row.view(gemm.table_b()), 32, 32,
+                          static_cast<std::uint32_t>(c), out));
+    EXPECT_EQ(out, want) << std::hex << c;
+  }
+}
+
+TEST(FusedGemm, TakesTheFusedSumPresetsOnly) {
+  const BlockFormat f = parse_block_format("mxfp8_e4m3");
+  for (const char* name :
+       {"exact", "fp32-sequential", "fp32-fma-sequential", "torchao-emulated", "microxcaling", "te-nvfp4-reference"})
     EXPECT_FALSE(FusedGemm::model_of(find_accumulation_model(name))) << name;
   EXPECT_FALSE(FusedGemm::applies(f, f, find_accumulation_model("sm90-wgmma-fp8"), bf16, CastOptions{}));
   EXPECT_FALSE(FusedGemm::applies(parse_block_format("nvfp4"), parse_block_format("nvfp4"),
@@ -116,6 +136,13 @@ TEST(FusedGemm, TakesOnlyNvidiasFusedSums) {
   EXPECT_EQ(fp4->group, 16);
   EXPECT_EQ(fp4->fraction_bits, 35);
   EXPECT_EQ(FusedGemm::model_of(find_accumulation_model("sm90-wgmma-fp8"))->result_fraction_bits, 13);
+  const auto cdna3 = FusedGemm::model_of(find_accumulation_model("cdna3-fp8"));
+  ASSERT_TRUE(cdna3);
+  EXPECT_EQ(cdna3->lanes, 2);
+  EXPECT_EQ(cdna3->lane_fraction_bits, 24);
+  EXPECT_EQ(cdna3->sum_bits, 31);
+  EXPECT_EQ(cdna3->c_bits, 24);
+  EXPECT_EQ(cdna3->c_reach, 25);
 }
 
 }  // namespace

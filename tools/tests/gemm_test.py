@@ -160,7 +160,7 @@ def test_fast_equals_the_reference_byte_for_byte(run, folder, fmt, kind):
 
 
 FUSED_PRESETS = ["sm70-mma-fp16", "sm80-mma-bf16", "sm80-mma-fp16", "sm89-mma-fp8", "sm90-wgmma-fp8", "sm90-mma-fp8",
-                 "sm90-wgmma-bf16", "sm90-wgmma-fp16", "sm100-mxf8f6f4", "sm100-mxf4", "sm100-mxf4nvf4"]
+                 "sm90-wgmma-bf16", "sm90-wgmma-fp16", "sm100-mxf8f6f4", "sm100-mxf4", "sm100-mxf4nvf4", "cdna3-fp8"]
 
 
 @pytest.mark.parametrize("fmt", ["mxfp8_e4m3", "mxfp8_e5m2", "mxfp4_e2m1"])

@@ -175,14 +175,15 @@ int main(int argc, char** argv) {
   status |= check("mxfp4_e2m1", "random", 1024, 1024, 256);
   for (const char* preset :
        {"sm70-mma-fp16", "sm80-mma-bf16", "sm80-mma-fp16", "sm89-mma-fp8", "sm90-wgmma-fp8", "sm90-mma-fp8",
-        "sm90-wgmma-bf16", "sm90-wgmma-fp16", "sm100-mxf8f6f4", "sm100-mxf4", "sm100-mxf4nvf4"})
+        "sm90-wgmma-bf16", "sm90-wgmma-fp16", "sm100-mxf8f6f4", "sm100-mxf4", "sm100-mxf4nvf4", "cdna3-fp8"})
     for (const char* format : {"mxfp8_e4m3", "mxfp8_e5m2", "mxfp6_e3m2", "mxfp4_e2m1", "mxint8"})
       for (const char* kind : {"random", "unit", "spread", "edges", "cancel", "noc"})
         status |= check_fused(preset, format, kind, 67, 45, 256);
-  // 10^6 outputs each, under the three FP8 and FP4 Hopper and Blackwell datapaths.
+  // 10^6 outputs each, under the FP8 and FP4 datapaths of Hopper, Blackwell and CDNA3.
   status |= check_fused("sm90-wgmma-fp8", "mxfp8_e4m3", "random", 1024, 1024, 128);
   status |= check_fused("sm90-mma-fp8", "mxfp8_e4m3", "unit", 1024, 1024, 128);
   status |= check_fused("sm100-mxf4", "mxfp4_e2m1", "random", 1024, 1024, 128);
+  status |= check_fused("cdna3-fp8", "mxfp8_e4m3", "random", 1024, 1024, 128);
   std::puts(status == 0 ? "PASS" : "FAIL");
   return status;
 }
