@@ -79,7 +79,7 @@ MXREF_HOST_DEVICE inline bool shifted(std::int64_t value, std::int64_t shift, st
   std::uint64_t r = 0;
   if (shift >= 0) {
     if (m != 0 && bit_length(m) + shift > 62) return false;
-    r = m << shift;
+    r = m == 0 ? 0 : m << shift;  // a zero may come with any shift: no shift of 64 or more
   } else if (shift > -64) {
     r = m >> -shift;
   }

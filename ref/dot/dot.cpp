@@ -103,11 +103,6 @@ std::vector<std::vector<Product>> products_by_block(const DotProblem& p) {
   return out;
 }
 
-Value value_of(const Product& p) {
-  const Factor all[] = {p.factors[0], p.factors[1], p.factors[2], p.factors[3], p.tensor[0], p.tensor[1]};
-  return product_of(all);
-}
-
 // A dequantizing model's two operands: each X·P (· T) rounded to the model's operand format.
 std::array<Factor, 2> dequantized(const Product& p, const AccumulationModel& model) {
   const Factor one{Value::finite(false, Dyadic(1, 0)), fp32};
@@ -334,7 +329,7 @@ void validate(const DotProblem& p, const Format& out, const AccumulationModel& m
 Value exact_dot(const DotProblem& p, const Format& out, Rounding rounding) {
   std::vector<Value> addends{decode(out, p.c)};
   for (const auto& block : products_by_block(p))
-    for (const Product& product : block) addends.push_back(value_of(product));
+    for (const Product& product : block) addends.push_back(model_product(product, exact_accumulation()));
   if (const auto special = special_sum(addends)) return *special;
   return exact_sum(addends, rounding);
 }
