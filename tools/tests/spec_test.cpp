@@ -166,7 +166,8 @@ TEST(Spec, AllListsEveryBuiltin) {
   }
   EXPECT_EQ(named, listed);
   EXPECT_LT(js.out.size(), 300'000u);
-  for (const json& f : json::parse(run_mxref({"spec", "--all", "--json", "--table"}).out)["formats"])
+  const json with_tables = json::parse(run_mxref({"spec", "--all", "--json", "--table"}).out);  // named: it must
+  for (const json& f : with_tables["formats"])  // outlive the loop (a temporary's member would not)
     EXPECT_EQ(f.contains("table"), f["bits"].get<int>() <= 16) << f["name"];
 }
 
