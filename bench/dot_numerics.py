@@ -237,49 +237,41 @@ def measure_hardware(mxref, probe, trials):
     return rows
 
 
-def table(rows):
-    """One Markdown table per input kind: a row per model, worst / 99th percentile ulps per K."""
+def tables(rows, names, title, columns, lead, tail=None):
+    """One Markdown table per input kind: a row per name in `names` with the rows measured for it, its first
+    cells lead(name, a row), then worst / 99th percentile ulps per K, then tail = (header, cells(name, rows))."""
     ks = sorted({r["k"] for r in rows})
     out = []
     for kind in ("random", "cancelling", "c-dominant"):
         relative = kind == "cancelling"  # the exact result is 0: count in ulps of sum |a_i b_i| + |C| instead
         unit = "ulps of Σ|aᵢbᵢ| + |C|" if relative else "FP32 ulps of the result"
-        out.append(f"**{kind} inputs** — worst / 99th percentile distance from `exact`, {unit}\n\n")
-        out.append("| model | format | " + " | ".join(f"K = {k}" for k in ks) + " |\n")
-        out.append("| --- | --- |" + " --- |" * len(ks) + "\n")
-        for model in MODELS:
-            cells = {r["k"]: r for r in rows if r["model"] == model and r["inputs"] == kind}
-            if not cells:
-                continue
-            fmt = next(iter(cells.values()))["format"]
-            out.append(f"| `{model}` | {fmt} | " + " | ".join(
-                cell(cells[k], relative) if k in cells else "" for k in ks) + " |\n")
-        out.append("\n")
-    return "".join(out)
-
-
-def hardware_table(rows):
-    """The tensor cores' rows: one table per input kind, and whether each output equals its preset."""
-    ks = sorted({r["k"] for r in rows})
-    out = []
-    for kind in ("random", "cancelling", "c-dominant"):
-        relative = kind == "cancelling"
-        unit = "ulps of Σ|aᵢbᵢ| + |C|" if relative else "FP32 ulps of the result"
-        out.append(f"**{kind} inputs, measured** — worst / 99th percentile distance from `exact`, {unit}\n\n")
-        out.append("| instruction | outputs per K | " + " | ".join(f"K = {k}" for k in ks) +
-                   " | outputs unlike the preset |\n")
-        out.append("| --- | --- |" + " --- |" * len(ks) + " --- |\n")
-        for name in INSTRUCTIONS:
+        out.append(f"**{kind} inputs{title}** — worst / 99th percentile distance from `exact`, {unit}\n\n")
+        headers = [*columns, *(f"K = {k}" for k in ks), *([tail[0]] if tail else [])]
+        out.append("| " + " | ".join(headers) + " |\n")
+        out.append("|" + " --- |" * len(headers) + "\n")
+        for name in names:
             cells = {r["k"]: r for r in rows if r["model"] == name and r["inputs"] == kind}
             if not cells:
                 continue
-            first = next(iter(cells.values()))
-            differ = sum(r["preset_mismatches"] for r in cells.values())
-            out.append(f"| {name} | {first['trials']} | " + " | ".join(
-                cell(cells[k], relative) if k in cells else "" for k in ks) +
-                f" | {differ} (`{first['preset']}`) |\n")
+            row = [*lead(name, next(iter(cells.values()))), *(cell(cells[k], relative) if k in cells else "" for k in ks)]
+            if tail:
+                row.append(tail[1](name, cells.values()))
+            out.append("| " + " | ".join(row) + " |\n")
         out.append("\n")
     return "".join(out)
+
+
+def table(rows):
+    """The models' rows: a row per model, worst / 99th percentile ulps per K."""
+    return tables(rows, MODELS, "", ["model", "format"], lambda name, first: [f"`{name}`", first["format"]])
+
+
+def hardware_table(rows):
+    """The tensor cores' rows, and how many outputs differ from each instruction's preset."""
+    return tables(rows, INSTRUCTIONS, ", measured", ["instruction", "outputs per K"],
+                  lambda name, first: [name, str(first["trials"])],
+                  ("outputs unlike the preset", lambda name, cells: f"{sum(r['preset_mismatches'] for r in cells)} "
+                                                                    f"(`{next(iter(cells))['preset']}`)"))
 
 
 def cell(row, relative):

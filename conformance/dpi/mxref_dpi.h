@@ -1,5 +1,5 @@
-/* mxref as a reference model for SystemVerilog scoreboards (DPI-C) and anything else that calls C: one
- * element cast, one block quantization and one dot product per call, on codes, with DPI-friendly types
+/* The C interface of mxref's reference models, for SystemVerilog scoreboards (DPI-C) and any C program: an
+ * element cast, a block quantization or a dot product per function, on codes, with DPI-friendly types
  * (`const char*` for SV `string`, `int`/`unsigned int` for SV `int`/`int unsigned`, `long long` for SV
  * `longint`, fixed-size arrays as pointers). The package conformance/dpi/mxref_dpi.sv imports them.
  *

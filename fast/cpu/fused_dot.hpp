@@ -11,7 +11,7 @@
 #include <cstdint>
 #include <cstring>
 
-#include "fast/cpu/wide_sum.hpp"  // MXREF_HOST_DEVICE, bit_length
+#include "fast/cpu/wide_sum.hpp"  // MXREF_HOST_DEVICE, bit_length, fp32_nearest
 
 namespace mxref::fast {
 
@@ -97,35 +97,18 @@ MXREF_HOST_DEVICE inline void split_fp32(std::uint32_t bits, std::int64_t& m, st
   if (bits >> 31) m = -m;
 }
 
-// sum x 2^quantum rounded to `fraction_bits` bits (FP32's exponent range, subnormals kept) as FP32 bits:
-// truncated with every zero +0 (NVIDIA), or to nearest even with a result rounded to zero keeping its sign
-// (IEEE; a sum that is exactly 0 is +0 either way). False when the result is 2^128 or more (an Inf the
-// caller leaves to the reference).
-MXREF_HOST_DEVICE inline bool rounded(std::int64_t sum, std::int64_t quantum, int fraction_bits, bool nearest,
-                                      std::uint32_t& out) {
+// sum x 2^quantum truncated to `fraction_bits` bits (FP32's exponent range, subnormals kept) as FP32 bits; a
+// zero is +0. False when the result is 2^128 or more (an Inf the caller leaves to the reference).
+MXREF_HOST_DEVICE inline bool truncated(std::int64_t sum, std::int64_t quantum, int fraction_bits, std::uint32_t& out) {
   out = 0;
   if (sum == 0) return true;
   const std::uint64_t n = sum < 0 ? -static_cast<std::uint64_t>(sum) : static_cast<std::uint64_t>(sum);
   const std::int64_t top = quantum + bit_length(n) - 1;
   if (top > fp32_max_exponent) return false;
-  std::int64_t step = (top < fp32_min_exponent ? fp32_min_exponent : top) - fraction_bits;
-  const std::int64_t shift = quantum - step;  // kept = n x 2^shift, then rounded
-  std::uint64_t kept = shift >= 0 ? n << shift : (-shift >= 64 ? 0 : n >> -shift);
-  if (nearest && shift < 0) {
-    const std::int64_t drop = -shift;
-    const std::uint64_t half = drop > 64 ? 0 : std::uint64_t{1} << (drop - 1);
-    const std::uint64_t rest = drop >= 64 ? n : n & ((std::uint64_t{1} << drop) - 1);
-    if (drop <= 64 && (rest > half || (rest == half && (kept & 1) != 0))) ++kept;
-    if (bit_length(kept) > fraction_bits + 1 && top >= fp32_min_exponent) {  // carried into the next binade
-      kept >>= 1;
-      ++step;
-      if (step + fraction_bits > fp32_max_exponent) return false;
-    }
-  }
-  if (kept == 0) {
-    if (nearest && sum < 0) out = 0x80000000u;
-    return true;
-  }
+  const std::int64_t step = (top < fp32_min_exponent ? fp32_min_exponent : top) - fraction_bits;
+  const std::int64_t shift = quantum - step;  // kept = n x 2^shift, truncated
+  const std::uint64_t kept = shift >= 0 ? n << shift : (-shift >= 64 ? 0 : n >> -shift);
+  if (kept == 0) return true;  // truncated to zero: +0
   // kept x 2^step as FP32 bits.
   const int length = bit_length(kept);
   const std::int64_t exponent = step + length - 1;
@@ -147,45 +130,55 @@ MXREF_HOST_DEVICE inline bool floored(std::int64_t value, std::int64_t shift, st
   return true;
 }
 
-// A product of the instruction: its aligned value needs the term and its exponent label.
+// The exponent of block (of product i)'s two E8M0 scales together.
+MXREF_HOST_DEVICE inline std::int64_t scale_exponents(const FusedRow& a, const FusedRow& b, int block_size, int i) {
+  const int block = i / block_size;
+  return static_cast<std::int64_t>(a.scales[block]) + b.scales[block] - 254;
+}
+
+// Product i of the rows: value x 2^x exactly, and the exponent it counts with in the maximum.
 struct ProductTerm {
-  std::int64_t value;  // significand product
-  std::int64_t x;      // value x 2^x exactly
-  std::int64_t label;  // the exponent it counts with
+  std::int64_t value;
+  std::int64_t x;
+  std::int64_t label;
 };
 
 MXREF_HOST_DEVICE inline ProductTerm product_term(const FusedRow& a, const FusedRow& b, int block_size, int i) {
-  const int block = i / block_size;
-  const std::int64_t scales = static_cast<std::int64_t>(a.scales[block]) + b.scales[block] - 254;
+  const std::int64_t scales = scale_exponents(a, b, block_size, i);
   const FusedCode& p = a.table[a.codes[i]];
   const FusedCode& q = b.table[b.codes[i]];
   return {static_cast<std::int64_t>(p.s) * q.s, p.x + q.x + scales, p.label + q.label + scales};
+}
+
+// Whether |sum| has stayed below 2^62, where adding one more aligned term cannot overflow.
+MXREF_HOST_DEVICE inline bool bounded(std::int64_t sum) {
+  return sum <= (std::int64_t{1} << 62) && sum >= -(std::int64_t{1} << 62);
 }
 
 // CDNA3's step (FusedModel::lanes): products `first` .. `last` and the accumulator, to FP32 bits.
 MXREF_HOST_DEVICE inline bool lane_instruction(const FusedModel& m, const FusedRow& a, const FusedRow& b,
                                                int block_size, int first, int last, std::uint32_t acc,
                                                std::uint32_t& out) {
-  // Each lane: its terms aligned to its largest exponent, truncated, summed.
+  // Each lane: its terms aligned to its largest exponent, truncated, summed. Lane 0 always has product `first`.
   std::int64_t lane_sum[4] = {}, lane_top[4] = {};
   bool lane_used[4] = {};
   for (int i = first; i < last; ++i) {
     const int lane = (i - first) % m.lanes;
-    const ProductTerm t = product_term(a, b, block_size, i);
-    if (!lane_used[lane] || t.label > lane_top[lane]) lane_top[lane] = t.label;
+    const std::int64_t label = product_term(a, b, block_size, i).label;
+    if (!lane_used[lane] || label > lane_top[lane]) lane_top[lane] = label;
     lane_used[lane] = true;
   }
-  bool any = false;
-  std::int64_t top = 0;
   for (int i = first; i < last; ++i) {
     const int lane = (i - first) % m.lanes;
     const ProductTerm t = product_term(a, b, block_size, i);
     std::int64_t term;
     if (!shifted(t.value, t.x - (lane_top[lane] - m.fraction_bits), term)) return false;
     lane_sum[lane] += term;
+    if (!bounded(lane_sum[lane])) return false;
   }
-  for (int lane = 0; lane < m.lanes; ++lane)
-    if (lane_used[lane] && (!any || lane_top[lane] > top)) top = lane_top[lane], any = true;
+  std::int64_t top = lane_top[0];
+  for (int lane = 1; lane < m.lanes; ++lane)
+    if (lane_used[lane] && lane_top[lane] > top) top = lane_top[lane];
   // The lanes floored together onto the grid of the largest lane exponent.
   std::int64_t products = 0;
   for (int lane = 0; lane < m.lanes; ++lane) {
@@ -198,15 +191,16 @@ MXREF_HOST_DEVICE inline bool lane_instruction(const FusedModel& m, const FusedR
   std::int64_t acc_m;
   std::int32_t acc_e, acc_label;
   split_fp32(acc, acc_m, acc_e, acc_label);
-  const std::int64_t products_label = any ? top : acc_label;
-  const std::int64_t common = products_label > acc_label ? products_label : acc_label;
+  const std::int64_t common = top > acc_label ? top : acc_label;
   std::int64_t sum = 0, term = 0;
-  if (any && !floored(products, (top - m.lane_fraction_bits) - (common - m.sum_bits), sum)) return false;
+  if (!floored(products, (top - m.lane_fraction_bits) - (common - m.sum_bits), sum)) return false;
   if (acc_m != 0 && acc_label >= common - m.c_reach) {
     if (!floored(acc_m, acc_e - (common - m.c_bits), term) || !shifted(term, m.sum_bits - m.c_bits, term)) return false;
     sum += term;
   }
-  return rounded(sum, common - m.sum_bits, m.result_fraction_bits, true, out);
+  // Rounded to nearest even in FP32 (a sum that cancels is +0; an Inf is left to the caller).
+  out = sum == 0 ? 0u : fp32_nearest(sum < 0, magnitude(sum), common - m.sum_bits);
+  return true;
 }
 
 // One instruction (or inner pass): products `first` .. `last` (those in `pass` of `passes` when passes > 1)
@@ -221,10 +215,9 @@ MXREF_HOST_DEVICE inline bool instruction(const FusedModel& m, const FusedRow& a
   std::int64_t top = acc_label;
   for (int i = first; i < last; i += m.group) {
     if (!in_pass(i)) continue;
-    const int block = i / block_size;
-    const std::int64_t scales = static_cast<std::int64_t>(a.scales[block]) + b.scales[block] - 254;
-    std::int64_t label = scales;
-    if (m.group == 1) label += a.table[a.codes[i]].label + b.table[b.codes[i]].label;
+    // A group counts with its scales' exponents alone.
+    const std::int64_t label =
+        m.group == 1 ? product_term(a, b, block_size, i).label : scale_exponents(a, b, block_size, i);
     if (label > top) top = label;
   }
   const std::int64_t quantum = top - m.fraction_bits;
@@ -233,12 +226,9 @@ MXREF_HOST_DEVICE inline bool instruction(const FusedModel& m, const FusedRow& a
   sum += term;
   for (int i = first; i < last; i += m.group) {
     if (!in_pass(i)) continue;
-    const int block = i / block_size;
-    const std::int64_t scales = static_cast<std::int64_t>(a.scales[block]) + b.scales[block] - 254;
     if (m.group == 1) {
-      const FusedCode& x = a.table[a.codes[i]];
-      const FusedCode& y = b.table[b.codes[i]];
-      if (!shifted(static_cast<std::int64_t>(x.s) * y.s, x.x + y.x + scales - quantum, term)) return false;
+      const ProductTerm t = product_term(a, b, block_size, i);
+      if (!shifted(t.value, t.x - quantum, term)) return false;
     } else {
       // The group's exact sum, on the finest grid of its members; then aligned like one term.
       std::int32_t low = 0;
@@ -255,12 +245,12 @@ MXREF_HOST_DEVICE inline bool instruction(const FusedModel& m, const FusedRow& a
         if (!shifted(static_cast<std::int64_t>(x.s) * y.s, x.x + y.x - low, product)) return false;
         group_sum += product;
       }
-      if (!shifted(group_sum, low + scales - quantum, term)) return false;
+      if (!shifted(group_sum, low + scale_exponents(a, b, block_size, i) - quantum, term)) return false;
     }
     sum += term;
-    if (sum > (std::int64_t{1} << 62) || sum < -(std::int64_t{1} << 62)) return false;
+    if (!bounded(sum)) return false;
   }
-  return rounded(sum, quantum, m.result_fraction_bits, false, out);
+  return truncated(sum, quantum, m.result_fraction_bits, out);
 }
 
 }  // namespace fused

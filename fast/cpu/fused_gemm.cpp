@@ -3,18 +3,11 @@
 #include <stdexcept>
 #include <vector>
 
-#include "ref/decode.hpp"
 #include "ref/dot/element_codes.hpp"
 
 namespace mxref::fast {
 
 namespace {
-
-// The exponent a nonzero finite value counts with: max(floor(log2 |v|), emin of `f`).
-std::int32_t label_of(const Value& v, const Format& f) {
-  const std::int64_t e = v.magnitude.floor_log2();
-  return static_cast<std::int32_t>(e < min_exponent(f) ? min_exponent(f) : e);
-}
 
 std::array<FusedCode, 256> table_of(const Format& element, const std::optional<Format>& operand) {
   const ElementCodes& codes = cached_element_codes(element);
@@ -29,15 +22,13 @@ std::array<FusedCode, 256> table_of(const Format& element, const std::optional<F
     while (s % 2 == 0) s /= 2, ++x;
     c.s = static_cast<std::int32_t>(s);
     c.x = static_cast<std::int32_t>(x);
-    const Value v = decode(element, code);
-    c.label = label_of(v, operand ? *operand : element);
+    // The exponent it counts with: max(floor(log2 |s x 2^x|), emin of its format or the operand format).
+    const std::int64_t floor_log2 = x + bit_length(static_cast<std::uint64_t>(s < 0 ? -s : s)) - 1;
+    const std::int64_t emin = min_exponent(operand ? *operand : element);
+    c.label = static_cast<std::int32_t>(floor_log2 < emin ? emin : floor_log2);
   }
   return t;
 }
-
-}  // namespace
-
-namespace {
 
 // CDNA3's FP8 step as the integer path runs it (FusedModel::lanes).
 std::optional<FusedModel> lanes_model_of(const AccumulationModel& m) {
@@ -57,7 +48,6 @@ std::optional<FusedModel> lanes_model_of(const AccumulationModel& m) {
   f.sum_bits = m.c_alignment->sum_fraction_bits;
   f.c_bits = m.c_alignment->c_fraction_bits;
   f.c_reach = m.c_alignment->c_reach;
-  f.result_fraction_bits = fp32.mantissa_bits;
   return f;
 }
 

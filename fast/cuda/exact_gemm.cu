@@ -88,10 +88,7 @@ __global__ void exact_gemm_kernel(const std::uint8_t* a_codes, const std::uint8_
 ExactGemmResult exact_gemm(const ExactGemmInput& in) {
   if (!ExactGemm::applies(in.a, in.b) || in.a.block_size != block || in.b.block_size != block)
     throw std::invalid_argument("the GPU exact GEMM takes what the CPU integer path takes, in blocks of 32");
-  if (in.k % block != 0 || in.a_codes.size() != in.m * in.k || in.b_codes.size() != in.n * in.k ||
-      in.a_scales.size() != in.m * in.k / block || in.b_scales.size() != in.n * in.k / block ||
-      (!in.c.empty() && in.c.size() != in.m * in.n))
-    throw std::invalid_argument("exact_gemm: shapes disagree");
+  DeviceGemm device(in, block, "exact_gemm");
   const ExactGemm host(in.a, in.b, fp32, CastOptions{});
   Tables tables{};
   double largest_a = 0, largest_b = 0;
@@ -122,27 +119,20 @@ ExactGemmResult exact_gemm(const ExactGemmInput& in) {
   const std::vector<std::uint8_t> a_general = general(in.a_codes, in.a_scales, in.m, true);
   const std::vector<std::uint8_t> b_general = general(in.b_codes, in.b_scales, in.n, false);
 
-  DeviceBytes a_codes(in.a_codes.size()), a_scales(in.a_scales.size()), b_codes(in.b_codes.size()),
-      b_scales(in.b_scales.size()), c(in.c.size() * 4), ag(in.m), bg(in.n), d(in.m * in.n * 4), settle(in.m * in.n);
-  a_codes.upload(in.a_codes.data());
-  a_scales.upload(in.a_scales.data());
-  b_codes.upload(in.b_codes.data());
-  b_scales.upload(in.b_scales.data());
-  if (!in.c.empty()) c.upload(in.c.data());
+  DeviceBytes ag(in.m), bg(in.n);
   ag.upload(a_general.data());
   bg.upload(b_general.data());
   const dim3 threads(tile, tile),
       grid(static_cast<unsigned>((in.n + tile - 1) / tile), static_cast<unsigned>((in.m + tile - 1) / tile));
   const double seconds = kernel_seconds(
       [&] {
-        exact_gemm_kernel<<<grid, threads>>>(a_codes.get(), a_scales.get(), b_codes.get(), b_scales.get(),
-                                             in.c.empty() ? nullptr : reinterpret_cast<const std::uint32_t*>(c.get()),
-                                             ag.get(), bg.get(), tables, host.quantum(), static_cast<int>(in.m),
-                                             static_cast<int>(in.n), static_cast<int>(in.k),
-                                             reinterpret_cast<std::uint32_t*>(d.get()), settle.get());
+        exact_gemm_kernel<<<grid, threads>>>(device.a_codes.get(), device.a_scales.get(), device.b_codes.get(),
+                                             device.b_scales.get(), device.c_bits(in), ag.get(), bg.get(), tables,
+                                             host.quantum(), static_cast<int>(in.m), static_cast<int>(in.n),
+                                             static_cast<int>(in.k), device.d_bits(), device.settle.get());
       },
       "exact_gemm_kernel");
-  return gathered(d, settle, in.n, seconds, [&](std::size_t i, std::size_t j) {
+  return gathered(device.d, device.settle, in.n, seconds, [&](std::size_t i, std::size_t j) {
     const DotOperand ra = operand_row(in.a, in.a_codes, in.a_scales, i, in.k),
                      rb = operand_row(in.b, in.b_codes, in.b_scales, j, in.k);
     return host.code(host.prepare_a(ra), host.prepare_b(rb), ra, rb, in.c.empty() ? 0 : in.c[i * in.n + j]);

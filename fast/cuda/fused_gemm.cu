@@ -45,35 +45,25 @@ __global__ void fused_gemm_kernel(FusedModel model, const FusedCode* tables, con
 ExactGemmResult fused_gemm(const ExactGemmInput& in, const AccumulationModel& model) {
   if (in.a.block_size != block || in.b.block_size != block)
     throw std::invalid_argument("the GPU fused GEMM takes blocks of 32");
-  if (in.k % block != 0 || in.a_codes.size() != in.m * in.k || in.b_codes.size() != in.n * in.k ||
-      in.a_scales.size() != in.m * in.k / block || in.b_scales.size() != in.n * in.k / block ||
-      (!in.c.empty() && in.c.size() != in.m * in.n))
-    throw std::invalid_argument("fused_gemm: shapes disagree");
   const FusedGemm host(in.a, in.b, model, fp32, CastOptions{});  // throws where the integer path does not apply
   std::vector<FusedCode> tables(host.table_a(), host.table_a() + 256);
   tables.insert(tables.end(), host.table_b(), host.table_b() + 256);
 
-  DeviceBytes codes_a(in.a_codes.size()), scales_a(in.a_scales.size()), codes_b(in.b_codes.size()),
-      scales_b(in.b_scales.size()), c(in.c.size() * 4), table_bytes(tables.size() * sizeof(FusedCode)),
-      d(in.m * in.n * 4), settle(in.m * in.n);
-  codes_a.upload(in.a_codes.data());
-  scales_a.upload(in.a_scales.data());
-  codes_b.upload(in.b_codes.data());
-  scales_b.upload(in.b_scales.data());
-  if (!in.c.empty()) c.upload(in.c.data());
+  DeviceGemm device(in, block, "fused_gemm");
+  DeviceBytes table_bytes(tables.size() * sizeof(FusedCode));
   table_bytes.upload(tables.data());
   const dim3 threads(tile, tile),
       grid(static_cast<unsigned>((in.n + tile - 1) / tile), static_cast<unsigned>((in.m + tile - 1) / tile));
   const double seconds = kernel_seconds(
       [&] {
         fused_gemm_kernel<<<grid, threads>>>(host.model(), reinterpret_cast<const FusedCode*>(table_bytes.get()),
-                                             codes_a.get(), scales_a.get(), codes_b.get(), scales_b.get(),
-                                             in.c.empty() ? nullptr : reinterpret_cast<const std::uint32_t*>(c.get()),
-                                             static_cast<int>(in.m), static_cast<int>(in.n), static_cast<int>(in.k),
-                                             reinterpret_cast<std::uint32_t*>(d.get()), settle.get());
+                                             device.a_codes.get(), device.a_scales.get(), device.b_codes.get(),
+                                             device.b_scales.get(), device.c_bits(in), static_cast<int>(in.m),
+                                             static_cast<int>(in.n), static_cast<int>(in.k), device.d_bits(),
+                                             device.settle.get());
       },
       "fused_gemm_kernel");
-  return gathered(d, settle, in.n, seconds, [&](std::size_t i, std::size_t j) {
+  return gathered(device.d, device.settle, in.n, seconds, [&](std::size_t i, std::size_t j) {
     return host.reference(operand_row(in.a, in.a_codes, in.a_scales, i, in.k),
                           operand_row(in.b, in.b_codes, in.b_scales, j, in.k), in.c.empty() ? 0 : in.c[i * in.n + j]);
   });

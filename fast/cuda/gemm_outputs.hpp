@@ -1,14 +1,52 @@
-// What the GPU GEMMs (exact_gemm.cu, fused_gemm.cu) share around their kernels: the kernel timed between two
-// CUDA events, and D gathered from the device with the outputs the kernel flagged settled on the host.
+// What the GPU GEMMs (exact_gemm.cu, fused_gemm.cu) share around their kernels: the input's shapes checked and
+// its operands put on the device, the kernel timed between two CUDA events, and D gathered from the device
+// with the outputs the kernel flagged settled on the host.
 #pragma once
 
 #include <cstring>
+#include <stdexcept>
+#include <string>
 #include <vector>
 
 #include "fast/cuda/device_memory.hpp"
 #include "fast/cuda/exact_gemm.hpp"
 
 namespace mxref::fast::cuda {
+
+// A GEMM's operands on the device (A's and B's codes and scales, C if given) and room for D and the flags of
+// the outputs the host settles. Throws std::invalid_argument, naming `who`, where the input's sizes disagree
+// with its shape in blocks of `block` along K.
+struct DeviceGemm {
+  DeviceBytes a_codes, a_scales, b_codes, b_scales, c, d, settle;
+
+  DeviceGemm(const ExactGemmInput& in, std::size_t block, const char* who)
+      : a_codes(checked(in, block, who).a_codes.size()),
+        a_scales(in.a_scales.size()),
+        b_codes(in.b_codes.size()),
+        b_scales(in.b_scales.size()),
+        c(in.c.size() * 4),
+        d(in.m * in.n * 4),
+        settle(in.m * in.n) {
+    a_codes.upload(in.a_codes.data());
+    a_scales.upload(in.a_scales.data());
+    b_codes.upload(in.b_codes.data());
+    b_scales.upload(in.b_scales.data());
+    if (!in.c.empty()) c.upload(in.c.data());
+  }
+  const std::uint32_t* c_bits(const ExactGemmInput& in) const {
+    return in.c.empty() ? nullptr : reinterpret_cast<const std::uint32_t*>(c.get());
+  }
+  std::uint32_t* d_bits() const { return reinterpret_cast<std::uint32_t*>(d.get()); }
+
+ private:
+  static const ExactGemmInput& checked(const ExactGemmInput& in, std::size_t block, const char* who) {
+    if (in.k % block != 0 || in.a_codes.size() != in.m * in.k || in.b_codes.size() != in.n * in.k ||
+        in.a_scales.size() != in.m * in.k / block || in.b_scales.size() != in.n * in.k / block ||
+        (!in.c.empty() && in.c.size() != in.m * in.n))
+      throw std::invalid_argument(std::string(who) + ": shapes disagree");
+    return in;
+  }
+};
 
 // Seconds that `launch` (one kernel launch) takes on the device.
 template <class Launch>

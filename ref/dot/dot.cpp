@@ -103,11 +103,15 @@ std::vector<std::vector<Product>> products_by_block(const DotProblem& p) {
   return out;
 }
 
+// The tensor scales as a product's factors: 1 each where the model applies them after the sum.
+std::array<Factor, 2> tensor_factors(const Product& p, const AccumulationModel& model) {
+  const Factor one{Value::finite(false, Dyadic(1, 0)), fp32};
+  return model.tensor_scales_last ? std::array<Factor, 2>{one, one} : std::array<Factor, 2>{p.tensor[0], p.tensor[1]};
+}
+
 // A dequantizing model's two operands: each X·P (· T) rounded to the model's operand format.
 std::array<Factor, 2> dequantized(const Product& p, const AccumulationModel& model) {
-  const Factor one{Value::finite(false, Dyadic(1, 0)), fp32};
-  const Factor& ta = model.tensor_scales_last ? one : p.tensor[0];
-  const Factor& tb = model.tensor_scales_last ? one : p.tensor[1];
+  const auto [ta, tb] = tensor_factors(p, model);
   const Factor a[] = {p.factors[0], p.factors[1], ta};
   const Factor b[] = {p.factors[2], p.factors[3], tb};
   return {Factor{round_to(*model.operand_format, product_of(a)), *model.operand_format},
@@ -117,9 +121,7 @@ std::array<Factor, 2> dequantized(const Product& p, const AccumulationModel& mod
 // A product as the model forms it: exactly, or from operands dequantized (rounded) to its operand format.
 Value model_product(const Product& p, const AccumulationModel& model) {
   if (model.operand_format) return product_of(dequantized(p, model));
-  const Factor one{Value::finite(false, Dyadic(1, 0)), fp32};
-  const Factor& ta = model.tensor_scales_last ? one : p.tensor[0];
-  const Factor& tb = model.tensor_scales_last ? one : p.tensor[1];
+  const auto [ta, tb] = tensor_factors(p, model);
   const Factor all[] = {p.factors[0], p.factors[1], p.factors[2], p.factors[3], ta, tb};
   return product_of(all);
 }
@@ -137,7 +139,11 @@ std::optional<std::int64_t> sum_of(std::span<const std::optional<std::int64_t>> 
 Value group_value(std::span<const Product> group, const AccumulationModel& model, Rounding rounding,
                   std::optional<std::int64_t>& exponent) {
   std::vector<Value> values;
-  for (const Product& p : group) values.push_back(model_product(p, model));
+  std::vector<std::array<Factor, 2>> operands;  // a dequantizing model's operands, product by product
+  for (const Product& p : group) {
+    if (model.operand_format) operands.push_back(dequantized(p, model));
+    values.push_back(model.operand_format ? product_of(operands.back()) : model_product(p, model));
+  }
   if (const auto special = special_sum(values)) return *special;
   const Product& first = group.front();
   const std::optional<std::int64_t> scale_exponents[] = {
@@ -148,12 +154,13 @@ Value group_value(std::span<const Product> group, const AccumulationModel& model
   switch (model.scales) {
     case ScaleApplication::product_exponent:
       // The largest of the members' exponents (the one member's when groups are single products).
-      for (const Product& p : group) {
+      for (std::size_t i = 0; i < group.size(); ++i) {
+        const Product& p = group[i];
         if (model.operand_format) {  // the operands as the model holds them, scales inside
-          const auto [a, b] = dequantized(p, model);
-          const std::optional<std::int64_t> operands[] = {exponent_of(a.value, a.format, model),
-                                                          exponent_of(b.value, b.format, model)};
-          if (const auto e = sum_of(operands)) exponent = exponent ? std::max(*exponent, *e) : *e;
+          const auto& [a, b] = operands[i];
+          const std::optional<std::int64_t> both[] = {exponent_of(a.value, a.format, model),
+                                                      exponent_of(b.value, b.format, model)};
+          if (const auto e = sum_of(both)) exponent = exponent ? std::max(*exponent, *e) : *e;
           continue;
         }
         const std::optional<std::int64_t> member[] = {scale_exponents[0],
@@ -178,10 +185,9 @@ Value group_value(std::span<const Product> group, const AccumulationModel& model
       elements.push_back(product_of(pair));
     }
     const Factor scales[] = {first.factors[0], first.factors[2]};
-    const Factor tensor[] = {first.tensor[0], first.tensor[1]};
     const Factor whole[] = {{exact_sum(elements, rounding), fp32},
                             {round_to(*model.scale_product_format, product_of(scales)), fp32},
-                            {model.tensor_scales_last ? Value::finite(false, Dyadic(1, 0)) : product_of(tensor), fp32}};
+                            {product_of(tensor_factors(first, model)), fp32}};
     sum = product_of(whole);
   }
   if (model.product_format) sum = round_to(*model.product_format, sum);
