@@ -132,9 +132,10 @@ void run_gemm(const GemmArguments& arguments) {
   const bool exact_fast = job.model == &exact_accumulation() && fast::ExactGemm::applies(job.a, job.b);
   if (arguments.fast && !exact_fast && !fast::FusedGemm::applies(job.a, job.b, *job.model, job.out, job.options))
     throw UsageError(
-        "--fast runs MX formats with E8M0 scales and elements of up to 8 bits: the exact model (not mxfp8_e5m2, "
-        "whose block sums can pass int64) and, into f32, the fused-sum presets (sm*-, cdna3-fp8); leave out --fast for "
-        "the reference");
+        "--fast runs block formats with elements and scales of up to 8 bits (MX, nvfp4): the exact model (not "
+        "mxfp8_e5m2, whose block sums can pass int64) and, into f32, the fused-sum presets (sm*-, cdna3-fp8); leave "
+        "out "
+        "--fast for the reference");
   const std::vector<DotOperand> a = rows_of(job.a, arguments.a, "A");
   const std::vector<DotOperand> b = rows_of(job.b, arguments.b, "B");
   const std::size_t k_a = a.empty() ? 0 : a[0].blocks.size(), k_b = b.empty() ? 0 : b[0].blocks.size();
@@ -209,7 +210,7 @@ void add_gemm_command(CLI::App& app) {
   cmd->add_option("--overflow", arguments->overflow, "natural, saturate, inf or nan")->capture_default_str();
   cmd->add_option("--threads", arguments->threads, "Threads over rows of D (default: by size, up to every core)");
   cmd->add_flag("--fast", arguments->fast,
-                "Machine integers (MX formats of up to 8-bit elements, E8M0 scales; the exact model, or an sm*- "
+                "Machine integers (MX and NVFP4: elements and scales of up to 8 bits; the exact model, or a fused-sum "
                 "preset into f32): the same codes, faster");
   cmd->callback([arguments] { run_gemm(*arguments); });
 }

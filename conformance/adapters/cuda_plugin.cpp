@@ -1,7 +1,7 @@
 // mxref's GPU path (fast/cuda) as an implementation under test, through the plug-in C ABI
 // (include/mxref_plugin.h): `mxref conform --suite DIR --plugin cuda_plugin.so` on a machine with an
 // NVIDIA GPU. Block suites, and dot suites the GPU GEMMs run (fast/cuda/exact_gemm.hpp under `exact`,
-// fast/cuda/fused_gemm.hpp under NVIDIA's fused-sum presets; blocks of 32, FP32 results). Element-cast suites
+// fast/cuda/fused_gemm.hpp under the fused-sum presets; blocks of 16 or 32, FP32 results). Element-cast suites
 // are not (the GPU path has no element-cast API; its casts are swept over every FP32 input by
 // fast_cuda_sweep casts); anything else, or no GPU, is refused (a negative return).
 //
@@ -103,7 +103,7 @@ int run_dot(const Suite& suite, const std::uint64_t* inputs, std::size_t input_c
   const bool fp32_rne = shape.out == mxref::fp32 && o.rounding == mxref::Rounding::rne &&
                         o.overflow == mxref::Overflow::natural && !o.flush_subnormal_results;
   const bool runs =
-      shape.a.block_size == 32 && shape.b.block_size == 32 && fp32_rne &&
+      shape.a.block_size == shape.b.block_size && (shape.a.block_size == 16 || shape.a.block_size == 32) && fp32_rne &&
       (exact ? ExactGemm::applies(shape.a, shape.b) : FusedGemm::applies(shape.a, shape.b, *suite.model, shape.out, o));
   if (!runs || output_capacity < 1 || !mxref::fast::cuda::device_present()) return -1;
   mxref::DotProblem p;
@@ -113,7 +113,8 @@ int run_dot(const Suite& suite, const std::uint64_t* inputs, std::size_t input_c
     return -1;
   }
   constexpr std::size_t rows = 3;
-  const std::size_t k = p.a.blocks.size() * 32, place_a = call % rows, place_b = (call / rows) % rows;
+  const auto size = static_cast<std::size_t>(shape.a.block_size);
+  const std::size_t k = p.a.blocks.size() * size, place_a = call % rows, place_b = (call / rows) % rows;
   std::vector<std::uint8_t> a_codes, a_scales, b_codes, b_scales;
   const auto put = [&](const mxref::DotOperand& operand, std::size_t place, std::vector<std::uint8_t>& codes,
                        std::vector<std::uint8_t>& scales) {
@@ -121,8 +122,8 @@ int run_dot(const Suite& suite, const std::uint64_t* inputs, std::size_t input_c
       const std::size_t rotate = r == place ? 0 : 1 + r;
       for (const mxref::DotBlock& block : operand.blocks) {
         scales.push_back(static_cast<std::uint8_t>(block.scale));
-        for (std::size_t i = 0; i < 32; ++i)
-          codes.push_back(static_cast<std::uint8_t>(block.elements[(i + rotate) % 32]));
+        for (std::size_t i = 0; i < size; ++i)
+          codes.push_back(static_cast<std::uint8_t>(block.elements[(i + rotate) % size]));
       }
     }
   };

@@ -20,17 +20,18 @@ constexpr int block_bits = 62;  // a block's |sum| stays below 2^62
 
 bool ExactGemm::applies(const BlockFormat& a, const BlockFormat& b) {
   for (const BlockFormat* f : {&a, &b})
-    if (f->scale != e8m0 || width(f->element) > 8 || f->tensor_scale) return false;
+    if (width(f->element) > 8 || width(f->scale) > 8) return false;
   const Table ta = table_of(a), tb = table_of(b);
-  if (!ta.complete || !tb.complete) return false;
+  if (!ta.complete || !tb.complete || !ta.scales.complete || !tb.scales.complete) return false;
   std::int64_t la = 0, lb = 0;
   for (int c = 0; c < 256; ++c) {
     la = std::max<std::int64_t>(la, std::abs(static_cast<std::int64_t>(ta.q[c])));
     lb = std::max<std::int64_t>(lb, std::abs(static_cast<std::int64_t>(tb.q[c])));
   }
-  // Every block's sum below 2^62.
+  // Every block's sum, times the two scales' significands, below 2^62.
   const std::int64_t limit = std::int64_t{1} << block_bits;
-  return la == 0 || lb == 0 || lb <= limit / la / std::max(1, a.block_size);
+  const std::int64_t sa = std::max(1, ta.scales.largest_s), sb = std::max(1, tb.scales.largest_s);
+  return la == 0 || lb == 0 || lb <= limit / la / std::max(1, a.block_size) / sa / sb;
 }
 
 ExactGemm::Table ExactGemm::table_of(const BlockFormat& f) {
@@ -38,6 +39,7 @@ ExactGemm::Table ExactGemm::table_of(const BlockFormat& f) {
   Table t;
   t.format = f;
   t.quantum = codes.quantum;
+  t.scales = code_table(f.scale);
   for (std::size_t code = 0; code < codes.q.size(); ++code) {
     t.finite[code] = codes.finite[code];
     if (codes.q[code] <= -(std::int64_t{1} << 30) || codes.q[code] >= (std::int64_t{1} << 30)) {
@@ -58,9 +60,13 @@ ExactGemm::ExactGemm(const BlockFormat& a, const BlockFormat& b, const Format& o
 ExactGemmRow ExactGemm::prepare(const DotOperand& row, const Table& t) const {
   ExactGemmRow r;
   r.q.reserve(row.blocks.size() * static_cast<std::size_t>(t.format.block_size));
+  r.tensor = tensor_code(row.tensor_scale);
+  if (!r.tensor.finite) r.general = true;
   for (const DotBlock& block : row.blocks) {
-    if (block.scale == 0xFF) r.general = true;  // E8M0's NaN
-    r.exponent.push_back(static_cast<std::int32_t>(block.scale) - 127);
+    const FusedCode scale = block.scale > 0xFF ? FusedCode{} : t.scales.codes[block.scale];
+    if (!scale.finite) r.general = true;  // E8M0's NaN, UE4M3's
+    r.scale.push_back(scale.s);
+    r.exponent.push_back(scale.x);
     for (const std::uint64_t e : block.elements) {
       if (e > 0xFF || !t.finite[e]) r.general = true;
       r.q.push_back(e > 0xFF ? 0 : t.q[e]);
@@ -86,8 +92,9 @@ std::uint64_t ExactGemm::code(const ExactGemmRow& a, const ExactGemmRow& b, cons
     const std::int32_t* qb = b.q.data() + j * size;
     std::int64_t block = 0;
     for (std::size_t i = 0; i < size; ++i) block += static_cast<std::int64_t>(qa[i]) * qb[i];
-    sum.add(block, quantum + a.exponent[j] + b.exponent[j]);
+    sum.add(block * a.scale[j] * b.scale[j], quantum + a.exponent[j] + b.exponent[j]);
   }
+  sum.multiply(static_cast<std::int64_t>(a.tensor.s) * b.tensor.s, a.tensor.x + b.tensor.x);
   if (!cv.is_zero()) {  // C as an integer (at most 53 bits for the formats D takes) times a power of two
     const auto c_integer = cv.magnitude.significand().convert_to<std::int64_t>();
     sum.add(cv.negative ? -c_integer : c_integer, cv.magnitude.exponent());

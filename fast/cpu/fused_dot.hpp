@@ -1,8 +1,8 @@
 // The fused-sum accumulation models (ref/dot/accumulation_models.cpp: the `nvidia` family, and CDNA3's) on
-// machine integers, for MX operands with elements of at most 8 bits and E8M0 scales: per instruction, every
-// term is an integer times a power of two, aligned to the largest term exponent keeping F fraction bits by
-// truncation (a shift), summed in int64 and truncated to FP32 or e8m13 (CDNA3: lanes and C floored, then
-// rounded to nearest). One function for the CPU (fast/cpu/fused_gemm.cpp) and the GPU
+// machine integers, for block operands with elements and scales of at most 8 bits (MX's E8M0, NVFP4's UE4M3
+// with its tensor scale): per instruction, every term is an integer times a power of two, aligned to the largest term
+// exponent keeping F fraction bits by truncation (a shift), summed in int64 and truncated to FP32 or e8m13 (CDNA3:
+// lanes and C floored, then rounded to nearest). One function for the CPU (fast/cpu/fused_gemm.cpp) and the GPU
 // (fast/cuda/fused_gemm.cu), so both run the same arithmetic. What it
 // does not settle (a non-finite operand, C or result, a term too wide for int64) it reports, and the caller
 // asks ref/'s dot().
@@ -40,12 +40,17 @@ struct FusedCode {
   bool finite = false;
 };
 
-// One operand row: element codes and the E8M0 scale code of each block.
+// One operand row: element codes, the scale code of each block, and the row's tensor scale (1 but for NVFP4).
 struct FusedRow {
-  const FusedCode* table;  // 256 entries
+  const FusedCode* table;  // 256 entries, by element code
   const std::uint8_t* codes;
   const std::uint8_t* scales;
+  const FusedCode* scale_table;  // 256 entries, by scale code
+  FusedCode tensor;
 };
+
+// Whether a code is exactly 1.
+MXREF_HOST_DEVICE inline bool is_one(const FusedCode& c) { return c.s == 1 && c.x == 0; }
 
 namespace fused {
 
@@ -74,14 +79,15 @@ MXREF_HOST_DEVICE inline std::uint32_t bits_of(float f) {
 }
 
 // value x 2^shift truncated toward zero; false when it does not fit below 2^62.
-MXREF_HOST_DEVICE inline bool shifted(std::int64_t value, std::int64_t shift, std::int64_t& out) {
-  const std::uint64_t m = value < 0 ? -static_cast<std::uint64_t>(value) : static_cast<std::uint64_t>(value);
-  std::uint64_t r = 0;
+MXREF_HOST_DEVICE inline bool shifted(int128 value, std::int64_t shift, std::int64_t& out) {
+  const uint128 m = magnitude(value);
+  uint128 r = 0;
   if (shift >= 0) {
     if (m != 0 && bit_length(m) + shift > 62) return false;
-    r = m == 0 ? 0 : m << shift;  // a zero may come with any shift: no shift of 64 or more
-  } else if (shift > -64) {
+    r = m == 0 ? 0 : m << shift;  // a zero may come with any shift: no shift of 128 or more
+  } else if (shift > -128) {
     r = m >> -shift;
+    if (bit_length(r) > 62) return false;
   }
   out = value < 0 ? -static_cast<std::int64_t>(r) : static_cast<std::int64_t>(r);
   return true;
@@ -130,24 +136,31 @@ MXREF_HOST_DEVICE inline bool floored(std::int64_t value, std::int64_t shift, st
   return true;
 }
 
-// The exponent of block (of product i)'s two E8M0 scales together.
-MXREF_HOST_DEVICE inline std::int64_t scale_exponents(const FusedRow& a, const FusedRow& b, int block_size, int i) {
-  const int block = i / block_size;
-  return static_cast<std::int64_t>(a.scales[block]) + b.scales[block] - 254;
-}
-
-// Product i of the rows: value x 2^x exactly, and the exponent it counts with in the maximum.
+// A product's factors other than its elements: value x 2^x exactly, and the exponent they count with.
 struct ProductTerm {
-  std::int64_t value;
+  int128 value;
   std::int64_t x;
   std::int64_t label;
 };
 
+// The scales of block (of product i) and both tensor scales together: significands below 2^4 x 2^4 x 2^24 x
+// 2^24 for NVFP4, 1 for MX.
+MXREF_HOST_DEVICE inline ProductTerm scale_term(const FusedRow& a, const FusedRow& b, int block_size, int i) {
+  const int block = i / block_size;
+  const FusedCode& sa = a.scale_table[a.scales[block]];
+  const FusedCode& sb = b.scale_table[b.scales[block]];
+  const std::int64_t scales = static_cast<std::int64_t>(sa.s) * sb.s,
+                     tensors = static_cast<std::int64_t>(a.tensor.s) * b.tensor.s;
+  return {static_cast<int128>(scales) * tensors, static_cast<std::int64_t>(sa.x) + sb.x + a.tensor.x + b.tensor.x,
+          static_cast<std::int64_t>(sa.label) + sb.label + a.tensor.label + b.tensor.label};
+}
+
+// Product i of the rows: value x 2^x exactly, and the exponent it counts with in the maximum.
 MXREF_HOST_DEVICE inline ProductTerm product_term(const FusedRow& a, const FusedRow& b, int block_size, int i) {
-  const std::int64_t scales = scale_exponents(a, b, block_size, i);
+  const ProductTerm scales = scale_term(a, b, block_size, i);
   const FusedCode& p = a.table[a.codes[i]];
   const FusedCode& q = b.table[b.codes[i]];
-  return {static_cast<std::int64_t>(p.s) * q.s, p.x + q.x + scales, p.label + q.label + scales};
+  return {static_cast<std::int64_t>(p.s) * q.s * scales.value, p.x + q.x + scales.x, p.label + q.label + scales.label};
 }
 
 // Whether |sum| has stayed below 2^62, where adding one more aligned term cannot overflow.
@@ -217,7 +230,7 @@ MXREF_HOST_DEVICE inline bool instruction(const FusedModel& m, const FusedRow& a
     if (!in_pass(i)) continue;
     // A group counts with its scales' exponents alone.
     const std::int64_t label =
-        m.group == 1 ? product_term(a, b, block_size, i).label : scale_exponents(a, b, block_size, i);
+        m.group == 1 ? product_term(a, b, block_size, i).label : scale_term(a, b, block_size, i).label;
     if (label > top) top = label;
   }
   const std::int64_t quantum = top - m.fraction_bits;
@@ -245,7 +258,8 @@ MXREF_HOST_DEVICE inline bool instruction(const FusedModel& m, const FusedRow& a
         if (!shifted(static_cast<std::int64_t>(x.s) * y.s, x.x + y.x - low, product)) return false;
         group_sum += product;
       }
-      if (!shifted(group_sum, low + scale_exponents(a, b, block_size, i) - quantum, term)) return false;
+      const ProductTerm scales = scale_term(a, b, block_size, i);
+      if (!shifted(group_sum * scales.value, low + scales.x - quantum, term)) return false;
     }
     sum += term;
     if (!bounded(sum)) return false;
@@ -263,9 +277,12 @@ MXREF_HOST_DEVICE inline bool fused_dot(const FusedModel& m, const FusedRow& a, 
   if ((c & 0x7F800000u) == 0x7F800000u) return false;
   for (int i = 0; i < k; ++i)
     if (!a.table[a.codes[i]].finite || !b.table[b.codes[i]].finite) return false;
+  if (!a.tensor.finite || !b.tensor.finite) return false;
+  if (m.unit_scales_only && (!is_one(a.tensor) || !is_one(b.tensor))) return false;
   for (int j = 0; j < k / block_size; ++j) {
-    if (a.scales[j] == 0xFF || b.scales[j] == 0xFF) return false;  // E8M0's NaN
-    if (m.unit_scales_only && (a.scales[j] != 127 || b.scales[j] != 127)) return false;
+    const FusedCode &sa = a.scale_table[a.scales[j]], &sb = b.scale_table[b.scales[j]];
+    if (!sa.finite || !sb.finite) return false;  // E8M0's NaN, UE4M3's
+    if (m.unit_scales_only && (!is_one(sa) || !is_one(sb))) return false;
   }
   std::uint32_t acc = c;
   for (int first = 0; first < k; first += m.chunk) {

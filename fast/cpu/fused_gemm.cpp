@@ -3,32 +3,9 @@
 #include <stdexcept>
 #include <vector>
 
-#include "ref/dot/element_codes.hpp"
-
 namespace mxref::fast {
 
 namespace {
-
-std::array<FusedCode, 256> table_of(const Format& element, const std::optional<Format>& operand) {
-  const ElementCodes& codes = cached_element_codes(element);
-  std::array<FusedCode, 256> t{};
-  for (std::size_t code = 0; code < (std::size_t{1} << width(element)); ++code) {
-    FusedCode& c = t[code];
-    c.finite = codes.finite[code];
-    if (!c.finite) continue;
-    c.label = fused::zero_exponent;
-    if (codes.q[code] == 0) continue;
-    std::int64_t s = codes.q[code], x = codes.quantum;
-    while (s % 2 == 0) s /= 2, ++x;
-    c.s = static_cast<std::int32_t>(s);
-    c.x = static_cast<std::int32_t>(x);
-    // The exponent it counts with: max(floor(log2 |s x 2^x|), emin of its format or the operand format).
-    const std::int64_t floor_log2 = x + bit_length(static_cast<std::uint64_t>(s < 0 ? -s : s)) - 1;
-    const std::int64_t emin = min_exponent(operand ? *operand : element);
-    c.label = static_cast<std::int32_t>(floor_log2 < emin ? emin : floor_log2);
-  }
-  return t;
-}
 
 // CDNA3's FP8 step as the integer path runs it (FusedModel::lanes).
 std::optional<FusedModel> lanes_model_of(const AccumulationModel& m) {
@@ -84,7 +61,9 @@ std::optional<FusedModel> FusedGemm::model_of(const AccumulationModel& m) {
 bool FusedGemm::applies(const BlockFormat& a, const BlockFormat& b, const AccumulationModel& model, const Format& out,
                         const CastOptions& options) {
   for (const BlockFormat* f : {&a, &b})
-    if (f->scale != e8m0 || width(f->element) > 8 || f->tensor_scale) return false;
+    if (width(f->element) > 8 || width(f->scale) > 8 || !code_table(f->element, model.operand_format).complete ||
+        !code_table(f->scale).complete)
+      return false;
   const auto m = model_of(model);
   // An FP32 result is the output as it is (no flushing); the groups must fit the blocks.
   return m && out == fp32 && !options.flush_subnormal_results && a.block_size == b.block_size &&
@@ -97,15 +76,17 @@ FusedGemm::FusedGemm(const BlockFormat& a, const BlockFormat& b, const Accumulat
   if (!applies(a, b, model, out, options))
     throw std::invalid_argument("the fused integer path does not take these formats, model or output");
   fused_ = *model_of(model);
-  a_ = table_of(a.element, model.operand_format);
-  b_ = table_of(b.element, model.operand_format);
+  a_ = code_table(a.element, model.operand_format);
+  b_ = code_table(b.element, model.operand_format);
+  scales_a_ = code_table(a.scale);
+  scales_b_ = code_table(b.scale);
 }
 
 std::uint64_t FusedGemm::reference(const DotOperand& a, const DotOperand& b, std::uint64_t c) const {
   return dot(DotProblem{a, b, c}, out_, options_, *model_).code;
 }
 
-FlatRow::FlatRow(const DotOperand& row) {
+FlatRow::FlatRow(const DotOperand& row) : tensor(tensor_code(row.tensor_scale)) {
   for (const DotBlock& block : row.blocks) {
     scales.push_back(static_cast<std::uint8_t>(block.scale));
     for (const std::uint64_t e : block.elements) codes.push_back(static_cast<std::uint8_t>(e));
@@ -115,8 +96,8 @@ FlatRow::FlatRow(const DotOperand& row) {
 std::uint64_t FusedGemm::code(const DotOperand& a, const DotOperand& b, std::uint64_t c) const {
   const FlatRow fa(a), fb(b);
   std::uint32_t out = 0;
-  if (fused_dot(fused_, fa.view(a_.data()), fb.view(b_.data()), static_cast<int>(fa.codes.size()), format_a_.block_size,
-                static_cast<std::uint32_t>(c), out))
+  if (fused_dot(fused_, fa.view(table_a(), scale_table_a()), fb.view(table_b(), scale_table_b()),
+                static_cast<int>(fa.codes.size()), format_a_.block_size, static_cast<std::uint32_t>(c), out))
     return out;
   return reference(a, b, c);
 }

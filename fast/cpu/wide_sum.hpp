@@ -62,6 +62,17 @@ struct WideSum {
     value = static_cast<int128>(static_cast<uint128>(value) << shift) + term;
     low = exponent;
   }
+
+  // value x 2^low *= factor x 2^exponent (factor > 0), keeping |value| below 2^126.
+  MXREF_HOST_DEVICE void multiply(std::int64_t factor, std::int64_t exponent) {
+    if (overflow || value == 0) return;
+    if (bit_length(magnitude(value)) + bit_length(static_cast<uint128>(factor)) > 125) {
+      overflow = true;
+      return;
+    }
+    value *= factor;
+    low += exponent;
+  }
 };
 
 // sign x m x 2^e (m > 0) rounded to FP32: nearest, ties to even, subnormals kept, overflow to Inf.

@@ -15,12 +15,12 @@ namespace mxref::fast::cuda {
 
 // A GEMM's operands on the device (A's and B's codes and scales, C if given) and room for D and the flags of
 // the outputs the host settles. Throws std::invalid_argument, naming `who`, where the input's sizes disagree
-// with its shape in blocks of `block` along K.
+// with its shape or its block size is not 16 or 32.
 struct DeviceGemm {
   DeviceBytes a_codes, a_scales, b_codes, b_scales, c, d, settle;
 
-  DeviceGemm(const ExactGemmInput& in, std::size_t block, const char* who)
-      : a_codes(checked(in, block, who).a_codes.size()),
+  DeviceGemm(const ExactGemmInput& in, const char* who)
+      : a_codes(checked(in, who).a_codes.size()),
         a_scales(in.a_scales.size()),
         b_codes(in.b_codes.size()),
         b_scales(in.b_scales.size()),
@@ -39,7 +39,10 @@ struct DeviceGemm {
   std::uint32_t* d_bits() const { return reinterpret_cast<std::uint32_t*>(d.get()); }
 
  private:
-  static const ExactGemmInput& checked(const ExactGemmInput& in, std::size_t block, const char* who) {
+  static const ExactGemmInput& checked(const ExactGemmInput& in, const char* who) {
+    const auto block = static_cast<std::size_t>(in.a.block_size);
+    if (in.a.block_size != in.b.block_size || (block != 16 && block != 32))
+      throw std::invalid_argument(std::string(who) + ": blocks of 16 or 32 along K, the same for A and B");
     if (in.k % block != 0 || in.a_codes.size() != in.m * in.k || in.b_codes.size() != in.n * in.k ||
         in.a_scales.size() != in.m * in.k / block || in.b_scales.size() != in.n * in.k / block ||
         (!in.c.empty() && in.c.size() != in.m * in.n))

@@ -113,7 +113,7 @@ DOT_CLASSES = ["random", "cancel", "near-cancel", "scale-range", "nan-scale", "s
 GPU_DOT_MODELS = ["exact", "sm70-mma-fp16", "sm80-mma-bf16", "sm80-mma-fp16", "sm89-mma-fp8", "sm90-wgmma-fp8",
                   "sm90-mma-fp8", "sm90-wgmma-bf16", "sm90-wgmma-fp16", "sm100-mxf8f6f4", "sm100-mxf4",
                   "sm100-mxf4nvf4", "cdna3-fp8"]
-DOT_FORMATS = ["mxfp8_e4m3", "mxfp8_e5m2", "mxfp6_e3m2", "mxfp4_e2m1", "mxint8"]
+DOT_FORMATS = ["mxfp8_e4m3", "mxfp8_e5m2", "mxfp6_e3m2", "mxfp4_e2m1", "mxint8", "nvfp4"]
 
 
 @pytest.mark.parametrize("suite", ["dot-mxfp4-e2m1-rtl", "dot-mxfp8-e4m3-exact", "dot-mxfp8-e4m3-sm100",

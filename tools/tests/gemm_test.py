@@ -140,13 +140,18 @@ def operand_values(rng, rows, k, kind):
     return x
 
 
-@pytest.mark.parametrize("fmt", ["mxfp8_e4m3", "mxfp6_e3m2", "mxfp6_e2m3", "mxfp4_e2m1", "mxint8"])
+def tensor_amax(fmt, kind):
+    """NVFP4 takes its tensor scale from a finite amax: given (3.0, as FP32 bits) where the tensor has NaN or Inf."""
+    return ["--tensor-amax", "40400000"] if fmt == "nvfp4" and kind == "specials" else []
+
+
+@pytest.mark.parametrize("fmt", ["mxfp8_e4m3", "mxfp6_e3m2", "mxfp6_e2m3", "mxfp4_e2m1", "mxint8", "nvfp4"])
 @pytest.mark.parametrize("kind", ["normal", "spread", "extreme", "zeros", "specials"])
 def test_fast_equals_the_reference_byte_for_byte(run, folder, fmt, kind):
     rng = np.random.default_rng(hash((fmt, kind)) % 2 ** 32)
     for name, rows in (("fa", 6), ("fb", 7)):
         np.save(folder / f"{name}.npy", operand_values(rng, rows, 128, kind))
-        r = run("quantize", "--format", fmt, "--in", f"{name}.npy", "--out", f"{name}.npz")
+        r = run("quantize", "--format", fmt, "--in", f"{name}.npy", "--out", f"{name}.npz", *tensor_amax(fmt, kind))
         assert r.returncode == 0, r.stderr
     c = (rng.standard_normal((6, 7)) * np.exp2(rng.integers(-140, 120, size=(6, 7)))).astype(np.float32)
     c[0, :3] = [0.0, -0.0, np.inf]
@@ -163,13 +168,14 @@ FUSED_PRESETS = ["sm70-mma-fp16", "sm80-mma-bf16", "sm80-mma-fp16", "sm89-mma-fp
                  "sm90-wgmma-bf16", "sm90-wgmma-fp16", "sm100-mxf8f6f4", "sm100-mxf4", "sm100-mxf4nvf4", "cdna3-fp8"]
 
 
-@pytest.mark.parametrize("fmt", ["mxfp8_e4m3", "mxfp8_e5m2", "mxfp4_e2m1"])
+@pytest.mark.parametrize("fmt", ["mxfp8_e4m3", "mxfp8_e5m2", "mxfp4_e2m1", "nvfp4"])
 @pytest.mark.parametrize("kind", ["normal", "zeros", "specials"])
 def test_fast_presets_equal_the_reference_byte_for_byte(run, folder, fmt, kind):
     rng = np.random.default_rng(hash((fmt, kind, "presets")) % 2 ** 32)
     for name, rows in (("fa", 6), ("fb", 7)):
         np.save(folder / f"{name}.npy", operand_values(rng, rows, 128, kind))
-        assert run("quantize", "--format", fmt, "--in", f"{name}.npy", "--out", f"{name}.npz").returncode == 0
+        assert run("quantize", "--format", fmt, "--in", f"{name}.npy", "--out", f"{name}.npz",
+                   *tensor_amax(fmt, kind)).returncode == 0
     c = (rng.standard_normal((6, 7)) * np.exp2(rng.integers(-20, 20, size=(6, 7)))).astype(np.float32)
     c[0, :3] = [0.0, -0.0, np.inf]
     np.save(folder / "fc.npy", c)
@@ -181,9 +187,9 @@ def test_fast_presets_equal_the_reference_byte_for_byte(run, folder, fmt, kind):
 
 
 def test_fast_refuses_what_it_does_not_run(run, folder, quantized):
-    refused(run, folder, "--fast runs MX formats", "--a", "a.npz", "--b", "b.npz", "--fast", "--model",
+    refused(run, folder, "--fast runs block formats", "--a", "a.npz", "--b", "b.npz", "--fast", "--model",
             "fp32-sequential")
-    refused(run, folder, "--fast runs MX formats", "--a", "a.npz", "--b", "b.npz", "--fast", "--model",
+    refused(run, folder, "--fast runs block formats", "--a", "a.npz", "--b", "b.npz", "--fast", "--model",
             "sm90-wgmma-fp8", "--out-format", "bf16")
-    refused(run, folder, "--fast runs MX formats", "--a", "a.npz", "--b", "b.npz", "--fast", "--format-b",
+    refused(run, folder, "--fast runs block formats", "--a", "a.npz", "--b", "b.npz", "--fast", "--format-b",
             "mxfp8_e5m2")
