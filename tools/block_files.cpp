@@ -20,6 +20,7 @@
 #include "ref/format_name.hpp"
 #include "tools/block_archive.hpp"
 #include "tools/block_job.hpp"
+#include "tools/block_memory.hpp"
 #include "tools/block_walk.hpp"
 #include "tools/code_bytes.hpp"
 #include "tools/fast_blocks.hpp"
@@ -123,7 +124,6 @@ CodeTensor read_input(const BlockJob& job, const BlockArguments& a) {
       throw UsageError(a.in + ": " + std::to_string(t.bytes.size()) + " bytes are not --shape " + a.shape + " of " +
                        format_name(job.from) + " values (" + std::to_string(t.size()) + " bytes each)");
   }
-  check_codes(t, a.in, "a value");
   return t;
 }
 
@@ -329,15 +329,7 @@ void dequantize_blocks(const BlockFormat& f, const BlockWalk& walk, const CodeTe
 }
 
 void dequantize_file(const BlockJob& job, const BlockArguments& a) {
-  const Format to = output_format(job);
-  const ArchiveDefaults defaults{a.shape, a.axis, a.tile, job.packed ? static_cast<std::int64_t>(*job.packed) + 1 : 0,
-                                 job.tensor_scale.decode};
-  const BlockArchive archive = read_block_archive(job.format, a.in, defaults);
-  const BlockWalk walk(archive.layout, static_cast<std::size_t>(job.format.block_size));
-  CodeTensor out = zeros(to, archive.layout.shape, walk.values());
-  if (a.fast) dequantize_fast(job, a, archive.layout, archive.elements, archive.scales, archive.tensor_scale, out);
-  else dequantize_blocks(job.format, walk, archive.elements, archive.scales, archive.tensor_scale, out);
-  write_npy(a.out, out);
+  write_npy(a.out, dequantize_archive(job, a, read_block_archive(job.format, a.in, archive_defaults(job, a))));
 }
 
 void quantize_fast(const BlockJob& job, const BlockArguments& a, Mode mode, const BlockLayout& layout,
@@ -434,10 +426,44 @@ std::map<std::string, NpyArray> quantized_archive(const BlockJob& job, const Blo
 }
 
 void quantize_file(const BlockJob& job, const BlockArguments& a, Mode mode) {
-  const std::optional<Format> to = mode == Mode::fake_quantize ? std::optional(output_format(job)) : std::nullopt;
+  if (mode == Mode::fake_quantize) (void)output_format(job);
   if (a.swizzle && width(job.format.scale) > 8) throw UsageError("--swizzle needs one-byte scales");
   if (a.fast) fast_plan(job, mode, {{}, 0, a.tile > 0 ? 1u : 0u});  // refuse before reading the input
   const CodeTensor in = read_input(job, a);
+  if (mode == Mode::fake_quantize) write_npy(a.out, fake_quantize_tensor(job, a, in));
+  else write_file_atomically(a.out, npz_bytes(quantize_archive(job, a, in)));
+}
+
+}  // namespace
+
+ArchiveDefaults archive_defaults(const BlockJob& job, const BlockArguments& a) {
+  return {a.shape, a.axis, a.tile, job.packed ? static_cast<std::int64_t>(*job.packed) + 1 : 0,
+          job.tensor_scale.decode};
+}
+
+CodeTensor dequantize_archive(const BlockJob& job, const BlockArguments& a, const BlockArchive& archive) {
+  const Format to = output_format(job);
+  const BlockWalk walk(archive.layout, static_cast<std::size_t>(job.format.block_size));
+  CodeTensor out = zeros(to, archive.layout.shape, walk.values());
+  if (a.fast) dequantize_fast(job, a, archive.layout, archive.elements, archive.scales, archive.tensor_scale, out);
+  else dequantize_blocks(job.format, walk, archive.elements, archive.scales, archive.tensor_scale, out);
+  return out;
+}
+
+namespace {
+
+// quantize (`to` empty) or fakequant (`to` the values' format) of a tensor in memory: element and scale codes,
+// or the fake-quantized values in `elements`.
+struct Quantized {
+  BlockLayout layout;
+  CodeTensor elements, scales;
+  TensorScale tensor;
+};
+
+Quantized quantized(const BlockJob& job, const BlockArguments& a, Mode mode, const CodeTensor& in) {
+  const std::optional<Format> to = mode == Mode::fake_quantize ? std::optional(output_format(job)) : std::nullopt;
+  if (a.swizzle && width(job.format.scale) > 8) throw UsageError("--swizzle needs one-byte scales");
+  check_codes(in, a.in, "a value");
   const BlockLayout layout = layout_of(a.axis, a.tile, in.shape);
   const BlockWalk walk(layout, static_cast<std::size_t>(job.format.block_size));
   TensorScale tensor;
@@ -451,18 +477,28 @@ void quantize_file(const BlockJob& job, const BlockArguments& a, Mode mode) {
   CodeTensor scales = zeros(job.format.scale, walk.scale_shape(), mode == Mode::quantize ? walk.blocks() : 0);
   if (a.fast) quantize_fast(job, a, mode, layout, in, tensor, to, elements, scales);
   else quantize_blocks(job, a, mode, walk, in, tensor, to, elements, scales);
-  if (to) write_npy(a.out, elements);
-  else
-    write_file_atomically(a.out, npz_bytes(quantized_archive(job, a, walk, layout, in.shape, std::move(elements),
-                                                             std::move(scales), tensor)));
+  return {layout, std::move(elements), std::move(scales), tensor};
 }
 
 }  // namespace
 
+std::map<std::string, NpyArray> quantize_archive(const BlockJob& job, const BlockArguments& a, const CodeTensor& in) {
+  Quantized q = quantized(job, a, Mode::quantize, in);
+  const BlockWalk walk(q.layout, static_cast<std::size_t>(job.format.block_size));
+  return quantized_archive(job, a, walk, q.layout, in.shape, std::move(q.elements), std::move(q.scales), q.tensor);
+}
+
+CodeTensor fake_quantize_tensor(const BlockJob& job, const BlockArguments& a, const CodeTensor& in) {
+  return quantized(job, a, Mode::fake_quantize, in).elements;
+}
+
 BlockArchive read_block_archive(const BlockFormat& f, const std::string& path, const ArchiveDefaults& defaults) {
-  const std::string& what = path;
+  return block_archive_of(f, parse_npz(read_file_bytes(path), path), defaults, path);
+}
+
+BlockArchive block_archive_of(const BlockFormat& f, const std::map<std::string, NpyArray>& members,
+                              const ArchiveDefaults& defaults, const std::string& what) {
   try {
-    const auto members = parse_npz(read_file_bytes(path), what);
     // mxref quantize stores the layout beside the codes; an archive made otherwise (np.savez of some other
     // quantizer's arrays) takes it from the defaults.
     const std::int64_t packing = integer(members, "packing", defaults.packing, what);

@@ -1,5 +1,7 @@
 #include "tools/cast_command.hpp"
 
+#include "tools/cast_job.hpp"
+
 #include <cstdio>
 #include <memory>
 #include <stdexcept>
@@ -16,35 +18,6 @@
 #include "tools/usage_error.hpp"
 
 namespace mxref::tools {
-
-namespace {
-
-struct CastArguments {
-  std::string to;
-  std::string from = "f32";
-  std::string rounding = "rne";
-  std::string overflow = "natural";
-  std::string nan = "error";
-  bool ftz = false;
-  bool daz = false;
-  std::string seed = "0";
-  int random_bits = 0;
-  std::string model = "integer";
-  bool flags = false;
-  std::string profile = "spec";
-  bool rounding_given = false;
-  bool policy_given = false;  // --overflow, --nan, --ftz or --daz
-};
-
-struct CastJob {
-  Format from;
-  Format to;
-  CastOptions options;
-  Model model = Model::integer;
-  std::uint64_t seed = 0;
-  bool flags = false;
-  CastProfile profile = CastProfile::spec;
-};
 
 CastJob job_of(const CastArguments& a) {
   CastJob job{format_argument(a.from),
@@ -85,9 +58,18 @@ CastJob job_of(const CastArguments& a) {
   return job;
 }
 
+CastResult cast_one(const CastJob& job, std::uint64_t code, std::uint64_t index) {
+  CastOptions options = job.options;
+  if (options.rounding == Rounding::stochastic) options.random = stochastic_bits(job.seed, index, options.random.count);
+  return job.profile == CastProfile::spec
+             ? cast(job.from, job.to, code, options, job.model)
+             : cast_with_profile(job.profile, job.to, decode(job.from, code), options.rounding);
+}
+
+namespace {
+
 void run_cast(const CastArguments& arguments) {
-  CastJob job = job_of(arguments);
-  const bool stochastic = job.options.rounding == Rounding::stochastic;
+  const CastJob job = job_of(arguments);
   const int digits = hex_digits(width(job.to));
   LineReader lines(stdin);
   OutputBuffer out(stdout);
@@ -96,12 +78,9 @@ void run_cast(const CastArguments& arguments) {
     const std::uint64_t line_number = index + 1;
     const std::optional<std::uint64_t> code = parse_hex(*line);
     if (!code) fail_line(line_number, parse_hex_token(*line).error);
-    if (stochastic) job.options.random = stochastic_bits(job.seed, index, job.options.random.count);
     CastResult result;
     try {
-      result = job.profile == CastProfile::spec
-                   ? cast(job.from, job.to, *code, job.options, job.model)
-                   : cast_with_profile(job.profile, job.to, decode(job.from, *code), job.options.rounding);
+      result = cast_one(job, *code, index);
     } catch (const std::exception& e) {
       // Bits above the source width (std::invalid_argument) or a refused NaN (CastError).
       fail_line(line_number, e.what());

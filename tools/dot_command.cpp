@@ -1,5 +1,7 @@
 #include "tools/dot_command.hpp"
 
+#include "tools/dot_job.hpp"
+
 #include <bit>
 #include <cstdio>
 #include <memory>
@@ -19,29 +21,6 @@
 #include "tools/usage_error.hpp"
 
 namespace mxref::tools {
-
-namespace {
-
-struct DotArguments {
-  std::string format;
-  std::string format_b;
-  int blocks = 1;
-  std::string model = "exact";
-  std::string out = "f32";
-  std::string rounding = "rne";
-  std::string overflow = "natural";
-  std::string tensor_scale_a = "3f800000";
-  std::string tensor_scale_b = "3f800000";
-  bool list_models = false;
-};
-
-struct DotJob {
-  DotShape shape;
-  Dyadic tensor_scale_a = Dyadic(1, 0);
-  Dyadic tensor_scale_b = Dyadic(1, 0);
-  const AccumulationModel* model = nullptr;
-  CastOptions options;
-};
 
 DotJob job_of(const DotArguments& arguments) {
   DotJob job;
@@ -75,6 +54,8 @@ DotJob job_of(const DotArguments& arguments) {
   }
   return job;
 }
+
+namespace {
 
 void run_dot(const DotArguments& arguments) {
   if (arguments.list_models) {

@@ -1,5 +1,7 @@
 #include "tools/gemm_command.hpp"
 
+#include "tools/gemm_job.hpp"
+
 #include <cstdint>
 #include <memory>
 #include <mutex>
@@ -27,32 +29,13 @@ namespace mxref::tools {
 
 namespace {
 
-struct GemmArguments {
-  std::string a, b, c, out;
-  std::string format;
-  std::string format_b;
-  int block = -1;  // -1: the format's own
-  std::string model = "exact";
-  std::string out_format = "f32";
-  std::string rounding = "rne";
-  std::string overflow = "natural";
-  unsigned threads = 0;
-  bool fast = false;
-};
-
-struct GemmJob {
-  BlockFormat a;
-  BlockFormat b;
-  const AccumulationModel* model = nullptr;
-  Format out;
-  CastOptions options;
-};
-
 BlockFormat block_format_of(const std::string& name, int block) {
   BlockFormat f = parse_block_format(name);
   if (block != -1) f.block_size = block;
   return f;
 }
+
+}  // namespace
 
 // Everything checked before any file is read.
 GemmJob job_of(const GemmArguments& arguments) {
@@ -83,10 +66,8 @@ GemmJob job_of(const GemmArguments& arguments) {
   return job;
 }
 
-// One operand's rows, each as the blocks of one dot-product operand: the archive must hold a matrix
-// blocked along its last axis (K) in whole blocks.
-std::vector<DotOperand> rows_of(const BlockFormat& f, const std::string& path, const char* name) {
-  const BlockArchive archive = read_block_archive(f, path, {});
+std::vector<DotOperand> gemm_rows(const BlockFormat& f, const BlockArchive& archive, const std::string& path,
+                                  const char* name) {
   const BlockLayout& layout = archive.layout;
   if (layout.shape.size() != 2)
     throw UsageError(path + ": " + name + " must be a matrix (" + name + " is [" + (name[0] == 'A' ? "M" : "N") +
@@ -107,6 +88,8 @@ std::vector<DotOperand> rows_of(const BlockFormat& f, const std::string& path, c
         [&](std::size_t i) { return archive.scales.at(i); }, archive.tensor_scale));
   return out;
 }
+
+namespace {
 
 // C as codes of the output format, [M, N] exactly: no broadcasting, so a C of the wrong shape is an error.
 CodeTensor accumulator(const std::string& path, const Format& out, std::size_t m, std::size_t n) {
@@ -129,6 +112,17 @@ void run_gemm(const GemmArguments& arguments) {
   if (arguments.a.empty() || arguments.b.empty() || arguments.out.empty())
     throw UsageError("gemm needs --a, --b and --out");
   const GemmJob job = job_of(arguments);
+  check_fast(job, arguments);
+  const std::vector<DotOperand> a = gemm_rows(job.a, read_block_archive(job.a, arguments.a, {}), arguments.a, "A");
+  const std::vector<DotOperand> b = gemm_rows(job.b, read_block_archive(job.b, arguments.b, {}), arguments.b, "B");
+  const CodeTensor c = accumulator(arguments.c, job.out, a.size(), b.size());
+  const CodeTensor d = gemm_product(job, arguments, a, b, c);
+  write_file_atomically(arguments.out, {npy_header(value_descr(job.out), d.shape), d.bytes});
+}
+
+}  // namespace
+
+void check_fast(const GemmJob& job, const GemmArguments& arguments) {
   const bool exact_fast = job.model == &exact_accumulation() && fast::ExactGemm::applies(job.a, job.b);
   if (arguments.fast && !exact_fast && !fast::FusedGemm::applies(job.a, job.b, *job.model, job.out, job.options))
     throw UsageError(
@@ -136,15 +130,18 @@ void run_gemm(const GemmArguments& arguments) {
         "mxfp8_e5m2, whose block sums can pass int64) and, into f32, the fused-sum presets (sm*-, cdna3-fp8); leave "
         "out "
         "--fast for the reference");
-  const std::vector<DotOperand> a = rows_of(job.a, arguments.a, "A");
-  const std::vector<DotOperand> b = rows_of(job.b, arguments.b, "B");
+}
+
+CodeTensor gemm_product(const GemmJob& job, const GemmArguments& arguments, const std::vector<DotOperand>& a,
+                        const std::vector<DotOperand>& b, const CodeTensor& c) {
+  check_fast(job, arguments);
+  const bool exact_fast = job.model == &exact_accumulation() && fast::ExactGemm::applies(job.a, job.b);
   const std::size_t k_a = a.empty() ? 0 : a[0].blocks.size(), k_b = b.empty() ? 0 : b[0].blocks.size();
   if (!a.empty() && !b.empty() && k_a != k_b)
     throw UsageError(arguments.b + ": B has K = " + std::to_string(k_b * static_cast<std::size_t>(job.b.block_size)) +
                      ", A (" + arguments.a +
                      ") K = " + std::to_string(k_a * static_cast<std::size_t>(job.a.block_size)));
   const std::size_t m = a.size(), n = b.size();
-  const CodeTensor c = accumulator(arguments.c, job.out, m, n);
   CodeTensor d{job.out, {m, n}, std::vector<std::uint8_t>(m * n * c.size())};
 
   // Rows of D are independent and each is written by one thread: the output does not depend on --threads.
@@ -187,10 +184,8 @@ void run_gemm(const GemmArguments& arguments) {
     }
   });
   if (failure) throw UsageError(*failure);
-  write_file_atomically(arguments.out, {npy_header(value_descr(job.out), d.shape), d.bytes});
+  return d;
 }
-
-}  // namespace
 
 void add_gemm_command(CLI::App& app) {
   auto arguments = std::make_shared<GemmArguments>();

@@ -35,23 +35,26 @@ fi
 
 # The tests check mxref against real third parties where they are importable: numpy, ml_dtypes, and
 # pychop, of which the tests load only the NumPy backend files (so its heavy dependencies are skipped);
-# pytest runs the Python cross-checks; cocotb drives the RTL example with mxref as its model.
+# pytest runs the Python cross-checks; cocotb drives the RTL example with mxref as its model; nanobind
+# (pinned: the committed type stubs are its stubgen's) builds the Python module (python/) and
+# scikit-build-core its wheel.
 python=$(command -v python3 || true)
 have_python_peers() {
-  "$python" -c 'import importlib.util as u, sys; sys.exit(not all(u.find_spec(m) for m in ("numpy", "ml_dtypes", "pychop", "pytest", "jsonschema", "cocotb")))'
+  "$python" -c 'import importlib.util as u, sys; sys.exit(not all(u.find_spec(m) for m in ("numpy", "ml_dtypes", "pychop", "pytest", "jsonschema", "cocotb", "nanobind", "scikit_build_core")))'
 }
 pip_install() {  # Debian's system Python wants --break-system-packages; a user's Python does not
   "$python" -m pip install --quiet "$@" 2>/dev/null || "$python" -m pip install --quiet --break-system-packages "$@"
 }
 if [ "$mode" = test ] && [ -n "$python" ] && ! have_python_peers; then
-  echo "setup: installing numpy, ml_dtypes, pychop, pytest, jsonschema and cocotb for $python" >&2
+  echo "setup: installing numpy, ml_dtypes, pychop, pytest, jsonschema, cocotb, nanobind and scikit-build-core for $python" >&2
   if ! "$python" -m pip --version >/dev/null 2>&1; then
     sudo=""
     [ "$(id -u)" -eq 0 ] || sudo="sudo"
     DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends python3-pip >/dev/null
   fi
-  { pip_install numpy ml_dtypes pytest jsonschema cocotb==1.9.2 && pip_install --no-deps pychop==0.6.2; } ||
-    echo "setup: numpy/ml_dtypes/pychop/pytest/jsonschema/cocotb unavailable; their tests will be skipped" >&2
+  { pip_install numpy ml_dtypes pytest jsonschema cocotb==1.9.2 nanobind==3.1.0 scikit-build-core==1.1.2 &&
+    pip_install --no-deps pychop==0.6.2; } ||
+    echo "setup: numpy/ml_dtypes/pychop/pytest/jsonschema/cocotb/nanobind unavailable; their tests will be skipped" >&2
 fi
 
 # Warnings are errors in the test run (CI) and only printed in the main one; set each time, since the

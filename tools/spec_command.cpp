@@ -14,6 +14,13 @@
 
 namespace mxref::tools {
 
+bool table_wanted(const Format& f, bool requested) {
+  if (requested && width(f) > max_table_bits)
+    throw UsageError("--table is limited to formats of at most 24 bits (" + format_name(f) + " has " +
+                     std::to_string(width(f)) + ")");
+  return requested || width(f) <= default_table_bits;
+}
+
 namespace {
 
 struct SpecArguments {
@@ -23,13 +30,6 @@ struct SpecArguments {
   bool decimal = false;
   bool table = false;
 };
-
-bool table_wanted(const Format& f, bool requested) {
-  if (requested && width(f) > max_table_bits)
-    throw UsageError("--table is limited to formats of at most 24 bits (" + format_name(f) + " has " +
-                     std::to_string(width(f)) + ")");
-  return requested || width(f) <= default_table_bits;
-}
 
 void run_spec(const SpecArguments& a) {
   if (a.all == !a.format.empty()) throw UsageError("spec needs exactly one of FORMAT or --all");

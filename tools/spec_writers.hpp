@@ -7,6 +7,10 @@
 
 namespace mxref::tools {
 
+// Whether `spec` prints the code table: formats of up to 16 bits always, up to 24 where `requested` (--table);
+// throws UsageError for a request beyond 24 bits.
+bool table_wanted(const Format& f, bool requested);
+
 void write_spec_text(OutputBuffer& out, const Format& f, bool with_table);
 // One JSON object; `indent` spaces precede each of its lines but the first, for nesting in --all. Values
 // carry exact decimal strings only when `decimals` asks for them (they run to hundreds of digits).

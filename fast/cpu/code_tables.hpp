@@ -15,7 +15,7 @@ namespace mxref::fast {
 
 struct CodeTable {
   std::array<FusedCode, 256> codes{};
-  bool complete = true;  // every finite code of the format fits (|s| below 2^31): none left to the reference
+  bool complete = true;        // every finite code of the format fits (|s| below 2^31): none left to the reference
   std::int32_t largest_s = 0;  // the largest |s|
 };
 

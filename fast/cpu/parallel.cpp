@@ -28,7 +28,8 @@ class IeeeSubnormals {
 void parallel_units(std::size_t units, std::size_t values, unsigned threads,
                     const std::function<void(std::size_t, std::size_t)>& run) {
   if (units == 0) return;
-  const std::size_t hardware = std::max(1u, std::thread::hardware_concurrency());
+  // Asked once: glibc answers by reading /sys, which costs more than a small job (the Python module's calls).
+  static const std::size_t hardware = std::max(1u, std::thread::hardware_concurrency());
   const std::size_t n = threads != 0 ? std::min<std::size_t>(threads, units)
                                      : std::clamp<std::size_t>(values >> 18, 1, std::min(hardware, units));
   const auto work = [&](std::size_t t) {

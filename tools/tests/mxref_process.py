@@ -1,12 +1,42 @@
 """What the Python cross-checks share: running `mxref cast` (hex lines in, codes out, failure as an exception)
-and the edge inputs every check takes."""
+and the edge inputs every check takes.
+
+With MXREF_THROUGH_MODULE=1 in the environment (and the Python module `mxref` importable: python/), every
+cast and fake quantization also runs through the module, which must give the CLI's codes bit for bit; the
+checks against the third party then hold for both (ctest's python_crosscheck_* tests)."""
+import os
 import subprocess
 
 import numpy as np
 
+THROUGH_MODULE = os.environ.get("MXREF_THROUGH_MODULE") == "1"
+
+
+def same_as_module(cli, module, what):
+    """The CLI's codes, once the module's equal them (AssertionError naming the first that differ)."""
+    module = np.asarray(module).astype(np.uint64).reshape(cli.shape)
+    wrong = np.flatnonzero(module.reshape(-1) != cli.astype(np.uint64).reshape(-1))
+    if wrong.size:
+        i = wrong[0]
+        raise AssertionError(f"{what}: the module differs from the CLI on {wrong.size} codes, first at {i}: "
+                             f"module {int(module.reshape(-1)[i]):#x}, CLI {int(cli.reshape(-1)[i]):#x}")
+    return cli
+
 
 def mxref_cast(mxref, source, target, codes, digits, profile):
     """The codes `mxref cast --from source --to target --profile profile` gives for `codes`."""
+    cli = cli_cast(mxref, source, target, codes, digits, profile)
+    if not THROUGH_MODULE:
+        return cli
+    import mxref as module
+    bits = module._mxref.format_info(source)[0]
+    unsigned = np.dtype({8: np.uint8, 16: np.uint16, 32: np.uint32, 64: np.uint64}[max(8, 1 << (bits - 1).bit_length())])
+    return same_as_module(cli, module.cast(np.asarray(codes, dtype=np.uint64).astype(unsigned), target, src=source,
+                                           profile=profile), f"cast {source} -> {target} ({profile})")
+
+
+def cli_cast(mxref, source, target, codes, digits, profile):
+    """mxref_cast through the CLI alone."""
     text = "\n".join(f"{c:0{digits}x}" for c in codes) + "\n"
     run = subprocess.run([mxref, "cast", "--from", source, "--to", target, "--profile", profile],
                          input=text, capture_output=True, text=True, check=False)
@@ -22,7 +52,13 @@ def mxref_fakequant(mxref, fmt, profile, blocks):
                          capture_output=True, text=True, check=False)
     if run.returncode != 0:
         raise RuntimeError(f"mxref fakequant --profile {profile} failed: {run.stderr.strip()}")
-    return np.array([int(t, 16) for t in run.stdout.split()], dtype=np.uint32).reshape(blocks.shape)
+    cli = np.array([int(t, 16) for t in run.stdout.split()], dtype=np.uint32).reshape(blocks.shape)
+    if not THROUGH_MODULE:
+        return cli
+    import mxref as module
+    values = np.ascontiguousarray(blocks, dtype=np.uint32).view(np.float32)
+    out = module.fakequant(values, fmt, profile=profile, block=values.shape[-1])
+    return same_as_module(cli, out.view(np.uint32), f"fakequant {fmt} ({profile})").astype(np.uint32)
 
 
 def fp32_edges():

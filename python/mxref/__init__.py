@@ -1,0 +1,394 @@
+"""mxref: the bit-exact reference for block-scaled low-precision formats (OCP MX, NVFP4, ExMy), as a module.
+
+Every function runs the same C++ code as the `mxref` command line with the same option names and defaults,
+so an array quantized here has the codes `mxref quantize` writes. Arrays are numpy arrays (or anything with
+``__array__`` or ``__dlpack__`` on the CPU: torch, JAX, CuPy host arrays); codes are unsigned integers of the
+format's width, and values of the float formats numpy knows come back in their dtype (bf16 as
+``ml_dtypes.bfloat16`` where ml_dtypes is installed). Errors are ValueError or TypeError with the CLI's
+message. docs/python.md has a worked example.
+"""
+from __future__ import annotations
+
+import dataclasses
+import json
+import os
+from typing import Any, Dict, Optional, Sequence, Tuple, Union
+
+import numpy as np
+
+from . import _mxref
+
+__version__: str = _mxref.__version__
+__all__ = ["spec", "cast", "decode", "quantize", "dequantize", "fakequant", "dot", "gemm", "QuantizedTensor",
+           "conform", "infer_profile", "profiles", "models", "format_of_dtype", "as_ml_dtypes"]
+
+_FLOAT_FORMATS = {np.dtype(np.float32): "f32", np.dtype(np.float64): "f64", np.dtype(np.float16): "f16"}
+
+
+def _ml_dtypes():
+    try:
+        import ml_dtypes
+    except ImportError:
+        return None
+    return ml_dtypes
+
+
+def _unsigned(bits: int) -> np.dtype:
+    return np.dtype({8: np.uint8, 16: np.uint16, 32: np.uint32, 64: np.uint64}[max(8, 1 << (bits - 1).bit_length())])
+
+
+def profiles() -> list:
+    """The block quantization profiles (`ocp` first, the default): each reproduces one implementation."""
+    return list(_mxref.profiles())
+
+
+def models() -> Dict[str, str]:
+    """The accumulation models of dot and gemm, name -> summary (`exact` first, the default)."""
+    return dict(_mxref.models())
+
+
+def format_of_dtype(dtype: Any) -> Optional[str]:
+    """mxref's name for the values of a numpy or ml_dtypes dtype (f32, bf16, e4m3, ...); None for integers."""
+    dtype = np.dtype(dtype)
+    if dtype in _FLOAT_FORMATS:
+        return _FLOAT_FORMATS[dtype]
+    if dtype.kind in "iub":
+        return None
+    try:
+        return _mxref.format_info(dtype.name)[1]
+    except ValueError:
+        raise TypeError(f"no mxref format holds dtype {dtype.name}") from None
+
+
+def as_ml_dtypes(codes: np.ndarray, fmt: str) -> np.ndarray:
+    """Codes of `fmt` viewed as the ml_dtypes dtype of that format (a copy only to change the integer width)."""
+    ml = _ml_dtypes()
+    if ml is None:
+        raise TypeError("as_ml_dtypes needs ml_dtypes")
+    name = _mxref.format_info(fmt)[1]
+    for candidate in dir(ml):
+        if not (candidate.startswith("float") or candidate == "bfloat16"):
+            continue
+        try:
+            if _mxref.format_info(candidate)[1] != name:
+                continue
+        except ValueError:
+            continue
+        dtype = np.dtype(getattr(ml, candidate))
+        return np.asarray(codes).astype(_unsigned(8 * dtype.itemsize), copy=False).view(dtype)
+    raise TypeError(f"ml_dtypes has no dtype for {name}")
+
+
+def _array(x: Any, name: str) -> np.ndarray:
+    """An array on the CPU, C-contiguous (a copy only where it is not already)."""
+    if not isinstance(x, np.ndarray) and hasattr(x, "__dlpack__") and not hasattr(x, "__array__"):
+        x = np.from_dlpack(x)
+    try:
+        a = np.asarray(x)
+    except Exception as error:  # e.g. a GPU tensor
+        raise TypeError(f"{name}: not an array on the CPU ({type(x).__name__}): {error}") from None
+    if a.dtype == object:
+        raise TypeError(f"{name}: an array of numbers is needed, not of Python objects")
+    return np.ascontiguousarray(a)
+
+
+def _bytes(a: np.ndarray) -> np.ndarray:
+    return a.reshape(-1).view(np.uint8)
+
+
+def _values(x: Any, name: str, src: Optional[str]) -> Tuple[np.ndarray, str]:
+    """An input tensor's array and its format: its dtype's, or `src` for unsigned bit patterns."""
+    a = _array(x, name)
+    if src is not None:
+        bits = _mxref.format_info(src)[0]
+        if a.dtype.kind != "u" or a.dtype.itemsize != _unsigned(bits).itemsize:
+            if a.dtype.kind != "u":
+                fmt = format_of_dtype(a.dtype)
+                if fmt is not None and _mxref.format_info(fmt)[1] == _mxref.format_info(src)[1]:
+                    return a, src
+            raise TypeError(f"{name}: src={src} codes must be {_unsigned(bits).name}, not {a.dtype.name}")
+        return a, src
+    fmt = format_of_dtype(a.dtype)
+    if fmt is None:
+        raise TypeError(f"{name}: dtype {a.dtype.name} holds no values; give src= to read it as codes of a format")
+    return a, fmt
+
+
+def _as_values(a: np.ndarray, fmt: str) -> np.ndarray:
+    """An array the core returned as codes of `fmt`, in the dtype of its values where numpy has one."""
+    if _mxref.format_info(fmt)[1] == "bf16":
+        ml = _ml_dtypes()
+        return a.view(ml.bfloat16) if ml is not None else a
+    return a
+
+
+def spec(fmt: str, *, table: bool = False, decimals: bool = False) -> Dict[str, Any]:
+    """`mxref spec FMT --json`: the format's properties as a dict, with its code table for formats of up to 16
+    bits (table=True: up to 24); values as exact hex floats and the nearest double (decimals=True: exact
+    decimal strings too)."""
+    return json.loads(_mxref.spec_json(fmt, table, decimals))
+
+
+def cast(x: Any, to: str, *, src: Optional[str] = None, rounding: str = "rne", overflow: Optional[str] = None,
+         nan: Optional[str] = None, ftz: bool = False, daz: bool = False, profile: Optional[str] = None,
+         seed: Optional[int] = None, random_bits: Optional[int] = None, model: str = "integer") -> np.ndarray:
+    """`mxref cast`: every value of `x` converted to `to`, as codes of `to` (unsigned, the array's shape).
+
+    `x` holds values (float32, float64, float16, bfloat16, ml_dtypes float8/6/4) or, with `src`, unsigned codes
+    of that format. `rounding` is rne, rna, rtz, rup, rdn, rto or stochastic (with `random_bits` and `seed`:
+    value i draws splitmix64(seed + i), as line i of the CLI); `overflow` natural, saturate, inf or nan; `nan`
+    error, zero or max; `profile` one converter's rules (ml_dtypes, torch, cuda-satfinite, ...)."""
+    a, fmt = _values(x, "x", src)
+    args = _mxref.CastArguments()
+    args.to, args.src, args.rounding, args.model = to, fmt, rounding, model
+    args.rounding_given = rounding != "rne"
+    args.policy_given = overflow is not None or nan is not None or ftz or daz
+    if overflow is not None:
+        args.overflow = overflow
+    if nan is not None:
+        args.nan = nan
+    args.ftz, args.daz = ftz, daz
+    if profile is not None:
+        args.profile = profile
+    if seed is not None:
+        args.seed = str(int(seed))
+    if random_bits is not None:
+        args.random_bits = int(random_bits)
+    codes = a.reshape(-1)
+    if codes.dtype.kind != "u":
+        codes = codes.view(_unsigned(8 * codes.dtype.itemsize))
+    out = _mxref.cast(np.ascontiguousarray(codes, dtype=np.uint64), args)
+    return out.astype(_unsigned(_mxref.format_info(to)[0])).reshape(a.shape)
+
+
+def decode(codes: Any, fmt: str) -> np.ndarray:
+    """The values of codes of `fmt` as float64 (exact for every format of up to 16 bits; NaN and Inf kept)."""
+    return cast(codes, "f64", src=fmt).view(np.float64)
+
+
+@dataclasses.dataclass
+class QuantizedTensor:
+    """What `quantize` returns: the archive `mxref quantize --out` writes, member by member.
+
+    `elements` holds element codes in the input's shape (or packed bytes), `scales` one code per block (NVIDIA's
+    swizzled layout with swizzle=True), `tensor_scale` NVFP4's per-tensor FP32 scale (1 for MX). save() writes
+    the .npz the CLI reads; load() reads one."""
+    format: str
+    elements: np.ndarray
+    scales: np.ndarray
+    tensor_scale: float
+    members: Dict[str, np.ndarray]
+    block: Optional[int] = None
+
+    def save(self, path: str) -> None:
+        np.savez(path, **self.members)
+
+    @classmethod
+    def load(cls, path: str, format: str, *, block: Optional[int] = None) -> "QuantizedTensor":
+        with np.load(path) as archive:
+            return cls._of(format, {name: archive[name] for name in archive.files}, block)
+
+    @classmethod
+    def _of(cls, format: str, members: Dict[str, np.ndarray], block: Optional[int]) -> "QuantizedTensor":
+        tensor = members.get("tensor_scale")
+        return cls(format, members["elements"], members["scales"],
+                   float(tensor) if tensor is not None else 1.0, members, block)
+
+
+def _block_arguments(format: str, profile: str, block: Optional[int], axis: int, tile: Optional[int],
+                     threads: int, name: str):
+    args = _mxref.BlockArguments()
+    args.format, args.profile, args.axis, args.name = format, profile, int(axis), name
+    if block is not None:
+        args.block = int(block)
+    if tile is not None:
+        args.tile = int(tile)
+    args.threads = int(threads)
+    return args
+
+
+def _hex32(value: Union[float, str, None]) -> Optional[str]:
+    if value is None or isinstance(value, str):
+        return value
+    return format(int(np.array(value, dtype=np.float32).view(np.uint32)), "08x")
+
+
+def quantize(x: Any, format: str, *, profile: str = "ocp", axis: int = -1, block: Optional[int] = None,
+             tile: Optional[int] = None, packed: bool = False, bit_order: Optional[str] = None,
+             swizzle: bool = False, scale: Optional[str] = None, src: Optional[str] = None,
+             tensor_amax: Union[float, str, None] = None, tensor_scale: Union[float, str, None] = None,
+             fast: Optional[bool] = None, threads: int = 0) -> QuantizedTensor:
+    """`mxref quantize --in x --out q.npz`: `x` in blocks along `axis` (or 2-D tiles of `tile` rows) under
+    `profile`. fast=None takes the vectorized path where it runs the job (the same codes), True insists on it,
+    False runs the reference path; `threads` 0 is every core. NVFP4's tensor scale comes from the tensor, or
+    from `tensor_amax` (float or FP32 hex) where given."""
+    a, fmt = _values(x, "x", src)
+    args = _block_arguments(format, profile, block, axis, tile, threads, "x")
+    args.src, args.packed, args.swizzle = fmt, packed, swizzle
+    if bit_order is not None:
+        args.bit_order = bit_order
+    if scale is not None:
+        args.scale = scale
+    if tensor_amax is not None:
+        args.tensor_amax = _hex32(tensor_amax)
+    if tensor_scale is not None:
+        args.tensor_scale = _hex32(tensor_scale)
+    members = _mxref.quantize(_bytes(a), list(a.shape) or [1], args, fast)
+    return QuantizedTensor._of(format, dict(members), block)
+
+
+def _members(q: QuantizedTensor) -> Dict[str, Tuple[str, list, np.ndarray]]:
+    out = {}
+    for name, member in q.members.items():
+        m = np.ascontiguousarray(member)
+        out[name] = (m.dtype.str, list(m.shape), _bytes(m))
+    return out
+
+
+def dequantize(q: QuantizedTensor, *, dtype: Any = np.float32, fast: Optional[bool] = None,
+               threads: int = 0) -> np.ndarray:
+    """`mxref dequantize`: the values of a quantized tensor in `dtype` (float32, float64, float16, bfloat16),
+    rounded once from the exact value."""
+    to = format_of_dtype(dtype)
+    if to is None:
+        raise TypeError(f"dequantize: dtype {np.dtype(dtype).name} holds no values")
+    args = _block_arguments(q.format, "ocp", q.block, -1, None, threads, "q")
+    args.to = to
+    return _as_values(_mxref.dequantize(_members(q), args, fast), to)
+
+
+def fakequant(x: Any, format: str, *, profile: str = "ocp", axis: int = -1, block: Optional[int] = None,
+              tile: Optional[int] = None, dtype: Any = None, src: Optional[str] = None, scale: Optional[str] = None,
+              tensor_amax: Union[float, str, None] = None, fast: Optional[bool] = None, threads: int = 0) -> np.ndarray:
+    """`mxref fakequant`: `x` quantized and dequantized again, in `dtype` (default: x's own)."""
+    a, fmt = _values(x, "x", src)
+    to = format_of_dtype(dtype) if dtype is not None else fmt
+    if to is None:
+        raise TypeError(f"fakequant: dtype {np.dtype(dtype).name} holds no values")
+    args = _block_arguments(format, profile, block, axis, tile, threads, "x")
+    args.src, args.to = fmt, to
+    if scale is not None:
+        args.scale = scale
+    if tensor_amax is not None:
+        args.tensor_amax = _hex32(tensor_amax)
+    return _as_values(_mxref.fakequant(_bytes(a), list(a.shape) or [1], args, fast), to)
+
+
+def dot(a_elements: Any, a_scales: Any, b_elements: Any, b_scales: Any, c: Any = 0, *, format: str,
+        format_b: Optional[str] = None, model: str = "exact", out: str = "f32", rounding: str = "rne",
+        overflow: str = "natural", tensor_scale_a: Union[float, str] = 1.0,
+        tensor_scale_b: Union[float, str] = 1.0) -> np.ndarray:
+    """`mxref dot`: Dot(A, B, C) of OCP MX §6 under an accumulation model, as codes of `out`.
+
+    a_elements [..., K] element codes and a_scales [..., K / block] scale codes (B's alike, the same leading
+    shape), c codes of `out` or values of its dtype (a scalar or [...]): one dot product per leading index. `model` is exact (one
+    rounding of the exact sum) or a hardware preset (models())."""
+    ae, asc, be, bsc = (_array(v, n) for v, n in ((a_elements, "a_elements"), (a_scales, "a_scales"),
+                                                  (b_elements, "b_elements"), (b_scales, "b_scales")))
+    lead = ae.shape[:-1]
+    if asc.shape[:-1] != lead or be.shape[:-1] != lead or bsc.shape[:-1] != lead or ae.ndim < 1:
+        raise ValueError("dot: a_elements, a_scales, b_elements and b_scales need the same leading shape")
+    k, blocks = ae.shape[-1], asc.shape[-1]
+    if blocks == 0 or k % blocks or be.shape[-1] != k or bsc.shape[-1] != blocks:
+        raise ValueError(f"dot: K = {k} elements and {blocks} scales per operand are not whole blocks of one size")
+    size = k // blocks
+    n = int(np.prod(lead, dtype=np.int64))
+    ca = _array(c, "c")
+    if ca.dtype.kind not in "iu":  # values of `out` (float32 for f32, ...): their bits are the codes
+        ca = ca.view(_unsigned(8 * ca.dtype.itemsize))
+    cc = np.broadcast_to(ca, lead).reshape(n).astype(np.uint64)
+    rows = [asc.reshape(n, blocks, 1), ae.reshape(n, blocks, size), bsc.reshape(n, blocks, 1),
+            be.reshape(n, blocks, size)]
+    rows = [r.astype(np.uint64) for r in rows]
+    lines = np.concatenate([np.concatenate(rows[:2], axis=2).reshape(n, -1),
+                            np.concatenate(rows[2:], axis=2).reshape(n, -1), cc.reshape(n, 1)], axis=1)
+    args = _mxref.DotArguments()
+    args.format, args.blocks, args.model, args.out = format, blocks, model, out
+    args.rounding, args.overflow = rounding, overflow
+    if format_b is not None:
+        args.format_b = format_b
+    args.tensor_scale_a, args.tensor_scale_b = _hex32(tensor_scale_a), _hex32(tensor_scale_b)
+    result = _mxref.dot(np.ascontiguousarray(lines), args)
+    return result.astype(_unsigned(_mxref.format_info(out)[0])).reshape(lead)
+
+
+def gemm(a: QuantizedTensor, b: QuantizedTensor, c: Any = None, *, model: str = "exact", out: str = "f32",
+         rounding: str = "rne", overflow: str = "natural", fast: Optional[bool] = None,
+         threads: int = 0) -> np.ndarray:
+    """`mxref gemm`: D[m, n] = Dot(A row m, B row n, C[m, n]) for A [M, K] and B [N, K] quantized along K.
+    D (and C) in `out`'s dtype (float32 for f32; bf16 as ml_dtypes.bfloat16); fast=None runs the integer path
+    where it takes the formats and model (the same codes)."""
+    args = _mxref.GemmArguments()
+    args.a, args.b, args.format, args.format_b = "a", "b", a.format, b.format
+    if a.block is not None:
+        args.block = int(a.block)
+    args.model, args.out_format, args.rounding, args.overflow = model, out, rounding, overflow
+    args.threads = int(threads)
+    cm = None
+    if c is not None:
+        ca = _array(c, "c")
+        want = format_of_dtype(ca.dtype) if ca.dtype.kind != "u" else None
+        if want is not None and _mxref.format_info(want)[1] != _mxref.format_info(out)[1]:
+            raise TypeError(f"gemm: c holds {want} values; out={out} needs C as {out}")
+        cm = _bytes(ca)
+    if fast is None:
+        args.fast = True
+        try:
+            return _as_values(_mxref.gemm(_members(a), _members(b), cm, args), out)
+        except ValueError as error:
+            if "--fast" not in str(error):
+                raise
+        args.fast = False
+    else:
+        args.fast = bool(fast)
+    return _as_values(_mxref.gemm(_members(a), _members(b), cm, args), out)
+
+
+def infer_profile(x: Any, elements: Any, scales: Any, format: str, *, axis: int = -1, block: Optional[int] = None,
+                  src: Optional[str] = None) -> list:
+    """Which profiles reproduce a quantizer's output: `x` quantized under every profile that takes `format`,
+    each compared with `elements` and `scales` (codes, the archive's layout). A list of (profile, blocks that
+    differ, elements that differ), best first; (p, 0, 0) means profile p reproduces the output exactly."""
+    got_e, got_s = _array(elements, "elements"), _array(scales, "scales")
+    found = []
+    for profile in profiles():
+        try:
+            q = quantize(x, format, profile=profile, axis=axis, block=block, src=src)
+        except ValueError:
+            continue
+        if q.elements.shape != got_e.shape or q.scales.size != got_s.size:
+            raise ValueError(f"infer_profile: elements {got_e.shape} and scales {got_s.shape} are not {format}'s "
+                             f"layout of x ({q.elements.shape} and {q.scales.shape})")
+        # Blocks along the axis, moved last: [rows, blocks, block size] (a ragged last block padded).
+        size = q.block or _mxref.block_format_info(format)[2]
+        nblocks = q.scales.shape[axis]
+        moved_q = np.moveaxis(q.elements, axis, -1)
+        length = moved_q.shape[-1]
+        rows = moved_q.size // max(1, length)
+        element_wrong = (moved_q != np.moveaxis(got_e.astype(q.elements.dtype), axis, -1)).reshape(rows, length)
+        block_wrong = np.pad(element_wrong, ((0, 0), (0, nblocks * size - length))).reshape(rows, nblocks, size)
+        scale_wrong = (np.moveaxis(q.scales, axis, -1) !=
+                       np.moveaxis(got_s.reshape(q.scales.shape).astype(q.scales.dtype), axis, -1)).reshape(rows, -1)
+        blocks = int(np.count_nonzero(block_wrong.any(axis=2) | scale_wrong))
+        found.append((profile, blocks, int(np.count_nonzero(element_wrong))))
+    found.sort(key=lambda t: (t[1], t[2]))
+    return found
+
+
+def conform(impl: Any, suite: str, *, infer: bool = False, keep: int = 20) -> Dict[str, Any]:
+    """`mxref conform --suite SUITE --json [--infer]` with a Python implementation: `impl` is called once per
+    vector of the generated suite folder with its input codes (a uint64 array, in the order of the suite's
+    stdin.txt line) and returns its output codes (for a block suite: the scale, then the element codes; for
+    a cast one code; for a dot product the result code). The report (passed, failed, by tag, mismatches with
+    their diagnosis) as a dict; with infer=True also the profiles or models that explain the outputs."""
+    with open(os.path.join(suite, "stdin.txt")) as f:
+        lines = f.read().splitlines()
+    out = []
+    for line in lines:
+        got = impl(np.array([int(token, 16) for token in line.split()], dtype=np.uint64))
+        out.append(" ".join(format(int(v), "x") for v in np.asarray(got, dtype=np.uint64).reshape(-1)))
+    results = "\n".join(out) + "\n"
+    report = json.loads(_mxref.compare_json(suite, results, keep))
+    if infer:
+        report["inference"] = json.loads(_mxref.infer_json(suite, results))
+    return report
