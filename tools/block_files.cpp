@@ -454,11 +454,7 @@ namespace {
 
 // quantize (`to` empty) or fakequant (`to` the values' format) of a tensor in memory: element and scale codes,
 // or the fake-quantized values in `elements`.
-struct Quantized {
-  BlockLayout layout;
-  CodeTensor elements, scales;
-  TensorScale tensor;
-};
+using Quantized = QuantizedCodes;
 
 Quantized quantized(const BlockJob& job, const BlockArguments& a, Mode mode, const CodeTensor& in) {
   const std::optional<Format> to = mode == Mode::fake_quantize ? std::optional(output_format(job)) : std::nullopt;
@@ -481,6 +477,12 @@ Quantized quantized(const BlockJob& job, const BlockArguments& a, Mode mode, con
 }
 
 }  // namespace
+
+QuantizedCodes quantize_codes(const BlockJob& job, const BlockArguments& a, const CodeTensor& in) {
+  return quantized(job, a, Mode::quantize, in);
+}
+
+CodeTensor read_tensor_input(const BlockJob& job, const BlockArguments& a) { return read_input(job, a); }
 
 std::map<std::string, NpyArray> quantize_archive(const BlockJob& job, const BlockArguments& a, const CodeTensor& in) {
   Quantized q = quantized(job, a, Mode::quantize, in);

@@ -7,10 +7,23 @@
 #include <string>
 
 #include "tools/block_archive.hpp"
+#include "ref/block/tensor.hpp"
 #include "tools/block_job.hpp"
 #include "tools/npy.hpp"
 
 namespace mxref::tools {
+
+// The input tensor of --in (and --shape, --from), as quantize reads it.
+CodeTensor read_tensor_input(const BlockJob& job, const BlockArguments& arguments);
+
+// quantize's codes before they become an archive: elements in the input's shape, one scale a block in
+// BlockWalk's order, and the tensor scale (NVFP4's).
+struct QuantizedCodes {
+  BlockLayout layout;
+  CodeTensor elements, scales;
+  TensorScale tensor;
+};
+QuantizedCodes quantize_codes(const BlockJob& job, const BlockArguments& arguments, const CodeTensor& in);
 
 // quantize: the archive's members as `quantize --out` writes them (elements, scales, tensor_scale, shape,
 // axis, tile, packing, and scale_shape where swizzled). `in` holds job.from values.

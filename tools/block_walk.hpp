@@ -26,6 +26,16 @@ class BlockWalk {
   // Block `block`'s members (fewer than block_capacity() for a ragged edge), replacing `out`'s contents.
   void members(std::size_t block, std::vector<std::size_t>& out) const;
 
+  // Whether every block's members are consecutive flat indices (1-D blocks along the last axis); then block
+  // `block` holds the `count` values from `first` on.
+  bool consecutive() const { return columns_ == 1 && tile_width_ == 1; }
+  void span(std::size_t block, std::size_t& first, std::size_t& count) const {
+    const std::size_t row_tile = block % row_tiles_, o = block / row_tiles_;
+    const std::size_t first_row = row_tile * tile_height_;
+    first = o * rows_ + first_row;
+    count = (rows_ - first_row < tile_height_ ? rows_ - first_row : tile_height_);
+  }
+
  private:
   // Both layouts are one shape: the tensor viewed as [outer, rows, columns] cut into tiles of
   // tile_height x tile_width. 1-D blocks along axis k: rows = shape[k], columns = the product of the

@@ -9,6 +9,7 @@
 #include "tools/cast_command.hpp"
 #include "tools/dot_command.hpp"
 #include "tools/gemm_command.hpp"
+#include "tools/stats_command.hpp"
 #include "tools/spec_command.hpp"
 #include "tools/vectors_command.hpp"
 
@@ -54,11 +55,13 @@ int main(int argc, char** argv) {
   mxref::tools::add_dot_command(app);
   mxref::tools::add_gemm_command(app);
   mxref::tools::add_vectors_commands(app);
+  mxref::tools::add_stats_commands(app);
   try {
     // CLI11 would report a misspelt subcommand as "A subcommand is required"; name it instead.
     if (argc >= 2 && argv[1][0] != '-' && !is_subcommand(app, argv[1]))
-      return fail("unknown subcommand '" + std::string(argv[1]) +
-                  "' (spec, cast, quantize, dequantize, fakequant, dot, gemm, gen or conform; see --help)");
+      return fail(
+          "unknown subcommand '" + std::string(argv[1]) +
+          "' (spec, cast, quantize, dequantize, fakequant, dot, gemm, gen, conform, stats or compare; see --help)");
     app.parse(argc, argv);
   } catch (const CLI::RuntimeError& e) {
     return e.get_exit_code();  // a subcommand's verdict (conform: 1 for mismatches), already reported

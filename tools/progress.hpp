@@ -10,14 +10,14 @@ namespace mxref::tools {
 
 class ProgressLine {
  public:
-  explicit ProgressLine(std::string label);
+  explicit ProgressLine(std::string label, std::string unit = "blocks");
   ~ProgressLine();
   ProgressLine(const ProgressLine&) = delete;
   ProgressLine& operator=(const ProgressLine&) = delete;
   void operator()(std::size_t done, std::size_t total);
 
  private:
-  std::string label_;
+  std::string label_, unit_;
   bool terminal_;
   bool shown_ = false;
   std::chrono::steady_clock::time_point start_, last_;

@@ -10,6 +10,7 @@ message. docs/python.md has a worked example.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import json
 import os
 from typing import Any, Dict, Optional, Sequence, Tuple, Union
@@ -20,9 +21,12 @@ from . import _mxref
 
 __version__: str = _mxref.__version__
 __all__ = ["spec", "cast", "decode", "quantize", "dequantize", "fakequant", "dot", "gemm", "QuantizedTensor",
-           "conform", "infer_profile", "profiles", "models", "format_of_dtype", "as_ml_dtypes"]
+           "conform", "infer_profile", "stats", "compare", "profiles", "models", "format_of_dtype", "as_ml_dtypes"]
 
 _FLOAT_FORMATS = {np.dtype(np.float32): "f32", np.dtype(np.float64): "f64", np.dtype(np.float16): "f16"}
+# Names resolve the same way every time: asked of the core once each (a call's overhead is mostly such lookups).
+_format_info = functools.lru_cache(maxsize=None)(_mxref.format_info)
+_block_format_info = functools.lru_cache(maxsize=None)(_mxref.block_format_info)
 
 
 def _ml_dtypes():
@@ -49,13 +53,17 @@ def models() -> Dict[str, str]:
 
 def format_of_dtype(dtype: Any) -> Optional[str]:
     """mxref's name for the values of a numpy or ml_dtypes dtype (f32, bf16, e4m3, ...); None for integers."""
-    dtype = np.dtype(dtype)
+    return _format_of_dtype(np.dtype(dtype))
+
+
+@functools.lru_cache(maxsize=None)
+def _format_of_dtype(dtype: np.dtype) -> Optional[str]:
     if dtype in _FLOAT_FORMATS:
         return _FLOAT_FORMATS[dtype]
     if dtype.kind in "iub":
         return None
     try:
-        return _mxref.format_info(dtype.name)[1]
+        return _format_info(dtype.name)[1]
     except ValueError:
         raise TypeError(f"no mxref format holds dtype {dtype.name}") from None
 
@@ -65,12 +73,12 @@ def as_ml_dtypes(codes: np.ndarray, fmt: str) -> np.ndarray:
     ml = _ml_dtypes()
     if ml is None:
         raise TypeError("as_ml_dtypes needs ml_dtypes")
-    name = _mxref.format_info(fmt)[1]
+    name = _format_info(fmt)[1]
     for candidate in dir(ml):
         if not (candidate.startswith("float") or candidate == "bfloat16"):
             continue
         try:
-            if _mxref.format_info(candidate)[1] != name:
+            if _format_info(candidate)[1] != name:
                 continue
         except ValueError:
             continue
@@ -100,11 +108,11 @@ def _values(x: Any, name: str, src: Optional[str]) -> Tuple[np.ndarray, str]:
     """An input tensor's array and its format: its dtype's, or `src` for unsigned bit patterns."""
     a = _array(x, name)
     if src is not None:
-        bits = _mxref.format_info(src)[0]
+        bits = _format_info(src)[0]
         if a.dtype.kind != "u" or a.dtype.itemsize != _unsigned(bits).itemsize:
             if a.dtype.kind != "u":
                 fmt = format_of_dtype(a.dtype)
-                if fmt is not None and _mxref.format_info(fmt)[1] == _mxref.format_info(src)[1]:
+                if fmt is not None and _format_info(fmt)[1] == _format_info(src)[1]:
                     return a, src
             raise TypeError(f"{name}: src={src} codes must be {_unsigned(bits).name}, not {a.dtype.name}")
         return a, src
@@ -116,7 +124,7 @@ def _values(x: Any, name: str, src: Optional[str]) -> Tuple[np.ndarray, str]:
 
 def _as_values(a: np.ndarray, fmt: str) -> np.ndarray:
     """An array the core returned as codes of `fmt`, in the dtype of its values where numpy has one."""
-    if _mxref.format_info(fmt)[1] == "bf16":
+    if _format_info(fmt)[1] == "bf16":
         ml = _ml_dtypes()
         return a.view(ml.bfloat16) if ml is not None else a
     return a
@@ -139,6 +147,17 @@ def cast(x: Any, to: str, *, src: Optional[str] = None, rounding: str = "rne", o
     value i draws splitmix64(seed + i), as line i of the CLI); `overflow` natural, saturate, inf or nan; `nan`
     error, zero or max; `profile` one converter's rules (ml_dtypes, torch, cuda-satfinite, ...)."""
     a, fmt = _values(x, "x", src)
+    args = _cast_arguments(to, fmt, rounding, overflow, nan, ftz, daz, profile, seed, random_bits, model)
+    codes = a.reshape(-1)
+    if codes.dtype.kind != "u":
+        codes = codes.view(_unsigned(8 * codes.dtype.itemsize))
+    out = _mxref.cast(np.ascontiguousarray(codes, dtype=np.uint64), args)
+    return out.astype(_unsigned(_format_info(to)[0])).reshape(a.shape)
+
+
+@functools.lru_cache(maxsize=256)
+def _cast_arguments(to, fmt, rounding, overflow, nan, ftz, daz, profile, seed, random_bits, model):
+    """The core's arguments for one set of options, made once (they are read, never changed, by the core)."""
     args = _mxref.CastArguments()
     args.to, args.src, args.rounding, args.model = to, fmt, rounding, model
     args.rounding_given = rounding != "rne"
@@ -154,11 +173,7 @@ def cast(x: Any, to: str, *, src: Optional[str] = None, rounding: str = "rne", o
         args.seed = str(int(seed))
     if random_bits is not None:
         args.random_bits = int(random_bits)
-    codes = a.reshape(-1)
-    if codes.dtype.kind != "u":
-        codes = codes.view(_unsigned(8 * codes.dtype.itemsize))
-    out = _mxref.cast(np.ascontiguousarray(codes, dtype=np.uint64), args)
-    return out.astype(_unsigned(_mxref.format_info(to)[0])).reshape(a.shape)
+    return args
 
 
 def decode(codes: Any, fmt: str) -> np.ndarray:
@@ -195,8 +210,12 @@ class QuantizedTensor:
                    float(tensor) if tensor is not None else 1.0, members, block)
 
 
+@functools.lru_cache(maxsize=256)
 def _block_arguments(format: str, profile: str, block: Optional[int], axis: int, tile: Optional[int],
-                     threads: int, name: str):
+                     threads: int, name: str, src: str = "f32", to: str = "f32", packed: bool = False,
+                     swizzle: bool = False, bit_order: Optional[str] = None, scale: Optional[str] = None,
+                     tensor_amax: Optional[str] = None, tensor_scale: Optional[str] = None):
+    """The core's arguments for one set of options, made once (the core reads them, never changes them)."""
     args = _mxref.BlockArguments()
     args.format, args.profile, args.axis, args.name = format, profile, int(axis), name
     if block is not None:
@@ -204,6 +223,15 @@ def _block_arguments(format: str, profile: str, block: Optional[int], axis: int,
     if tile is not None:
         args.tile = int(tile)
     args.threads = int(threads)
+    args.src, args.to, args.packed, args.swizzle = src, to, packed, swizzle
+    if bit_order is not None:
+        args.bit_order = bit_order
+    if scale is not None:
+        args.scale = scale
+    if tensor_amax is not None:
+        args.tensor_amax = tensor_amax
+    if tensor_scale is not None:
+        args.tensor_scale = tensor_scale
     return args
 
 
@@ -223,16 +251,8 @@ def quantize(x: Any, format: str, *, profile: str = "ocp", axis: int = -1, block
     False runs the reference path; `threads` 0 is every core. NVFP4's tensor scale comes from the tensor, or
     from `tensor_amax` (float or FP32 hex) where given."""
     a, fmt = _values(x, "x", src)
-    args = _block_arguments(format, profile, block, axis, tile, threads, "x")
-    args.src, args.packed, args.swizzle = fmt, packed, swizzle
-    if bit_order is not None:
-        args.bit_order = bit_order
-    if scale is not None:
-        args.scale = scale
-    if tensor_amax is not None:
-        args.tensor_amax = _hex32(tensor_amax)
-    if tensor_scale is not None:
-        args.tensor_scale = _hex32(tensor_scale)
+    args = _block_arguments(format, profile, block, axis, tile, threads, "x", fmt, "f32", packed, swizzle, bit_order,
+                            scale, _hex32(tensor_amax), _hex32(tensor_scale))
     members = _mxref.quantize(_bytes(a), list(a.shape) or [1], args, fast)
     return QuantizedTensor._of(format, dict(members), block)
 
@@ -252,8 +272,7 @@ def dequantize(q: QuantizedTensor, *, dtype: Any = np.float32, fast: Optional[bo
     to = format_of_dtype(dtype)
     if to is None:
         raise TypeError(f"dequantize: dtype {np.dtype(dtype).name} holds no values")
-    args = _block_arguments(q.format, "ocp", q.block, -1, None, threads, "q")
-    args.to = to
+    args = _block_arguments(q.format, "ocp", q.block, -1, None, threads, "q", "f32", to)
     return _as_values(_mxref.dequantize(_members(q), args, fast), to)
 
 
@@ -265,12 +284,8 @@ def fakequant(x: Any, format: str, *, profile: str = "ocp", axis: int = -1, bloc
     to = format_of_dtype(dtype) if dtype is not None else fmt
     if to is None:
         raise TypeError(f"fakequant: dtype {np.dtype(dtype).name} holds no values")
-    args = _block_arguments(format, profile, block, axis, tile, threads, "x")
-    args.src, args.to = fmt, to
-    if scale is not None:
-        args.scale = scale
-    if tensor_amax is not None:
-        args.tensor_amax = _hex32(tensor_amax)
+    args = _block_arguments(format, profile, block, axis, tile, threads, "x", fmt, to, scale=scale,
+                            tensor_amax=_hex32(tensor_amax))
     return _as_values(_mxref.fakequant(_bytes(a), list(a.shape) or [1], args, fast), to)
 
 
@@ -309,7 +324,7 @@ def dot(a_elements: Any, a_scales: Any, b_elements: Any, b_scales: Any, c: Any =
         args.format_b = format_b
     args.tensor_scale_a, args.tensor_scale_b = _hex32(tensor_scale_a), _hex32(tensor_scale_b)
     result = _mxref.dot(np.ascontiguousarray(lines), args)
-    return result.astype(_unsigned(_mxref.format_info(out)[0])).reshape(lead)
+    return result.astype(_unsigned(_format_info(out)[0])).reshape(lead)
 
 
 def gemm(a: QuantizedTensor, b: QuantizedTensor, c: Any = None, *, model: str = "exact", out: str = "f32",
@@ -328,7 +343,7 @@ def gemm(a: QuantizedTensor, b: QuantizedTensor, c: Any = None, *, model: str = 
     if c is not None:
         ca = _array(c, "c")
         want = format_of_dtype(ca.dtype) if ca.dtype.kind != "u" else None
-        if want is not None and _mxref.format_info(want)[1] != _mxref.format_info(out)[1]:
+        if want is not None and _format_info(want)[1] != _format_info(out)[1]:
             raise TypeError(f"gemm: c holds {want} values; out={out} needs C as {out}")
         cm = _bytes(ca)
     if fast is None:
@@ -360,7 +375,7 @@ def infer_profile(x: Any, elements: Any, scales: Any, format: str, *, axis: int 
             raise ValueError(f"infer_profile: elements {got_e.shape} and scales {got_s.shape} are not {format}'s "
                              f"layout of x ({q.elements.shape} and {q.scales.shape})")
         # Blocks along the axis, moved last: [rows, blocks, block size] (a ragged last block padded).
-        size = q.block or _mxref.block_format_info(format)[2]
+        size = q.block or _block_format_info(format)[2]
         nblocks = q.scales.shape[axis]
         moved_q = np.moveaxis(q.elements, axis, -1)
         length = moved_q.shape[-1]
@@ -392,3 +407,45 @@ def conform(impl: Any, suite: str, *, infer: bool = False, keep: int = 20) -> Di
     if infer:
         report["inference"] = json.loads(_mxref.infer_json(suite, results))
     return report
+
+
+def _stats(x: Any, formats: Sequence[str], profiles: Sequence[str], compare: bool, axis: int, block: Optional[int],
+           tile: Optional[int], src: Optional[str], reference: bool, threads: int) -> Any:
+    a, fmt = _values(x, "x", src)
+    args = _mxref.StatsArguments()
+    args.name, args.src, args.formats, args.profiles = "x", fmt, list(formats), list(profiles)
+    args.axis, args.compare, args.reference_sums, args.threads = int(axis), compare, reference, int(threads)
+    if block is not None:
+        args.block = int(block)
+    if tile is not None:
+        args.tile = int(tile)
+    document = json.loads(_mxref.stats_json(_bytes(a), list(a.shape) or [1], args))
+    rows = document if isinstance(document, list) else [document]
+    for row in rows:  # the JSON's "inf" and "-inf" as floats
+        for key, value in row.items():
+            if value in ("inf", "-inf"):
+                row[key] = float(value)
+    return document
+
+
+def stats(x: Any, format: str, *, profile: str = "ocp", axis: int = -1, block: Optional[int] = None,
+          tile: Optional[int] = None, src: Optional[str] = None, reference: bool = False,
+          threads: int = 0) -> Dict[str, Any]:
+    """`mxref stats --json`: what quantizing `x` to `format` under `profile` does to it, exactly: mse, rmse, mae,
+    max_abs_error, max_rel_error and sqnr_db (each the exact value rounded once to a double; None where no
+    value counts, +inf for an exact quantization), counts (saturated, flushed_to_zero, subnormal_elements,
+    nan_inputs, inf_inputs, nan_scale_blocks, zero_blocks), scale_codes (a histogram) and storage
+    (bits_per_element, smaller_than_fp32, smaller_than_fp16). docs/stats.md."""
+    return _stats(x, [format], [profile], False, axis, block, tile, src, reference, threads)
+
+
+def compare(x: Any, formats: Sequence[str], *, profiles: Sequence[str] = ("ocp",), axis: int = -1,
+            block: Optional[int] = None, tile: Optional[int] = None, src: Optional[str] = None,
+            reference: bool = False, threads: int = 0) -> list:
+    """`mxref compare --json`: stats() for every format x profile pair a profile can quantize, sorted by SQNR
+    (best first)."""
+    if isinstance(formats, str):
+        formats = formats.split(",")
+    if isinstance(profiles, str):
+        profiles = profiles.split(",")
+    return _stats(x, formats, profiles, True, axis, block, tile, src, reference, threads)

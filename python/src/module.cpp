@@ -35,6 +35,7 @@
 #include "tools/gemm_job.hpp"
 #include "tools/output_buffer.hpp"
 #include "tools/spec_writers.hpp"
+#include "tools/stats_job.hpp"
 #include "tools/usage_error.hpp"
 
 namespace nb = nanobind;
@@ -96,6 +97,15 @@ NumpyArray cast_codes(const Codes& codes, const tools::CastArguments& arguments)
   std::vector<std::uint8_t> bytes(out.size() * 8);
   std::memcpy(bytes.data(), out.data(), bytes.size());
   return numpy_array("<u8", {out.size()}, std::move(bytes));
+}
+
+// `mxref stats --json` / `mxref compare --json` on an array.
+std::string stats_json(const Bytes& values, const std::vector<std::size_t>& shape,
+                       const tools::StatsArguments& arguments) {
+  const tools::CodeTensor in = code_tensor(tools::format_argument(arguments.from), shape, values);
+  nb::gil_scoped_release release;
+  const std::vector<tools::StatsRow> rows = tools::stats_rows(arguments, in);
+  return arguments.compare ? tools::stats_json(rows) : tools::stats_json({rows.front()});
 }
 
 // Whether --fast runs this job (an automatic choice: the fast path where it exists).
@@ -349,6 +359,19 @@ NB_MODULE(_mxref, m) {
       .def_rw("threads", &tools::GemmArguments::threads)
       .def_rw("fast", &tools::GemmArguments::fast);
 
+  nb::class_<tools::StatsArguments>(m, "StatsArguments")
+      .def(nb::init<>())
+      .def_rw("name", &tools::StatsArguments::in)
+      .def_rw("src", &tools::StatsArguments::from)
+      .def_rw("formats", &tools::StatsArguments::formats)
+      .def_rw("profiles", &tools::StatsArguments::profiles)
+      .def_rw("axis", &tools::StatsArguments::axis)
+      .def_rw("tile", &tools::StatsArguments::tile)
+      .def_rw("block", &tools::StatsArguments::block)
+      .def_rw("threads", &tools::StatsArguments::threads)
+      .def_rw("compare", &tools::StatsArguments::compare)
+      .def_rw("reference_sums", &tools::StatsArguments::reference_sums);
+  m.def("stats_json", &stats_json, nb::arg("values"), nb::arg("shape"), nb::arg("arguments"));
   m.def("spec_json", &spec_json, nb::arg("format"), nb::arg("table"), nb::arg("decimals"));
   m.def("cast", &cast_codes, nb::arg("codes"), nb::arg("arguments"));
   m.def("quantize", &quantize, nb::arg("values"), nb::arg("shape"), nb::arg("arguments"), nb::arg("fast").none());

@@ -61,6 +61,29 @@ def mxref_fakequant(mxref, fmt, profile, blocks):
     return same_as_module(cli, out.view(np.uint32), f"fakequant {fmt} ({profile})").astype(np.uint32)
 
 
+def mxref_quantize_rows(mxref, rows, fmt, profile, source, extra=()):
+    """`mxref quantize --format fmt --profile profile --from source [extra]` on rows of source codes, one block a
+    row: (scale codes, element codes [rows, block]) as int64."""
+    digits = 2 * np.dtype(rows.dtype).itemsize
+    text = "\n".join(" ".join(f"{v:0{digits}x}" for v in row) for row in rows) + "\n"
+    run = subprocess.run([mxref, "quantize", "--format", fmt, "--profile", profile, "--from", source, *extra],
+                         input=text, capture_output=True, text=True, check=False)
+    if run.returncode != 0:
+        raise RuntimeError(f"mxref quantize failed: {run.stderr.strip()}")
+    codes = np.array([[int(t, 16) for t in line.split()] for line in run.stdout.splitlines()], dtype=np.int64)
+    scales, elements = codes[:, 0], codes[:, 1:]
+    # Through the module where it takes the same job: a tensor of those rows, blocked along them. (An NVFP4
+    # tensor's scale comes from its amax there; a line's is --tensor-scale's 1: only --tensor-amax runs agree.)
+    if THROUGH_MODULE and (fmt != "nvfp4" or "--tensor-amax" in extra):
+        import mxref as module
+        amax = extra[list(extra).index("--tensor-amax") + 1] if "--tensor-amax" in extra else None
+        q = module.quantize(np.ascontiguousarray(rows), fmt, profile=profile, src=source, block=rows.shape[1],
+                            tensor_amax=amax)
+        same_as_module(scales, q.scales.reshape(-1), f"quantize {fmt} ({profile}) scales")
+        same_as_module(elements, q.elements, f"quantize {fmt} ({profile}) elements")
+    return scales, elements
+
+
 def fp32_edges():
     """FP32 bit patterns, both signs: one ulp either side of every power of two and each power, 0, the
     smallest subnormal, the largest finite, Inf, and NaNs quiet and signalling with payloads."""

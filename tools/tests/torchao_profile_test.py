@@ -8,7 +8,7 @@ import subprocess
 import pytest
 
 np = pytest.importorskip("numpy")
-from mxref_process import amax_edge_blocks  # noqa: E402  (needs numpy)
+from mxref_process import amax_edge_blocks, mxref_quantize_rows  # noqa: E402  (needs numpy)
 torch = pytest.importorskip("torch")
 torchao = pytest.importorskip("torchao")
 try:
@@ -85,16 +85,10 @@ def torchao_nvfp4(bits, device, source, two_level):
 def mxref_quantize(mxref, bits, fmt, profile, source, extra=()):
     block = 16 if fmt == "nvfp4" else BLOCK
     if source == "bf16":  # the same values torch sees: FP32 rounded to bf16 (RNE), as torch's .to does
-        tb = torch.from_numpy(bits.view(np.float32)).to(torch.bfloat16).view(torch.int16).numpy().astype(np.uint16)
-        text = "\n".join(" ".join(f"{v:04x}" for v in row) for row in tb.reshape(-1, block)) + "\n"
+        rows = torch.from_numpy(bits.view(np.float32)).to(torch.bfloat16).view(torch.int16).numpy().astype(np.uint16)
     else:
-        text = "\n".join(" ".join(f"{v:08x}" for v in row) for row in bits.reshape(-1, block)) + "\n"
-    run = subprocess.run([mxref, "quantize", "--format", fmt, "--profile", profile, "--from", source, *extra],
-                         input=text, capture_output=True, text=True, check=False)
-    if run.returncode != 0:
-        raise RuntimeError(f"mxref quantize failed: {run.stderr.strip()}")
-    rows = np.array([[int(t, 16) for t in line.split()] for line in run.stdout.splitlines()], dtype=np.int64)
-    return rows[:, 0], rows[:, 1:]
+        rows = bits
+    return mxref_quantize_rows(mxref, rows.reshape(-1, block), fmt, profile, source, extra)
 
 
 DEVICES = ["cpu", "cuda"]
