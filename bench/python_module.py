@@ -57,13 +57,14 @@ def main():
                       "mxref": mxref.__version__, "numpy": np.__version__}), flush=True)
 
     small = np.linspace(-3, 3, 32, dtype=np.float32)
+    one = small[:1].copy()
     raw = mxref._mxref.BlockArguments()
     raw.format, raw.src, raw.name = "mxfp8_e4m3", "f32", "x"
-    small_bytes = small.view(np.uint8)
-    for name, fn in (("mxref.quantize, 32 values", lambda: mxref.quantize(small, "mxfp8_e4m3")),
-                     ("mxref._mxref.quantize (the core alone), 32 values",
-                      lambda: mxref._mxref.quantize(small_bytes, [32], raw, None)),
-                     ("mxref.cast, 32 values", lambda: mxref.cast(small, "e4m3")),
+    for name, fn in (("mxref.quantize, one block of 32 values", lambda: mxref.quantize(small, "mxfp8_e4m3")),
+                     ("mxref._mxref.quantize (the extension alone), one block of 32 values",
+                      lambda: mxref._mxref.quantize(small, [32], raw, None)),
+                     ("mxref.cast, 1 value", lambda: mxref.cast(one, "e4m3")),
+                     ("mxref.cast, 32 values (the reference cast, value by value)", lambda: mxref.cast(small, "e4m3")),
                      ("numpy abs().max() of the same 32 values", lambda: np.abs(small).max())):
         print(json.dumps({"what": name, "microseconds_per_call": round(per_call(fn, 20000) * 1e6, 2)}), flush=True)
 

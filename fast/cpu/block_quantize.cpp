@@ -121,15 +121,22 @@ float exactly_fp32(const Dyadic& d) {
 }
 
 ElementConstants element_constants(Element e) {
-  const FormatProperties p = properties(format_of(e));
-  static const std::array<std::uint32_t, 277> thresholds = rceil_thresholds();
-  ElementConstants c;
-  c.emax = static_cast<int>(p.max_exponent);
-  c.mantissa_bits = format_of(e).mantissa_bits;
-  c.max_normal = exactly_fp32(p.max_normal);
-  c.reciprocal_of_max = 1.0f / c.max_normal;  // IEEE division: fl32(1 / max), as the profiles compute it
-  c.rceil_threshold = thresholds.data();
-  return c;
+  // Derived once per element (a job asks on every call; the Python module's small calls would feel it).
+  static const std::array<ElementConstants, element_formats.size()> table = [] {
+    static const std::array<std::uint32_t, 277> thresholds = rceil_thresholds();
+    std::array<ElementConstants, element_formats.size()> t{};
+    for (const auto& [element, format] : element_formats) {
+      const FormatProperties p = properties(format);
+      ElementConstants& c = t[static_cast<std::size_t>(element)];
+      c.emax = static_cast<int>(p.max_exponent);
+      c.mantissa_bits = format.mantissa_bits;
+      c.max_normal = exactly_fp32(p.max_normal);
+      c.reciprocal_of_max = 1.0f / c.max_normal;  // IEEE division: fl32(1 / max), as the profiles compute it
+      c.rceil_threshold = thresholds.data();
+    }
+    return t;
+  }();
+  return table[static_cast<std::size_t>(e)];
 }
 
 std::optional<BlockSpec> fast_block_spec(const BlockFormat& format, const Profile& profile) {

@@ -9,7 +9,6 @@ message. docs/python.md has a worked example.
 """
 from __future__ import annotations
 
-import dataclasses
 import functools
 import json
 import os
@@ -89,6 +88,8 @@ def as_ml_dtypes(codes: np.ndarray, fmt: str) -> np.ndarray:
 
 def _array(x: Any, name: str) -> np.ndarray:
     """An array on the CPU, C-contiguous (a copy only where it is not already)."""
+    if type(x) is np.ndarray and x.dtype.kind != "O":
+        return x  # the core's argument conversion copies one that is not C-contiguous
     if not isinstance(x, np.ndarray) and hasattr(x, "__dlpack__") and not hasattr(x, "__array__"):
         x = np.from_dlpack(x)
     try:
@@ -101,12 +102,17 @@ def _array(x: Any, name: str) -> np.ndarray:
 
 
 def _bytes(a: np.ndarray) -> np.ndarray:
-    return a.reshape(-1).view(np.uint8)
+    """A C-contiguous array as the core reads it, its bytes: numpy's own number types as they are, others
+    (ml_dtypes' types) viewed as unsigned integers of their width."""
+    return a if a.dtype.kind in "fiu" and a.dtype.isbuiltin else a.view(f"u{a.dtype.itemsize}")
 
 
 def _values(x: Any, name: str, src: Optional[str]) -> Tuple[np.ndarray, str]:
     """An input tensor's array and its format: its dtype's, or `src` for unsigned bit patterns."""
     a = _array(x, name)
+    fmt = _FLOAT_FORMATS.get(a.dtype) if src is None else None
+    if fmt is not None:  # the common case, without the lookups below
+        return a, fmt
     if src is not None:
         bits = _format_info(src)[0]
         if a.dtype.kind != "u" or a.dtype.itemsize != _unsigned(bits).itemsize:
@@ -148,11 +154,7 @@ def cast(x: Any, to: str, *, src: Optional[str] = None, rounding: str = "rne", o
     error, zero or max; `profile` one converter's rules (ml_dtypes, torch, cuda-satfinite, ...)."""
     a, fmt = _values(x, "x", src)
     args = _cast_arguments(to, fmt, rounding, overflow, nan, ftz, daz, profile, seed, random_bits, model)
-    codes = a.reshape(-1)
-    if codes.dtype.kind != "u":
-        codes = codes.view(_unsigned(8 * codes.dtype.itemsize))
-    out = _mxref.cast(np.ascontiguousarray(codes, dtype=np.uint64), args)
-    return out.astype(_unsigned(_format_info(to)[0])).reshape(a.shape)
+    return _mxref.cast(_bytes(a), a.dtype.itemsize, list(a.shape), args)
 
 
 @functools.lru_cache(maxsize=256)
@@ -181,19 +183,38 @@ def decode(codes: Any, fmt: str) -> np.ndarray:
     return cast(codes, "f64", src=fmt).view(np.float64)
 
 
-@dataclasses.dataclass
 class QuantizedTensor:
     """What `quantize` returns: the archive `mxref quantize --out` writes, member by member.
 
     `elements` holds element codes in the input's shape (or packed bytes), `scales` one code per block (NVIDIA's
-    swizzled layout with swizzle=True), `tensor_scale` NVFP4's per-tensor FP32 scale (1 for MX). save() writes
-    the .npz the CLI reads; load() reads one."""
-    format: str
-    elements: np.ndarray
-    scales: np.ndarray
-    tensor_scale: float
-    members: Dict[str, np.ndarray]
-    block: Optional[int] = None
+    swizzled layout with swizzle=True), `tensor_scale` NVFP4's per-tensor FP32 scale (1 for MX), `members` the
+    archive's arrays by name. save() writes the .npz the CLI reads; load() reads one."""
+
+    __slots__ = ("format", "elements", "scales", "block", "_layout", "_members")
+
+    def __init__(self, format: str, elements: np.ndarray, scales: np.ndarray, layout: Dict[str, Any],
+                 block: Optional[int] = None):
+        # layout: the archive's other members as Python numbers (0-d) and tuples (1-d), or as arrays.
+        self.format, self.elements, self.scales, self.block = format, elements, scales, block
+        self._layout, self._members = layout, None
+
+    @property
+    def tensor_scale(self) -> float:
+        return float(self._layout.get("tensor_scale", 1.0))
+
+    @property
+    def members(self) -> Dict[str, np.ndarray]:
+        if self._members is None:  # made when asked: most calls never need them
+            members = {"elements": self.elements, "scales": self.scales}
+            for name, value in self._layout.items():
+                dtype = np.float32 if name == "tensor_scale" else np.int64
+                members[name] = np.asarray(value, dtype=dtype)
+            self._members = members
+        return self._members
+
+    def __repr__(self) -> str:
+        return (f"QuantizedTensor({self.format}, elements {self.elements.dtype.name}{list(self.elements.shape)}, "
+                f"scales {self.scales.dtype.name}{list(self.scales.shape)}, tensor_scale {self.tensor_scale})")
 
     def save(self, path: str) -> None:
         np.savez(path, **self.members)
@@ -204,10 +225,9 @@ class QuantizedTensor:
             return cls._of(format, {name: archive[name] for name in archive.files}, block)
 
     @classmethod
-    def _of(cls, format: str, members: Dict[str, np.ndarray], block: Optional[int]) -> "QuantizedTensor":
-        tensor = members.get("tensor_scale")
-        return cls(format, members["elements"], members["scales"],
-                   float(tensor) if tensor is not None else 1.0, members, block)
+    def _of(cls, format: str, members: Dict[str, Any], block: Optional[int]) -> "QuantizedTensor":
+        layout = {name: value for name, value in members.items() if name not in ("elements", "scales")}
+        return cls(format, members["elements"], members["scales"], layout, block)
 
 
 @functools.lru_cache(maxsize=256)
@@ -235,6 +255,12 @@ def _block_arguments(format: str, profile: str, block: Optional[int], axis: int,
     return args
 
 
+@functools.lru_cache(maxsize=256)
+def _plain_block_arguments(format: str, profile: str, axis: int, threads: int, src: str):
+    """_block_arguments for a quantize that leaves every other option at its default (a shorter key)."""
+    return _block_arguments(format, profile, None, axis, None, threads, "x", src)
+
+
 def _hex32(value: Union[float, str, None]) -> Optional[str]:
     if value is None or isinstance(value, str):
         return value
@@ -251,10 +277,14 @@ def quantize(x: Any, format: str, *, profile: str = "ocp", axis: int = -1, block
     False runs the reference path; `threads` 0 is every core. NVFP4's tensor scale comes from the tensor, or
     from `tensor_amax` (float or FP32 hex) where given."""
     a, fmt = _values(x, "x", src)
-    args = _block_arguments(format, profile, block, axis, tile, threads, "x", fmt, "f32", packed, swizzle, bit_order,
-                            scale, _hex32(tensor_amax), _hex32(tensor_scale))
-    members = _mxref.quantize(_bytes(a), list(a.shape) or [1], args, fast)
-    return QuantizedTensor._of(format, dict(members), block)
+    if (block is None and tile is None and not packed and not swizzle and bit_order is None and scale is None and
+            tensor_amax is None and tensor_scale is None):
+        args = _plain_block_arguments(format, profile, axis, threads, fmt)
+    else:
+        args = _block_arguments(format, profile, block, axis, tile, threads, "x", fmt, "f32", packed, swizzle,
+                                bit_order, scale, _hex32(tensor_amax), _hex32(tensor_scale))
+    elements, scales, layout = _mxref.quantize(_bytes(a), list(a.shape) or [1], args, fast)
+    return QuantizedTensor(format, elements, scales, layout, block)
 
 
 def _members(q: QuantizedTensor) -> Dict[str, Tuple[str, list, np.ndarray]]:

@@ -44,7 +44,6 @@ namespace mxref::python {
 
 namespace {
 
-using Codes = nb::ndarray<const std::uint64_t, nb::ndim<1>, nb::c_contig, nb::device::cpu>;
 using CodeRows = nb::ndarray<const std::uint64_t, nb::ndim<2>, nb::c_contig, nb::device::cpu>;
 // An archive as the Python layer holds it: member name -> (npy descr, shape, bytes).
 using Members = std::map<std::string, std::tuple<std::string, std::vector<std::size_t>, Bytes>>;
@@ -53,14 +52,9 @@ std::map<std::string, tools::NpyArray> npy_members(const Members& members) {
   std::map<std::string, tools::NpyArray> out;
   for (const auto& [name, member] : members) {
     const auto& [descr, shape, bytes] = member;
-    out[name] = tools::NpyArray{descr, shape, std::vector<std::uint8_t>(bytes.data(), bytes.data() + bytes.size())};
+    out[name] =
+        tools::NpyArray{descr, shape, std::vector<std::uint8_t>(bytes_of(bytes), bytes_of(bytes) + bytes.nbytes())};
   }
-  return out;
-}
-
-nb::dict numpy_members(std::map<std::string, tools::NpyArray> members) {
-  nb::dict out;
-  for (auto& [name, array] : members) out[name.c_str()] = numpy_array(std::move(array));
   return out;
 }
 
@@ -80,23 +74,27 @@ std::string spec_json(const std::string& name, bool table, bool decimals) {
   return json;
 }
 
-NumpyArray cast_codes(const Codes& codes, const tools::CastArguments& arguments) {
+// Every code of `codes` (unsigned, `itemsize` bytes each, little-endian) cast; the results as codes of the
+// target in the narrowest unsigned integers that hold them, in the input's shape.
+NumpyArray cast_codes(const Bytes& codes, std::size_t itemsize, const std::vector<std::size_t>& shape,
+                      const tools::CastArguments& arguments) {
   const tools::CastJob job = tools::job_of(arguments);
-  std::vector<std::uint64_t> out(codes.size());
-  std::vector<std::uint8_t> flags;
+  if (itemsize == 0 || codes.nbytes() % itemsize != 0) throw tools::UsageError("codes of a whole number of bytes");
+  const std::size_t count = codes.nbytes() / itemsize;
+  const std::size_t out_size = storage_bytes(width(job.to));
+  std::vector<std::uint8_t> out(count * out_size);
   {
     nb::gil_scoped_release release;
-    for (std::size_t i = 0; i < codes.size(); ++i) {
+    const std::span<const std::uint8_t> in(bytes_of(codes), codes.nbytes());
+    for (std::size_t i = 0; i < count; ++i) {
       try {
-        out[i] = tools::cast_one(job, codes.data()[i], i).code;
+        tools::put_code(out, i, out_size, tools::cast_one(job, tools::code_at(in, i, itemsize), i).code);
       } catch (const std::exception& e) {
         throw tools::UsageError("element " + std::to_string(i) + ": " + e.what());
       }
     }
   }
-  std::vector<std::uint8_t> bytes(out.size() * 8);
-  std::memcpy(bytes.data(), out.data(), bytes.size());
-  return numpy_array("<u8", {out.size()}, std::move(bytes));
+  return numpy_array(tools::code_descr(width(job.to)), shape, std::move(out));
 }
 
 // `mxref stats --json` / `mxref compare --json` on an array.
@@ -136,12 +134,35 @@ auto block_work(tools::BlockArguments a, tools::Mode mode, std::optional<bool> f
   return work(job, a);
 }
 
-nb::dict quantize(const Bytes& values, const std::vector<std::size_t>& shape, const tools::BlockArguments& arguments,
-                  std::optional<bool> fast) {
+// The archive's elements and scales as arrays, and its other members (the layout, the tensor scale) as Python
+// numbers and tuples: numpy arrays cost microseconds each to make, and a small call would be mostly that.
+nb::tuple quantize(const Bytes& values, const std::vector<std::size_t>& shape, const tools::BlockArguments& arguments,
+                   std::optional<bool> fast) {
   auto members = block_work(arguments, tools::Mode::quantize, fast, [&](const tools::BlockJob& job, const auto& a) {
     return tools::quantize_archive(job, a, code_tensor(job.from, shape, values));
   });
-  return numpy_members(std::move(members));
+  NumpyArray elements = numpy_array(std::move(members.at("elements")));
+  NumpyArray scales = numpy_array(std::move(members.at("scales")));
+  nb::dict layout;
+  for (const auto& [name, array] : members) {
+    if (name == "elements" || name == "scales") continue;
+    if (array.descr == "<f4") {
+      float f;
+      std::memcpy(&f, array.data.data(), 4);
+      layout[name.c_str()] = static_cast<double>(f);
+      continue;
+    }
+    std::vector<std::int64_t> v(array.data.size() / 8);
+    std::memcpy(v.data(), array.data.data(), array.data.size());
+    if (array.shape.empty()) {
+      layout[name.c_str()] = v.at(0);
+    } else {
+      nb::list items;
+      for (const std::int64_t x : v) items.append(x);
+      layout[name.c_str()] = nb::tuple(items);
+    }
+  }
+  return nb::make_tuple(elements, scales, layout);
 }
 
 NumpyArray fakequant(const Bytes& values, const std::vector<std::size_t>& shape, const tools::BlockArguments& arguments,
@@ -199,10 +220,10 @@ NumpyArray gemm(const Members& a_members, const Members& b_members, const std::o
   tools::CodeTensor cm{job.out, {a.size(), b.size()}, {}};
   cm.bytes.assign(a.size() * b.size() * cm.size(), 0);
   if (c) {
-    if (c->size() != cm.bytes.size())
+    if (c->nbytes() != cm.bytes.size())
       throw tools::UsageError("c must be [" + std::to_string(a.size()) + ", " + std::to_string(b.size()) +
                               "] (M, N) of " + format_name(job.out) + " values");
-    std::memcpy(cm.bytes.data(), c->data(), c->size());
+    std::memcpy(cm.bytes.data(), c->data(), c->nbytes());
   }
   tools::CodeTensor d = tools::gemm_product(job, arguments, a, b, cm);
   nb::gil_scoped_acquire acquire;
@@ -373,7 +394,7 @@ NB_MODULE(_mxref, m) {
       .def_rw("reference_sums", &tools::StatsArguments::reference_sums);
   m.def("stats_json", &stats_json, nb::arg("values"), nb::arg("shape"), nb::arg("arguments"));
   m.def("spec_json", &spec_json, nb::arg("format"), nb::arg("table"), nb::arg("decimals"));
-  m.def("cast", &cast_codes, nb::arg("codes"), nb::arg("arguments"));
+  m.def("cast", &cast_codes, nb::arg("codes"), nb::arg("itemsize"), nb::arg("shape"), nb::arg("arguments"));
   m.def("quantize", &quantize, nb::arg("values"), nb::arg("shape"), nb::arg("arguments"), nb::arg("fast").none());
   m.def("fakequant", &fakequant, nb::arg("values"), nb::arg("shape"), nb::arg("arguments"), nb::arg("fast").none());
   m.def("dequantize", &dequantize, nb::arg("members"), nb::arg("arguments"), nb::arg("fast").none());

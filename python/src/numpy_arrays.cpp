@@ -23,10 +23,10 @@ tools::CodeTensor code_tensor(const Format& format, const std::vector<std::size_
   tools::CodeTensor t{format, shape, {}};
   std::size_t count = 1;
   for (const std::size_t d : shape) count *= d;
-  if (bytes.size() != count * t.size())
-    throw std::invalid_argument(std::to_string(bytes.size()) + " bytes are not the shape's " + std::to_string(count) +
+  if (bytes.nbytes() != count * t.size())
+    throw std::invalid_argument(std::to_string(bytes.nbytes()) + " bytes are not the shape's " + std::to_string(count) +
                                 " values of " + std::to_string(t.size()) + " bytes");
-  t.bytes.assign(bytes.data(), bytes.data() + bytes.size());
+  t.bytes.assign(bytes_of(bytes), bytes_of(bytes) + bytes.nbytes());
   return t;
 }
 

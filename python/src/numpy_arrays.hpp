@@ -17,7 +17,10 @@ namespace mxref::python {
 
 namespace nb = nanobind;
 
-using Bytes = nb::ndarray<const std::uint8_t, nb::ndim<1>, nb::c_contig, nb::device::cpu>;
+// Any C-contiguous array on the CPU, read as its bytes (the Python layer says what they hold).
+using Bytes = nb::ndarray<nb::ro, nb::c_contig, nb::device::cpu>;
+
+inline const std::uint8_t* bytes_of(const Bytes& b) { return static_cast<const std::uint8_t*>(b.data()); }
 using NumpyArray = nb::ndarray<nb::numpy>;
 
 // The bytes of an array as codes of `format` in `shape`; throws std::invalid_argument where they do not fill it.
