@@ -118,10 +118,34 @@ bool fast_runs(const tools::BlockJob& job, tools::Mode mode, const tools::BlockA
 
 // Runs `work` on the fast path where `fast` says so or (unset) where it exists, else on the reference path; an
 // automatic choice that the fast path refuses on this input (a non-finite NVFP4 tensor scale) falls back.
+// The checked job for a set of arguments, and whether the fast path runs it: the same arguments come again and
+// again from a caller's loop, and checking them costs about as much as quantizing a block.
+struct CheckedJob {
+  tools::BlockJob job;
+  bool fast = false;
+};
+
+const CheckedJob& checked_job(const tools::BlockArguments& a, tools::Mode mode) {
+  thread_local std::map<std::string, CheckedJob> known;
+  std::string key;
+  for (const std::string* s :
+       {&a.format, &a.profile, &a.scale, &a.from, &a.to, &a.tensor_scale, &a.tensor_amax, &a.bit_order, &a.in})
+    key.append(*s).push_back('\x1f');
+  key.append(std::to_string(a.block)).push_back(a.packed ? 'p' : '-');
+  key.push_back(a.tile > 0 ? 't' : '-');
+  key.push_back(static_cast<char>('0' + static_cast<int>(mode)));
+  if (const auto found = known.find(key); found != known.end()) return found->second;
+  if (known.size() > 64) known.clear();
+  CheckedJob c{tools::job_of(a, mode), false};  // throws for impossible arguments: nothing is kept
+  c.fast = fast_runs(c.job, mode, a);
+  return known.emplace(std::move(key), std::move(c)).first->second;
+}
+
 template <class Work>
 auto block_work(tools::BlockArguments a, tools::Mode mode, std::optional<bool> fast, const Work& work) {
-  const tools::BlockJob job = tools::job_of(a, mode);
-  a.fast = fast.value_or(fast_runs(job, mode, a));
+  const CheckedJob& checked = checked_job(a, mode);
+  const tools::BlockJob& job = checked.job;
+  a.fast = fast.value_or(checked.fast);
   if (a.fast && fast) (void)tools::fast_plan(job, mode, {{}, 0, a.tile > 0 ? 1u : 0u});  // refused: say why
   nb::gil_scoped_release release;
   if (a.fast && !fast) {
