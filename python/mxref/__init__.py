@@ -104,7 +104,13 @@ def _array(x: Any, name: str) -> np.ndarray:
 def _bytes(a: np.ndarray) -> np.ndarray:
     """A C-contiguous array as the core reads it, its bytes: numpy's own number types as they are, others
     (ml_dtypes' types) viewed as unsigned integers of their width."""
+    if a.dtype in _FLOAT_FORMATS:
+        return a
     return a if a.dtype.kind in "fiu" and a.dtype.isbuiltin else a.view(f"u{a.dtype.itemsize}")
+
+
+def _shape(a: np.ndarray) -> tuple:
+    return a.shape or (1,)  # a 0-d array: one value
 
 
 def _values(x: Any, name: str, src: Optional[str]) -> Tuple[np.ndarray, str]:
@@ -154,7 +160,7 @@ def cast(x: Any, to: str, *, src: Optional[str] = None, rounding: str = "rne", o
     error, zero or max; `profile` one converter's rules (ml_dtypes, torch, cuda-satfinite, ...)."""
     a, fmt = _values(x, "x", src)
     args = _cast_arguments(to, fmt, rounding, overflow, nan, ftz, daz, profile, seed, random_bits, model)
-    return _mxref.cast(_bytes(a), a.dtype.itemsize, list(a.shape), args)
+    return _mxref.cast(_bytes(a), a.dtype.itemsize, a.shape, args)
 
 
 @functools.lru_cache(maxsize=256)
@@ -283,7 +289,7 @@ def quantize(x: Any, format: str, *, profile: str = "ocp", axis: int = -1, block
     else:
         args = _block_arguments(format, profile, block, axis, tile, threads, "x", fmt, "f32", packed, swizzle,
                                 bit_order, scale, _hex32(tensor_amax), _hex32(tensor_scale))
-    elements, scales, layout = _mxref.quantize(_bytes(a), list(a.shape) or [1], args, fast)
+    elements, scales, layout = _mxref.quantize(_bytes(a), _shape(a), args, fast)
     return QuantizedTensor(format, elements, scales, layout, block)
 
 
@@ -316,7 +322,7 @@ def fakequant(x: Any, format: str, *, profile: str = "ocp", axis: int = -1, bloc
         raise TypeError(f"fakequant: dtype {np.dtype(dtype).name} holds no values")
     args = _block_arguments(format, profile, block, axis, tile, threads, "x", fmt, to, scale=scale,
                             tensor_amax=_hex32(tensor_amax))
-    return _as_values(_mxref.fakequant(_bytes(a), list(a.shape) or [1], args, fast), to)
+    return _as_values(_mxref.fakequant(_bytes(a), _shape(a), args, fast), to)
 
 
 def dot(a_elements: Any, a_scales: Any, b_elements: Any, b_scales: Any, c: Any = 0, *, format: str,
@@ -449,7 +455,7 @@ def _stats(x: Any, formats: Sequence[str], profiles: Sequence[str], compare: boo
         args.block = int(block)
     if tile is not None:
         args.tile = int(tile)
-    document = json.loads(_mxref.stats_json(_bytes(a), list(a.shape) or [1], args))
+    document = json.loads(_mxref.stats_json(_bytes(a), _shape(a), args))
     rows = document if isinstance(document, list) else [document]
     for row in rows:  # the JSON's "inf" and "-inf" as floats
         for key, value in row.items():
