@@ -14,9 +14,13 @@ import subprocess
 import tempfile
 import time
 
-import numpy as np
+# OpenBLAS's idle threads spin after numpy starts them and take a core from the calls being timed (none of
+# the work here is BLAS).
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 
-import mxref
+import numpy as np  # noqa: E402
+
+import mxref  # noqa: E402
 
 
 def median_seconds(fn, repeat):
@@ -30,12 +34,17 @@ def median_seconds(fn, repeat):
     return times[len(times) // 2]
 
 
-def per_call(fn, calls):
+def per_call(fn, calls, repeat=7):
+    """Seconds per call: the least over `repeat` loops of `calls` calls (what the call costs when nothing else
+    on the machine interrupts it)."""
     fn()
-    start = time.perf_counter()
-    for _ in range(calls):
-        fn()
-    return (time.perf_counter() - start) / calls
+    best = float("inf")
+    for _ in range(repeat):
+        start = time.perf_counter()
+        for _ in range(calls):
+            fn()
+        best = min(best, (time.perf_counter() - start) / calls)
+    return best
 
 
 def numpy_mx_e4m3(x):
