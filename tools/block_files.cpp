@@ -342,11 +342,11 @@ void quantize_fast(const BlockJob& job, const BlockArguments& a, Mode mode, cons
   if (plan.nvfp4) {
     if (tensor.non_finite) throw UsageError(a.in + ": --fast takes a finite tensor scale (leave out --fast)");
     const fast::nvfp4::Spec spec{*plan.nvfp4, fast::nvfp4::tensor_of(tensor)};
-    if (to) fast::nvfp4::fake_quantize(spec, from, in.bytes.data(), view, float_data(*to), elements.bytes.data(), run);
-    else fast::nvfp4::quantize(spec, from, in.bytes.data(), view, elements.bytes.data(), scales.bytes.data(), run);
+    if (to) fast::nvfp4::fake_quantize(spec, from, in.data().data(), view, float_data(*to), elements.bytes.data(), run);
+    else fast::nvfp4::quantize(spec, from, in.data().data(), view, elements.bytes.data(), scales.bytes.data(), run);
   } else {
-    if (to) fast::fake_quantize(*plan.mx, from, in.bytes.data(), view, float_data(*to), elements.bytes.data(), run);
-    else fast::quantize(*plan.mx, from, in.bytes.data(), view, elements.bytes.data(), scales.bytes.data(), run);
+    if (to) fast::fake_quantize(*plan.mx, from, in.data().data(), view, float_data(*to), elements.bytes.data(), run);
+    else fast::quantize(*plan.mx, from, in.data().data(), view, elements.bytes.data(), scales.bytes.data(), run);
   }
 }
 

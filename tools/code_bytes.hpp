@@ -33,9 +33,15 @@ struct CodeTensor {
   Format format;
   std::vector<std::size_t> shape;
   std::vector<std::uint8_t> bytes;
+  // An input's codes held by the caller instead (the Python module's arrays, read in place): `bytes` is empty
+  // then, and the tensor is only read.
+  std::span<const std::uint8_t> borrowed = {};
+  std::span<const std::uint8_t> data() const {
+    return borrowed.empty() ? std::span<const std::uint8_t>(bytes) : borrowed;
+  }
   std::size_t size() const { return storage_bytes(width(format)); }
-  std::size_t count() const { return bytes.size() / size(); }
-  std::uint64_t at(std::size_t i) const { return code_at(bytes, i, size()); }
+  std::size_t count() const { return data().size() / size(); }
+  std::uint64_t at(std::size_t i) const { return code_at(data(), i, size()); }
   void put(std::size_t i, std::uint64_t code) { put_code(bytes, i, size(), code); }
 };
 

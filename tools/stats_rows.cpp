@@ -112,7 +112,7 @@ QuantizationStats statistics_on_doubles(const BlockJob& job, const QuantizedCode
     std::vector<std::size_t> indices;
     std::vector<std::uint64_t> scale_counts(std::size_t{1} << width(job.format.scale));
     const std::uint8_t* codes = q.elements.bytes.data();  // one byte a code: elements of at most 8 bits
-    const std::uint8_t* values = in.bytes.data();
+    const std::uint8_t* values = in.data().data();
     for (std::size_t b = first; b < last; ++b) {
       if (walk.consecutive()) {  // the common layout: no list of members to build
         std::size_t start = 0, count = 0;

@@ -26,7 +26,7 @@ tools::CodeTensor code_tensor(const Format& format, const std::vector<std::size_
   if (bytes.nbytes() != count * t.size())
     throw std::invalid_argument(std::to_string(bytes.nbytes()) + " bytes are not the shape's " + std::to_string(count) +
                                 " values of " + std::to_string(t.size()) + " bytes");
-  t.bytes.assign(bytes_of(bytes), bytes_of(bytes) + bytes.nbytes());
+  t.borrowed = std::span<const std::uint8_t>(bytes_of(bytes), bytes.nbytes());  // read in place, never written
   return t;
 }
 

@@ -23,7 +23,8 @@ using Bytes = nb::ndarray<nb::ro, nb::c_contig, nb::device::cpu>;
 inline const std::uint8_t* bytes_of(const Bytes& b) { return static_cast<const std::uint8_t*>(b.data()); }
 using NumpyArray = nb::ndarray<nb::numpy>;
 
-// The bytes of an array as codes of `format` in `shape`; throws std::invalid_argument where they do not fill it.
+// The bytes of an array as codes of `format` in `shape`, read where they are (the array must outlive the tensor);
+// throws std::invalid_argument where they do not fill it.
 tools::CodeTensor code_tensor(const Format& format, const std::vector<std::size_t>& shape, const Bytes& bytes);
 
 // A numpy array of `descr` ('<f4', '|u1', '<u2', '<i8', ...) over `data`, which it takes over.
