@@ -25,13 +25,25 @@
 
 namespace mxref::tools {
 
+bool names_packed_e2m1_pair(const std::string& format) {
+  return format.substr(0, format.find('/')) == packed_e2m1_pair;
+}
+
+BlockFormat block_format_argument(const std::string& format) {
+  // torch's float4_e2m1fn_x2 as the element: E2M1 codes, packed two a byte, the first in the low nibble.
+  try {
+    return parse_block_format(names_packed_e2m1_pair(format) ? "e2m1" + format.substr(packed_e2m1_pair.size())
+                                                             : format);
+  } catch (const std::invalid_argument& e) {
+    throw UsageError(e.what());
+  }
+}
+
 BlockJob job_of(const BlockArguments& a, Mode mode) {
   BlockJob job;
-  // torch's float4_e2m1fn_x2 as the element: E2M1 codes, packed two a byte, the first in the low nibble.
-  const bool packed_pair = a.format.substr(0, a.format.find('/')) == packed_e2m1_pair;
-  const std::string format = packed_pair ? "e2m1" + a.format.substr(packed_e2m1_pair.size()) : a.format;
+  const bool packed_pair = names_packed_e2m1_pair(a.format);
+  job.format = block_format_argument(a.format);
   try {
-    job.format = parse_block_format(format);
     if (!a.scale.empty()) job.format.scale = parse_format(a.scale);
     job.profile = &find_profile(a.profile);
   } catch (const std::invalid_argument& e) {

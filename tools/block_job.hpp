@@ -46,6 +46,10 @@ struct BlockJob {
   std::optional<BitOrder> packed;  // element bytes in this order instead of one code per token
 };
 
+// A block format as the block commands name it (built-in names, ELEMENT/SCALE/BLOCK, and torch's
+// float4_e2m1fn_x2 for E2M1 packed two a byte); throws UsageError for an unknown one.
+BlockFormat block_format_argument(const std::string& format);
+
 // Throws UsageError for anything impossible, before any input is read.
 BlockJob job_of(const BlockArguments& arguments, Mode mode);
 

@@ -178,6 +178,7 @@ std::vector<StatsRow> stats_rows(const StatsArguments& s, const CodeTensor& in) 
       throw UsageError(e.what());
     }
   }
+  for (const std::string& f : s.formats) (void)block_format_argument(f);
   std::vector<StatsRow> rows;
   // On a terminal, after a second: how far compare has come.
   ProgressLine progress("compare", "format and profile pairs");
@@ -204,16 +205,8 @@ std::vector<StatsRow> stats_rows(const StatsArguments& s, const CodeTensor& in) 
                         ? statistics(job, q, in, s.threads)
                         : statistics_on_doubles(job, q, in, s.threads);
       } catch (const std::exception& e) {
-        // compare leaves out the pairs a profile cannot quantize (an unknown format fails every pair: below).
-        const bool known_format = [&] {
-          try {
-            (void)parse_block_format(format.substr(0, format.find('/')) == "float4_e2m1fn_x2" ? "mxfp4_e2m1" : format);
-            return true;
-          } catch (const std::invalid_argument&) {
-            return false;
-          }
-        }();
-        if (s.compare && known_format && s.profiles.size() > 1) continue;
+        // compare leaves out the pairs a profile cannot quantize (every format is known: checked above).
+        if (s.compare && s.profiles.size() > 1) continue;
         throw UsageError(e.what());
       }
       row.figures = error_figures(row.stats.sums);

@@ -12,6 +12,24 @@
 
 namespace mxref::fast {
 
+// A finite double as a signed significand and its exponent field: d = significand x 2^(max(field, 1) - 1075).
+struct SplitDouble {
+  std::int64_t significand;
+  int field;
+};
+
+inline SplitDouble split(double d) {
+  std::uint64_t bits;
+  std::memcpy(&bits, &d, 8);
+  const auto field = static_cast<int>(bits >> 52 & 0x7FF);
+  auto m = static_cast<std::int64_t>(bits & 0xFFFFFFFFFFFFFull);
+  if (field != 0) m |= std::int64_t{1} << 52;
+  return {bits >> 63 ? -m : m, field};
+}
+
+// Where a significand with exponent field `field` starts among FixedSum's bits (bit 0 weighs 2^-1074).
+constexpr int position_of(int field) { return field == 0 ? 0 : field - 1; }  // a subnormal weighs as field 1
+
 class FixedSum {
  public:
   static constexpr int least_exponent = -1074;  // the weight of bit 0
@@ -19,16 +37,8 @@ class FixedSum {
 
   // d finite.
   void add(double d) {
-    std::uint64_t bits;
-    std::memcpy(&bits, &d, 8);
-    const auto field = static_cast<int>(bits >> 52 & 0x7FF);
-    std::uint64_t m = bits & 0xFFFFFFFFFFFFFull;
-    if (field != 0) m |= std::uint64_t{1} << 52;
-    if (m == 0) return;
-    // |d| = m x 2^(max(field, 1) - 1075): bit 0 of the accumulator weighs 2^-1074.
-    const int position = (field == 0 ? 1 : field) - 1;
-    const uint128 wide = static_cast<uint128>(m) << (position % 64);
-    add_at(position / 64, static_cast<std::uint64_t>(wide), static_cast<std::uint64_t>(wide >> 64), bits >> 63);
+    const SplitDouble s = split(d);
+    add_scaled(s.significand, position_of(s.field));
   }
 
   // m x 2^(position - 1074), m signed with |m| < 2^63 (a bin of BinnedSum).
@@ -83,12 +93,8 @@ class FixedSum {
 class BinnedSum {
  public:
   void add(double d) {
-    std::uint64_t bits;
-    std::memcpy(&bits, &d, 8);
-    const auto field = static_cast<int>(bits >> 52 & 0x7FF);
-    auto m = static_cast<std::int64_t>(bits & 0xFFFFFFFFFFFFFull);
-    if (field != 0) m |= std::int64_t{1} << 52;
-    bin_[field] += bits >> 63 ? -m : m;
+    const SplitDouble s = split(d);
+    bin_[s.field] += s.significand;
     if (++pending_ == 512) fold();
   }
   void add(const BinnedSum& other) {
@@ -107,7 +113,7 @@ class BinnedSum {
   void fold() {
     for (int field = 0; field < 2048; ++field) {
       if (bin_[field] == 0) continue;
-      sum_.add_scaled(bin_[field], field == 0 ? 0 : field - 1);  // a subnormal's bits weigh as field 1's
+      sum_.add_scaled(bin_[field], position_of(field));
       bin_[field] = 0;
     }
     pending_ = 0;

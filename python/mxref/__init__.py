@@ -395,6 +395,23 @@ def gemm(a: QuantizedTensor, b: QuantizedTensor, c: Any = None, *, model: str = 
     return _as_values(_mxref.gemm(_members(a), _members(b), cm, args), out)
 
 
+def _by_block(a: np.ndarray, axis: int, size: int, blocks: int) -> np.ndarray:
+    """An array in the input's layout as [rows, blocks, size]: blocks along `axis`, a ragged last one padded."""
+    moved = np.moveaxis(a, axis, -1)
+    flat = moved.reshape(-1, moved.shape[-1])
+    return np.pad(flat, ((0, 0), (0, blocks * size - flat.shape[1]))).reshape(flat.shape[0], blocks, size)
+
+
+def _block_codes(q: "QuantizedTensor", elements: np.ndarray, scales: np.ndarray, axis: int):
+    """Element and scale codes laid out as q's (1-D blocks along `axis`), block by block: elements as
+    [rows, blocks, size], scales as [rows, blocks], in q's code dtypes; and the block size."""
+    size = q.block or _block_format_info(q.format)[2]
+    blocks = q.scales.shape[axis]
+    by_block = _by_block(elements.astype(q.elements.dtype), axis, size, blocks)
+    scale_codes = np.moveaxis(scales.reshape(q.scales.shape).astype(q.scales.dtype), axis, -1)
+    return by_block, scale_codes.reshape(by_block.shape[0], blocks), size
+
+
 def infer_profile(x: Any, elements: Any, scales: Any, format: str, *, axis: int = -1, block: Optional[int] = None,
                   src: Optional[str] = None) -> list:
     """Which profiles reproduce a quantizer's output: `x` quantized under every profile that takes `format`,
@@ -410,17 +427,10 @@ def infer_profile(x: Any, elements: Any, scales: Any, format: str, *, axis: int 
         if q.elements.shape != got_e.shape or q.scales.size != got_s.size:
             raise ValueError(f"infer_profile: elements {got_e.shape} and scales {got_s.shape} are not {format}'s "
                              f"layout of x ({q.elements.shape} and {q.scales.shape})")
-        # Blocks along the axis, moved last: [rows, blocks, block size] (a ragged last block padded).
-        size = q.block or _block_format_info(format)[2]
-        nblocks = q.scales.shape[axis]
-        moved_q = np.moveaxis(q.elements, axis, -1)
-        length = moved_q.shape[-1]
-        rows = moved_q.size // max(1, length)
-        element_wrong = (moved_q != np.moveaxis(got_e.astype(q.elements.dtype), axis, -1)).reshape(rows, length)
-        block_wrong = np.pad(element_wrong, ((0, 0), (0, nblocks * size - length))).reshape(rows, nblocks, size)
-        scale_wrong = (np.moveaxis(q.scales, axis, -1) !=
-                       np.moveaxis(got_s.reshape(q.scales.shape).astype(q.scales.dtype), axis, -1)).reshape(rows, -1)
-        blocks = int(np.count_nonzero(block_wrong.any(axis=2) | scale_wrong))
+        want_e, want_s, _ = _block_codes(q, q.elements, q.scales, axis)
+        have_e, have_s, _ = _block_codes(q, got_e, got_s, axis)
+        element_wrong = want_e != have_e  # the padding of a ragged last block is equal on both sides
+        blocks = int(np.count_nonzero(element_wrong.any(axis=2) | (want_s != have_s)))
         found.append((profile, blocks, int(np.count_nonzero(element_wrong))))
     found.sort(key=lambda t: (t[1], t[2]))
     return found

@@ -13,17 +13,9 @@ from typing import Any, Optional
 
 import numpy as np
 
-from . import _array, _mxref, _values, cast, dequantize, fakequant, quantize
+from . import _array, _block_codes, _by_block, _mxref, _values, cast, dequantize, fakequant, quantize
 
 __all__ = ["assert_quantized_equal", "assert_fakequant_equal", "assert_dequantized_equal", "assert_codes_equal"]
-
-
-def _blocks(a: np.ndarray, axis: int, size: int, nblocks: int) -> np.ndarray:
-    """An array laid out as the input along `axis`, as [rows, blocks, size] (the last block padded)."""
-    moved = np.moveaxis(a, axis, -1)
-    length = moved.shape[-1]
-    flat = moved.reshape(-1, length)
-    return np.pad(flat, ((0, 0), (0, nblocks * size - length))).reshape(flat.shape[0], nblocks, size), length
 
 
 def assert_quantized_equal(x: Any, elements: Any, scales: Any, format: str, *, profile: str = "ocp",
@@ -38,13 +30,10 @@ def assert_quantized_equal(x: Any, elements: Any, scales: Any, format: str, *, p
     if got_s.size != q.scales.size:
         raise AssertionError(f"scales have {got_s.size} codes; {format} of x has {q.scales.size} ({q.scales.shape})")
     a, fmt = _values(x, "x", src)
-    size = block or _mxref.block_format_info(format)[2]
-    nblocks = q.scales.shape[axis]
-    want_e, length = _blocks(q.elements, axis, size, nblocks)
-    have_e, _ = _blocks(got_e.astype(q.elements.dtype), axis, size, nblocks)
-    inputs, _ = _blocks(np.ascontiguousarray(a).view(np.dtype(f"u{a.dtype.itemsize}")), axis, size, nblocks)
-    want_s = np.moveaxis(q.scales, axis, -1).reshape(want_e.shape[0], nblocks)
-    have_s = np.moveaxis(got_s.reshape(q.scales.shape).astype(q.scales.dtype), axis, -1).reshape(want_s.shape)
+    want_e, want_s, size = _block_codes(q, q.elements, q.scales, axis)
+    have_e, have_s, _ = _block_codes(q, got_e, got_s, axis)
+    inputs = _by_block(np.ascontiguousarray(a).view(np.dtype(f"u{a.dtype.itemsize}")), axis, size, want_s.shape[1])
+    length = np.moveaxis(q.elements, axis, -1).shape[-1]
     wrong = (want_e != have_e).any(axis=2) | (want_s != have_s)
     count = int(np.count_nonzero(wrong))
     if count == 0:

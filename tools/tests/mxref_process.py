@@ -29,8 +29,7 @@ def mxref_cast(mxref, source, target, codes, digits, profile):
     if not THROUGH_MODULE:
         return cli
     import mxref as module
-    bits = module._mxref.format_info(source)[0]
-    unsigned = np.dtype({8: np.uint8, 16: np.uint16, 32: np.uint32, 64: np.uint64}[max(8, 1 << (bits - 1).bit_length())])
+    unsigned = module._unsigned(module._format_info(source)[0])
     return same_as_module(cli, module.cast(np.asarray(codes, dtype=np.uint64).astype(unsigned), target, src=source,
                                            profile=profile), f"cast {source} -> {target} ({profile})")
 
